@@ -1,0 +1,73 @@
+/** A small, strict flag parser: unknown flags and missing values are usage errors, never crashes. */
+import { ERROR_CODES, InputError } from '../errors.js';
+
+export interface FlagSpec {
+  readonly type: 'string' | 'number' | 'boolean';
+  /** May be given several times; values collect into an array. */
+  readonly repeat?: boolean;
+  readonly help: string;
+  readonly default?: string | number | boolean;
+}
+
+export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
+
+export interface ParsedArgs {
+  readonly flags: Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;
+  readonly positionals: readonly string[];
+}
+
+export function usageError(message: string): InputError {
+  return new InputError(ERROR_CODES.USAGE, 'usage', message);
+}
+
+export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs {
+  const flags: Record<string, string | number | boolean | string[] | undefined> = {};
+  const positionals: string[] = [];
+  for (const [name, spec] of Object.entries(specs)) if (spec.default !== undefined) flags[name] = spec.default;
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (!token.startsWith('--') || token === '--') {
+      positionals.push(token);
+      continue;
+    }
+    const eq = token.indexOf('=');
+    const name = token.slice(2, eq < 0 ? undefined : eq);
+    const spec = specs[name];
+    if (!spec) throw usageError(`unknown option --${name}`);
+    let value: string | undefined = eq < 0 ? undefined : token.slice(eq + 1);
+    if (spec.type === 'boolean') {
+      if (value !== undefined && !['true', 'false'].includes(value)) throw usageError(`--${name} takes no value`);
+      flags[name] = value !== 'false';
+      continue;
+    }
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined || value.startsWith('--')) throw usageError(`--${name} needs a value`);
+    }
+    let parsed: string | number = value;
+    if (spec.type === 'number') {
+      if (!/^\d+(\.\d+)?$/.test(value)) throw usageError(`--${name} needs a non-negative number, got ${JSON.stringify(value)}`);
+      parsed = Number(value);
+    }
+    if (spec.repeat) {
+      const list = (flags[name] as string[] | undefined) ?? [];
+      list.push(String(parsed));
+      flags[name] = list;
+    } else flags[name] = parsed;
+  }
+  return { flags, positionals };
+}
+
+export function renderFlags(specs: FlagSpecs): string {
+  return Object.entries(specs)
+    .map(([name, s]) => `  --${name}${s.type === 'boolean' ? '' : ` <${s.type === 'number' ? 'n' : 'value'}>`}${s.repeat ? ' (repeatable)' : ''}`.padEnd(34) + s.help + (s.default !== undefined && s.type !== 'boolean' ? ` (default ${String(s.default)})` : ''))
+    .join('\n');
+}
+
+/** host:port with a loopback-friendly default host. */
+export function parseAddress(text: string, flag: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+))?:?(\d{1,5})$/.exec(text.trim());
+  const port = m ? Number(m[3]) : Number.NaN;
+  if (!m || port < 1 || port > 65535) throw usageError(`${flag} expects host:port, got ${JSON.stringify(text)}`);
+  return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
+}

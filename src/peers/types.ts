@@ -1,0 +1,44 @@
+/**
+ * The peer lifecycle every implementation adapter follows: a spec is started (with a deadline),
+ * becomes ready, and is stopped (idempotently), whichever provider runs it. Logs are kept in a
+ * bounded buffer and attached to failures.
+ */
+
+/** How a peer is run. `embedded` is the in-process reference implementation. */
+export type ProviderKind = 'container' | 'native' | 'embedded';
+
+/** GEARSPEC_PEERS: container | native | auto (auto: a reachable engine, else installed binaries, else skip loudly). */
+export type ProviderChoice = 'container' | 'native' | 'auto';
+
+export type ServerPeerName = 'reference' | 'gearmand' | 'perl-gearmand';
+export type DriverPeerName = 'reference' | 'php' | 'perl' | 'libgearman-c';
+
+export interface StartOptions {
+  /** Deadline for start → ready; the peer is torn down and the start fails past it. */
+  startupTimeoutMs?: number;
+  /** Extra implementation-specific arguments (e.g. gearmand threads). */
+  args?: readonly string[];
+}
+
+export interface StartedPeer extends AsyncDisposable {
+  readonly name: string;
+  readonly provider: ProviderKind;
+  /** Version string the peer reported or the package pins. */
+  readonly version: string;
+  /** Recent log output (bounded), for attaching to failed results. */
+  logs(): string;
+  /** Idempotent; resolves once every process/container it started is gone. */
+  stop(): Promise<void>;
+}
+
+export interface StartedServer extends StartedPeer {
+  readonly host: string;
+  readonly port: number;
+  /** host:port */
+  readonly address: string;
+}
+
+export interface ServerPeerSpec {
+  readonly name: ServerPeerName;
+  start(options?: StartOptions): Promise<StartedServer>;
+}
