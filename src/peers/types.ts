@@ -20,6 +20,27 @@ export interface StartOptions {
   args?: readonly string[];
 }
 
+/**
+ * Options for server peers. Behaviour knobs are translated to each server's own flags; a knob a
+ * server cannot honour (Perl gearmand has no --job-retries) is a usage error, never ignored.
+ */
+export interface ServerStartOptions extends StartOptions {
+  /** Default: `embedded` for `reference`, else what GEARSPEC_PEERS resolves to. */
+  provider?: ProviderKind;
+  /** Fixed port on 127.0.0.1; default an ephemeral one (retried if another process takes it first). */
+  port?: number;
+  /** C gearmand `--job-retries N`; reference `jobRetries`. 0 = unlimited (gearmand 1.1.20). */
+  jobRetries?: number;
+  /** C gearmand `--threads N`. */
+  threads?: number;
+  /** C gearmand `--exceptions`; reference `exceptionsByDefault`. */
+  exceptions?: boolean;
+  /** C gearmand `--job-handle-prefix`; reference `handlePrefix`. */
+  handlePrefix?: string;
+  /** Size of the kept log, in characters. Default 1 MiB. */
+  logMaxBytes?: number;
+}
+
 export interface StartedPeer extends AsyncDisposable {
   readonly name: string;
   readonly provider: ProviderKind;

@@ -1,14 +1,218 @@
-/** Placeholder: the certify command is being built. */
-import type { Command } from '../command.js';
-import { EXIT } from '../command.js';
+/**
+ * gearspec certify: run the conformance catalogue against one or more Gearman servers and report
+ * (console summary, JUnit, JSON, HTML). Exit 0 when everything outside the baseline passes, 1 on a
+ * failure or a stale baseline entry, 2 on a harness or usage error.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { CATALOGUE } from '../../../suites/conformance/catalogue.js';
+import { errorMessage, ERROR_CODES, isGearspecError } from '../../errors.js';
+import { renderComparison, renderSummary } from '../../report/console.js';
+import { renderHtml } from '../../report/html.js';
+import { writeJsonReports } from '../../report/json.js';
+import { renderJUnit } from '../../report/junit.js';
+import { applyBaseline, type Baseline, readBaseline } from '../../runner/baseline.js';
+import type { CaseDef } from '../../runner/case-def.js';
+import { exitCode, tally } from '../../runner/exit-code.js';
+import { OUTCOME_LEGEND, OUTCOMES } from '../../runner/outcome.js';
+import { packageRoot } from '../../runner/package-root.js';
+import type { ServerRun } from '../../runner/result.js';
+import { runSuite } from '../../runner/run-suite.js';
+import { selectCases } from '../../runner/select.js';
+import { PEER_BASELINES, PEER_NAMES, type PeerName, startTarget, type StartedTarget, type TargetSpec } from '../../runner/targets.js';
+import { type FlagSpecs, parseAddress, parseArgs, usageError } from '../args.js';
+import { type Command, EXIT } from '../command.js';
+
+const FLAGS: FlagSpecs = {
+  server: { type: 'string', repeat: true, help: 'certify a running server at host:port (repeat for a comparison matrix)' },
+  reference: { type: 'boolean', help: 'also certify the embedded reference server (the default when no --server/--peer is given)' },
+  peer: { type: 'string', repeat: true, help: `start and certify a peer: ${PEER_NAMES.join(' | ')} (uses its committed baseline)` },
+  cases: { type: 'string', repeat: true, help: 'only case ids starting with this prefix, e.g. binary/echo' },
+  exclude: { type: 'string', repeat: true, help: 'skip case ids starting with this prefix' },
+  strict: { type: 'boolean', help: 'SHOULD cases fail too (non-strict becomes fail)' },
+  timeout: { type: 'number', default: 1500, help: 'per-read deadline in ms' },
+  jobs: { type: 'number', default: 1, help: 'cases in flight per server (1-8)' },
+  list: { type: 'boolean', help: 'list the case catalogue (ids, sections, levels, outcomes) and exit' },
+  'dry-run': { type: 'boolean', help: 'show which cases would run against which servers, without connecting' },
+  baseline: { type: 'string', help: 'expected-failures file applied to every server (default: the peer\'s committed baseline)' },
+  'no-baseline': { type: 'boolean', help: 'do not apply the committed peer baselines' },
+  junit: { type: 'string', help: 'write JUnit XML to FILE' },
+  json: { type: 'string', help: 'write index.json and one detail file per server into DIR' },
+  html: { type: 'string', help: 'write the HTML matrix report to FILE' },
+  out: { type: 'string', help: 'write all three reports into DIR (junit.xml, json/, report.html)' },
+};
+
+const USAGE = `gearspec certify [--server host:port]... [--peer ${PEER_NAMES.join('|')}]... [options]
+
+Runs the conformance catalogue (${CATALOGUE.length} cases) against each server. Without --server or
+--peer it starts the embedded reference server and certifies it. Reports go to the console; files
+are written only when asked (--junit, --json, --html, or --out DIR for all three; e.g.
+--out reports/certify). Exit: 0 all pass outside the baseline, 1 failure or stale baseline entry,
+2 harness or usage error.`;
+
+interface Plan {
+  readonly specs: TargetSpec[];
+  readonly cases: CaseDef[];
+  readonly strict: boolean;
+  readonly timeoutMs: number;
+  readonly jobs: number;
+  readonly baselineFor: (spec: TargetSpec) => { baseline: Baseline; file: string } | undefined;
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(String) : [];
+}
+
+function plan(argv: readonly string[]): { plan: Plan; flags: Record<string, unknown> } {
+  const { flags, positionals } = parseArgs(argv, FLAGS);
+  if (positionals.length > 0) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])} (case selection is --cases PREFIX)`);
+  const timeoutMs = Number(flags.timeout);
+  if (!(timeoutMs >= 50 && timeoutMs <= 600_000)) throw usageError('--timeout must be between 50 and 600000 ms');
+  const jobs = Number(flags.jobs);
+  if (!(Number.isInteger(jobs) && jobs >= 1 && jobs <= 8)) throw usageError('--jobs must be an integer from 1 to 8');
+  const specs: TargetSpec[] = flags.reference ? [{ kind: 'reference' }] : [];
+  for (const s of strings(flags.server)) specs.push({ kind: 'address', ...parseAddress(s, '--server') });
+  for (const p of strings(flags.peer)) {
+    if (!(PEER_NAMES as readonly string[]).includes(p)) throw usageError(`--peer must be one of ${PEER_NAMES.join(', ')}, got ${JSON.stringify(p)}`);
+    specs.push({ kind: 'peer', name: p as PeerName });
+  }
+  if (specs.length === 0) specs.push({ kind: 'reference' });
+  const cases = selectCases(CATALOGUE, strings(flags.cases), strings(flags.exclude));
+  if (flags.baseline !== undefined && flags['no-baseline']) throw usageError('--baseline and --no-baseline exclude each other');
+  // Baselines are read (and validated against the catalogue) up front: a bad one is a usage error.
+  const explicit = typeof flags.baseline === 'string' ? { baseline: readBaseline(resolve(flags.baseline), CATALOGUE), file: flags.baseline } : undefined;
+  const perPeer = new Map<PeerName, { baseline: Baseline; file: string }>();
+  if (!explicit && !flags['no-baseline']) {
+    for (const s of specs) {
+      if (s.kind !== 'peer' || perPeer.has(s.name)) continue;
+      const file = join(packageRoot(), PEER_BASELINES[s.name]);
+      perPeer.set(s.name, { baseline: readBaseline(file, CATALOGUE), file: PEER_BASELINES[s.name] });
+    }
+  }
+  const baselineFor = (spec: TargetSpec) => explicit ?? (spec.kind === 'peer' ? perPeer.get(spec.name) : undefined);
+  return { plan: { specs, cases, strict: Boolean(flags.strict), timeoutMs, jobs, baselineFor }, flags };
+}
+
+function describeSpec(s: TargetSpec): string {
+  switch (s.kind) {
+    case 'reference':
+      return 'embedded reference server';
+    case 'address':
+      return `${s.host}:${s.port}`;
+    case 'peer':
+      return `peer ${s.name}`;
+  }
+}
+
+function listCatalogue(cases: readonly CaseDef[]): string {
+  const lines = [`${cases.length} cases. Outcomes:`];
+  for (const o of OUTCOMES) lines.push(`  ${o.padEnd(16)} ${OUTCOME_LEGEND[o]}`);
+  lines.push('');
+  for (const c of cases) {
+    lines.push(`${c.id}  §${c.section} ${c.level}${c.requires?.length ? `  (optional: ${c.requires.join(', ')})` : ''}`);
+    lines.push(`    ${c.requirement}`);
+    for (const o of c.outcomes) lines.push(`    - ${o.outcome === 'pass-alternative' ? `alternative ${o.alternative}=${o.choice}` : o.outcome}: ${o.when}`);
+  }
+  return lines.join('\n');
+}
+
+/** Live progress: a rewritten line on a TTY, otherwise a plain line every 25 cases. */
+function progress(server: string): { onResult: (id: string, done: number, total: number, outcome: string) => void; end: () => void } {
+  const tty = process.stderr.isTTY === true;
+  let failed = 0;
+  return {
+    onResult(id, done, total, outcome) {
+      if (outcome === 'fail' || outcome === 'harness-error') failed++;
+      if (tty) {
+        const line = `[${server}] ${done}/${total} ${failed ? `${failed} failed ` : ''}${id}`;
+        process.stderr.write(`\r${line.slice(0, (process.stderr.columns ?? 100) - 1).padEnd((process.stderr.columns ?? 100) - 1)}`);
+      } else if (done % 25 === 0 || done === total) process.stderr.write(`[${server}] ${done}/${total} cases${failed ? `, ${failed} failed` : ''}\n`);
+    },
+    end() {
+      if (tty) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+function writeFile(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+async function certify(p: Plan, flags: Record<string, unknown>): Promise<number> {
+  const runs: ServerRun[] = [];
+  let harness = false;
+  for (const spec of p.specs) {
+    let started: StartedTarget;
+    try {
+      started = await startTarget(spec);
+    } catch (e) {
+      process.stderr.write(`gearspec certify: cannot start ${describeSpec(spec)}: ${errorMessage(e)}\n`);
+      harness = true;
+      continue;
+    }
+    try {
+      const bar = progress(started.target.name);
+      const run = await runSuite({ target: started.target, cases: p.cases, timeoutMs: p.timeoutMs, strict: p.strict, concurrency: p.jobs, onResult: (r, done, total) => bar.onResult(r.id, done, total, r.outcome) });
+      bar.end();
+      const bl = p.baselineFor(spec);
+      if (bl) {
+        const applied = applyBaseline(run.results, bl.baseline);
+        runs.push({ ...run, results: applied.results, baselineFile: bl.file, baselineUnused: applied.unused });
+      } else runs.push(run);
+    } finally {
+      await started.stop();
+    }
+  }
+  for (const run of runs) process.stdout.write(`${renderSummary(run)}\n\n`);
+  const cmp = renderComparison(runs);
+  if (cmp) process.stdout.write(`${cmp}\n\n`);
+  const out = typeof flags.out === 'string' ? flags.out : undefined;
+  const junit = typeof flags.junit === 'string' ? flags.junit : out ? join(out, 'junit.xml') : undefined;
+  const json = typeof flags.json === 'string' ? flags.json : out ? join(out, 'json') : undefined;
+  const html = typeof flags.html === 'string' ? flags.html : out ? join(out, 'report.html') : undefined;
+  if (runs.length > 0) {
+    if (junit) writeFile(junit, renderJUnit(runs));
+    if (json) writeJsonReports(json, runs);
+    if (html) writeFile(html, renderHtml(runs));
+    for (const [what, path] of [['JUnit', junit], ['JSON', json], ['HTML', html]] as const) if (path) process.stdout.write(`${what} report: ${path}\n`);
+  }
+  const t = tally(runs);
+  const code = harness ? EXIT.HARNESS : exitCode(runs);
+  process.stdout.write(`certify: ${t.failures} failure(s), ${t.baselined} baselined, ${t.stale} stale baseline entr${t.stale === 1 ? 'y' : 'ies'}, ${t.harnessErrors} harness error(s) → exit ${code}\n`);
+  return code;
+}
 
 export const command: Command = {
   name: 'certify',
-  summary: '(certify: not yet available)',
-  usage: 'gearspec certify',
-  flags: {},
-  async run() {
-    process.stderr.write('gearspec certify: not yet available\n');
-    return EXIT.HARNESS;
+  summary: 'run the conformance catalogue against Gearman servers and report',
+  usage: USAGE,
+  flags: FLAGS,
+  async run(argv) {
+    let parsed: ReturnType<typeof plan>;
+    try {
+      parsed = plan(argv);
+    } catch (e) {
+      if (isGearspecError(e) && e.code === ERROR_CODES.USAGE) {
+        process.stderr.write(`gearspec certify: ${e.message}\n`);
+        return EXIT.HARNESS;
+      }
+      throw e;
+    }
+    const { plan: p, flags } = parsed;
+    if (flags.list) {
+      process.stdout.write(`${listCatalogue(p.cases)}\n`);
+      return EXIT.OK;
+    }
+    if (flags['dry-run']) {
+      process.stdout.write(`would run ${p.cases.length} cases (timeout ${p.timeoutMs} ms${p.strict ? ', strict' : ''}) against:\n`);
+      for (const s of p.specs) {
+        const bl = p.baselineFor(s);
+        process.stdout.write(`  ${describeSpec(s)}${bl ? ` with baseline ${bl.file} (${bl.baseline.entries.length} entries)` : ''}\n`);
+      }
+      for (const c of p.cases) process.stdout.write(`${c.id}\n`);
+      return EXIT.OK;
+    }
+    return certify(p, flags);
   },
 };

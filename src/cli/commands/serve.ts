@@ -1,14 +1,77 @@
-/** Placeholder: the serve command is being built. */
+/** `gearspec serve`: run the reference job server until SIGINT/SIGTERM or admin `shutdown`. */
+import { errorMessage, InputError } from '../../errors.js';
+import { DEFAULT_PORT } from '../../protocol/constants.js';
+import { FAULT_NAMES, type FaultName, isFaultName, startReferenceServer } from '../../server/index.js';
+import { type FlagSpecs, parseArgs, usageError } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../command.js';
 
+const flags: FlagSpecs = {
+  port: { type: 'number', help: 'TCP port; 0 picks a free one and prints it', default: DEFAULT_PORT },
+  host: { type: 'string', help: 'address to bind', default: '127.0.0.1' },
+  'job-retries': { type: 'number', help: 'attempts before a requeued job fails; 0 = unlimited (gearmand 1.1.20)', default: 0 },
+  'max-packet': { type: 'number', help: 'largest packet body accepted, in bytes' },
+  'handle-prefix': { type: 'string', help: 'job handle prefix (default H:<hostname>)' },
+  exceptions: { type: 'boolean', help: 'turn the exceptions option on for every connection (gearmand --exceptions)' },
+  fault: { type: 'string', repeat: true, help: `deliberately broken behaviour for testing harnesses: ${FAULT_NAMES.join(', ')}` },
+  verbose: { type: 'boolean', help: 'log connections, protocol errors and admin commands to stderr' },
+};
+
+function int(value: unknown, flag: string, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value > max) throw usageError(`--${flag} needs an integer from 0 to ${max}, got ${String(value)}`);
+  return value;
+}
+
 export const command: Command = {
   name: 'serve',
-  summary: '(serve: not yet available)',
-  usage: 'gearspec serve',
-  flags: {},
-  async run() {
-    process.stderr.write('gearspec serve: not yet available\n');
-    return EXIT.HARNESS;
+  summary: 'run the gearspec reference job server',
+  usage: 'gearspec serve [--port N] [--host 127.0.0.1] [--job-retries N] [--max-packet BYTES] [--verbose]',
+  flags,
+  async run(argv) {
+    let options: Parameters<typeof startReferenceServer>[0];
+    try {
+      const { flags: f, positionals } = parseArgs(argv, flags);
+      if (positionals.length > 0) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+      const faults = ((f.fault as readonly string[] | undefined) ?? []).map((name): FaultName => {
+        if (!isFaultName(name)) throw usageError(`--fault ${JSON.stringify(name)} is not one of ${FAULT_NAMES.join(', ')}`);
+        return name;
+      });
+      const maxPacket = f['max-packet'] === undefined ? undefined : int(f['max-packet'], 'max-packet', 0xffffffff);
+      if (maxPacket !== undefined && maxPacket < 64) throw usageError('--max-packet must be at least 64');
+      options = {
+        port: int(f.port, 'port', 65535),
+        host: String(f.host),
+        jobRetries: int(f['job-retries'], 'job-retries', Number.MAX_SAFE_INTEGER),
+        exceptionsByDefault: f.exceptions === true,
+        faults,
+        ...(maxPacket === undefined ? {} : { maxPacketBytes: maxPacket }),
+        ...(typeof f['handle-prefix'] === 'string' ? { handlePrefix: f['handle-prefix'] } : {}),
+        ...(f.verbose === true ? { log: (line: string) => process.stderr.write(`[gearspec serve] ${line}\n`) } : {}),
+      };
+    } catch (err) {
+      process.stderr.write(`gearspec serve: ${(err as Error).message}\n${this.usage}\n`);
+      return EXIT.HARNESS;
+    }
+    let server: Awaited<ReturnType<typeof startReferenceServer>>;
+    try {
+      server = await startReferenceServer(options);
+    } catch (err) {
+      // Invalid option values (InputError) and an unbindable address (PeerError) are both the user's to fix.
+      process.stderr.write(`gearspec serve: ${errorMessage(err)}\n${err instanceof InputError ? `${this.usage}\n` : ''}`);
+      return EXIT.HARNESS;
+    }
+    process.stdout.write(`gearspec reference server listening on ${server.address}\n`);
+    if (options?.faults?.length) process.stdout.write(`faults on: ${options.faults.join(', ')}\n`);
+    const stop = (): void => void server.close();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      await server.closed;
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+    process.stdout.write('gearspec reference server stopped\n');
+    return EXIT.OK;
   },
 };

@@ -1,0 +1,64 @@
+/**
+ * Builds a peer image from a Dockerfile folder once per content: the tag carries a hash of the
+ * folder, so an unchanged Dockerfile is never rebuilt (not even across runs) and an edited one
+ * always is. Builds are memoised in-process, so parallel starts share one build.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { GenericContainer, ImageName, getContainerRuntimeClient } from 'testcontainers';
+import { ERROR_CODES, PeerError, errorMessage } from '../errors.js';
+
+const builds = new Map<string, Promise<string>>();
+
+async function hashDir(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  const walk = async (rel: string): Promise<void> => {
+    const entries = (await readdir(path.join(dir, rel), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      const child = path.join(rel, e.name);
+      if (e.isDirectory()) await walk(child);
+      else if (e.isFile()) hash.update(child).update('\0').update(await readFile(path.join(dir, child))).update('\0');
+    }
+  };
+  await walk('');
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** `localhost/<imageName>:<content hash>`, built if missing. */
+export function ensureImage(peer: string, imageName: string, dockerfileDir: string, buildTimeoutMs = 600_000): Promise<string> {
+  const key = `${imageName}\0${dockerfileDir}`;
+  let build = builds.get(key);
+  if (!build) {
+    build = buildImage(peer, imageName, dockerfileDir, buildTimeoutMs);
+    builds.set(key, build);
+    // A failed build must be retried by the next caller, not cached.
+    build.catch(() => builds.delete(key));
+  }
+  return build;
+}
+
+async function buildImage(peer: string, imageName: string, dockerfileDir: string, timeoutMs: number): Promise<string> {
+  let tag: string;
+  try {
+    tag = `localhost/${imageName}:${await hashDir(dockerfileDir)}`;
+  } catch (e) {
+    throw new PeerError(ERROR_CODES.PEER_UNAVAILABLE, peer, `cannot read Dockerfile folder ${dockerfileDir}: ${errorMessage(e)}`, '', { cause: e });
+  }
+  const client = await getContainerRuntimeClient();
+  if (await client.image.exists(ImageName.fromString(tag))) return tag;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      GenericContainer.fromDockerfile(dockerfileDir).build(tag, { deleteOnExit: false }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`build did not finish within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } catch (e) {
+    throw new PeerError(ERROR_CODES.PEER_START_FAILED, peer, `building image ${tag} from ${dockerfileDir} failed: ${errorMessage(e)}`, '', { cause: e });
+  } finally {
+    clearTimeout(timer);
+  }
+  return tag;
+}

@@ -1,0 +1,263 @@
+/**
+ * Runs a peer in a container (testcontainers over Podman or Docker) with host networking, so every
+ * byte between the harness and the peer stays on 127.0.0.1. Every container is labelled
+ * `gearspec=1`, `gearspec.run=<run id>` and `gearspec.pid=<harness pid>`; Ryuk is off here (its
+ * image cannot be pulled), so containers whose harness process died are swept by label at the
+ * next start-up and in teardown. Readiness is the caller's, raced against the container exiting.
+ */
+import os from 'node:os';
+import type { Readable } from 'node:stream';
+import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
+import { ERROR_CODES, PeerError, TimeoutError, errorMessage } from '../errors.js';
+import { applyPodmanEnv } from './container-env.js';
+import { ensureImage } from './container-images.js';
+import { DEFAULT_LOG_BYTES, LogRing } from './log-ring.js';
+import { type ProcessExit, describeExit } from './process.js';
+import { dockerDir } from './repo-paths.js';
+
+export const LABEL = 'gearspec';
+export const LABEL_RUN = 'gearspec.run';
+export const LABEL_PID = 'gearspec.pid';
+export const LABEL_HOST = 'gearspec.host';
+export const LABEL_PEER = 'gearspec.peer';
+
+/** One id per harness process: containers of live runs are never swept by another run. */
+export const RUN_ID = `${os.hostname()}-${process.pid}-${Date.now().toString(36)}`;
+
+export interface ContainerReadyContext {
+  readonly id: string;
+  /** The container's main process as seen from the host (host networking shares our /proc/net). */
+  readonly hostPid: number | undefined;
+  readonly signal: AbortSignal;
+  logs(): string;
+}
+
+export interface RunContainerOptions {
+  /** Label for logs and errors, e.g. "gearmand". */
+  name: string;
+  /** Folder with the Dockerfile: absolute, or a name under docker/. */
+  dockerfileDir: string;
+  /** Image repository name; the tag is a hash of the Dockerfile folder. */
+  imageName: string;
+  /** Arguments after the image's ENTRYPOINT. */
+  command?: readonly string[];
+  env?: Readonly<Record<string, string>>;
+  /** Deadline for create + start + `ready` (not the image build). Default 20 s. */
+  startupTimeoutMs?: number;
+  /** Deadline for a cold image build. Default 10 min (apt-get inside the build). */
+  buildTimeoutMs?: number;
+  ready?: (ctx: ContainerReadyContext) => Promise<void>;
+  /** Seconds-granular SIGTERM grace before the engine kills. Default 2 s. */
+  stopGraceMs?: number;
+  logMaxBytes?: number;
+}
+
+export interface ContainerHandle extends AsyncDisposable {
+  readonly name: string;
+  readonly id: string;
+  readonly image: string;
+  readonly hostPid: number | undefined;
+  /** Resolves when the container's main process has exited. */
+  readonly exited: Promise<ProcessExit>;
+  logs(): string;
+  /** Idempotent: stops and removes the container. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_STARTUP_MS = 20_000;
+const DEFAULT_GRACE_MS = 2_000;
+
+/** Points testcontainers at the engine, or explains how to get one. */
+export async function containerRuntime(peer: string): Promise<Awaited<ReturnType<typeof getContainerRuntimeClient>>> {
+  applyPodmanEnv();
+  try {
+    return await getContainerRuntimeClient();
+  } catch (e) {
+    throw new PeerError(
+      ERROR_CODES.PEER_UNAVAILABLE,
+      peer,
+      `no container engine answers (DOCKER_HOST=${process.env.DOCKER_HOST ?? 'unset'}): ${errorMessage(e)}; run sudo bash docker/setup-podman.sh, or use GEARSPEC_PEERS=native`,
+      '',
+      { cause: e },
+    );
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes gearspec containers whose harness process is gone (same host), plus with `ownRun` this
+ * process's own. Returns how many were removed. Containers of other live runs are left alone.
+ */
+export async function sweepLeftoverContainers(options: { ownRun?: boolean } = {}): Promise<number> {
+  const client = await containerRuntime('sweep');
+  const found = await client.container.dockerode.listContainers({ all: true, filters: { label: [`${LABEL}=1`] } });
+  let removed = 0;
+  for (const info of found) {
+    const labels = info.Labels ?? {};
+    const own = labels[LABEL_RUN] === RUN_ID;
+    const pid = Number(labels[LABEL_PID]);
+    const sameHost = labels[LABEL_HOST] === os.hostname();
+    const dead = sameHost && Number.isInteger(pid) && pid > 0 && pid !== process.pid && !pidAlive(pid);
+    const unowned = labels[LABEL_PID] === undefined;
+    if ((own && options.ownRun) || dead || unowned) {
+      try {
+        await client.container.dockerode.getContainer(info.Id).remove({ force: true, v: true });
+        removed++;
+      } catch (e) {
+        if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+      }
+    }
+  }
+  return removed;
+}
+
+let startupSweep: Promise<number> | undefined;
+
+class RunningContainer implements ContainerHandle {
+  readonly name: string;
+  readonly id: string;
+  readonly image: string;
+  readonly hostPid: number | undefined;
+  readonly exited: Promise<ProcessExit>;
+  readonly #log: LogRing;
+  readonly #started: StartedTestContainer;
+  readonly #graceMs: number;
+  #stopping: Promise<void> | undefined;
+
+  constructor(name: string, image: string, started: StartedTestContainer, hostPid: number | undefined, exited: Promise<ProcessExit>, log: LogRing, graceMs: number) {
+    this.name = name;
+    this.image = image;
+    this.id = started.getId();
+    this.hostPid = hostPid;
+    this.exited = exited;
+    this.#started = started;
+    this.#log = log;
+    this.#graceMs = graceMs;
+  }
+
+  logs(): string {
+    return this.#log.text();
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    try {
+      await this.#started.stop({ timeout: this.#graceMs, remove: true });
+    } catch (e) {
+      // Whatever stop() tripped on, the container must not outlive us.
+      this.#log.append('harness', `stop failed (${errorMessage(e)}); removing by force\n`);
+      const client = await containerRuntime(this.name);
+      try {
+        await client.container.dockerode.getContainer(this.id).remove({ force: true, v: true });
+      } catch (e2) {
+        if ((e2 as { statusCode?: number }).statusCode !== 404) throw new PeerError(ERROR_CODES.HARNESS, this.name, `could not remove container ${this.id}: ${errorMessage(e2)}`, this.logs(), { cause: e2 });
+      }
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
+
+function withLog(name: string, message: string, log: string, cause: unknown): PeerError {
+  const tail = log.trim() ? `\n--- last output of ${name} ---\n${log.trim().split('\n').slice(-20).join('\n')}` : ' (no output)';
+  return new PeerError(ERROR_CODES.PEER_START_FAILED, name, `${message}${tail}`, log, { cause });
+}
+
+/** Builds (once) and starts the container, then waits for `ready`; see the module comment. */
+export async function runContainer(options: RunContainerOptions): Promise<ContainerHandle> {
+  const { name } = options;
+  const client = await containerRuntime(name);
+  startupSweep ??= sweepLeftoverContainers().catch(() => 0);
+  await startupSweep;
+  const dir = dockerDir(options.dockerfileDir);
+  const image = await ensureImage(name, options.imageName, dir, options.buildTimeoutMs);
+  const log = new LogRing(options.logMaxBytes ?? DEFAULT_LOG_BYTES);
+  const timeoutMs = options.startupTimeoutMs ?? DEFAULT_STARTUP_MS;
+  const graceMs = options.stopGraceMs ?? DEFAULT_GRACE_MS;
+  let container = new GenericContainer(image)
+    .withNetworkMode('host')
+    .withLabels({ [LABEL]: '1', [LABEL_RUN]: RUN_ID, [LABEL_PID]: String(process.pid), [LABEL_HOST]: os.hostname(), [LABEL_PEER]: name })
+    .withStartupTimeout(timeoutMs);
+  if (options.command) container = container.withCommand([...options.command]);
+  if (options.env) container = container.withEnvironment({ ...options.env });
+  let started: StartedTestContainer;
+  try {
+    started = await container.start();
+  } catch (e) {
+    // testcontainers removes a container that fails its own wait; sweep in case create half-worked.
+    await sweepLeftoverContainers({ ownRun: false }).catch(() => 0);
+    throw withLog(name, `container from ${image} did not start: ${errorMessage(e)}`, log.text(), e);
+  }
+  const docker = client.container.dockerode.getContainer(started.getId());
+  log.append('harness', `started container ${started.getId().slice(0, 12)} from ${image} ${(options.command ?? []).join(' ')}\n`);
+  const exited: Promise<ProcessExit> = docker.wait().then(
+    (r: { StatusCode?: number }) => ({ code: r.StatusCode ?? null, signal: null }),
+    () => ({ code: null, signal: 'REMOVED' }),
+  );
+  void exited.then((x) => log.append('harness', `container ${describeExit(x)}\n`));
+  void started
+    .logs()
+    .then((stream: Readable) => {
+      stream.on('data', (c: Buffer | string) => log.append('', c));
+      stream.on('error', () => undefined);
+    })
+    .catch((e: unknown) => log.append('harness', `cannot follow logs: ${errorMessage(e)}\n`));
+  let hostPid: number | undefined;
+  try {
+    const info = await docker.inspect();
+    hostPid = info.State.Pid > 0 ? info.State.Pid : undefined;
+  } catch {
+    hostPid = undefined;
+  }
+  const handle = new RunningContainer(name, image, started, hostPid, exited, log, graceMs);
+  if (!options.ready) return handle;
+  try {
+    await raceReady(handle, options.ready, timeoutMs);
+    return handle;
+  } catch (error) {
+    // Let the log stream deliver the container's last words before it is removed.
+    await new Promise((r) => setTimeout(r, 100));
+    const snapshot = handle.logs();
+    await handle.stop().catch((e: unknown) => log.append('harness', `cleanup failed: ${errorMessage(e)}\n`));
+    throw withLog(name, `did not become ready: ${errorMessage(error)}`, snapshot, error);
+  }
+}
+
+async function raceReady(handle: RunningContainer, ready: (ctx: ContainerReadyContext) => Promise<void>, timeoutMs: number): Promise<void> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new TimeoutError('waiting for readiness', timeoutMs);
+      controller.abort(err);
+      reject(err);
+    }, timeoutMs);
+  });
+  const earlyExit = handle.exited.then((exit) => {
+    const err = new PeerError(ERROR_CODES.PEER_EXITED, handle.name, `container ${describeExit(exit)} before it was ready`);
+    controller.abort(err);
+    throw err;
+  });
+  try {
+    await Promise.race([ready({ id: handle.id, hostPid: handle.hostPid, signal: controller.signal, logs: () => handle.logs() }), deadline, earlyExit]);
+  } finally {
+    clearTimeout(timer);
+    earlyExit.catch(() => undefined);
+    deadline.catch(() => undefined);
+    if (!controller.signal.aborted) controller.abort(new Error('readiness settled'));
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The harness end of a driver's control connection: a loopback listener on an ephemeral port
+ * that accepts exactly one driver, then a line reader that turns the driver's JSON lines into a
+ * queue of typed events with deadline-bounded reads.
+ */
+import net from 'node:net';
+import { ERROR_CODES, GearspecError, TimeoutError } from '../../errors.js';
+import { type DriverCommand, type DriverEvent, encodeDriverCommand, parseDriverEvent } from './protocol.js';
+
+export class ControlListener {
+  readonly #server: net.Server;
+  readonly port: number;
+  #pending: net.Socket[] = [];
+  #waiter: ((s: net.Socket) => void) | undefined;
+
+  private constructor(server: net.Server, port: number) {
+    this.#server = server;
+    this.port = port;
+    server.on('connection', (s) => {
+      const w = this.#waiter;
+      if (w) {
+        this.#waiter = undefined;
+        w(s);
+      } else this.#pending.push(s);
+    });
+  }
+
+  static listen(): Promise<ControlListener> {
+    return new Promise((resolve, reject) => {
+      const server = net.createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const addr = server.address();
+        if (addr === null || typeof addr === 'string') {
+          server.close();
+          reject(new GearspecError(ERROR_CODES.HARNESS, 'control listener has no TCP address'));
+          return;
+        }
+        resolve(new ControlListener(server, addr.port));
+      });
+    });
+  }
+
+  /** First driver connection, or a TimeoutError; rejects early when `abort` settles first. */
+  accept(timeoutMs: number, abort: Promise<string>): Promise<ControlConnection> {
+    const ready = this.#pending.shift();
+    if (ready) return Promise.resolve(new ControlConnection(ready));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiter = undefined;
+        reject(new TimeoutError('waiting for the driver to connect to its control port', timeoutMs));
+      }, timeoutMs);
+      this.#waiter = (s) => {
+        clearTimeout(timer);
+        resolve(new ControlConnection(s));
+      };
+      abort.then(
+        (why) => {
+          clearTimeout(timer);
+          this.#waiter = undefined;
+          reject(new GearspecError(ERROR_CODES.PEER_EXITED, `driver exited before connecting (${why})`));
+        },
+        () => undefined,
+      );
+    });
+  }
+
+  close(): void {
+    this.#server.close();
+    for (const s of this.#pending) s.destroy();
+    this.#pending = [];
+  }
+}
+
+/** Bounded ring of recent control traffic, attached to failures. */
+class TrafficLog {
+  readonly #lines: string[] = [];
+  constructor(readonly max = 200) {}
+  add(line: string): void {
+    this.#lines.push(line.length > 300 ? `${line.slice(0, 300)}… (${line.length} chars)` : line);
+    if (this.#lines.length > this.max) this.#lines.shift();
+  }
+  render(): string {
+    return this.#lines.join('\n');
+  }
+}
+
+export class ControlConnection {
+  readonly #socket: net.Socket;
+  readonly #queue: DriverEvent[] = [];
+  readonly traffic = new TrafficLog();
+  #waiter: ((e: DriverEvent) => void) | undefined;
+  #buffer = '';
+  #closed = false;
+  /** Resolves once the driver's side is gone (EOF or error). */
+  readonly closed: Promise<void>;
+
+  constructor(socket: net.Socket) {
+    this.#socket = socket;
+    socket.setEncoding('utf8');
+    socket.setNoDelay(true);
+    let onClosed: () => void = () => undefined;
+    this.closed = new Promise((r) => (onClosed = r));
+    socket.on('data', (chunk: string) => this.#onData(chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      this.#closed = true;
+      onClosed();
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.#closed;
+  }
+
+  #onData(chunk: string): void {
+    this.#buffer += chunk;
+    for (;;) {
+      const nl = this.#buffer.indexOf('\n');
+      if (nl < 0) break;
+      const line = this.#buffer.slice(0, nl).replace(/\r$/, '');
+      this.#buffer = this.#buffer.slice(nl + 1);
+      if (line.trim() === '') continue;
+      this.traffic.add(`<< ${line}`);
+      let event: DriverEvent;
+      try {
+        event = parseDriverEvent(line);
+      } catch (e) {
+        event = { event: 'error', message: e instanceof Error ? e.message : String(e) };
+      }
+      this.push(event);
+    }
+  }
+
+  /** Queue an event (also used by the harness for the synthetic `exited`). */
+  push(event: DriverEvent): void {
+    const w = this.#waiter;
+    if (w) {
+      this.#waiter = undefined;
+      w(event);
+    } else this.#queue.push(event);
+  }
+
+  send(cmd: DriverCommand): void {
+    const line = encodeDriverCommand(cmd);
+    this.traffic.add(`>> ${line.trimEnd()}`);
+    if (!this.#closed) this.#socket.write(line);
+  }
+
+  /** Next event, or undefined once `timeoutMs` passes. */
+  next(timeoutMs: number): Promise<DriverEvent | undefined> {
+    const queued = this.#queue.shift();
+    if (queued) {
+      // `exited` is sticky so that every later read sees it too.
+      if (queued.event === 'exited') this.#queue.unshift(queued);
+      return Promise.resolve(queued);
+    }
+    if (this.#waiter) throw new GearspecError(ERROR_CODES.HARNESS, 'ControlConnection.next() called while another read is pending');
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#waiter = undefined;
+        resolve(undefined);
+      }, Math.max(0, timeoutMs));
+      this.#waiter = (e) => {
+        clearTimeout(timer);
+        if (e.event === 'exited') this.#queue.unshift(e);
+        resolve(e);
+      };
+    });
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * A started driver: the control connection plus whatever runs the driver (a native process, a
+ * container, or the in-process reference). Every wait has a deadline; a driver that exits or
+ * stays silent fails the wait with its recent log attached.
+ */
+import { ERROR_CODES, PeerError } from '../../errors.js';
+import type { DriverPeerName, ProviderKind } from '../types.js';
+import type { ControlConnection } from './control.js';
+import { type DriverCommand, type DriverEvent, type DriverRole, describeDriverEvent } from './protocol.js';
+
+export type HelloEvent = Extract<DriverEvent, { event: 'hello' }>;
+
+/** What runs the driver. `stop` is forceful and idempotent. */
+export interface DriverRuntime {
+  /** Bounded recent stdout/stderr (or the in-process log). */
+  logs(): string;
+  /** Settles once the driver is gone, with a short reason ("exit 3", "signal SIGKILL"). */
+  readonly gone: Promise<{ code: number | null; signal: string | null }>;
+  kill(): Promise<void>;
+}
+
+export interface DriverHandle extends AsyncDisposable {
+  readonly name: DriverPeerName;
+  readonly role: DriverRole;
+  readonly provider: ProviderKind;
+  readonly hello: HelloEvent;
+  readonly exited: boolean;
+  send(cmd: DriverCommand): void;
+  /** Next event, undefined after `timeoutMs`; after the driver is gone, `exited` forever. */
+  nextEvent(timeoutMs: number): Promise<DriverEvent | undefined>;
+  /** Read until `pred` matches; other events go to `onOther`. Throws with logs on exit or timeout. */
+  waitFor<E extends DriverEvent>(pred: (e: DriverEvent) => e is E, timeoutMs: number, what: string, onOther?: (e: DriverEvent) => void): Promise<E>;
+  waitFor(pred: (e: DriverEvent) => boolean, timeoutMs: number, what: string, onOther?: (e: DriverEvent) => void): Promise<DriverEvent>;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export class StartedDriver implements DriverHandle {
+  readonly name: DriverPeerName;
+  readonly role: DriverRole;
+  readonly provider: ProviderKind;
+  readonly hello: HelloEvent;
+  readonly #control: ControlConnection;
+  readonly #runtime: DriverRuntime;
+  #exited = false;
+  #stopping: Promise<void> | undefined;
+
+  constructor(init: { name: DriverPeerName; role: DriverRole; provider: ProviderKind; hello: HelloEvent; control: ControlConnection; runtime: DriverRuntime }) {
+    this.name = init.name;
+    this.role = init.role;
+    this.provider = init.provider;
+    this.hello = init.hello;
+    this.#control = init.control;
+    this.#runtime = init.runtime;
+    // The process going away or the control socket closing both mean the driver is gone; the
+    // synthetic event lands after everything the driver managed to send.
+    const markGone = (code: number | null, signal: string | null): void => {
+      if (this.#exited) return;
+      this.#exited = true;
+      this.#control.push({ event: 'exited', code, signal });
+    };
+    init.runtime.gone.then(
+      (r) => setTimeout(() => markGone(r.code, r.signal), 20),
+      () => markGone(null, null),
+    );
+    init.control.closed.then(() => setTimeout(() => markGone(null, 'control-closed'), 20));
+  }
+
+  get exited(): boolean {
+    return this.#exited;
+  }
+
+  send(cmd: DriverCommand): void {
+    this.#control.send(cmd);
+  }
+
+  nextEvent(timeoutMs: number): Promise<DriverEvent | undefined> {
+    return this.#control.next(timeoutMs);
+  }
+
+  async waitFor(pred: (e: DriverEvent) => boolean, timeoutMs: number, what: string, onOther?: (e: DriverEvent) => void): Promise<DriverEvent> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const left = deadline - Date.now();
+      const e = left > 0 ? await this.#control.next(left) : undefined;
+      if (e === undefined) {
+        throw new PeerError(ERROR_CODES.TIMEOUT, `${this.name} ${this.role} driver`, `no ${what} within ${timeoutMs} ms`, this.logs());
+      }
+      if (pred(e)) return e;
+      if (e.event === 'exited') {
+        throw new PeerError(ERROR_CODES.PEER_EXITED, `${this.name} ${this.role} driver`, `exited (code ${e.code}, signal ${e.signal}) while waiting for ${what}`, this.logs());
+      }
+      onOther?.(e);
+    }
+  }
+
+  logs(): string {
+    return `--- ${this.name} ${this.role} driver output ---\n${this.#runtime.logs()}\n--- control traffic (recent) ---\n${this.#control.traffic.render()}`;
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      if (!this.#exited) this.#control.send({ op: 'quit' });
+      // Workers inside their library's loop do not read commands; give the others a moment.
+      await Promise.race([this.#runtime.gone, new Promise((r) => setTimeout(r, 300))]);
+      this.#control.close();
+      await this.#runtime.kill();
+    })();
+    return this.#stopping;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+}
+
+export { describeDriverEvent };

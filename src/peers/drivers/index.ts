@@ -1,0 +1,69 @@
+/**
+ * startDriver: runs one client or worker driver (PHP, Perl, libgearman C, or the gearspec
+ * reference) against a Gearman server, and hands back a handle speaking the control protocol.
+ * The harness listens on 127.0.0.1:ephemeral; the driver is told where via GEARSPEC_CONTROL.
+ */
+import { ERROR_CODES, PeerError, errorMessage } from '../../errors.js';
+import type { DriverPeerName, ProviderKind } from '../types.js';
+import { ControlListener } from './control.js';
+import { type DriverHandle, type DriverRuntime, type HelloEvent, StartedDriver } from './handle.js';
+import { runNative } from './native.js';
+import { nativeProgram } from './programs.js';
+import type { DriverRole } from './protocol.js';
+import { runEmbeddedReference } from './reference/embedded.js';
+
+export type { DriverHandle } from './handle.js';
+export * from './protocol.js';
+
+export const DRIVER_NAMES: readonly DriverPeerName[] = ['reference', 'php', 'perl', 'libgearman-c'];
+
+export interface StartDriverOptions {
+  /** Gearman server the driver talks to, host:port. */
+  readonly server: string;
+  /** native (default for php/perl/c), embedded (default for reference), or container. */
+  readonly provider?: ProviderKind;
+  readonly startupTimeoutMs?: number;
+  /** Extra label for logs (e.g. "victim"). */
+  readonly label?: string;
+}
+
+export async function startDriver(name: DriverPeerName, role: DriverRole, options: StartDriverOptions): Promise<DriverHandle> {
+  const provider: ProviderKind = options.provider ?? (name === 'reference' ? 'embedded' : 'native');
+  const timeoutMs = options.startupTimeoutMs ?? 15_000;
+  const who = `${name} ${role} driver${options.label ? ` (${options.label})` : ''}`;
+  const listener = await ControlListener.listen();
+  const env = { GEARSPEC_CONTROL: `127.0.0.1:${listener.port}`, GEARSPEC_SERVER: options.server, GEARSPEC_ROLE: role };
+  let runtime: DriverRuntime | undefined;
+  try {
+    runtime = await launch(name, provider, env, who);
+    const gone = runtime.gone.then((r) => `code ${r.code}, signal ${r.signal}`);
+    const control = await listener.accept(timeoutMs, gone);
+    const first = await control.next(timeoutMs);
+    if (first?.event !== 'hello') {
+      throw new PeerError(ERROR_CODES.PEER_START_FAILED, who, first ? `first event was ${first.event}, not hello` : `no hello within ${timeoutMs} ms`, runtime.logs());
+    }
+    return new StartedDriver({ name, role, provider, hello: first as HelloEvent, control, runtime });
+  } catch (e) {
+    const logs = runtime?.logs() ?? '';
+    await runtime?.kill().catch(() => undefined);
+    if (e instanceof PeerError) throw e;
+    throw new PeerError(ERROR_CODES.PEER_START_FAILED, who, errorMessage(e), logs, { cause: e });
+  } finally {
+    listener.close();
+  }
+}
+
+async function launch(name: DriverPeerName, provider: ProviderKind, env: Record<string, string>, who: string): Promise<DriverRuntime> {
+  switch (provider) {
+    case 'embedded':
+      if (name !== 'reference') throw new PeerError(ERROR_CODES.PEER_UNAVAILABLE, who, 'only the reference driver can run embedded');
+      return runEmbeddedReference(env);
+    case 'native':
+      if (name === 'reference') return runEmbeddedReference(env);
+      return runNative({ ...(await nativeProgram(name)), env, label: who });
+    case 'container': {
+      const { runDriverContainer } = await import('./container.js');
+      return runDriverContainer(name, env, who);
+    }
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * The gearspec reference client/worker as a driver: the same JSON-lines control protocol as the
+ * PHP, Perl and C drivers, over TCP, so the matrix treats every implementation alike. It runs
+ * in-process (embedded) or as a standalone process (main.ts). Commands run one at a time, like in
+ * the blocking libraries, so every driver has the same ordering semantics.
+ */
+import net from 'node:net';
+import { GearmanClient } from '../../../client/index.js';
+import { GearmanWorker, type WorkerJob } from '../../../worker/index.js';
+import { errorMessage } from '../../../errors.js';
+import { type Behaviour, type DriverCommand, type DriverEvent, type DriverRole, type SubmitJob, DRIVER_PROTOCOL_VERSION, unb64 } from '../protocol.js';
+
+export interface ReferenceDriverEnv {
+  readonly control: string;
+  readonly server: string;
+  readonly role: DriverRole;
+  /** Where to write diagnostic lines (the embedded runtime keeps them for `logs()`). */
+  readonly log: (line: string) => void;
+}
+
+/** Handle on a running reference driver: `kill()` drops every socket at once, like a crash. */
+export interface ReferenceDriverRun {
+  readonly done: Promise<void>;
+  kill(): void;
+}
+
+function splitHostPort(hp: string): { host: string; port: number } {
+  const i = hp.lastIndexOf(':');
+  return { host: hp.slice(0, i), port: Number(hp.slice(i + 1)) };
+}
+
+class CommandQueue {
+  #lines: DriverCommand[] = [];
+  #waiter: ((c: DriverCommand | undefined) => void) | undefined;
+  #ended = false;
+  push(c: DriverCommand): void {
+    const w = this.#waiter;
+    if (w) {
+      this.#waiter = undefined;
+      w(c);
+    } else this.#lines.push(c);
+  }
+  end(): void {
+    this.#ended = true;
+    this.#waiter?.(undefined);
+    this.#waiter = undefined;
+  }
+  /** Next command; undefined once the harness has gone. */
+  next(): Promise<DriverCommand | undefined> {
+    const c = this.#lines.shift();
+    if (c) return Promise.resolve(c);
+    if (this.#ended) return Promise.resolve(undefined);
+    return new Promise((r) => (this.#waiter = r));
+  }
+}
+
+export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun {
+  const ctl = splitHostPort(env.control);
+  const srv = splitHostPort(env.server);
+  const socket = net.connect(ctl.port, ctl.host);
+  socket.setNoDelay(true);
+  const queue = new CommandQueue();
+  const clients = new Map<string, GearmanClient>();
+  let worker: GearmanWorker | undefined;
+  let killed = false;
+
+  const emit = (e: DriverEvent): void => {
+    if (!socket.destroyed) socket.write(`${JSON.stringify(e)}\n`);
+  };
+  let buf = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    buf += chunk;
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+      const line = buf.slice(0, nl).trim();
+      buf = buf.slice(nl + 1);
+      if (!line) continue;
+      try {
+        queue.push(JSON.parse(line) as DriverCommand);
+      } catch (e) {
+        emit({ event: 'error', message: `bad command line: ${errorMessage(e)}` });
+      }
+    }
+  });
+  socket.on('error', (e) => env.log(`control socket error: ${e.message}`));
+  socket.on('close', () => queue.end());
+
+  const kill = (): void => {
+    if (killed) return;
+    killed = true;
+    void worker?.close();
+    for (const c of clients.values()) void c.close();
+    socket.destroy();
+    queue.end();
+  };
+
+  const clientFor = async (exceptions: boolean | undefined): Promise<GearmanClient> => {
+    const key = exceptions === true ? 'on' : 'off';
+    let c = clients.get(key);
+    if (!c) {
+      c = await GearmanClient.connect({ host: srv.host, port: srv.port, timeoutMs: 20_000, label: `reference-client-${key}` });
+      if (exceptions === true) await c.setOption('exceptions');
+      clients.set(key, c);
+    }
+    return c;
+  };
+
+  const runJob = async (c: GearmanClient, j: SubmitJob): Promise<void> => {
+    const job = await c.submit({
+      function: j.function,
+      data: unb64(j.payload),
+      ...(j.unique !== undefined ? { unique: j.unique } : {}),
+      priority: j.priority ?? 'normal',
+      background: j.background ?? false,
+    });
+    emit({ event: 'created', id: j.id, handle: job.handle });
+    if (job.background) return;
+    for await (const e of job) {
+      const payload = (e.data ?? Buffer.alloc(0)).toString('base64');
+      switch (e.type) {
+        case 'data':
+        case 'warning':
+        case 'complete':
+        case 'exception':
+          emit({ event: e.type, id: j.id, payload });
+          break;
+        case 'status':
+          emit({ event: 'status', id: j.id, numerator: e.numerator ?? '', denominator: e.denominator ?? '' });
+          break;
+        case 'fail':
+          emit({ event: 'fail', id: j.id });
+          break;
+      }
+    }
+  };
+
+  const submitAll = async (jobs: readonly SubmitJob[], exceptions: boolean | undefined): Promise<void> => {
+    const c = await clientFor(exceptions);
+    // Submit in order (handles match submits in order), then follow every job at once.
+    const running = jobs.map((j) =>
+      runJob(c, j).catch((e: unknown) => emit({ event: 'error', id: j.id, message: errorMessage(e) })),
+    );
+    await Promise.all(running);
+  };
+
+  const waitGate = async (gate: string): Promise<void> => {
+    for (;;) {
+      const cmd = await queue.next();
+      if (cmd === undefined) throw new Error('control closed at a gate');
+      if (cmd.op === 'release' && (cmd.gate === gate || cmd.gate === '*')) return;
+      if (cmd.op === 'quit') {
+        kill();
+        throw new Error('quit at a gate');
+      }
+      emit({ event: 'error', message: `worker at gate ${gate} got unexpected op ${cmd.op}` });
+    }
+  };
+
+  const handlerFor = (b: Behaviour) => async (job: WorkerJob): Promise<void> => {
+    emit({ event: 'job', handle: job.handle, function: job.function, ...(job.unique !== undefined ? { unique: job.unique } : {}), payload: job.data.toString('base64') });
+    for (const s of b.steps ?? []) {
+      switch (s.kind) {
+        case 'data':
+          job.sendData(unb64(s.payload));
+          break;
+        case 'warning':
+          job.sendWarning(unb64(s.payload));
+          break;
+        case 'status':
+          job.sendStatus(s.numerator, s.denominator);
+          break;
+        case 'sleep':
+          await new Promise((r) => setTimeout(r, s.ms));
+          break;
+        case 'gate':
+          emit({ event: 'gated', handle: job.handle, gate: s.gate });
+          await waitGate(s.gate);
+          break;
+      }
+    }
+    const o = b.outcome;
+    switch (o.kind) {
+      case 'complete':
+        job.complete(o.payload !== undefined ? unb64(o.payload) : job.data);
+        break;
+      case 'fail':
+        job.fail();
+        break;
+      case 'exception':
+        job.exception(unb64(o.payload));
+        break;
+      case 'die':
+        // A crash: every socket dropped at once, no result packet.
+        kill();
+        return new Promise<void>(() => undefined);
+    }
+    emit({ event: 'finished', handle: job.handle, outcome: o.kind });
+  };
+
+  const execute = async (cmd: DriverCommand): Promise<void> => {
+    switch (cmd.op) {
+      case 'submit':
+        return submitAll([cmd], cmd.exceptions);
+      case 'submit-batch':
+        return submitAll(cmd.jobs, cmd.exceptions);
+      case 'status': {
+        const c = await clientFor(undefined);
+        const st = await c.getStatus(cmd.handle);
+        emit({ event: 'status-res', id: cmd.id, known: st.known, running: st.running, numerator: st.numerator, denominator: st.denominator });
+        return;
+      }
+      case 'register':
+        if (env.role !== 'worker') throw new Error('register needs the worker role');
+        worker ??= await GearmanWorker.connect({ host: srv.host, port: srv.port, label: 'reference-worker' });
+        worker.register(cmd.function, handlerFor(cmd.behaviour));
+        return;
+      case 'work':
+        if (env.role !== 'worker') throw new Error('work needs the worker role');
+        worker ??= await GearmanWorker.connect({ host: srv.host, port: srv.port, label: 'reference-worker' });
+        worker.work();
+        return;
+      case 'release':
+        throw new Error(`release ${cmd.gate} outside a gate`);
+      case 'quit':
+        kill();
+        return;
+    }
+  };
+
+  const done = (async () => {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    emit({ event: 'hello', implementation: 'reference', library: 'gearspec reference client/worker (TypeScript)', version: '0.1.0', role: env.role, pid: process.pid, protocol: DRIVER_PROTOCOL_VERSION });
+    const controlGone = new Promise<void>((r) => socket.once('close', () => r()));
+    for (;;) {
+      const cmd = await queue.next();
+      if (cmd === undefined || killed) break;
+      const id = 'id' in cmd ? cmd.id : undefined;
+      try {
+        await execute(cmd);
+      } catch (e) {
+        emit({ event: 'error', ...(id !== undefined ? { id } : {}), message: errorMessage(e) });
+      }
+      if (id !== undefined) emit({ event: 'done', id });
+      // Once working, commands are read only at gates, as in the library drivers.
+      if (cmd.op === 'work') await controlGone;
+    }
+    kill();
+  })();
+  return { done, kill };
+}

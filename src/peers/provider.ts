@@ -1,0 +1,129 @@
+/**
+ * Which provider runs external peers: GEARSPEC_PEERS = container | native | auto (default auto).
+ * auto: a container engine that answers → container; else the Debian binaries → native; else
+ * none. Suites ask `peerSkipReason`/`requirePeer`: in CI a missing peer fails the run, elsewhere
+ * the suite is skipped with a loud warning saying how to enable it.
+ */
+import { accessSync, constants } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { ERROR_CODES, InputError, PeerError } from '../errors.js';
+import { applyPodmanEnv, engineSocketPath, isSocket } from './container-env.js';
+import { EXTERNAL_SERVERS, type ExternalServerName } from './servers/catalogue.js';
+import type { ProviderChoice, ProviderKind, ServerPeerName } from './types.js';
+
+export interface ResolvedProvider {
+  readonly provider: ProviderKind | 'none';
+  readonly reason: string;
+}
+
+export const ENABLE_HINT =
+  'enable peers with `sudo bash docker/setup-podman.sh` (containers, then GEARSPEC_PEERS=container) or `sudo bash docker/install-native-peers.sh` (Debian packages, then GEARSPEC_PEERS=native)';
+
+export function providerChoice(env: NodeJS.ProcessEnv = process.env): ProviderChoice {
+  const raw = (env.GEARSPEC_PEERS ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'auto') return 'auto';
+  if (raw === 'container' || raw === 'native') return raw;
+  throw new InputError(ERROR_CODES.USAGE, 'GEARSPEC_PEERS', `must be container, native or auto, got ${JSON.stringify(env.GEARSPEC_PEERS)}`);
+}
+
+const engineCache = new Map<string, boolean>();
+
+/**
+ * Whether the engine socket answers GET /_ping. Synchronous (a short child process) because
+ * suites decide skips at collection time; cached per socket for the life of the process.
+ */
+export function engineAnswers(socketPath: string): boolean {
+  const cached = engineCache.get(socketPath);
+  if (cached !== undefined) return cached;
+  if (!isSocket(socketPath)) return false;
+  const script = [
+    "const s=require('net').connect(process.argv[1]);let b='';",
+    's.setTimeout(1500,()=>process.exit(2));',
+    "s.on('error',()=>process.exit(1));",
+    "s.on('connect',()=>s.write('GET /_ping HTTP/1.0\\r\\nHost: engine\\r\\n\\r\\n'));",
+    "s.on('data',(d)=>{b+=d;if(/^HTTP\\/1\\.[01] 200/.test(b))process.exit(0);});",
+    "s.on('end',()=>process.exit(3));",
+  ].join('');
+  const result = spawnSync(process.execPath, ['-e', script, socketPath], { timeout: 3000, stdio: 'ignore' });
+  const ok = result.status === 0;
+  engineCache.set(socketPath, ok);
+  return ok;
+}
+
+export function nativeAvailable(name: ExternalServerName): boolean {
+  try {
+    accessSync(EXTERNAL_SERVERS[name].binary, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function containerStatus(): ResolvedProvider {
+  applyPodmanEnv();
+  const socket = engineSocketPath();
+  if (!socket) return { provider: 'none', reason: `no container engine socket (DOCKER_HOST=${process.env.DOCKER_HOST ?? 'unset'})` };
+  if (!engineAnswers(socket)) return { provider: 'none', reason: `container engine socket ${socket} does not answer /_ping` };
+  return { provider: 'container', reason: `container engine answers at ${socket}` };
+}
+
+function nativeStatus(names: readonly ExternalServerName[]): ResolvedProvider {
+  const missing = names.filter((n) => !nativeAvailable(n));
+  if (missing.length === 0) return { provider: 'native', reason: `installed: ${names.map((n) => EXTERNAL_SERVERS[n].binary).join(', ')}` };
+  return { provider: 'none', reason: `not installed: ${missing.map((n) => `${EXTERNAL_SERVERS[n].binary} (Debian package ${EXTERNAL_SERVERS[n].debianPackage})`).join(', ')}` };
+}
+
+/** The provider for external server peers (all of `names`, default every one). */
+export function resolveProvider(names: readonly ExternalServerName[] = ['gearmand', 'perl-gearmand']): ResolvedProvider {
+  const choice = providerChoice();
+  if (choice === 'container') {
+    const c = containerStatus();
+    return { provider: c.provider, reason: `GEARSPEC_PEERS=container: ${c.reason}` };
+  }
+  if (choice === 'native') {
+    const n = nativeStatus(names);
+    return { provider: n.provider, reason: `GEARSPEC_PEERS=native: ${n.reason}` };
+  }
+  const c = containerStatus();
+  if (c.provider === 'container') return { provider: 'container', reason: `auto: ${c.reason}` };
+  const n = nativeStatus(names);
+  if (n.provider === 'native') return { provider: 'native', reason: `auto: ${c.reason}; ${n.reason}` };
+  return { provider: 'none', reason: `auto: ${c.reason}; ${n.reason}` };
+}
+
+/** Where `name` would run, or a PeerError(PEER_UNAVAILABLE) saying why it cannot and how to fix it. */
+export function providerFor(name: ServerPeerName): ProviderKind {
+  if (name === 'reference') return 'embedded';
+  const r = resolveProvider([name]);
+  if (r.provider === 'none') throw new PeerError(ERROR_CODES.PEER_UNAVAILABLE, name, `no provider can run it (${r.reason}); ${ENABLE_HINT}`);
+  return r.provider;
+}
+
+/** Undefined when every named peer can run; otherwise why not (for `describe.skipIf`). */
+export function peerSkipReason(names: ServerPeerName | readonly ServerPeerName[]): string | undefined {
+  const external = (typeof names === 'string' ? [names] : names).filter((n): n is ExternalServerName => n !== 'reference');
+  if (external.length === 0) return undefined;
+  const r = resolveProvider(external);
+  return r.provider === 'none' ? `${external.join(', ')} unavailable: ${r.reason}; ${ENABLE_HINT}` : undefined;
+}
+
+export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = (env.CI ?? '').trim().toLowerCase();
+  return v !== '' && v !== '0' && v !== 'false';
+}
+
+/**
+ * True when the peers can run. Otherwise: in CI throws (a missing peer is a failure there);
+ * elsewhere warns loudly and returns false so the caller skips.
+ * Usage: `describe.skipIf(!requirePeer('gearmand'))('gearmand interop', ...)`.
+ */
+export function requirePeer(names: ServerPeerName | readonly ServerPeerName[], suite = 'peer suite'): boolean {
+  const reason = peerSkipReason(names);
+  if (reason === undefined) return true;
+  if (isCi()) throw new PeerError(ERROR_CODES.PEER_UNAVAILABLE, suite, `required in CI: ${reason}`);
+  console.warn(`\n*** SKIPPING ${suite}: ${reason}\n`);
+  return false;
+}
+
+/** The contract name for `requirePeer`. */
+export const requirePeersOrSkip = requirePeer;

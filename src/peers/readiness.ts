@@ -1,0 +1,74 @@
+/**
+ * Readiness of a Gearman server: the port accepts a connection and the admin `version` command
+ * is answered. When we know the server's pid, the listening socket must also be its own, because
+ * gearmand does not exit when its port is taken and something else could answer in its place.
+ */
+import { ERROR_CODES, PeerError, errorMessage } from '../errors.js';
+import { GearmanConnection } from '../transport/connection.js';
+import { listenerOwner } from './proc-net.js';
+import { sleep } from './wait.js';
+
+/** The port was held by another process: a lost race after pickFreePort, or an explicit port in use. */
+export class PortInUseError extends PeerError {
+  readonly port: number;
+  constructor(peer: string, port: number) {
+    super(ERROR_CODES.PEER_START_FAILED, peer, `127.0.0.1:${port} is already in use by another process`);
+    this.name = 'PortInUseError';
+    this.port = port;
+  }
+}
+
+export interface AdminReadyOptions {
+  name: string;
+  host: string;
+  port: number;
+  signal: AbortSignal;
+  /** The server's pid, when it runs on this host's pid namespace. */
+  pid?: number;
+  pollMs?: number;
+}
+
+/** `OK 1.1.20+ds` (C) → `1.1.20+ds`; `v1.130.1` (Perl) → `1.130.1`; anything else as is. */
+export function parseVersionReply(line: string): string {
+  const ok = /^OK\s+(\S.*)$/.exec(line.trim());
+  if (ok) return ok[1]!;
+  const v = /^v(\d\S*)$/.exec(line.trim());
+  return v ? v[1]! : line.trim();
+}
+
+/** Polls until `version` is answered; returns the reply line. Stops when `signal` aborts. */
+export async function waitForAdminVersion(options: AdminReadyOptions): Promise<string> {
+  const pollMs = options.pollMs ?? 50;
+  let lastError = 'no attempt yet';
+  while (!options.signal.aborted) {
+    if (options.pid !== undefined) {
+      const owner = await listenerOwner(options.pid, options.port);
+      if (owner === 'other') throw new PortInUseError(options.name, options.port);
+      if (owner === 'none') {
+        lastError = 'not listening yet';
+        await sleep(pollMs, options.signal);
+        continue;
+      }
+    }
+    try {
+      return await probeVersion(options.host, options.port);
+    } catch (e) {
+      lastError = errorMessage(e);
+      await sleep(pollMs, options.signal);
+    }
+  }
+  const reason: unknown = options.signal.reason;
+  throw reason instanceof Error ? reason : new Error(`readiness abandoned (last probe: ${lastError})`);
+}
+
+/** One probe: connect, `version`, close. */
+export async function probeVersion(host: string, port: number, timeoutMs = 1000): Promise<string> {
+  const conn = await GearmanConnection.connect({ host, port, connectTimeoutMs: timeoutMs });
+  try {
+    const [line] = await conn.admin('version', timeoutMs);
+    if (line === undefined || line.startsWith('ERR')) throw new Error(`unexpected version reply ${JSON.stringify(line)}`);
+    return line;
+  } finally {
+    conn.close();
+  }
+}

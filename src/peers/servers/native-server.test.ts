@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ERROR_CODES, InputError, PeerError } from '../../errors.js';
+import { T } from '../../protocol/constants.js';
+import { req } from '../../protocol/packet.js';
+import { GearmanConnection } from '../../transport/connection.js';
+import { nativeAvailable } from '../provider.js';
+import { PortInUseError } from '../readiness.js';
+import { acceptsConnections, isAlive, occupyPort, pidFromLog } from '../test-helpers.js';
+import type { StartedServer } from '../types.js';
+import { type ExternalServerDef, GEARMAND, PERL_GEARMAND } from './catalogue.js';
+import { startNativeServer } from './native-server.js';
+import type { RunningServer } from './started-server.js';
+
+const started: StartedServer[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((s) => s.stop()));
+});
+
+async function start(def: ExternalServerDef, options: Parameters<typeof startNativeServer>[1] = {}, deps?: Parameters<typeof startNativeServer>[2]): Promise<RunningServer> {
+  const s = (await startNativeServer(def, options, deps)) as RunningServer;
+  started.push(s);
+  return s;
+}
+
+async function adminLines(s: StartedServer, command: string): Promise<string[]> {
+  const conn = await GearmanConnection.connect({ host: s.host, port: s.port, connectTimeoutMs: 2000 });
+  try {
+    return await conn.admin(command, 2000);
+  } finally {
+    conn.close();
+  }
+}
+
+function startError(p: Promise<unknown>): Promise<unknown> {
+  return p.then(
+    () => {
+      throw new Error('start unexpectedly succeeded');
+    },
+    (e: unknown) => e,
+  );
+}
+
+for (const def of [GEARMAND, PERL_GEARMAND]) {
+  describe.skipIf(!nativeAvailable(def.name))(`native ${def.name}`, () => {
+    it('starts on an ephemeral loopback port, answers admin commands, and stops idempotently', async () => {
+      const s = await start(def);
+      expect(s.provider).toBe('native');
+      expect(s.host).toBe('127.0.0.1');
+      expect(s.port).not.toBe(4730);
+      expect(s.address).toBe(`127.0.0.1:${s.port}`);
+      expect(s.version).toBe(def.expectedVersion);
+      expect(await adminLines(s, 'workers')).toEqual(expect.any(Array));
+      const pid = Number(s.details.pid);
+      expect(isAlive(pid)).toBe(true);
+      const [a, b] = [s.stop(), s.stop()];
+      expect(a).toBe(b);
+      await a;
+      await s[Symbol.asyncDispose]();
+      expect(isAlive(pid)).toBe(false);
+      expect(await acceptsConnections(s.port)).toBe(false);
+      expect(s.logs()).toContain(`as pid ${pid}`);
+    });
+
+    it('fails fast on an explicit port another process holds, and leaves no process behind', async () => {
+      const held = await occupyPort();
+      try {
+        const t0 = Date.now();
+        const e = await startError(start(def, { port: held.port, startupTimeoutMs: 8000 }));
+        expect(e).toBeInstanceOf(PeerError);
+        expect((e as PeerError).code).toBe(ERROR_CODES.PEER_START_FAILED);
+        expect((e as PeerError).cause).toBeInstanceOf(PortInUseError);
+        // Detected from /proc well before the 8 s deadline (the stop grace is 2 s at most).
+        expect(Date.now() - t0).toBeLessThan(6000);
+        const pid = pidFromLog((e as PeerError).log);
+        expect(pid).toBeDefined();
+        expect(isAlive(pid!)).toBe(false);
+      } finally {
+        await held.close();
+      }
+    });
+
+    it('retries with a fresh port when another process wins the race for the picked one', async () => {
+      const held = await occupyPort();
+      try {
+        const offered: number[] = [];
+        const s = await start(def, {}, {
+          pickPort: async () => {
+            const { pickFreePort } = await import('../ports.js');
+            const port = offered.length === 0 ? held.port : await pickFreePort();
+            offered.push(port);
+            return port;
+          },
+        });
+        expect(offered.length).toBe(2);
+        expect(s.port).toBe(offered[1]);
+        expect(await adminLines(s, 'version')).toHaveLength(1);
+      } finally {
+        await held.close();
+      }
+    });
+  });
+}
+
+describe.skipIf(!nativeAvailable('gearmand'))('native start failures', () => {
+  it('a missing binary is PEER_UNAVAILABLE naming the Debian package', async () => {
+    const def: ExternalServerDef = { ...GEARMAND, binary: '/nonexistent/sbin/gearmand' };
+    const e = await startError(start(def));
+    expect(e).toBeInstanceOf(PeerError);
+    expect((e as PeerError).code).toBe(ERROR_CODES.PEER_UNAVAILABLE);
+    expect((e as PeerError).message).toContain('install Debian package gearman-job-server');
+  });
+
+  it('a server that exits at once fails fast with its output attached', async () => {
+    const def: ExternalServerDef = { ...GEARMAND, buildArgs: (h, p) => ['-L', h, '-p', String(p), '--no-such-option'] };
+    const t0 = Date.now();
+    const e = await startError(start(def, { startupTimeoutMs: 8000 }));
+    expect(Date.now() - t0).toBeLessThan(4000);
+    expect((e as PeerError).code).toBe(ERROR_CODES.PEER_START_FAILED);
+    expect((e as PeerError).message).toMatch(/before it was ready/);
+    expect((e as PeerError).log).toMatch(/no-such-option|unrecognised|unrecognized/i);
+  });
+
+  it('times out → the process is gone (SIGKILL after SIGTERM is ignored)', async () => {
+    // A process that never listens: readiness can only end by the deadline.
+    const def: ExternalServerDef = { ...GEARMAND, binary: '/bin/sh', buildArgs: () => ['-c', 'trap "" TERM; echo waiting; sleep 30 & wait; sleep 30'] };
+    const e = await startError(start(def, { startupTimeoutMs: 500 }));
+    expect((e as PeerError).code).toBe(ERROR_CODES.PEER_START_FAILED);
+    expect((e as PeerError).message).toMatch(/no answer after 500 ms/);
+    expect((e as PeerError).log).toContain('SIGKILL');
+    const pid = pidFromLog((e as PeerError).log);
+    expect(pid).toBeDefined();
+    expect(isAlive(pid!)).toBe(false);
+  });
+
+  it('rejects options Perl gearmand cannot honour before spawning anything', async () => {
+    const e = await startError(start(PERL_GEARMAND, { jobRetries: 2 }));
+    expect(e).toBeInstanceOf(InputError);
+    expect((e as InputError).code).toBe(ERROR_CODES.USAGE);
+  });
+
+  it('passes gearmand options as flags (job retries, threads, handle prefix)', async () => {
+    const s = await start(GEARMAND, { jobRetries: 2, threads: 2, handlePrefix: 'HX' });
+    expect(s.logs()).toMatch(/-t 2 -j 2 --job-handle-prefix HX/);
+    const conn = await GearmanConnection.connect({ host: s.host, port: s.port });
+    try {
+      conn.send(req(T.SUBMIT_JOB_BG, 'f', '', 'x'));
+      const p = await conn.expect([T.JOB_CREATED], 2000);
+      expect(p.args[0]!.toString()).toMatch(/^HX:/);
+    } finally {
+      conn.close();
+    }
+  });
+});

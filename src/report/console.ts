@@ -1,0 +1,57 @@
+/**
+ * Console output: the end-of-run summary table (per section, one column per outcome), the list of
+ * failures with Expected vs Actual and the requirement (h2spec style), and stale baseline entries.
+ */
+import { OUTCOMES, OUTCOME_SHORT } from '../runner/outcome.js';
+import type { ServerRun } from '../runner/result.js';
+import { attention, countsBySection, totals } from './model.js';
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
+}
+
+export function renderSummary(run: ServerRun): string {
+  const head = ['section', ...OUTCOMES.map((o) => OUTCOME_SHORT[o]), 'total'];
+  const rows: string[][] = [head];
+  for (const [section, c] of countsBySection(run.results)) {
+    rows.push([`§${section}`, ...OUTCOMES.map((o) => (c[o] ? String(c[o]) : '.')), String(OUTCOMES.reduce((n, o) => n + c[o], 0))]);
+  }
+  const t = totals(run.results);
+  rows.push(['all', ...OUTCOMES.map((o) => String(t[o])), String(run.results.length)]);
+  const lines = [`== ${run.server} (${run.address}) — ${run.results.length} cases in ${(run.durationMs / 1000).toFixed(1)} s, per-read timeout ${run.timeoutMs} ms${run.strict ? ', strict' : ''}${run.baselineFile ? `, baseline ${run.baselineFile}` : ''}`, table(rows)];
+  const need = attention(run);
+  if (need.length > 0) {
+    lines.push('', 'Needs attention:');
+    for (const r of need) {
+      const tag = r.baseline?.stale ? 'STALE BASELINE' : r.baseline ? 'fail (baselined)' : r.outcome.toUpperCase();
+      lines.push(`  × ${r.id} [${tag}] §${r.section} ${r.level}`);
+      lines.push(`      -> ${r.requirement}`);
+      if (r.baseline) lines.push(`      baseline: ${r.baseline.reason} (${r.baseline.source})${r.baseline.stale ? ' — the case now passes: remove the entry' : ''}`);
+      if (r.expected && !r.baseline?.stale) {
+        lines.push('      Expected:');
+        for (const e of r.expected) lines.push(`        ${e}`);
+        lines.push(`      Actual:\n        ${r.actual ?? r.detail}`);
+      } else if (!r.baseline?.stale) lines.push(`      ${r.detail}`);
+    }
+  }
+  if (run.baselineUnused && run.baselineUnused.length > 0) lines.push('', `Baseline entries not run in this selection: ${run.baselineUnused.join(', ')}`);
+  return lines.join('\n');
+}
+
+/** Several servers: one row per case whose outcome differs between servers, plus totals. */
+export function renderComparison(runs: readonly ServerRun[]): string {
+  if (runs.length < 2) return '';
+  const rows: string[][] = [['case', ...runs.map((r) => r.server)]];
+  const ids = new Set(runs.flatMap((r) => r.results.map((x) => x.id)));
+  for (const id of ids) {
+    const cells = runs.map((run) => {
+      const r = run.results.find((x) => x.id === id);
+      if (!r) return '-';
+      const base = r.alternative ? `alt:${r.alternative.choice}` : OUTCOME_SHORT[r.outcome];
+      return r.baseline && !r.baseline.stale && r.outcome === 'fail' ? `${base}(bl)` : base;
+    });
+    if (new Set(cells).size > 1) rows.push([id, ...cells]);
+  }
+  return [`== comparison: ${rows.length - 1} cases differ between servers`, rows.length > 1 ? table(rows) : '(none)'].join('\n');
+}

@@ -1,0 +1,54 @@
+/**
+ * Writes an interop matrix report: cells/<server>__<client>__<worker>.json per cell, index.json
+ * (summary per server and cell), and a self-contained index.html.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderInteropHtml } from './html.js';
+import { type InteropGrade, type MatrixReport, cellFileName, countGrades } from './model.js';
+
+export interface IndexJson {
+  readonly generatedAt: string;
+  readonly provider: string;
+  readonly wallMs: number;
+  readonly totals: { readonly cells: Record<InteropGrade, number>; readonly scenarios: Record<InteropGrade, number> };
+  readonly servers: readonly {
+    readonly name: string;
+    readonly version: string;
+    readonly provider: string;
+    readonly wallMs: number;
+    readonly error?: string;
+    readonly cells: readonly { readonly client: string; readonly worker: string; readonly grade: InteropGrade; readonly counts: Record<InteropGrade, number>; readonly file: string }[];
+  }[];
+}
+
+export function summarise(report: MatrixReport): IndexJson {
+  const cells = report.servers.flatMap((s) => s.cells);
+  return {
+    generatedAt: report.generatedAt,
+    provider: report.provider,
+    wallMs: report.wallMs,
+    totals: { cells: countGrades(cells.map((c) => c.grade)), scenarios: countGrades(cells.flatMap((c) => c.scenarios.map((s) => s.grade))) },
+    servers: report.servers.map((s) => ({
+      name: s.name,
+      version: s.version,
+      provider: s.provider,
+      wallMs: s.wallMs,
+      ...(s.error ? { error: s.error } : {}),
+      cells: s.cells.map((c) => ({ client: c.client, worker: c.worker, grade: c.grade, counts: { ...c.counts }, file: `cells/${cellFileName(c)}` })),
+    })),
+  };
+}
+
+export function writeInteropReport(dir: string, report: MatrixReport): IndexJson {
+  const cellsDir = path.join(dir, 'cells');
+  rmSync(cellsDir, { recursive: true, force: true });
+  mkdirSync(cellsDir, { recursive: true });
+  for (const s of report.servers) {
+    for (const c of s.cells) writeFileSync(path.join(cellsDir, cellFileName(c)), `${JSON.stringify(c, null, 2)}\n`);
+  }
+  const index = summarise(report);
+  writeFileSync(path.join(dir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
+  writeFileSync(path.join(dir, 'index.html'), renderInteropHtml(report));
+  return index;
+}

@@ -1,0 +1,51 @@
+/**
+ * What a conformance case is: a typed, data-first record with a stable id (style.md lesson 2).
+ * Catalogue modules declare cases `as const satisfies CaseDef` and the runner only ever sees
+ * this interface.
+ */
+import type { AlternativeId } from '../protocol/alternatives.js';
+import type { CaseContext } from './context.js';
+import type { FeatureName } from './features.js';
+
+/** MUST cases fail; SHOULD cases are non-strict unless --strict; INFO cases only record. */
+export type Level = 'MUST' | 'SHOULD' | 'INFO';
+
+/** One acceptable (or explicitly graded) outcome, named so reports can list every option. */
+export type OutcomeSpec =
+  | { readonly outcome: 'pass'; readonly when: string }
+  | { readonly outcome: 'pass-alternative'; readonly alternative: AlternativeId; readonly choice: string; readonly when: string }
+  | { readonly outcome: 'informational'; readonly when: string }
+  | { readonly outcome: 'unsupported'; readonly when: string };
+
+/** What a case's run() returns when it did not fail. Failures are thrown (CaseFailure). */
+export type CaseVerdict =
+  | { readonly outcome: 'pass'; readonly detail?: string }
+  | { readonly outcome: 'pass-alternative'; readonly alternative: AlternativeId; readonly choice: string; readonly detail?: string }
+  | { readonly outcome: 'informational'; readonly detail: string }
+  | { readonly outcome: 'unsupported'; readonly detail: string };
+
+export interface CaseDef {
+  /** Stable id, e.g. `binary/coalescing/same-unique-one-job`. Never positional. */
+  readonly id: string;
+  /** protocol.md section, e.g. "4.2". */
+  readonly section: string;
+  /** The normative sentence, worded as what the server MUST/SHOULD do. */
+  readonly requirement: string;
+  readonly level: Level;
+  /** What the harness sends. */
+  readonly description: string;
+  /** Every acceptable outcome, by name; anything else fails (or is non-strict for SHOULD). */
+  readonly outcomes: readonly OutcomeSpec[];
+  /** Optional features the case needs; when the server lacks one the case is `unsupported`. */
+  readonly requires?: readonly FeatureName[];
+  /** How many per-read timeouts the case may spend at most (watchdog); default 8. */
+  readonly budgetReads?: number;
+  /** Extra wall-clock allowance in ms for cases that wait on purpose (CAN_DO_TIMEOUT). */
+  readonly extraMs?: number;
+  readonly run: (ctx: CaseContext) => Promise<CaseVerdict>;
+}
+
+export const pass = (detail?: string): CaseVerdict => (detail === undefined ? { outcome: 'pass' } : { outcome: 'pass', detail });
+export const alternative = (id: AlternativeId, choice: string, detail?: string): CaseVerdict =>
+  detail === undefined ? { outcome: 'pass-alternative', alternative: id, choice } : { outcome: 'pass-alternative', alternative: id, choice, detail };
+export const informational = (detail: string): CaseVerdict => ({ outcome: 'informational', detail });

@@ -1,0 +1,28 @@
+/**
+ * The wire-schema check applied to every packet a server sends (landscape.md A6 `wire-schema-
+ * valid`, A9.7): RES magic, a known type the server may send, and the table's argument count.
+ * The decoder already rejects bodies with too few NULs; this adds what it lets through.
+ */
+import { packetName, packetSpec } from '../protocol/constants.js';
+import type { Packet } from '../protocol/packet.js';
+
+/** Violations of the protocol table by one server packet; empty when it is well formed. */
+export function checkServerPacket(packet: Packet): string[] {
+  const out: string[] = [];
+  const spec = packetSpec(packet.type);
+  const name = packetName(packet.type);
+  if (packet.magic !== 'RES') out.push(`${name} sent with \\0${packet.magic} magic; a server sends only \\0RES (protocol.md §1.1)`);
+  if (!spec) {
+    out.push(`unknown packet type ${packet.type} (protocol.md §2)`);
+    return out;
+  }
+  if (spec.magic !== 'RES' && spec.magic !== 'BOTH') out.push(`${name} is a request type; a server never sends it (protocol.md §2)`);
+  if (packet.args.length !== spec.args.length) out.push(`${name} has ${packet.args.length} arguments, the table says ${spec.args.length} (${spec.args.join(', ')})`);
+  // For "n" shapes the last argument runs to the end of the body; a NUL in it means the server
+  // sent more arguments than the type has (e.g. a trailing NUL after the handle).
+  if (!spec.data && spec.args.length > 0) {
+    const last = packet.args[packet.args.length - 1];
+    if (last && last.includes(0)) out.push(`${name} has extra NUL-separated bytes after its last argument ${spec.args[spec.args.length - 1]} (more arguments than the table's ${spec.args.length})`);
+  }
+  return out;
+}

@@ -1,0 +1,144 @@
+/**
+ * Run one case on fresh connections with a watchdog, and grade what happened:
+ *  - run() returned a verdict → that verdict (checked against the case's declared outcomes);
+ *  - CaseFailure / a typed transport error → fail (non-strict for SHOULD, informational for INFO);
+ *  - Unsupported → unsupported when the case allows it, else fail;
+ *  - any other exception → harness-error: our bug, never blamed on the server;
+ *  - any packet breaking the protocol table → fail, whatever the case concluded.
+ */
+import { isGearspecError } from '../errors.js';
+import type { CaseDef, CaseVerdict } from './case-def.js';
+import { RunContext, type Target } from './context.js';
+import { CaseFailure, Unsupported } from './failures.js';
+import type { FeatureName, FeatureSupport } from './features.js';
+import type { Outcome } from './outcome.js';
+import { transportFailure } from './probe.js';
+import type { CaseResult } from './result.js';
+
+export interface CaseRunOptions {
+  readonly target: Target;
+  readonly timeoutMs: number;
+  readonly quietMs: number;
+  readonly strict: boolean;
+  readonly features: Readonly<Partial<Record<FeatureName, FeatureSupport>>>;
+  /** Prefix for names private to this case. */
+  readonly prefix: string;
+}
+
+type Raw =
+  | { readonly kind: 'verdict'; readonly verdict: CaseVerdict }
+  | { readonly kind: 'failure'; readonly failure: CaseFailure }
+  | { readonly kind: 'unsupported'; readonly error: Unsupported }
+  | { readonly kind: 'watchdog'; readonly ms: number }
+  | { readonly kind: 'harness'; readonly error: unknown };
+
+/** Wall-clock ceiling for a case: its read budget plus any deliberate waiting. */
+export function caseBudgetMs(c: CaseDef, timeoutMs: number): number {
+  return (c.budgetReads ?? 8) * timeoutMs + (c.extraMs ?? 0) + 1000;
+}
+
+export async function runCase(c: CaseDef, options: CaseRunOptions): Promise<CaseResult> {
+  const started = performance.now();
+  const base = { id: c.id, section: c.section, level: c.level, requirement: c.requirement, description: c.description };
+  const missing = (c.requires ?? []).filter((f) => options.features[f] === 'unsupported');
+  if (missing.length > 0) {
+    return { ...base, outcome: 'unsupported', durationMs: 0, detail: `server does not implement ${missing.join(', ')}`, violations: [], wire: [] };
+  }
+  const ctx = new RunContext(options.target, options.timeoutMs, options.quietMs, options.features, options.prefix);
+  const budget = caseBudgetMs(c, options.timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  const watchdog = new Promise<Raw>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'watchdog', ms: budget }), budget);
+  });
+  const work = (async (): Promise<Raw> => {
+    try {
+      return { kind: 'verdict', verdict: await c.run(ctx) };
+    } catch (e) {
+      if (e instanceof CaseFailure) return { kind: 'failure', failure: e };
+      if (e instanceof Unsupported) return { kind: 'unsupported', error: e };
+      if (isGearspecError(e)) {
+        const f = transportFailure(e);
+        if (f) return { kind: 'failure', failure: f };
+      }
+      return { kind: 'harness', error: e };
+    }
+  })();
+  let raw: Raw;
+  try {
+    raw = await Promise.race([work, watchdog]);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (raw.kind === 'watchdog') {
+    ctx.note(`watchdog: case still running after ${budget} ms; closing its connections`);
+    ctx.closeAll();
+    // The case's reads now end with `closed`; wait for it to unwind, bounded.
+    await Promise.race([work, new Promise((r) => setTimeout(r, 1000))]);
+  } else {
+    await ctx.drain().catch(() => undefined);
+    ctx.closeAll();
+  }
+  const durationMs = Math.round(performance.now() - started);
+  const graded = grade(c, raw, options.strict);
+  const violations = [...ctx.violations];
+  const wire = ctx.log.entries;
+  if (violations.length > 0 && graded.outcome !== 'harness-error') {
+    return { ...base, outcome: 'fail', durationMs, detail: `server sent a packet that breaks the protocol table: ${violations[0]}`, expected: ['every server packet has \\0RES magic, a known response type and the table\'s argument count'], actual: violations.join('; '), violations, wire };
+  }
+  return { ...base, ...graded, durationMs, violations, wire };
+}
+
+type Graded = Pick<CaseResult, 'outcome' | 'detail'> & Partial<Pick<CaseResult, 'alternative' | 'expected' | 'actual'>>;
+
+function failureOutcome(c: CaseDef, strict: boolean): Outcome {
+  switch (c.level) {
+    case 'MUST':
+      return 'fail';
+    case 'SHOULD':
+      return strict ? 'fail' : 'non-strict';
+    case 'INFO':
+      return 'informational';
+  }
+}
+
+function grade(c: CaseDef, raw: Raw, strict: boolean): Graded {
+  switch (raw.kind) {
+    case 'verdict':
+      return gradeVerdict(c, raw.verdict, strict);
+    case 'failure':
+      return { outcome: failureOutcome(c, strict), detail: `expected ${raw.failure.expected.join(' | ')}; actual ${raw.failure.actual}`, expected: raw.failure.expected, actual: raw.failure.actual };
+    case 'unsupported': {
+      const allowed = c.outcomes.some((o) => o.outcome === 'unsupported') || (c.requires?.length ?? 0) > 0;
+      if (allowed) return { outcome: 'unsupported', detail: raw.error.message };
+      const expected = c.outcomes.map((o) => o.when);
+      return { outcome: failureOutcome(c, strict), detail: `required feature missing: ${raw.error.message}`, expected, actual: raw.error.message };
+    }
+    case 'watchdog': {
+      const expected = c.outcomes.map((o) => o.when);
+      return { outcome: failureOutcome(c, strict), detail: `case did not finish within ${raw.ms} ms (server hang?)`, expected, actual: `no conclusion within ${raw.ms} ms` };
+    }
+    case 'harness': {
+      const err = raw.error;
+      const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      return { outcome: 'harness-error', detail: `gearspec error (not the server's fault): ${text}`, actual: err instanceof Error && err.stack ? err.stack.split('\n').slice(0, 4).join(' | ') : text };
+    }
+  }
+}
+
+/** A verdict must be one the case declared; an undeclared alternative is a harness bug. */
+function gradeVerdict(c: CaseDef, v: CaseVerdict, strict: boolean): Graded {
+  switch (v.outcome) {
+    case 'pass':
+      return { outcome: 'pass', detail: v.detail ?? 'as required' };
+    case 'pass-alternative': {
+      const declared = c.outcomes.some((o) => o.outcome === 'pass-alternative' && o.alternative === v.alternative && o.choice === v.choice);
+      if (!declared) return { outcome: 'harness-error', detail: `case returned undeclared alternative ${v.alternative}=${v.choice}` };
+      return { outcome: 'pass-alternative', alternative: { id: v.alternative, choice: v.choice }, detail: v.detail ?? `${v.alternative}: ${v.choice}` };
+    }
+    case 'informational':
+      return { outcome: 'informational', detail: v.detail };
+    case 'unsupported':
+      if (c.outcomes.some((o) => o.outcome === 'unsupported')) return { outcome: 'unsupported', detail: v.detail };
+      return { outcome: failureOutcome(c, strict), detail: v.detail, expected: c.outcomes.map((o) => o.when), actual: v.detail };
+  }
+}

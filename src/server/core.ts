@@ -1,0 +1,191 @@
+/**
+ * The server's shared state and the scheduling rules every handler uses: wake-ups, assignment,
+ * completion, requeue and connection teardown. Handlers (./handlers) parse packets and call these;
+ * the admin commands (./admin) read the same state.
+ */
+import { T } from '../protocol/constants.js';
+import type { ErrorCode } from '../errors.js';
+import { dispatchFatal, dispatchPacket, dispatchText } from './dispatch.js';
+import { Faults } from './faults.js';
+import type { Job, PriorityIndex } from './job.js';
+import { JobStore } from './job-store.js';
+import type { ResolvedOptions } from './options.js';
+import type { ConnectionHost, ServerConnection } from './server-connection.js';
+
+const NORMAL_ORDER: readonly PriorityIndex[] = [0, 1, 2];
+const INVERTED_ORDER: readonly PriorityIndex[] = [1, 0, 2];
+/** setTimeout's ceiling; longer epoch waits re-arm. */
+const MAX_TIMER_MS = 0x7fffffff;
+
+export class ServerCore implements ConnectionHost {
+  readonly options: ResolvedOptions;
+  readonly faults: Faults;
+  readonly store: JobStore;
+  readonly connections = new Set<ServerConnection>();
+  readonly startedAt = Date.now();
+  /** Set by admin `shutdown graceful`: no new jobs; the server closes once the store is empty. */
+  draining = false;
+  /** Called by admin `shutdown` / a finished graceful drain; installed by ReferenceServer. */
+  onShutdownRequest: (graceful: boolean) => void = () => {};
+  readonly #dirty: ServerConnection[] = [];
+  #flushQueued = false;
+  readonly #flushAll = (): void => this.#flush();
+
+  constructor(options: ResolvedOptions) {
+    this.options = options;
+    this.faults = new Faults(options.faults);
+    this.store = new JobStore(options.handlePrefix);
+  }
+
+  get priorityOrder(): readonly PriorityIndex[] {
+    return this.faults.priorityInversion ? INVERTED_ORDER : NORMAL_ORDER;
+  }
+
+  log(line: string): void {
+    this.options.log?.(line);
+  }
+
+  // ---- ConnectionHost -------------------------------------------------------------------------
+
+  onPacket(conn: ServerConnection, magic: 'REQ' | 'RES', type: number, body: Buffer): void {
+    dispatchPacket(this, conn, magic, type, body);
+  }
+
+  onText(conn: ServerConnection, line: string): void {
+    dispatchText(this, conn, line);
+  }
+
+  onFatal(conn: ServerConnection, code: ErrorCode, message: string): void {
+    dispatchFatal(this, conn, code, message);
+  }
+
+  markDirty(conn: ServerConnection): void {
+    conn.dirty = true;
+    this.#dirty.push(conn);
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      // After this poll phase has read every ready socket: one write per connection per loop turn.
+      queueMicrotask(this.#flushAll);
+    }
+  }
+
+  #flush(): void {
+    this.#flushQueued = false;
+    for (let i = 0; i < this.#dirty.length; i++) this.#dirty[i]!.flush();
+    this.#dirty.length = 0;
+  }
+
+  onClose(conn: ServerConnection): void {
+    if (!this.connections.delete(conn)) return;
+    this.log(`connection ${conn.label} closed`);
+    for (const fn of conn.abilities.keys()) {
+      fn.workers.delete(conn);
+      fn.sleepers.delete(conn);
+    }
+    conn.abilities.clear();
+    for (const job of [...conn.holding]) this.requeue(job);
+    for (const job of conn.listening) this.detachClient(job, conn);
+    conn.listening.clear();
+  }
+
+  // ---- wake-ups -------------------------------------------------------------------------------
+
+  /** Wake every sleeping worker of the job's function (gearmand's default, `-w 0`). */
+  wake(job: Job): void {
+    for (const w of job.fn.sleepers) this.noop(w);
+  }
+
+  /** One NOOP per sleep; the worker leaves every sleepers set. */
+  noop(worker: ServerConnection): void {
+    worker.sleeping = false;
+    worker.noopSent = true;
+    for (const fn of worker.abilities.keys()) fn.sleepers.delete(worker);
+    if (!this.faults.swallowNoop()) worker.packet(T.NOOP);
+  }
+
+  // ---- job lifecycle --------------------------------------------------------------------------
+
+  /** A new job becomes runnable now or at its epoch time. */
+  schedule(job: Job, runAtMs: number): void {
+    const wait = runAtMs - Date.now();
+    if (wait <= 0) {
+      this.store.enqueue(job);
+      this.wake(job);
+      return;
+    }
+    job.timer = setTimeout(() => {
+      job.timer = undefined;
+      if (job.state === 'scheduled') this.schedule(job, runAtMs);
+    }, Math.min(wait, MAX_TIMER_MS));
+    job.timer.unref();
+  }
+
+  assign(job: Job, worker: ServerConnection): void {
+    this.store.markRunning(job, worker);
+    worker.holding.add(job);
+    const timeoutMs = worker.abilities.get(job.fn) ?? 0;
+    if (timeoutMs > 0) {
+      // Per job, cleared when the job ends: unlike gearmand's per-connection timer, a stale
+      // expiry can never requeue a finished job or wrap the running count.
+      job.timer = setTimeout(() => {
+        job.timer = undefined;
+        if (job.state === 'running' && job.worker === worker) {
+          this.log(`job ${job.handle} exceeded its ${timeoutMs} ms CAN_DO_TIMEOUT; requeued`);
+          this.requeue(job);
+        }
+      }, timeoutMs);
+      job.timer.unref();
+    }
+  }
+
+  /** The job ended (complete, fail, exception, cancel, dropped): forget it everywhere. */
+  finish(job: Job): void {
+    if (job.worker) job.worker.holding.delete(job);
+    job.worker = undefined;
+    for (const c of job.clients) c.listening.delete(job);
+    job.clients = [];
+    this.store.remove(job);
+    if (this.draining && this.store.jobCount === 0) this.onShutdownRequest(false);
+  }
+
+  /** Send WORK_FAIL(handle) to every foreground client (no trailing NUL) and end the job. */
+  fail(job: Job): void {
+    for (const c of job.clients) c.packet(T.WORK_FAIL, job.handleBuf);
+    this.finish(job);
+  }
+
+  /**
+   * Take a running job back from its worker (disconnect, CAN_DO_TIMEOUT, CANT_DO): tail of its
+   * priority queue, retries+1, progress reset, clients not told, sleepers woken. With a retry
+   * limit, the job fails once it has been attempted that many times.
+   */
+  requeue(job: Job): void {
+    if (job.state !== 'running') return;
+    if (job.timer) clearTimeout(job.timer);
+    job.timer = undefined;
+    job.worker?.holding.delete(job);
+    job.worker = undefined;
+    job.retries++;
+    if (job.orphaned) {
+      // Nobody waits for it any more: drop it now rather than wake a worker only to drop it then.
+      this.finish(job);
+      return;
+    }
+    const limit = this.options.jobRetries;
+    if (limit > 0 && job.retries >= limit) {
+      this.log(`job ${job.handle} failed after ${job.retries} attempts`);
+      this.fail(job);
+      return;
+    }
+    job.numerator = '0';
+    job.denominator = '0';
+    this.store.enqueue(job);
+    this.wake(job);
+  }
+
+  /** A foreground client left: stop relaying to it; a job nobody waits for is dropped at take time. */
+  detachClient(job: Job, conn: ServerConnection): void {
+    job.clients = job.clients.filter((c) => c !== conn);
+    if (job.clients.length === 0 && !job.background) job.orphaned = true;
+  }
+}

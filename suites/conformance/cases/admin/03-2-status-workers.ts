@@ -1,0 +1,134 @@
+/**
+ * protocol.md §3.2/§3.3 `status` and `workers`: "<function>\t<total>\t<running>\t<available-workers>
+ * ... then .\n"; "`workers` One line per connection ... <fd> <peer-ip> <client-id> : functions";
+ * §5 row 31: which functions `status` lists differs.
+ */
+import { T } from '../../../../src/protocol/constants.js';
+import { parseWorkersRows } from '../../../../src/protocol/admin.js';
+import { alternative, type CaseDef, pass } from '../../../../src/runner/case-def.js';
+import { check, fail } from '../../../../src/runner/failures.js';
+import { grab, statusRow, submit, worker } from '../../../../src/runner/steps.js';
+
+export const cases: readonly CaseDef[] = [
+  {
+    id: 'admin/status/row-format',
+    section: '3.2',
+    requirement: '`status` MUST list "function TAB total TAB running TAB workers" rows and end with a "." line.',
+    level: 'MUST',
+    description: 'One worker CAN_DO f; two background jobs for f; one grabbed; then `status`.',
+    outcomes: [{ outcome: 'pass', when: 'a row "f\\t2\\t1\\t1"' }],
+    async run(ctx) {
+      const fn = ctx.fn();
+      const c = await ctx.connect('client');
+      await submit(c, T.SUBMIT_JOB_BG, fn, '', 'a');
+      await submit(c, T.SUBMIT_JOB_BG, fn, '', 'b');
+      await grab(await worker(ctx, 'worker', [fn]));
+      const lines = await (await ctx.connect('admin')).admin('status');
+      const row = lines.find((l) => l.startsWith(`${fn}\t`));
+      check(row === `${fn}\t2\t1\t1`, `${fn}\\t2\\t1\\t1`, row === undefined ? 'no row' : JSON.stringify(row));
+      return pass();
+    },
+  },
+  {
+    id: 'admin/status/all-lines-tabbed',
+    section: '3.2',
+    requirement: 'Every `status` row MUST have four TAB-separated fields, the last three decimal.',
+    level: 'MUST',
+    description: 'A job and a worker exist; `status`; each row is parsed.',
+    outcomes: [{ outcome: 'pass', when: 'every row parses' }],
+    async run(ctx) {
+      const fn = ctx.fn();
+      await submit(await ctx.connect('client'), T.SUBMIT_JOB_BG, fn, '', 'x');
+      const lines = await (await ctx.connect('admin')).admin('status');
+      const bad = lines.filter((l) => !/^[^\t]*\t\d+\t\d+\t\d+$/.test(l));
+      check(bad.length === 0, 'every row "name\\tN\\tN\\tN"', JSON.stringify(bad.slice(0, 3)));
+      check(lines.some((l) => l.startsWith(`${fn}\t`)), `a row for ${fn}`, `${lines.length} rows without it`);
+      return pass(`${lines.length} rows`);
+    },
+  },
+  {
+    id: 'admin/status/listing-of-idle-functions',
+    section: '3.2',
+    requirement: 'Which functions `status` lists is a named alternative: every function ever seen, or only those with workers or jobs.',
+    level: 'MUST',
+    description: 'A worker sends CAN_DO f, then CANT_DO f; `status`.',
+    outcomes: [
+      { outcome: 'pass-alternative', alternative: 'status-listing', choice: 'all-seen', when: 'a row "f\\t0\\t0\\t0"' },
+      { outcome: 'pass-alternative', alternative: 'status-listing', choice: 'active-only', when: 'no row for f' },
+    ],
+    async run(ctx) {
+      const fn = ctx.fn();
+      const w = await worker(ctx, 'worker', [fn]);
+      w.send(T.CANT_DO, fn);
+      w.send(T.ECHO_REQ, 'sync');
+      await w.expect(T.ECHO_RES);
+      const row = await statusRow(await ctx.connect('admin'), fn);
+      if (!row) return alternative('status-listing', 'active-only');
+      if (row.total === 0 && row.running === 0 && row.workers === 0) return alternative('status-listing', 'all-seen');
+      return fail(['no row', 'a 0/0/0 row'], JSON.stringify(row));
+    },
+  },
+  {
+    id: 'admin/status/worker-count-drops-on-disconnect',
+    section: '3.2',
+    requirement: 'When a worker disconnects, `status` MUST stop counting it.',
+    level: 'MUST',
+    description: 'Worker CAN_DO f and a job keeps f listed; the worker closes; `status`.',
+    outcomes: [{ outcome: 'pass', when: 'worker count 1, then 0' }],
+    async run(ctx) {
+      const fn = ctx.fn();
+      await submit(await ctx.connect('client'), T.SUBMIT_JOB_BG, fn, '', 'x');
+      const w = await worker(ctx, 'worker', [fn]);
+      w.send(T.ECHO_REQ, 'sync');
+      await w.expect(T.ECHO_RES);
+      const admin = await ctx.connect('admin');
+      const before = await statusRow(admin, fn);
+      check(before?.workers === 1, 'worker count 1', JSON.stringify(before));
+      w.close();
+      await ctx.sleep(100);
+      const after = await statusRow(admin, fn);
+      check(after?.workers === 0, 'worker count 0 after the disconnect', JSON.stringify(after));
+      return pass();
+    },
+  },
+  {
+    id: 'admin/workers/row-format',
+    section: '3.2',
+    requirement: '`workers` MUST list "<fd> <ip> <client-id> : <functions>" per connection and end with ".".',
+    level: 'MUST',
+    description: 'A worker sets an id and CAN_DO fA, fB; `workers`.',
+    outcomes: [{ outcome: 'pass', when: 'a row with ip 127.0.0.1, the id, and both functions' }],
+    async run(ctx) {
+      const id = ctx.uniq('w');
+      const [fa, fb] = [ctx.fn('a'), ctx.fn('b')];
+      const w = await ctx.connect('worker');
+      w.send(T.SET_CLIENT_ID, id);
+      w.send(T.CAN_DO, fa);
+      w.send(T.CAN_DO, fb);
+      w.send(T.ECHO_REQ, 'sync');
+      await w.expect(T.ECHO_RES);
+      const lines = await (await ctx.connect('admin')).admin('workers');
+      const row = parseWorkersRows(lines).find((r) => r.clientId === id);
+      check(row !== undefined, `a row for client id ${id}`, JSON.stringify(lines.slice(0, 5)));
+      check(/^\d+$/.test(row.fd) && row.ip === '127.0.0.1', 'numeric fd and ip 127.0.0.1', `${row.fd} ${row.ip}`);
+      check(row.functions.includes(fa) && row.functions.includes(fb), `functions ${fa} ${fb}`, row.functions.join(' '));
+      return pass();
+    },
+  },
+  {
+    id: 'admin/workers/lists-plain-connections',
+    section: '3.2',
+    requirement: '`workers` lists every connection, clients and admin included, with "-" as the default id (both servers).',
+    level: 'SHOULD',
+    description: 'An idle connection stays open; `workers` from a second one.',
+    outcomes: [{ outcome: 'pass', when: 'at least two rows, some with id "-"' }],
+    async run(ctx) {
+      const idle = await ctx.connect('idle');
+      idle.send(T.ECHO_REQ, 'sync');
+      await idle.expect(T.ECHO_RES);
+      const rows = parseWorkersRows(await (await ctx.connect('admin')).admin('workers'));
+      check(rows.length >= 2 && rows.some((r) => r.clientId === '-'), 'two or more rows, one with id "-"', `${rows.length} rows: ${rows.map((r) => r.clientId).join(' ')}`);
+      return pass(`${rows.length} rows`);
+    },
+  },
+];

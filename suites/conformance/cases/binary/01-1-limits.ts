@@ -1,0 +1,170 @@
+/**
+ * protocol.md §1.1 size limits: "a job handle, counting its terminating NUL, must not exceed 64
+ * bytes ... C limits the unique ID to 64 bytes ... The data part has no limit beyond the 32-bit
+ * size field"; landscape.md B6: "Limits to probe at the boundaries: unique 63/64/65 bytes,
+ * function 511/512/513, handle 63/64, payload 0, 1, 65,535/65,536, 1 MiB".
+ */
+import { T } from '../../../../src/protocol/constants.js';
+import { type CaseDef, pass } from '../../../../src/runner/case-def.js';
+import { check } from '../../../../src/runner/failures.js';
+import { grab, submit, text, worker } from '../../../../src/runner/steps.js';
+
+const pad = (prefix: string, n: number, ch = 'u') => (prefix + ch.repeat(Math.max(0, n))).slice(0, n).padEnd(n, ch);
+
+const uniqueCases: CaseDef[] = [63, 64].map(
+  (n) =>
+    ({
+      id: `binary/limits/unique-${n}-bytes`,
+      section: '1.1',
+      requirement: `A unique of ${n} bytes is within every server's limit (64) and MUST be accepted and coalesced.`,
+      level: 'MUST',
+      description: `Submits SUBMIT_JOB_BG twice with the same ${n}-byte unique.`,
+      outcomes: [{ outcome: 'pass', when: 'JOB_CREATED twice with the same handle' }],
+      async run(ctx) {
+        const fn = ctx.fn();
+        const u = pad(ctx.uniq(), n);
+        const c = await ctx.connect('client');
+        const h1 = await submit(c, T.SUBMIT_JOB_BG, fn, u, 'x');
+        const h2 = await submit(c, T.SUBMIT_JOB_BG, fn, u, 'x');
+        check(h1 === h2, 'the same handle (coalesced on the full unique)', `${h1} vs ${h2}`);
+        return pass();
+      },
+    }) satisfies CaseDef,
+);
+
+const overUnique: CaseDef = {
+  id: 'binary/limits/unique-65-bytes',
+  section: '1.1',
+  requirement: 'A unique over 64 bytes MUST be answered: rejected with ERROR (gearmand: ARGUMENT_TOO_LARGE) or accepted (Perl); never silence or a close.',
+  level: 'MUST',
+  description: 'Submits SUBMIT_JOB_BG with a 65-byte unique, then ECHO_REQ.',
+  outcomes: [
+    { outcome: 'pass', when: 'ERROR, then ECHO_RES (rejected)' },
+    { outcome: 'pass', when: 'JOB_CREATED, then ECHO_RES (accepted)' },
+  ],
+  async run(ctx) {
+    const c = await ctx.connect('client');
+    c.send(T.SUBMIT_JOB_BG, ctx.fn(), pad(ctx.uniq(), 65), 'x');
+    const p = await c.expect([T.JOB_CREATED, T.ERROR]);
+    await c.expectAlive();
+    return pass(p.type === T.ERROR ? `rejected: ERROR ${text(p.args[0])}` : 'accepted');
+  },
+};
+
+const functionCases: CaseDef[] = [511, 512].map(
+  (n) =>
+    ({
+      id: `binary/limits/function-${n}-bytes`,
+      section: '1.1',
+      requirement: `A function name of ${n} bytes (gearmand's GEARMAN_FUNCTION_MAX_SIZE is 512) MUST work end to end.`,
+      level: 'MUST',
+      description: `Worker CAN_DO a ${n}-byte name; a client submits to it; the worker grabs.`,
+      outcomes: [{ outcome: 'pass', when: 'JOB_ASSIGN with the full function name' }],
+      async run(ctx) {
+        const fn = pad(ctx.fn(), n, 'f');
+        const h = await submit(await ctx.connect('client'), T.SUBMIT_JOB_BG, fn, '', 'x');
+        const a = await grab(await worker(ctx, 'worker', [fn]));
+        check(text(a.args[0]) === h && text(a.args[1]) === fn, `JOB_ASSIGN for the ${n}-byte function`, `handle ${text(a.args[0])}, function of ${a.args[1]!.length} bytes`);
+        return pass();
+      },
+    }) satisfies CaseDef,
+);
+
+const overFunction: CaseDef = {
+  id: 'binary/limits/function-513-bytes',
+  section: '1.1',
+  requirement: 'A function name over 512 bytes MUST be answered (JOB_CREATED or ERROR), never with silence or a close.',
+  level: 'MUST',
+  description: 'SUBMIT_JOB_BG with a 513-byte function name, then ECHO_REQ.',
+  outcomes: [
+    { outcome: 'pass', when: 'JOB_CREATED, then ECHO_RES (accepted)' },
+    { outcome: 'pass', when: 'ERROR, then ECHO_RES (rejected)' },
+  ],
+  async run(ctx) {
+    const c = await ctx.connect('client');
+    c.send(T.SUBMIT_JOB_BG, pad(ctx.fn(), 513, 'f'), '', 'x');
+    const p = await c.expect([T.JOB_CREATED, T.ERROR]);
+    await c.expectAlive();
+    return pass(p.type === T.ERROR ? `rejected: ERROR ${text(p.args[0])}` : 'accepted');
+  },
+};
+
+const handleCases: CaseDef[] = [
+  {
+    id: 'binary/limits/get-status-handle-63-bytes',
+    section: '4.1',
+    requirement: 'GET_STATUS with a 63-byte (maximum length) unknown handle MUST get STATUS_RES known=0.',
+    level: 'MUST',
+    description: 'GET_STATUS("H:" + 61 bytes).',
+    outcomes: [{ outcome: 'pass', when: 'STATUS_RES(handle, 0, 0, ...)' }],
+    async run(ctx) {
+      const h = pad('H:gearspec:', 63, 'h');
+      const c = await ctx.connect('client');
+      c.send(T.GET_STATUS, h);
+      const p = await c.expect(T.STATUS_RES);
+      check(text(p.args[0]) === h && text(p.args[1]) === '0', 'STATUS_RES echoing the handle, known=0', p.args.map(text).join(','));
+      return pass();
+    },
+  },
+  {
+    id: 'binary/limits/get-status-handle-64-bytes',
+    section: '4.1',
+    requirement: 'GET_STATUS with an over-long (64-byte) handle MUST be answered: STATUS_RES known=0 or ERROR, with the connection kept.',
+    level: 'MUST',
+    description: 'GET_STATUS with a 64-byte handle, then ECHO_REQ.',
+    outcomes: [
+      { outcome: 'pass', when: 'STATUS_RES(handle, 0, 0, ...), then ECHO_RES' },
+      { outcome: 'pass', when: 'ERROR, then ECHO_RES' },
+    ],
+    async run(ctx) {
+      const h = pad('H:gearspec:', 64, 'h');
+      const c = await ctx.connect('client');
+      c.send(T.GET_STATUS, h);
+      const p = await c.expect([T.STATUS_RES, T.ERROR]);
+      if (p.type === T.STATUS_RES) check(text(p.args[1]) === '0', 'known=0', text(p.args[1]));
+      await c.expectAlive();
+      return pass(p.type === T.ERROR ? `ERROR ${text(p.args[0])}` : 'STATUS_RES known=0');
+    },
+  },
+];
+
+const PAYLOADS = [
+  ['0', 0],
+  ['1', 1],
+  ['65535', 65_535],
+  ['65536', 65_536],
+  ['1mib', 1024 * 1024],
+] as const;
+
+const payloadCases: CaseDef[] = PAYLOADS.map(
+  ([tag, n]) =>
+    ({
+      id: `binary/limits/payload-${tag}-bytes-round-trip`,
+      section: '1.1',
+      requirement: `A ${n}-byte workload and a ${n}-byte result MUST pass through the server byte-identical.`,
+      level: 'MUST',
+      description: `Client submits ${n} bytes; the worker checks JOB_ASSIGN and answers WORK_COMPLETE with ${n} other bytes.`,
+      outcomes: [{ outcome: 'pass', when: 'identical data at the worker and identical result at the client' }],
+      budgetReads: 16,
+      async run(ctx) {
+        const fn = ctx.fn();
+        const data = Buffer.alloc(n, 0x41);
+        for (let i = 0; i < n; i += 997) data[i] = i % 256;
+        const result = Buffer.alloc(n, 0x42);
+        for (let i = 0; i < n; i += 991) result[i] = 0;
+        const slow = n > 100_000 ? 8 : 1;
+        const c = await ctx.connect('client');
+        const h = await submit(c, T.SUBMIT_JOB, fn, '', data);
+        const w = await worker(ctx, 'worker', [fn]);
+        w.send(T.GRAB_JOB);
+        const a = await w.expect(T.JOB_ASSIGN, { ms: ctx.timeoutMs * slow, skip: [T.NOOP] });
+        check(a.args[2]!.equals(data), `the ${n} submitted bytes at the worker`, `${a.args[2]!.length} bytes`);
+        w.send(T.WORK_COMPLETE, h, result);
+        const done = await c.expect(T.WORK_COMPLETE, { ms: ctx.timeoutMs * slow });
+        check(done.args[1]!.equals(result), `the ${n} result bytes at the client`, `${done.args[1]!.length} bytes`);
+        return pass();
+      },
+    }) satisfies CaseDef,
+);
+
+export const cases: readonly CaseDef[] = [...uniqueCases, overUnique, ...functionCases, overFunction, ...handleCases, ...payloadCases];

@@ -1,0 +1,191 @@
+/**
+ * protocol.md §4.10 Forwarding of WORK_* packets: "C forwards WORK_DATA, WORK_WARNING, WORK_STATUS
+ * and WORK_COMPLETE unchanged: handle, NUL, payload. The data may contain NULs ... WORK_FAIL from
+ * the worker is forwarded as the handle with no NUL ... Only the connection holding the job may
+ * report on it ... After WORK_COMPLETE, WORK_FAIL ... the handle is gone; a repeat gets ERROR."
+ */
+import { T, packetName } from '../../../../src/protocol/constants.js';
+import { joinArgs } from '../../../../src/protocol/encoder.js';
+import { type CaseDef, pass } from '../../../../src/runner/case-def.js';
+import { check } from '../../../../src/runner/failures.js';
+import type { FeatureName } from '../../../../src/runner/features.js';
+import { grab, runningJob, submit, text, worker } from '../../../../src/runner/steps.js';
+
+const base = { section: '4.10', level: 'MUST' } as const;
+const NUL_DATA = Buffer.from('r\0e\0s', 'latin1');
+
+interface Fwd {
+  readonly type: number;
+  readonly tag: string;
+  readonly args: (h: string) => (string | Buffer)[];
+  readonly feature?: FeatureName;
+}
+
+const FORWARDED: readonly Fwd[] = [
+  { type: T.WORK_DATA, tag: 'work-data', args: (h) => [h, NUL_DATA], feature: 'WORK_DATA' },
+  { type: T.WORK_WARNING, tag: 'work-warning', args: (h) => [h, NUL_DATA], feature: 'WORK_WARNING' },
+  { type: T.WORK_STATUS, tag: 'work-status', args: (h) => [h, '50', '100'] },
+  { type: T.WORK_COMPLETE, tag: 'work-complete', args: (h) => [h, NUL_DATA] },
+  { type: T.WORK_COMPLETE, tag: 'work-complete-empty', args: (h) => [h, Buffer.alloc(0)] },
+  { type: T.WORK_FAIL, tag: 'work-fail', args: (h) => [h] },
+];
+
+const forwardCases: CaseDef[] = FORWARDED.map(
+  (f) =>
+    ({
+      ...base,
+      id: `binary/forwarding/${f.tag}`,
+      requirement: `${packetName(f.type)} from the worker holding the job MUST reach its foreground client byte-identical (same body, \\0RES magic).`,
+      description: `Client submits, worker grabs and sends ${packetName(f.type)}(${f.args('H').map((a) => (typeof a === 'string' ? a : `0x${a.toString('hex')}`)).join(', ')}).`,
+      outcomes: [{ outcome: 'pass', when: `the client gets ${packetName(f.type)} with the identical body` }, ...(f.feature ? [{ outcome: 'unsupported' as const, when: `${f.feature} not implemented` }] : [])],
+      ...(f.feature ? { requires: [f.feature] } : {}),
+      async run(ctx) {
+        const j = await runningJob(ctx);
+        const args = f.args(j.handle).map((a) => (typeof a === 'string' ? Buffer.from(a) : a));
+        j.worker.send(f.type, ...args);
+        const p = await j.client.expect(f.type, { skip: [] });
+        const want = joinArgs(args);
+        const got = joinArgs(p.args);
+        check(got.equals(want), `body ${want.toString('hex')}`, `body ${got.toString('hex')}`);
+        return pass();
+      },
+    }) satisfies CaseDef,
+);
+
+const UNKNOWN_HANDLE: readonly Fwd[] = [
+  { type: T.WORK_STATUS, tag: 'work-status', args: (h) => [h, '1', '2'] },
+  { type: T.WORK_COMPLETE, tag: 'work-complete', args: (h) => [h, 'x'] },
+  { type: T.WORK_FAIL, tag: 'work-fail', args: (h) => [h] },
+  { type: T.WORK_EXCEPTION, tag: 'work-exception', args: (h) => [h, 'x'] },
+  { type: T.WORK_DATA, tag: 'work-data', args: (h) => [h, 'x'], feature: 'WORK_DATA' },
+  { type: T.WORK_WARNING, tag: 'work-warning', args: (h) => [h, 'x'], feature: 'WORK_WARNING' },
+];
+
+const unknownCases: CaseDef[] = UNKNOWN_HANDLE.map(
+  (f) =>
+    ({
+      ...base,
+      id: `binary/forwarding/unknown-handle-${f.tag}`,
+      requirement: `${packetName(f.type)} for a handle the connection does not hold MUST be answered with ERROR, and the connection MUST stay usable.`,
+      description: `Sends ${packetName(f.type)}("H:gearspec:nosuch", ...) then ECHO_REQ.`,
+      outcomes: [{ outcome: 'pass', when: 'ERROR (JOB_NOT_FOUND on gearmand, not_worker on Perl), then ECHO_RES' }, ...(f.feature ? [{ outcome: 'unsupported' as const, when: `${f.feature} not implemented` }] : [])],
+      ...(f.feature ? { requires: [f.feature] } : {}),
+      async run(ctx) {
+        const w = await ctx.connect('worker');
+        w.send(f.type, ...f.args('H:gearspec:nosuch'));
+        const [code] = await w.expectError();
+        await w.expectAlive();
+        return pass(`ERROR ${code}`);
+      },
+    }) satisfies CaseDef,
+);
+
+export const cases: readonly CaseDef[] = [
+  ...forwardCases,
+  ...unknownCases,
+  {
+    ...base,
+    id: 'binary/forwarding/sequence-in-order',
+    requirement: 'WORK_* packets MUST reach the client in the order the worker sent them.',
+    description: 'Worker sends WORK_STATUS 1/3, WORK_STATUS 2/3, WORK_STATUS 3/3, WORK_COMPLETE.',
+    outcomes: [{ outcome: 'pass', when: 'the client sees 1/3, 2/3, 3/3, then WORK_COMPLETE' }],
+    async run(ctx) {
+      const j = await runningJob(ctx);
+      for (const n of ['1', '2', '3']) j.worker.send(T.WORK_STATUS, j.handle, n, '3');
+      j.worker.send(T.WORK_COMPLETE, j.handle, 'end');
+      for (const n of ['1', '2', '3']) {
+        const p = await j.client.expect(T.WORK_STATUS);
+        check(text(p.args[1]) === n, `WORK_STATUS ${n}/3`, `${text(p.args[1])}/${text(p.args[2])}`);
+      }
+      await j.client.expect(T.WORK_COMPLETE);
+      return pass();
+    },
+  },
+  {
+    ...base,
+    id: 'binary/forwarding/data-warning-status-complete-order',
+    requirement: 'Mixed WORK_DATA, WORK_WARNING, WORK_STATUS, WORK_COMPLETE MUST be relayed in order.',
+    description: 'Worker sends WORK_DATA, WORK_WARNING, WORK_STATUS, WORK_COMPLETE.',
+    outcomes: [{ outcome: 'pass', when: 'the client sees the four packets in that order' }, { outcome: 'unsupported', when: 'WORK_DATA/WORK_WARNING not implemented' }],
+    requires: ['WORK_DATA', 'WORK_WARNING'],
+    async run(ctx) {
+      const j = await runningJob(ctx);
+      j.worker.send(T.WORK_DATA, j.handle, 'd');
+      j.worker.send(T.WORK_WARNING, j.handle, 'w');
+      j.worker.send(T.WORK_STATUS, j.handle, '1', '1');
+      j.worker.send(T.WORK_COMPLETE, j.handle, 'c');
+      for (const t of [T.WORK_DATA, T.WORK_WARNING, T.WORK_STATUS, T.WORK_COMPLETE]) await j.client.expect(t);
+      return pass();
+    },
+  },
+  {
+    ...base,
+    id: 'binary/forwarding/every-listener',
+    requirement: 'WORK_STATUS and WORK_COMPLETE MUST reach every foreground client attached to the job.',
+    description: 'Three clients submit (f, u) coalesced; the worker sends WORK_STATUS and WORK_COMPLETE.',
+    outcomes: [{ outcome: 'pass', when: 'each of the three clients gets both packets' }],
+    async run(ctx) {
+      const fn = ctx.fn();
+      const u = ctx.uniq();
+      const cs = [await ctx.connect('c1'), await ctx.connect('c2'), await ctx.connect('c3')];
+      let h = '';
+      for (const c of cs) h = await submit(c, T.SUBMIT_JOB, fn, u, 'x');
+      const w = await worker(ctx, 'worker', [fn]);
+      await grab(w);
+      w.send(T.WORK_STATUS, h, '1', '2');
+      w.send(T.WORK_COMPLETE, h, 'all');
+      for (const c of cs) {
+        await c.expect(T.WORK_STATUS);
+        await c.expect(T.WORK_COMPLETE);
+      }
+      return pass();
+    },
+  },
+  {
+    ...base,
+    id: 'binary/forwarding/not-owner-rejected',
+    requirement: 'Only the connection holding the job may report on it: WORK_COMPLETE from another connection MUST get ERROR and MUST NOT reach the client.',
+    description: 'Worker A grabs; connection B sends WORK_COMPLETE(handle).',
+    outcomes: [{ outcome: 'pass', when: 'ERROR on B; the client gets nothing' }],
+    async run(ctx) {
+      const j = await runningJob(ctx);
+      const b = await ctx.connect('intruder');
+      b.send(T.WORK_COMPLETE, j.handle, 'forged');
+      await b.expectError();
+      await j.client.expectNothing('forged result must not be relayed');
+      return pass();
+    },
+  },
+  {
+    ...base,
+    id: 'binary/forwarding/complete-twice',
+    requirement: 'After WORK_COMPLETE the handle is gone: a second WORK_COMPLETE MUST get ERROR and nothing more reaches the client.',
+    description: 'Worker sends WORK_COMPLETE twice.',
+    outcomes: [{ outcome: 'pass', when: 'client gets one WORK_COMPLETE; worker gets ERROR for the second' }],
+    async run(ctx) {
+      const j = await runningJob(ctx);
+      j.worker.send(T.WORK_COMPLETE, j.handle, 'one');
+      j.worker.send(T.WORK_COMPLETE, j.handle, 'two');
+      await j.client.expect(T.WORK_COMPLETE);
+      await j.worker.expectError();
+      await j.client.expectNothing('no second result');
+      return pass();
+    },
+  },
+  {
+    ...base,
+    id: 'binary/forwarding/fail-then-complete',
+    requirement: 'After WORK_FAIL the handle is gone: a later WORK_COMPLETE MUST get ERROR.',
+    description: 'Worker sends WORK_FAIL then WORK_COMPLETE.',
+    outcomes: [{ outcome: 'pass', when: 'client gets WORK_FAIL only; worker gets ERROR' }],
+    async run(ctx) {
+      const j = await runningJob(ctx);
+      j.worker.send(T.WORK_FAIL, j.handle);
+      j.worker.send(T.WORK_COMPLETE, j.handle, 'late');
+      await j.client.expect(T.WORK_FAIL);
+      await j.worker.expectError();
+      await j.client.expectNothing('no result after the failure');
+      return pass();
+    },
+  },
+];

@@ -1,0 +1,179 @@
+/**
+ * protocol.md §4.2 Unique IDs and coalescing: "Key = (function, unique) ... Empty unique → never
+ * coalesced ... Unique equal to `-` → the data is used as the key ... A matching submit returns
+ * JOB_CREATED with the existing handle. The new submission's data is discarded ... Coalescing works
+ * while the job is queued or running ... Once a job ends the unique is free again."
+ */
+import { T } from '../../../../src/protocol/constants.js';
+import { type CaseDef, pass } from '../../../../src/runner/case-def.js';
+import { check } from '../../../../src/runner/failures.js';
+import { grab, grabOrNone, submit, text, worker } from '../../../../src/runner/steps.js';
+
+const base = { section: '4.2', level: 'MUST' } as const;
+
+export const cases: readonly CaseDef[] = [
+  {
+    ...base,
+    id: 'binary/coalescing/same-unique-same-handle',
+    requirement: 'A submit with the same (function, unique) as a queued job MUST get the existing handle.',
+    description: 'Submits SUBMIT_JOB_BG(f, u, "d1") twice from two connections.',
+    outcomes: [{ outcome: 'pass', when: 'both JOB_CREATED carry the same handle' }],
+    async run(ctx) {
+      const fn = ctx.fn();
+      const u = ctx.uniq();
+      const h1 = await submit(await ctx.connect('c1'), T.SUBMIT_JOB_BG, fn, u, 'd1');
+      const h2 = await submit(await ctx.connect('c2'), T.SUBMIT_JOB_BG, fn, u, 'd1');
+      check(h1 === h2, `the same handle ${h1}`, h2);
+      return pass();
+    },
+  },
+  {
+    ...base,
+    id: 'binary/coalescing/empty-unique-never-coalesced',
+    requirement: 'Submits with an empty unique MUST never be merged: each is a new job.',
+    description: 'Submits SUBMIT_JOB_BG(f, "", "same") twice.',
+    outcomes: [{ outcome: 'pass', when: 'two different handles' }],
+    async run(ctx) {
+      const fn = ctx.fn();
+      const c = await ctx.connect('c');
+      const h1 = await submit(c, T.SUBMIT_JOB_BG, fn, '', 'same');
+      const h2 = await submit(c, T.SUBMIT_JOB_BG, fn, '', 'same');
+      check(h1 !== h2, 'two different handles', `${h1} twice`);
+      return pass();
+    },
+  },
+  {
+    ...base,
+    id: 'binary/coalescing/same-unique-other-function',
+    requirement: 'The same unique under a different function MUST be a different job.',
+    description: 'Submits SUBMIT_JOB_BG(fA, u) and SUBMIT_JOB_BG(fB, u).',
+    outcomes: [{ outcome: 'pass', when: 'two different handles' }],
+    async run(ctx) {
+      const u = ctx.uniq();
+      const c = await ctx.connect('c');
+      const h1 = await submit(c, T.SUBMIT_JOB_BG, ctx.fn('a'), u, 'x');
+      const h2 = await submit(c, T.SUBMIT_JOB_BG, ctx.fn('b'), u, 'x');
+      check(h1 !== h2, 'two different handles', `${h1} twice`);
+      return pass();
+    },
+  },
+  {
+    ...base,
+    id: 'binary/coalescing/first-data-wins',
+    requirement: 'The data of a coalesced submit MUST be discarded: the worker receives the first submitter\'s data.',
+    description: 'Submits (f, u, "data1") then (f, u, "DIFFERENT"); a worker grabs.',
+    outcomes: [{ outcome: 'pass', when: 'one JOB_ASSIGN with data "data1", then NO_JOB' }],
+    async run(ctx) {
+      const fn = ctx.fn();
+      const u = ctx.uniq();
+      const c = await ctx.connect('c');
+      await submit(c, T.SUBMIT_JOB_BG, fn, u, 'data1');
+      await submit(c, T.SUBMIT_JOB_BG, fn, u, 'DIFFERENT');
+      const w = await worker(ctx, 'worker', [fn]);
+      const a = await grab(w);
+      check(text(a.args[2]) === 'data1', 'JOB_ASSIGN data "data1"', text(a.args[2]));
+      const again = await grabOrNone(w);
+      check(again === undefined, 'NO_JOB (only one job exists)', again ? `a second JOB_ASSIGN ${text(again.args[0])}` : '');
+      return pass();
+    },
+  },
+  {
+    ...base,
+    id: 'binary/coalescing/dash-unique-same-data',
+    requirement: 'A unique of "-" MUST use the data as the key: identical data is the same job.',
+    description: 'Submits SUBMIT_JOB_BG(f, "-", "payload") twice.',
+    outcomes: [{ outcome: 'pass', when: 'the same handle twice' }],
+    async run(ctx) {
+      const fn = ctx.fn();
+      const c = await ctx.connect('c');
+      const h1 = await submit(c, T.SUBMIT_JOB_BG, fn, '-', 'payload');
+      const h2 = await submit(c, T.SUBMIT_JOB_BG, fn, '-', 'payload');
+      check(h1 === h2, `the same handle ${h1}`, h2);
+      return pass();
+    },
+  },
+  {
+    ...base,
+    id: 'binary/coalescing/dash-unique-different-data',
+    requirement: 'A unique of "-" with different data MUST be different jobs.',
+    description: 'Submits SUBMIT_JOB_BG(f, "-", "p1") and (f, "-", "p2").',
+    outcomes: [{ outcome: 'pass', when: 'two different handles' }],
+    async run(ctx) {
+      const fn = ctx.fn();
+      const c = await ctx.connect('c');
+      const h1 = await submit(c, T.SUBMIT_JOB_BG, fn, '-', 'p1');
+      const h2 = await submit(c, T.SUBMIT_JOB_BG, fn, '-', 'p2');
+      check(h1 !== h2, 'two different handles', `${h1} twice`);
+      return pass();
+    },
+  },
+  {
+    ...base,
+    id: 'binary/coalescing/join-running-job',
+    requirement: 'A foreground submit matching a running job MUST join it and receive its later WORK_* packets.',
+    description: 'C1 submits (f, u); a worker grabs; C2 submits (f, u); the worker sends WORK_STATUS and WORK_COMPLETE.',
+    outcomes: [{ outcome: 'pass', when: 'C2 gets the same handle; both C1 and C2 get WORK_STATUS and WORK_COMPLETE' }],
+    async run(ctx) {
+      const fn = ctx.fn();
+      const u = ctx.uniq();
+      const c1 = await ctx.connect('c1');
+      const h = await submit(c1, T.SUBMIT_JOB, fn, u, 'x');
+      const w = await worker(ctx, 'worker', [fn]);
+      await grab(w);
+      const c2 = await ctx.connect('c2');
+      const h2 = await submit(c2, T.SUBMIT_JOB, fn, u, 'x');
+      check(h2 === h, `C2 joins handle ${h}`, h2);
+      w.send(T.WORK_STATUS, h, '1', '2');
+      w.send(T.WORK_COMPLETE, h, 'res');
+      for (const c of [c1, c2]) {
+        await c.expect(T.WORK_STATUS, { where: (p) => text(p.args[0]) === h });
+        const done = await c.expect(T.WORK_COMPLETE);
+        check(text(done.args[1]) === 'res', `WORK_COMPLETE "res" on ${c.label}`, text(done.args[1]));
+      }
+      return pass();
+    },
+  },
+  {
+    ...base,
+    id: 'binary/coalescing/unique-free-after-completion',
+    requirement: 'Once a job ends, its unique MUST be free: the same (function, unique) makes a new job.',
+    description: 'Submit (f, u), worker completes it, submit (f, u) again, worker grabs.',
+    outcomes: [{ outcome: 'pass', when: 'the second submit is assigned to the worker again with the new data' }],
+    async run(ctx) {
+      const fn = ctx.fn();
+      const u = ctx.uniq();
+      const c = await ctx.connect('c');
+      const h1 = await submit(c, T.SUBMIT_JOB, fn, u, 'first');
+      const w = await worker(ctx, 'worker', [fn]);
+      await grab(w);
+      w.send(T.WORK_COMPLETE, h1, 'ok');
+      await c.expect(T.WORK_COMPLETE);
+      const h2 = await submit(c, T.SUBMIT_JOB, fn, u, 'second');
+      const a = await grab(w);
+      check(text(a.args[0]) === h2 && text(a.args[2]) === 'second', `JOB_ASSIGN(${h2}, ..., "second")`, `JOB_ASSIGN(${a.args.map(text).join(', ')})`);
+      return pass(`first ${h1}, second ${h2}`);
+    },
+  },
+  {
+    ...base,
+    id: 'binary/coalescing/foreground-joins-background',
+    requirement: 'A foreground submit matching a background job MUST get its handle and receive its result.',
+    description: 'SUBMIT_JOB_BG(f, u), then SUBMIT_JOB(f, u) from another connection; the worker completes.',
+    outcomes: [{ outcome: 'pass', when: 'same handle; the foreground client gets WORK_COMPLETE' }],
+    async run(ctx) {
+      const fn = ctx.fn();
+      const u = ctx.uniq();
+      const bg = await ctx.connect('bg-client');
+      const h = await submit(bg, T.SUBMIT_JOB_BG, fn, u, 'x');
+      const fg = await ctx.connect('fg-client');
+      const h2 = await submit(fg, T.SUBMIT_JOB, fn, u, 'x');
+      check(h === h2, `same handle ${h}`, h2);
+      const w = await worker(ctx, 'worker', [fn]);
+      await grab(w);
+      w.send(T.WORK_COMPLETE, h, 'r');
+      await fg.expect(T.WORK_COMPLETE);
+      await bg.expectNothing('background submitter gets no result');
+      return pass();
+    },
+  },
+];

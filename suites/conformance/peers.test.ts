@@ -1,0 +1,44 @@
+/**
+ * C gearmand 1.1.20 and Perl Gearman::Server 1.130 pass everything outside their committed
+ * baselines, and no baseline entry is stale. Missing peers: a failure in CI, a loud skip elsewhere.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { applyBaseline, readBaseline } from '../../src/runner/baseline.js';
+import { exitCode, tally } from '../../src/runner/exit-code.js';
+import { packageRoot } from '../../src/runner/package-root.js';
+import { runSuite } from '../../src/runner/run-suite.js';
+import { PEER_BASELINES, PEER_NAMES, startTarget, type StartedTarget } from '../../src/runner/targets.js';
+import { NATIVE_BINARIES } from '../../src/runner/native-fallback.js';
+import { CATALOGUE } from './catalogue.js';
+
+const started: StartedTarget[] = [];
+afterAll(async () => {
+  for (const s of started) await s.stop();
+});
+
+for (const peer of PEER_NAMES) {
+  const available = existsSync(NATIVE_BINARIES[peer]) || process.env.GEARSPEC_PEERS === 'container';
+  if (!available && !process.env.CI) {
+    process.stderr.write(`\n*** SKIPPED conformance against ${peer}: ${NATIVE_BINARIES[peer]} is not installed. Install with docker/install-native-peers.sh (or set GEARSPEC_PEERS=container). ***\n`);
+  }
+  describe.skipIf(!available && !process.env.CI)(`conformance - ${peer}`, () => {
+    it(`passes every case outside ${PEER_BASELINES[peer]}, with no stale entry`, async () => {
+      const target = await startTarget({ kind: 'peer', name: peer });
+      started.push(target);
+      try {
+        const run = await runSuite({ target: target.target, cases: CATALOGUE, timeoutMs: 1000, concurrency: 2 });
+        const baseline = readBaseline(join(packageRoot(), PEER_BASELINES[peer]), CATALOGUE);
+        const applied = applyBaseline(run.results, baseline);
+        const runs = [{ ...run, results: applied.results }];
+        const unexplained = applied.results.filter((r) => (r.outcome === 'fail' && !r.baseline) || r.baseline?.stale || r.outcome === 'harness-error').map((r) => `${r.id}: ${r.baseline?.stale ? 'STALE baseline' : r.detail}`);
+        expect(unexplained).toEqual([]);
+        expect(tally(runs).baselined).toBe(baseline.entries.length);
+        expect(exitCode(runs)).toBe(0);
+      } finally {
+        await target.stop();
+      }
+    }, 180_000);
+  });
+}

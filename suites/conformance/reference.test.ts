@@ -1,0 +1,38 @@
+/** The reference server passes every MUST and SHOULD case of the catalogue (the control run). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
+import { runSuite } from '../../src/runner/run-suite.js';
+import type { ServerRun } from '../../src/runner/result.js';
+import { CATALOGUE } from './catalogue.js';
+
+describe('conformance - reference server', () => {
+  let server: ReferenceServer;
+  let run: ServerRun;
+  beforeAll(async () => {
+    server = await startReferenceServer({ host: '127.0.0.1', port: 0 });
+    run = await runSuite({ target: { name: 'reference', host: server.host, port: server.port }, cases: CATALOGUE, timeoutMs: 1000, concurrency: 2 });
+  }, 120_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('runs every case of the catalogue', () => {
+    expect(run.results.map((r) => r.id)).toEqual(CATALOGUE.map((c) => c.id));
+  });
+
+  it('passes every MUST and SHOULD case (no fail, non-strict or harness-error)', () => {
+    const bad = run.results.filter((r) => r.outcome === 'fail' || r.outcome === 'non-strict' || r.outcome === 'harness-error').map((r) => `${r.id}: ${r.detail}`);
+    expect(bad).toEqual([]);
+  });
+
+  it('implements every optional gearmand packet type', () => {
+    const missing = Object.entries(run.features).filter(([name, s]) => !name.startsWith('admin:') && s !== 'supported').map(([n]) => n);
+    expect(missing).toEqual([]);
+  });
+
+  it('records the reference choice for each alternative it meets', () => {
+    const alts = Object.fromEntries(run.results.filter((r) => r.alternative).map((r) => [r.id, r.alternative!.choice]));
+    expect(alts['binary/exceptions/to-client-with-option']).toBe('terminal');
+    expect(alts['binary/behaviour/worker-death-mid-job']).toBe('requeue');
+  });
+});

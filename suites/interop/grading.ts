@@ -1,0 +1,27 @@
+/**
+ * Grades an observed outcome against the scenario's nominal outcome and the declared
+ * expectations: pass, expected-different, stale (declared difference did not happen) or fail.
+ */
+import type { ExpectationRef, InteropGrade } from '../../src/report/interop/model.js';
+import { type Expectation, findExpectation } from './expectations.js';
+import type { CellId, Scenario } from './types.js';
+
+export interface Graded {
+  readonly grade: InteropGrade;
+  readonly expected: readonly string[];
+  readonly expectation?: ExpectationRef;
+}
+
+export function refOf(e: Expectation): ExpectationRef {
+  return { id: e.id, kind: e.kind, why: e.why, source: e.source, ...(e.alternative ? { alternative: e.alternative } : {}) };
+}
+
+export function grade(cell: CellId, scenario: Scenario, actual: string): Graded {
+  const e = findExpectation(cell, scenario.id);
+  if (!e) return { grade: actual === scenario.nominal ? 'pass' : 'fail', expected: [scenario.nominal] };
+  const expected = typeof e.expect === 'string' ? [e.expect] : [...e.expect];
+  const ref = refOf(e);
+  if (expected.includes(actual)) return { grade: 'expected-different', expected, expectation: ref };
+  if (actual === scenario.nominal) return { grade: 'stale', expected, expectation: ref };
+  return { grade: 'fail', expected, expectation: ref };
+}

@@ -1,0 +1,70 @@
+/**
+ * The cross-language interop matrix: every server × client driver × worker driver × scenario,
+ * graded against suites/interop/expectations.ts. Writes reports/interop/ (cells/*.json,
+ * index.json, index.html). Fails on any undeclared outcome and on any stale expectation.
+ *
+ * GEARSPEC_PEERS=native (default here) | container | auto picks how servers and library drivers
+ * run; GEARSPEC_INTEROP_SERVERS / _CLIENTS / _WORKERS / _SCENARIOS (comma lists) narrow the run.
+ */
+import path from 'node:path';
+import { afterAll, describe, it } from 'vitest';
+import { DRIVER_NAMES } from '../../src/peers/drivers/index.js';
+import type { DriverPeerName, ProviderKind, ServerPeerName } from '../../src/peers/types.js';
+import type { MatrixReport, ServerRun } from '../../src/report/interop/model.js';
+import { writeInteropReport } from '../../src/report/interop/write.js';
+import { runServerMatrix } from './runner.js';
+import { SCENARIOS } from './scenarios/index.js';
+import { startMatrixServer } from './servers.js';
+
+const SERVERS: readonly ServerPeerName[] = ['reference', 'gearmand', 'perl-gearmand'];
+
+function listFromEnv<T extends string>(key: string, all: readonly T[]): readonly T[] {
+  const raw = process.env[key];
+  if (!raw) return all;
+  const wanted = raw.split(',').map((s) => s.trim());
+  return all.filter((x) => wanted.includes(x));
+}
+
+const provider: ProviderKind = process.env['GEARSPEC_PEERS'] === 'container' ? 'container' : 'native';
+const servers = listFromEnv('GEARSPEC_INTEROP_SERVERS', SERVERS);
+const clients = listFromEnv<DriverPeerName>('GEARSPEC_INTEROP_CLIENTS', DRIVER_NAMES);
+const workers = listFromEnv<DriverPeerName>('GEARSPEC_INTEROP_WORKERS', DRIVER_NAMES);
+const scenarioIds = listFromEnv('GEARSPEC_INTEROP_SCENARIOS', SCENARIOS.map((s) => s.id));
+const scenarios = SCENARIOS.filter((s) => scenarioIds.includes(s.id));
+const reportDir = path.resolve(process.env['GEARSPEC_INTEROP_REPORT_DIR'] ?? 'reports/interop');
+
+const runs: ServerRun[] = [];
+const t0 = Date.now();
+
+describe(`interop matrix (${provider})`, () => {
+  afterAll(() => {
+    const report: MatrixReport = { generatedAt: new Date().toISOString(), provider, wallMs: Date.now() - t0, servers: runs };
+    const index = writeInteropReport(reportDir, report);
+    console.log(`interop matrix (${provider}): cells ${JSON.stringify(index.totals.cells)}, scenarios ${JSON.stringify(index.totals.scenarios)}, ${Math.round(report.wallMs / 1000)} s → ${reportDir}/index.html`);
+  });
+
+  for (const name of servers) {
+    // Servers run side by side: each has its own drivers and function names, and most of a run
+    // is spent waiting on deadlines, not on CPU.
+    it.concurrent(`${name}: every client × worker cell behaves as declared`, { timeout: 900_000 }, async ({ expect }) => {
+      const started = Date.now();
+      let run: ServerRun;
+      try {
+        const server = await startMatrixServer(name, provider);
+        try {
+          run = await runServerMatrix(server, { clients, workers, scenarios, provider, log: (l) => process.env['GEARSPEC_INTEROP_VERBOSE'] && console.log(`[${name}] ${l}`) });
+        } finally {
+          await server.stop();
+        }
+      } catch (e) {
+        run = { name, version: '?', provider, wallMs: Date.now() - started, cells: [], error: e instanceof Error ? e.message : String(e) };
+      }
+      runs.push(run);
+      expect(run.error, `server ${name} could not be run`).toBeUndefined();
+      const bad = run.cells.flatMap((c) =>
+        c.scenarios.filter((s) => s.grade === 'fail' || s.grade === 'stale').map((s) => `${c.client} client × ${c.worker} worker / ${s.id}: ${s.grade} (expected ${s.expected.join(' or ')}, got ${s.actual}) — ${s.detail.slice(0, 300)}`),
+      );
+      expect(bad, `undeclared or stale outcomes on ${name}`).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,217 @@
+/**
+ * Runs the interop matrix on one server: every client driver × worker driver cell, every scenario.
+ * Fast by construction: the server starts once; each client driver (plus a second instance for
+ * coalescing) starts once per server; each worker driver starts once per server with every
+ * cell's functions registered up front (function names are unique per cell). A driver left stuck
+ * or dead by a scenario is restarted before the next one.
+ */
+import { errorMessage } from '../../src/errors.js';
+import { type DriverHandle, startDriver } from '../../src/peers/drivers/index.js';
+import type { DriverPeerName, ProviderKind } from '../../src/peers/types.js';
+import { type CellResult, type DriverInfo, type ScenarioResult, type ServerRun, countGrades, worstGrade } from '../../src/report/interop/model.js';
+import { cellBlocker } from './expectations.js';
+import { grade, refOf } from './grading.js';
+import { PROBE } from './scenarios/index.js';
+import type { MatrixServer } from './servers.js';
+import { DriverTap } from './tap.js';
+import type { CellContext, CellId, Registration, Scenario, Timing } from './types.js';
+
+export interface MatrixOptions {
+  readonly clients: readonly DriverPeerName[];
+  readonly workers: readonly DriverPeerName[];
+  readonly scenarios: readonly Scenario[];
+  /** Provider for the library drivers (the reference driver always runs embedded). */
+  readonly provider?: ProviderKind;
+  readonly timing?: Timing;
+  readonly log?: (line: string) => void;
+}
+
+const DEFAULT_TIMING: Timing = { eventMs: 5000, quietMs: 300 };
+const SCENARIO_DEADLINE_MS = 90_000;
+const MAX_LOG_CHARS = 20_000;
+
+/** Function names are unique per (scenario, client, worker); the server is fresh per run. */
+export const functionNamer =
+  (client: DriverPeerName, worker: DriverPeerName) =>
+  (scenario: string, suffix?: string): string =>
+    `gs.${scenario}${suffix ? `.${suffix}` : ''}.${client}.${worker}`;
+
+function driverProvider(name: DriverPeerName, provider: ProviderKind | undefined): ProviderKind | undefined {
+  return name === 'reference' ? 'embedded' : provider;
+}
+
+const info = (d: DriverHandle): DriverInfo => ({ name: d.name, library: d.hello.library, version: d.hello.version, provider: d.provider });
+
+class Pool {
+  readonly #server: MatrixServer;
+  readonly #options: MatrixOptions;
+  constructor(server: MatrixServer, options: MatrixOptions) {
+    this.#server = server;
+    this.#options = options;
+  }
+
+  async client(name: DriverPeerName, label: string): Promise<DriverTap> {
+    const h = await startDriver(name, 'client', { server: this.#server.address, ...(driverProvider(name, this.#options.provider) ? { provider: driverProvider(name, this.#options.provider)! } : {}), label });
+    return new DriverTap(label, h);
+  }
+
+  async worker(name: DriverPeerName, label: string, regs: readonly Registration[]): Promise<DriverHandle> {
+    const provider = driverProvider(name, this.#options.provider);
+    const h = await startDriver(name, 'worker', { server: this.#server.address, ...(provider ? { provider } : {}), label });
+    try {
+      for (const [i, r] of regs.entries()) h.send({ op: 'register', id: `r${i}`, function: r.function, behaviour: r.behaviour });
+      h.send({ op: 'work', id: 'work' });
+      await h.waitFor((e) => e.event === 'done' && e.id === 'work', 20_000, 'registration and work');
+      return h;
+    } catch (e) {
+      await h.stop();
+      throw e;
+    }
+  }
+}
+
+async function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no end after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}
+
+export async function runServerMatrix(server: MatrixServer, options: MatrixOptions): Promise<ServerRun> {
+  const t0 = Date.now();
+  const log = options.log ?? (() => undefined);
+  const timing = options.timing ?? DEFAULT_TIMING;
+  const pool = new Pool(server, options);
+  const clients = new Map<DriverPeerName, { main?: DriverTap; second?: DriverTap; error?: string }>();
+  const cells: CellResult[] = [];
+
+  const fresh = async (tap: DriverTap | undefined, make: () => Promise<DriverTap>, force = false): Promise<DriverTap> => {
+    if (tap && !force && !tap.exited && tap.pending.size === 0) return tap;
+    if (tap) await tap.handle.stop();
+    return make();
+  };
+
+  try {
+    for (const w of options.workers) {
+      const regs = options.clients.flatMap((c) => options.scenarios.flatMap((s) => s.functions(functionNamer(c, w))));
+      let worker: DriverTap | undefined;
+      let workerError: string | undefined;
+      const ensureWorker = async (force = false): Promise<DriverTap> => {
+        worker = await fresh(worker, async () => new DriverTap(`${w}-worker`, await pool.worker(w, `${w}-worker`, regs)), force);
+        return worker;
+      };
+      try {
+        await ensureWorker();
+      } catch (e) {
+        workerError = errorMessage(e);
+      }
+      for (const c of options.clients) {
+        const cell: CellId = { server: server.name, client: c, worker: w };
+        log(`cell ${server.name} / ${c} client / ${w} worker`);
+        const slot = clients.get(c) ?? {};
+        clients.set(c, slot);
+        if (workerError) {
+          cells.push(harnessCell(cell, options, `worker driver ${w} did not start: ${workerError}`));
+          continue;
+        }
+        cells.push(await runCell(cell, server.address, options, timing, pool, slot, ensureWorker, fresh, log));
+      }
+      await worker?.handle.stop();
+    }
+  } finally {
+    for (const slot of clients.values()) await Promise.all([slot.main?.handle.stop(), slot.second?.handle.stop()]);
+  }
+  return { name: server.name, version: server.version, provider: options.provider ?? 'native', wallMs: Date.now() - t0, cells };
+}
+
+async function runCell(
+  cell: CellId,
+  serverAddress: string,
+  options: MatrixOptions,
+  timing: Timing,
+  pool: Pool,
+  slot: { main?: DriverTap; second?: DriverTap; error?: string },
+  ensureWorker: (force?: boolean) => Promise<DriverTap>,
+  fresh: (tap: DriverTap | undefined, make: () => Promise<DriverTap>, force?: boolean) => Promise<DriverTap>,
+  log: (line: string) => void,
+): Promise<CellResult> {
+  const t0 = Date.now();
+  const results: ScenarioResult[] = [];
+  const logs: Record<string, string> = {};
+  const keepLog = (key: string, text: string): void => {
+    logs[key] = `${logs[key] ?? ''}${text}\n`.slice(-MAX_LOG_CHARS);
+  };
+  let blocked: ReturnType<typeof cellBlocker>;
+  let restartAll = false;
+  const drivers: { client?: DriverInfo; worker?: DriverInfo } = {};
+  for (const s of options.scenarios) {
+    if (blocked) {
+      results.push({ id: s.id, title: s.title, nominal: s.nominal, expected: [s.nominal], actual: 'not-run', grade: 'expected-different', detail: `not run: the probe showed ${blocked.id} as declared`, expectation: refOf(blocked), notRun: true, durationMs: 0, transcript: [] });
+      continue;
+    }
+    const transcript: string[] = [];
+    const started = Date.now();
+    let outcome: string;
+    let detail: string;
+    let client: DriverTap | undefined;
+    let client2: DriverTap | undefined;
+    let worker: DriverTap | undefined;
+    try {
+      slot.main = client = await fresh(slot.main, () => pool.client(cell.client, `${cell.client}-client`), restartAll);
+      slot.second = client2 = await fresh(slot.second, () => pool.client(cell.client, `${cell.client}-client-2`), restartAll);
+      worker = await ensureWorker(restartAll);
+      restartAll = false;
+      drivers.client = info(client.handle);
+      drivers.worker = info(worker.handle);
+      const own = new Set(s.functions(functionNamer(cell.client, cell.worker)).map((r) => r.function));
+      for (const t of [client, client2, worker]) t.reset(transcript, own, started);
+      const ctx: CellContext = {
+        cell,
+        serverAddress,
+        client,
+        client2,
+        worker,
+        timing,
+        fn: functionNamer(cell.client, cell.worker),
+        startExtraWorker: (label, regs) => pool.worker(cell.worker, `${cell.worker}-${label}`, regs),
+        note: (line) => transcript.push(`${String(Date.now() - started).padStart(6)}ms -- ${line}`),
+      };
+      const obs = await withDeadline(s.run(ctx), SCENARIO_DEADLINE_MS, `scenario ${s.id}`);
+      outcome = obs.outcome;
+      detail = obs.detail;
+    } catch (e) {
+      outcome = 'harness-error';
+      detail = errorMessage(e);
+      if (e instanceof Error && 'log' in e && typeof e.log === 'string') keepLog('harness', e.log);
+    } finally {
+      worker?.releaseAll();
+    }
+    const g = grade(cell, s, outcome);
+    if (s.id === PROBE.id && g.grade === 'expected-different') blocked = cellBlocker(cell, s.id);
+    if (g.grade === 'fail' || g.grade === 'stale') {
+      for (const t of [client, client2, worker]) if (t) keepLog(t.label, `=== after ${s.id} ===\n${t.handle.logs()}`);
+    }
+    // Any outcome off the nominal path may leave a driver mid-call or a connection wedged (e.g. a
+    // malformed packet): start the next scenario from fresh drivers so nothing cascades.
+    if (outcome !== s.nominal) restartAll = true;
+    log(`  ${s.id}: ${outcome} → ${g.grade}`);
+    results.push({ id: s.id, title: s.title, nominal: s.nominal, expected: g.expected, actual: outcome, grade: g.grade, detail, ...(g.expectation ? { expectation: g.expectation } : {}), durationMs: Date.now() - started, transcript });
+  }
+  const grades = results.map((r) => r.grade);
+  return {
+    ...cell,
+    provider: options.provider ?? 'native',
+    grade: worstGrade(grades),
+    counts: countGrades(grades),
+    scenarios: results,
+    drivers,
+    ...(Object.keys(logs).length ? { logs } : {}),
+    durationMs: Date.now() - t0,
+  };
+}
+
+function harnessCell(cell: CellId, options: MatrixOptions, why: string): CellResult {
+  const scenarios: ScenarioResult[] = options.scenarios.map((s) => ({ id: s.id, title: s.title, nominal: s.nominal, expected: [s.nominal], actual: 'harness-error', grade: 'fail', detail: why, durationMs: 0, transcript: [] }));
+  return { ...cell, provider: options.provider ?? 'native', grade: 'fail', counts: countGrades(scenarios.map((s) => s.grade)), scenarios, drivers: {}, logs: { harness: why }, durationMs: 0 };
+}

@@ -1,0 +1,46 @@
+/**
+ * WORK_EXCEPTION with and without OPTION_REQ "exceptions" (protocol.md §4.9, alternative
+ * `exception-terminal`): on gearmand the job ends; a client with the option gets WORK_EXCEPTION,
+ * one without gets WORK_FAIL (with a trailing NUL). Perl Gearman::Server relays the exception to
+ * opted-in clients only and keeps the job running until WORK_FAIL/COMPLETE.
+ */
+import type { Scenario } from '../types.js';
+import { b64, errorsOf, sequence, terminal, unb64, workerJob } from './helpers.js';
+
+const EXCEPTION = Buffer.from('boom\0exception');
+
+function exceptionScenario(id: string, withOption: boolean): Scenario {
+  return {
+    id,
+    title: withOption ? 'WORK_EXCEPTION to a client that set OPTION_REQ exceptions' : 'WORK_EXCEPTION to a client without the exceptions option',
+    nominal: withOption ? 'exception' : 'failed',
+    functions: (fn) => [{ function: fn(id), behaviour: { outcome: { kind: 'exception', payload: b64(EXCEPTION) } } }],
+    async run(ctx) {
+      const fn = ctx.fn(id);
+      const jobId = `x-${id}-${Date.now()}`;
+      ctx.client.send({ op: 'submit', id: jobId, function: fn, payload: b64('raise'), exceptions: withOption });
+      const job = await workerJob(ctx, fn, ctx.timing.eventMs);
+      if (job) await ctx.worker.waitFor((e) => e.event === 'finished' && e.handle === job.handle, ctx.timing.eventMs);
+      // The worker has sent its exception: the client gets a short while to settle.
+      const done = await ctx.client.waitFor((e) => e.event === 'done' && e.id === jobId, job ? 1500 : ctx.timing.quietMs);
+      const events = ctx.client.eventsFor(jobId).filter((e) => e.event !== 'done');
+      const detail = `client saw: ${sequence(events)}${done ? '' : ' (still waiting)'}`;
+      if (!job) return { outcome: 'worker-never-assigned', detail };
+      if (errorsOf(events).length) return { outcome: 'client-error', detail };
+      const ends = events.filter(terminal);
+      const exc = ends.filter((e) => e.event === 'exception');
+      const fails = ends.filter((e) => e.event === 'fail');
+      if (!done) return { outcome: exc.length ? 'hung-after-exception' : 'no-result', detail };
+      if (exc.length === 1 && fails.length === 0 && ends.length === 1) {
+        const payload = exc[0]!.event === 'exception' ? unb64(exc[0]!.payload) : Buffer.alloc(0);
+        return { outcome: payload.equals(EXCEPTION) ? 'exception' : 'exception-payload-changed', detail };
+      }
+      if (exc.length === 1 && fails.length === 1) return { outcome: 'exception-then-fail', detail };
+      if (exc.length === 0 && fails.length === 1 && ends.length === 1) return { outcome: 'failed', detail };
+      return { outcome: 'wrong-end', detail };
+    },
+  };
+}
+
+export const exceptionWithOption = exceptionScenario('exception-option', true);
+export const exceptionWithoutOption = exceptionScenario('exception-no-option', false);

@@ -1,0 +1,88 @@
+/** Small building blocks the scenarios share: run one job, describe events, compare payloads. */
+import { type DriverEvent, type SubmitJob, b64, unb64 } from '../../../src/peers/drivers/index.js';
+import type { DriverTap } from '../tap.js';
+import type { CellContext } from '../types.js';
+
+let seq = 0;
+/** Job/command ids unique within the run. */
+export const nextId = (prefix: string): string => `${prefix}-${++seq}`;
+
+export interface JobRun {
+  readonly id: string;
+  /** The driver finished the command (its `done` arrived). */
+  readonly done: boolean;
+  /** Events carrying the job id, in order (created, data…, complete/fail/exception, error). */
+  readonly events: readonly DriverEvent[];
+  readonly handle?: string;
+}
+
+/** Submit one job and follow it until the driver reports the command done (or the deadline). */
+export async function runJob(tap: DriverTap, job: Omit<SubmitJob, 'id'> & { exceptions?: boolean }, timeoutMs: number): Promise<JobRun> {
+  const id = nextId('j');
+  tap.send({ op: 'submit', id, ...job });
+  const done = await tap.waitFor((e) => e.event === 'done' && e.id === id, timeoutMs);
+  const events = tap.eventsFor(id).filter((e) => e.event !== 'done');
+  const created = events.find((e) => e.event === 'created');
+  return { id, done: done !== undefined, events, ...(created && created.event === 'created' ? { handle: created.handle } : {}) };
+}
+
+/** "created, data<2 bytes>, complete<5 bytes>": a compact sequence for details. */
+export function sequence(events: readonly DriverEvent[]): string {
+  return events.map(short).join(', ') || '(nothing)';
+}
+
+export function short(e: DriverEvent): string {
+  switch (e.event) {
+    case 'data':
+    case 'warning':
+    case 'complete':
+    case 'exception':
+      return `${e.event}(${showBytes(unb64(e.payload))})`;
+    case 'status':
+      return `status(${e.numerator}/${e.denominator})`;
+    case 'error':
+      return `error(${e.message.split('\n')[0]!.slice(0, 160)})`;
+    case 'created':
+      return `created(${e.handle})`;
+    default:
+      return e.event;
+  }
+}
+
+export function showBytes(b: Buffer): string {
+  const printable = b.every((x) => x >= 0x20 && x < 0x7f);
+  if (printable && b.length <= 32) return JSON.stringify(b.toString('latin1'));
+  if (b.length <= 16) return `0x${b.toString('hex')}`;
+  return `${b.length} bytes`;
+}
+
+export const terminal = (e: DriverEvent): boolean => e.event === 'complete' || e.event === 'fail' || e.event === 'exception';
+export const errorsOf = (events: readonly DriverEvent[]): string[] => events.flatMap((e) => (e.event === 'error' ? [e.message.split('\n')[0]!] : []));
+
+/** The job a worker received for `fn` (first unclaimed), or undefined. */
+export async function workerJob(ctx: CellContext, fn: string, timeoutMs: number): Promise<Extract<DriverEvent, { event: 'job' }> | undefined> {
+  const e = await ctx.worker.waitFor((x) => x.event === 'job' && x.function === fn, timeoutMs);
+  return e?.event === 'job' ? e : undefined;
+}
+
+/** First difference between two buffers, for details. */
+export function diffBytes(expected: Buffer, actual: Buffer): string {
+  if (expected.equals(actual)) return 'identical';
+  const n = Math.min(expected.length, actual.length);
+  let i = 0;
+  while (i < n && expected[i] === actual[i]) i++;
+  return `lengths ${expected.length} vs ${actual.length}, first difference at byte ${i}`;
+}
+
+/** Deterministic bytes (LCG) so every run sends the same payloads. */
+export function patternBytes(size: number, seed: number): Buffer {
+  const b = Buffer.alloc(size);
+  let x = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    b[i] = x >>> 24;
+  }
+  return b;
+}
+
+export { b64, unb64 };

@@ -1,0 +1,31 @@
+/** Scenario catalogue of the interop matrix, in run order (the first one is the cell's probe). */
+import type { Scenario } from '../types.js';
+import { backgroundStatus } from './background-status.js';
+import { coalesce } from './coalesce.js';
+import { exceptionWithOption, exceptionWithoutOption } from './exceptions.js';
+import { workFail } from './fail.js';
+import { foreground } from './foreground.js';
+import { payload1m, payload64k, payloadBinary, payloadEmpty } from './payloads.js';
+import { priorities } from './priorities.js';
+import { streaming } from './streaming.js';
+import { workerDeath } from './worker-death.js';
+
+export const PROBE = foreground;
+
+export const SCENARIOS: readonly Scenario[] = [
+  foreground,
+  backgroundStatus,
+  priorities,
+  coalesce,
+  streaming,
+  workFail,
+  exceptionWithOption,
+  exceptionWithoutOption,
+  payloadEmpty,
+  payloadBinary,
+  payload64k,
+  payload1m,
+  workerDeath,
+];
+
+export const SCENARIO_IDS: readonly string[] = SCENARIOS.map((s) => s.id);

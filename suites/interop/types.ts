@@ -1,0 +1,59 @@
+/**
+ * Shapes shared by the interop scenarios, the expectations and the matrix runner.
+ * A scenario declares the functions the cell's worker must register (with their behaviours),
+ * then drives the client(s) and reads both sides' events, and names what happened with an
+ * outcome label. Grading against expectations happens elsewhere (grading.ts).
+ */
+import type { Behaviour, DriverHandle } from '../../src/peers/drivers/index.js';
+import type { DriverPeerName, ServerPeerName } from '../../src/peers/types.js';
+import type { DriverTap } from './tap.js';
+
+export interface CellId {
+  readonly server: ServerPeerName;
+  readonly client: DriverPeerName;
+  readonly worker: DriverPeerName;
+}
+
+export interface Registration {
+  readonly function: string;
+  readonly behaviour: Behaviour;
+}
+
+export interface Timing {
+  /** Deadline for an event that should come. */
+  readonly eventMs: number;
+  /** How long to watch to conclude that nothing (more) comes. */
+  readonly quietMs: number;
+}
+
+export interface CellContext {
+  readonly cell: CellId;
+  readonly serverAddress: string;
+  readonly client: DriverTap;
+  /** A second client of the same implementation (own process, own connection). */
+  readonly client2: DriverTap;
+  readonly worker: DriverTap;
+  readonly timing: Timing;
+  /** This cell's name for a scenario's function (unique per client × worker). */
+  fn(scenario: string, suffix?: string): string;
+  /** Start an extra worker driver of the cell's implementation, registered and working. */
+  startExtraWorker(label: string, registrations: readonly Registration[]): Promise<DriverHandle>;
+  /** A line in the scenario transcript. */
+  note(line: string): void;
+}
+
+export interface Observation {
+  /** Outcome label, e.g. "completed", "requeued", "low-rejected". */
+  readonly outcome: string;
+  readonly detail: string;
+}
+
+export interface Scenario {
+  readonly id: string;
+  readonly title: string;
+  /** Outcome label of the nominal behaviour (what the reference implementations do). */
+  readonly nominal: string;
+  /** Functions the cell's main worker registers before `work`. */
+  functions(fn: (scenario: string, suffix?: string) => string): readonly Registration[];
+  run(ctx: CellContext): Promise<Observation>;
+}

@@ -1,0 +1,83 @@
+/**
+ * The harness tests itself (issue #6 item 6): the reference server with ONE injected fault must be
+ * caught by the model-based fuzzer within the default budget, the failure must shrink to a small
+ * scenario, and the fixture written for it must replay: the same answers from a fresh faulty
+ * server, and (where the fault changes more than wake-ups, which replay tolerates) different
+ * answers from a healthy one.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFixture } from '../../src/fixtures/read.js';
+import { replayAgainstServer } from '../../src/fixtures/replay/replay.js';
+import { renderResult } from '../../src/fixtures/replay/types.js';
+import { PROFILES } from '../../src/model/profiles.js';
+import type { FaultName } from '../../src/server/index.js';
+import { formatFinding, fuzz } from './fuzz-engine.js';
+import { startReference } from './reference-server.js';
+
+const BUDGET_MS = Number(process.env.GEARSPEC_FUZZ_MS ?? 20_000);
+const SEED = Number(process.env.GEARSPEC_SEED ?? Date.now() % 2 ** 31);
+
+/** Faults and whether a healthy server answers the shrunk fixture differently (NOOP-only faults do not). */
+const FAULTS: readonly (readonly [FaultName, boolean])[] = [
+  ['priority-inversion', true],
+  ['duplicate-assign', true],
+  ['lost-wakeup', false],
+  ['no-noop', false],
+  ['corrupt-result', true],
+  ['drop-status', true],
+  ['wrong-handle-status', true],
+];
+
+describe('fault injection - the fuzzer catches a broken reference server', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gearspec-faults-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  for (const [fault, healthyDiffers] of FAULTS) {
+    it(`${fault}: caught, shrunk, and the fixture replays`, async () => {
+      const faulty = await startReference([fault]);
+      let finding;
+      try {
+        // A fresh server per scenario: one-shot faults (lost-wakeup, duplicate-assign) must
+        // misbehave again on every re-run, or shrinking could not reproduce them.
+        const r = await fuzz({ servers: [{ name: `reference-${fault}`, host: faulty.host, port: faulty.port, profile: PROFILES.reference, fresh: () => startReference([fault]) }], budgetMs: BUDGET_MS, seed: SEED, shrinkBudgetMs: 10_000, outDir: dir });
+        process.stdout.write(`[fault ${fault}] seed=${SEED} scenarios until caught: ${r.scenarios}\n`);
+        r.findings.forEach((f, i) => process.stdout.write(`${formatFinding(f, i + 1)}\n`));
+        expect(r.findings.length, `fault ${fault} not caught in ${BUDGET_MS} ms (seed ${SEED})`).toBe(1);
+        finding = r.findings[0]!;
+      } finally {
+        await faulty.stop();
+      }
+      expect(finding.kind).toBe('mismatch');
+      expect(finding.scenario.length).toBeLessThanOrEqual(8);
+      expect(finding.fixture).toBeDefined();
+      const fixture = await readFixture(finding.fixture!);
+      expect(fixture.header.source).toBe('shrink');
+      expect(fixture.header.seed).toBe(SEED);
+
+      const again = await startReference([fault]);
+      try {
+        const same = await replayAgainstServer(fixture, again, { timeoutMs: 2000, file: finding.fixture! });
+        expect(same.differences, renderResult(same)).toEqual([]);
+      } finally {
+        await again.stop();
+      }
+      if (healthyDiffers) {
+        const healthy = await startReference();
+        try {
+          const diff = await replayAgainstServer(fixture, healthy, { timeoutMs: 1000, file: finding.fixture! });
+          expect(diff.differences.length, renderResult(diff)).toBeGreaterThan(0);
+        } finally {
+          await healthy.stop();
+        }
+      }
+    }, BUDGET_MS + 60_000);
+  }
+});

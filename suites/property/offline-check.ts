@@ -1,0 +1,21 @@
+/** Re-checks recorded observations against another profile, without touching a server. */
+import type { Step } from '../../src/model/actions.js';
+import { ModelChecker, type Mismatch } from '../../src/model/checker.js';
+import type { SeenPacket } from '../../src/model/expect.js';
+import type { ModelProfile } from '../../src/model/profiles.js';
+
+export type Observed = readonly { readonly step: Step; readonly seen: Readonly<Record<number, readonly SeenPacket[]>> }[];
+
+export function offlineCheck(profile: ModelProfile, observed: Observed): Mismatch | undefined {
+  const checker = new ModelChecker(profile);
+  for (const o of observed) {
+    const m = checker.observe(o.step, o.seen);
+    if (m) return m;
+  }
+  return undefined;
+}
+
+/** Index of the observation a mismatch happened at (the step object is shared). */
+export function mismatchIndex(observed: Observed, m: Mismatch): number {
+  return observed.findIndex((o) => o.step === m.step);
+}

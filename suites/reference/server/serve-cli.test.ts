@@ -1,0 +1,98 @@
+/** `gearspec serve`: prints its address, serves, stops on admin shutdown and on SIGTERM; bad flags exit 2. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { command } from '../../../src/cli/commands/serve.js';
+import { T } from '../../../src/protocol/constants.js';
+import { req } from '../../../src/protocol/packet.js';
+import { GearmanConnection } from '../../../src/transport/connection.js';
+import { WAIT_MS } from './helpers.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const VITE_NODE = path.join(ROOT, 'node_modules/vite-node/vite-node.mjs');
+const MAIN = path.join(ROOT, 'src/cli/main.ts');
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+interface Serve {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+function serve(...argv: string[]): Serve {
+  // vite-node runs the TypeScript CLI in this one process, so signals reach our handlers.
+  const child = spawn(process.execPath, [VITE_NODE, MAIN, 'serve', ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { child, output: () => out, exit };
+}
+
+async function listening(s: Serve, timeoutMs = 20_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const m = /gearspec reference server listening on 127\.0\.0\.1:(\d+)/.exec(s.output());
+    if (m) return Number(m[1]);
+    if (s.child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`serve did not report its address: ${s.output()}`);
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms).unref())]);
+}
+
+describe('gearspec serve', () => {
+  it('--port 0 prints the ephemeral port, serves, and exits 0 on admin shutdown', async () => {
+    const s = serve('--port', '0', '--job-retries', '3', '--max-packet', '1048576');
+    const port = await listening(s);
+    expect(port).toBeGreaterThan(0);
+    expect(port).not.toBe(4730);
+    const c = await GearmanConnection.connect({ host: '127.0.0.1', port, connectTimeoutMs: WAIT_MS });
+    try {
+      c.send(req(T.ECHO_REQ, 'cli'));
+      expect((await c.expect([T.ECHO_RES], WAIT_MS)).args[0]!.toString()).toBe('cli');
+      expect(await c.admin('shutdown', WAIT_MS)).toEqual(['OK']);
+    } finally {
+      c.close();
+    }
+    expect(await withDeadline(s.exit, 10_000, 'exit after shutdown')).toBe(0);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const s = serve('--port', '0', '--verbose');
+    await listening(s);
+    s.child.kill('SIGTERM');
+    expect(await withDeadline(s.exit, 10_000, 'exit after SIGTERM')).toBe(0);
+    expect(s.output()).toContain('stopped');
+  });
+
+  it('a bad flag exits 2 with a usage message (process)', async () => {
+    const s = serve('--port', 'abc');
+    expect(await withDeadline(s.exit, 20_000, 'exit on bad flag')).toBe(2);
+    expect(s.output()).toContain('--port needs a non-negative number');
+    expect(s.output()).toContain('gearspec serve [--port N]');
+  });
+
+  it.each([['--port', '70000'], ['--bogus'], ['--fault', 'nonsense'], ['extra-positional'], ['--max-packet', '10'], ['--handle-prefix', 'x'.repeat(80)]])('bad flags %j: usage error, exit 2 (in process)', async (...argv) => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await command.run(argv)).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.join('')).toMatch(/^gearspec serve: .+\ngearspec serve \[--port N\]/);
+  });
+});
