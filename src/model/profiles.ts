@@ -60,6 +60,12 @@ export interface ModelQuirks {
   readonly canDoWakes: boolean;
   /** A new job that may not run yet (future epoch) still wakes sleepers (gearmand wakes on every queue insert). */
   readonly wakeForFutureEpoch: boolean;
+  /**
+   * Which abandoned jobs (last foreground client gone) are kept anyway: none (gearmand ignores
+   * every one), those created by a background submit (reference), or any job a background
+   * submit touched, coalesced ones included (Perl's require_listener(0)).
+   */
+  readonly bgSparesAbandoned: 'never' | 'created-bg' | 'any-bg-submit';
 }
 
 export interface ModelProfile {
@@ -107,6 +113,7 @@ const GEARMAND_QUIRKS: ModelQuirks = {
   unknownOptionCode: 'UNKNOWN_OPTION',
   canDoWakes: false,
   wakeForFutureEpoch: true,
+  bgSparesAbandoned: 'never',
 };
 
 export const PROFILES: Readonly<Record<ProfileName, ModelProfile>> = {
@@ -127,6 +134,7 @@ export const PROFILES: Readonly<Record<ProfileName, ModelProfile>> = {
       unknownOptionCode: 'unknown_option',
       canDoWakes: false,
       wakeForFutureEpoch: false,
+      bgSparesAbandoned: 'any-bg-submit',
     },
     supported: new Set(PERL_REQUESTS),
   },
@@ -134,11 +142,12 @@ export const PROFILES: Readonly<Record<ProfileName, ModelProfile>> = {
   // gearmand's accidents (cross-function order, epoch take order, exact error codes).
   // Two deliberate reference choices neither real server makes (undeclared in alternatives.ts;
   // the differential fuzzer reports them by these quirk names): a sleeping worker that
-  // registers a function with work waiting is woken at once, and future epoch jobs wake nobody.
+  // registers a function with work waiting is woken at once, and future epoch jobs wake nobody;
+  // a job created in the background is never dropped when a foreground client that joined it leaves.
   reference: {
     name: 'reference',
     choices: declared('reference'),
-    quirks: { ...GEARMAND_QUIRKS, dashUnique: 'dash-only', crossFunctionOrder: 'any', exceptionFailArg: 'either', epochTake: 'any-list', notOwnerCode: undefined, unknownOptionCode: undefined, canDoWakes: true, wakeForFutureEpoch: false },
+    quirks: { ...GEARMAND_QUIRKS, dashUnique: 'dash-only', crossFunctionOrder: 'any', exceptionFailArg: 'either', epochTake: 'any-list', notOwnerCode: undefined, unknownOptionCode: undefined, canDoWakes: true, wakeForFutureEpoch: false, bgSparesAbandoned: 'created-bg' },
     supported: new Set(ALL_REQUESTS),
   },
 };

@@ -121,7 +121,7 @@ function submit(tx: Tx, c: ConnState, a: Extract<Action, { kind: 'submit' }>): v
   if (existing) {
     send(tx, c.id, pkt(T.JOB_CREATED, handleOf(existing.id)));
     if (!shape.background) existing.listeners.push(c.id);
-    else if (p.quirks.abandoned === 'live-listener') existing.requireListener = false;
+    else if (p.quirks.bgSparesAbandoned === 'any-bg-submit') existing.requireListener = false;
     if (p.quirks.wakeOn === 'every-submit') wake(tx, a.fn);
     return;
   }
@@ -289,7 +289,8 @@ function closeConn(tx: Tx, c: ConnState): void {
   for (const j of tx.s.jobs) {
     const before = j.listeners.length;
     j.listeners = j.listeners.filter((l) => l !== c.id);
-    if (before > 0 && j.listeners.length === 0 && tx.p.quirks.abandoned === 'ignore-flag') j.ignore = true;
+    const spared = tx.p.quirks.bgSparesAbandoned !== 'never' && !j.requireListener;
+    if (before > 0 && j.listeners.length === 0 && tx.p.quirks.abandoned === 'ignore-flag' && !spared) j.ignore = true;
   }
 }
 

@@ -59,6 +59,11 @@ export function nativeAvailable(name: ExternalServerName): boolean {
   }
 }
 
+/** Whether a container engine answers now (DOCKER_HOST, or the Podman socket setup-podman.sh starts). */
+export function containerEngineAvailable(): boolean {
+  return containerStatus().provider === 'container';
+}
+
 function containerStatus(): ResolvedProvider {
   applyPodmanEnv();
   const socket = engineSocketPath();

@@ -58,7 +58,7 @@ export class GearmanConnection {
     this.#socket = socket;
     this.log = options.log ?? new WireLog();
     this.label = options.label;
-    this.#decoder = new StreamDecoder((e) => this.#onDecoded(e), { maxPacketBytes: options.maxPacketBytes ?? 256 * 1024 * 1024 });
+    this.#decoder = new StreamDecoder((e) => this.#onDecoded(e), { maxPacketBytes: options.maxPacketBytes ?? 256 * 1024 * 1024, zeroCopy: true });
     socket.on('data', (chunk: Buffer) => {
       this.log.bytes('recv', chunk, this.label);
       this.#decoder.push(chunk);

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseBudgetMs } from '../../src/runner/run-case.js';
 import { runSuite } from '../../src/runner/run-suite.js';
-import { freePort } from '../../src/runner/native-fallback.js';
+import { pickFreePort as freePort } from '../../src/peers/ports.js';
 import { CATALOGUE } from './catalogue.js';
 
 const TIMEOUT = 150;

@@ -2,7 +2,6 @@
  * C gearmand 1.1.20 and Perl Gearman::Server 1.130 pass everything outside their committed
  * baselines, and no baseline entry is stale. Missing peers: a failure in CI, a loud skip elsewhere.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyBaseline, readBaseline } from '../../src/runner/baseline.js';
@@ -10,7 +9,7 @@ import { exitCode, tally } from '../../src/runner/exit-code.js';
 import { packageRoot } from '../../src/runner/package-root.js';
 import { runSuite } from '../../src/runner/run-suite.js';
 import { PEER_BASELINES, PEER_NAMES, startTarget, type StartedTarget } from '../../src/runner/targets.js';
-import { NATIVE_BINARIES } from '../../src/runner/native-fallback.js';
+import { requirePeer } from '../../src/peers/provider.js';
 import { CATALOGUE } from './catalogue.js';
 
 const started: StartedTarget[] = [];
@@ -19,11 +18,8 @@ afterAll(async () => {
 });
 
 for (const peer of PEER_NAMES) {
-  const available = existsSync(NATIVE_BINARIES[peer]) || process.env.GEARSPEC_PEERS === 'container';
-  if (!available && !process.env.CI) {
-    process.stderr.write(`\n*** SKIPPED conformance against ${peer}: ${NATIVE_BINARIES[peer]} is not installed. Install with docker/install-native-peers.sh (or set GEARSPEC_PEERS=container). ***\n`);
-  }
-  describe.skipIf(!available && !process.env.CI)(`conformance - ${peer}`, () => {
+  // A missing peer fails in CI (requirePeer throws) and is a loud skip elsewhere.
+  describe.skipIf(!requirePeer(peer, `conformance against ${peer}`))(`conformance - ${peer}`, () => {
     it(`passes every case outside ${PEER_BASELINES[peer]}, with no stale entry`, async () => {
       const target = await startTarget({ kind: 'peer', name: peer });
       started.push(target);

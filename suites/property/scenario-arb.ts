@@ -30,7 +30,7 @@ export const dataArb: fc.Arbitrary<string> = fc.oneof(
 
 const jobRefArb = (held: boolean): fc.Arbitrary<JobRef> =>
   fc.oneof(
-    ...(held ? [{ weight: 6, arbitrary: fc.nat(3).map((k): JobRef => ({ held: k })) }] : []),
+    ...(held ? [{ weight: 8, arbitrary: fc.nat(3).map((k): JobRef => ({ held: k })) }] : []),
     { weight: 3, arbitrary: fc.nat(7).map((k): JobRef => ({ created: k })) },
     { weight: 1, arbitrary: fc.constant<JobRef>({ unknown: true }) },
   );
@@ -44,7 +44,9 @@ export function actionArbs(profile: ModelProfile): { client: fc.Arbitrary<Action
   const submits = SUBMITS.filter(has);
   const grabs = GRABS.filter(has);
   const works = WORKS.filter(has);
-  const fn = fc.constantFrom(...FNS);
+  // Skewed choices make coherent stories (submit → can-do → grab → work on the same function and
+  // worker) common, while the rarer names still produce cross-function and multi-worker cases.
+  const fn = fc.oneof({ weight: 6, arbitrary: fc.constant<string>(FNS[0]) }, { weight: 2, arbitrary: fc.constant<string>(FNS[1]) }, { weight: 1, arbitrary: fc.constant<string>(FNS[2]) });
   const submit: fc.Arbitrary<Action> = fc
     .record({ type: fc.constantFrom(...submits), fn, unique: fc.constantFrom(...UNIQUES), data: dataArb, future: fc.boolean() })
     .map(({ type, fn: f, unique, data, future }): Action => ({
@@ -81,10 +83,9 @@ export function actionArbs(profile: ModelProfile): { client: fc.Arbitrary<Action
 
 export function scenarioArb(profile: ModelProfile, shape: ScenarioShape = { maxSteps: 24 }): fc.Arbitrary<Step[]> {
   const { client, worker } = actionArbs(profile);
-  const stepArb = fc.oneof(
-    fc.record({ conn: fc.constantFrom(...CLIENT_SLOTS), action: client }),
-    fc.record({ conn: fc.constantFrom(...WORKER_SLOTS), action: worker }),
-  );
+  const clientSlot = fc.oneof({ weight: 4, arbitrary: fc.constant(CLIENT_SLOTS[0]) }, { weight: 1, arbitrary: fc.constant(CLIENT_SLOTS[1]) });
+  const workerSlot = fc.oneof({ weight: 5, arbitrary: fc.constant(WORKER_SLOTS[0]) }, { weight: 2, arbitrary: fc.constant(WORKER_SLOTS[1]) }, { weight: 1, arbitrary: fc.constant(WORKER_SLOTS[2]) });
+  const stepArb = fc.oneof(fc.record({ conn: clientSlot, action: client }), fc.record({ conn: workerSlot, action: worker }));
   return fc.array(stepArb, { minLength: 1, maxLength: shape.maxSteps });
 }
 

@@ -4,10 +4,22 @@
  * Raw sockets and a minimal parser so the load generator costs as little CPU as possible.
  *
  *   npx vite-node suites/reference/server/echo-bench.ts -- --port P [--clients 4] [--workers 4]
- *     [--depth 32] [--seconds 5] [--bytes 32]
+ *     [--depth 32] [--seconds 5] [--bytes 32] [--pid SERVER_PID]
  * Prints one JSON line: {"jobs":N,"seconds":S,"jobsPerSecond":R}.
  */
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
+
+/** CPU seconds (user+system) a process has used, from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
+}
 
 const RES_HEADER = 12;
 const T = { CAN_DO: 1, PRE_SLEEP: 4, NOOP: 6, SUBMIT_JOB: 7, JOB_CREATED: 8, GRAB_JOB: 9, NO_JOB: 10, JOB_ASSIGN: 11, WORK_COMPLETE: 13, WORK_FAIL: 14, ERROR: 19 } as const;
@@ -54,9 +66,11 @@ export interface BenchOptions {
   seconds: number;
   bytes: number;
   fn?: string;
+  /** The server's pid, to report its CPU time per job during the measured window. */
+  serverPid?: number;
 }
 
-export async function benchEcho(o: BenchOptions): Promise<{ jobs: number; seconds: number; jobsPerSecond: number; idleGrabs: number }> {
+export async function benchEcho(o: BenchOptions): Promise<{ jobs: number; seconds: number; jobsPerSecond: number; idleGrabs: number; serverCpuUsPerJob?: number }> {
   const fn = o.fn ?? `bench_${process.pid}`;
   const sockets: net.Socket[] = [];
   let completed = 0;
@@ -105,14 +119,17 @@ export async function benchEcho(o: BenchOptions): Promise<{ jobs: number; second
   }
   await new Promise((r) => setTimeout(r, 1000)); // warm-up
   counting = true;
+  const cpu0 = cpuSeconds(o.serverPid);
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, o.seconds * 1000));
   const seconds = (performance.now() - t0) / 1000;
   const jobs = completed;
+  const cpu1 = cpuSeconds(o.serverPid);
+  const serverCpuUsPerJob = cpu0 !== undefined && cpu1 !== undefined && jobs > 0 ? Math.round(((cpu1 - cpu0) * 1e6) / jobs) : undefined;
   stopped = true;
   counting = false;
   for (const s of sockets) s.destroy();
-  return { jobs, seconds, jobsPerSecond: Math.round(jobs / seconds), idleGrabs };
+  return { jobs, seconds: Math.round(seconds * 100) / 100, jobsPerSecond: Math.round(jobs / seconds), idleGrabs, ...(serverCpuUsPerJob === undefined ? {} : { serverCpuUsPerJob }) };
 }
 
 function flag(name: string, fallback: number): number {
@@ -121,6 +138,6 @@ function flag(name: string, fallback: number): number {
 }
 
 if (process.argv.includes('--port')) {
-  const result = await benchEcho({ port: flag('port', 0), clients: flag('clients', 4), workers: flag('workers', 4), depth: flag('depth', 32), seconds: flag('seconds', 5), bytes: flag('bytes', 32) });
+  const result = await benchEcho({ port: flag('port', 0), clients: flag('clients', 4), workers: flag('workers', 4), depth: flag('depth', 32), seconds: flag('seconds', 5), bytes: flag('bytes', 32), serverPid: flag('pid', 0) });
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -1,0 +1,144 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CODES, PeerError, TimeoutError } from '../errors.js';
+import { T } from '../protocol/constants.js';
+import { req } from '../protocol/packet.js';
+import { GearmanConnection } from '../transport/connection.js';
+import { LABEL, LABEL_HOST, LABEL_PID, LABEL_RUN, RUN_ID, containerRuntime, runContainer, sweepLeftoverContainers } from './container.js';
+import { ensureImage } from './container-images.js';
+import { pickFreePort } from './ports.js';
+import { containerEngineAvailable } from './provider.js';
+import { dockerDir } from './repo-paths.js';
+import { GEARMAND, PERL_GEARMAND } from './servers/catalogue.js';
+import { startServerPeer } from './servers/index.js';
+import type { RunningServer } from './servers/started-server.js';
+import { acceptsConnections } from './test-helpers.js';
+import os from 'node:os';
+
+const engine = containerEngineAvailable();
+
+async function ourContainers(): Promise<string[]> {
+  const client = await containerRuntime('test');
+  const list = await client.container.dockerode.listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${RUN_ID}`] } });
+  return list.map((c) => c.Id);
+}
+
+async function containerExists(id: string): Promise<boolean> {
+  const client = await containerRuntime('test');
+  try {
+    await client.container.dockerode.getContainer(id).inspect();
+    return true;
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return false;
+    throw e;
+  }
+}
+
+async function echo(s: RunningServer): Promise<string> {
+  const conn = await GearmanConnection.connect({ host: s.host, port: s.port });
+  try {
+    conn.send(req(T.ECHO_REQ, 'hello'));
+    return (await conn.expect([T.ECHO_RES], 3000)).args[0]!.toString();
+  } finally {
+    conn.close();
+  }
+}
+
+describe.skipIf(!engine)('container provider', () => {
+  beforeAll(async () => {
+    // Cold builds run apt-get inside the image (about a minute each here); cached ones are instant.
+    await Promise.all([GEARMAND, PERL_GEARMAND].map((d) => ensureImage(d.name, `gearspec-${d.name}`, dockerDir(d.dockerDir))));
+  }, 900_000);
+
+  afterAll(async () => {
+    // Nothing may be left: every test stops what it starts, and this proves it.
+    const left = await ourContainers();
+    await sweepLeftoverContainers({ ownRun: true });
+    expect(left).toEqual([]);
+  });
+
+  for (const def of [GEARMAND, PERL_GEARMAND]) {
+    it(`runs ${def.name} with host networking on 127.0.0.1 and removes it on stop`, async () => {
+      const s = (await startServerPeer(def.name, { provider: 'container' })) as RunningServer;
+      let stopped = false;
+      try {
+        expect(s.provider).toBe('container');
+        expect(s.host).toBe('127.0.0.1');
+        expect(s.version).toBe(def.expectedVersion);
+        expect(await echo(s)).toBe('hello');
+        const id = String(s.details.containerId);
+        expect(await containerExists(id)).toBe(true);
+        const t0 = Date.now();
+        await Promise.all([s.stop(), s.stop()]);
+        stopped = true;
+        // A clean SIGTERM exit, not the engine's SIGKILL after the grace period.
+        expect(Date.now() - t0).toBeLessThan(2000);
+        expect(s.logs()).toMatch(/container exited with code 0/);
+        expect(await containerExists(id)).toBe(false);
+        expect(await acceptsConnections(s.port)).toBe(false);
+      } finally {
+        if (!stopped) await s.stop();
+      }
+    });
+  }
+
+  it('a container that crashes at start fails fast with its log, and is removed', async () => {
+    const t0 = Date.now();
+    const e = await startServerPeer('gearmand', { provider: 'container', args: ['--no-such-option'], startupTimeoutMs: 15_000 }).then(
+      () => new Error('started'),
+      (err: unknown) => err,
+    );
+    expect(e).toBeInstanceOf(PeerError);
+    expect((e as PeerError).code).toBe(ERROR_CODES.PEER_START_FAILED);
+    expect((e as PeerError).message).toMatch(/before it was ready/);
+    expect((e as PeerError).log).toMatch(/no-such-option|unrecogni[sz]ed/i);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(await ourContainers()).toEqual([]);
+  });
+
+  it('readiness that never comes → timeout, and the container is gone', async () => {
+    const port = await pickFreePort();
+    const e = await runContainer({
+      name: 'never-ready',
+      dockerfileDir: GEARMAND.dockerDir,
+      imageName: `gearspec-${GEARMAND.name}`,
+      command: ['-L', '127.0.0.1', '-p', String(port), '--log-file=stderr'],
+      startupTimeoutMs: 1500,
+      ready: ({ signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error))),
+    }).then(
+      () => new Error('started'),
+      (err: unknown) => err,
+    );
+    expect((e as PeerError).code).toBe(ERROR_CODES.PEER_START_FAILED);
+    expect((e as PeerError).cause).toBeInstanceOf(TimeoutError);
+    expect(await ourContainers()).toEqual([]);
+  });
+
+  it('sweeps containers left by a harness process that died, and keeps live runs', async () => {
+    const dead = spawnSync('true').pid!;
+    const client = await containerRuntime('test');
+    const image = await ensureImage(GEARMAND.name, `gearspec-${GEARMAND.name}`, dockerDir(GEARMAND.dockerDir));
+    const make = (pid: number) =>
+      client.container.dockerode.createContainer({
+        Image: image,
+        Cmd: ['--help'],
+        Labels: { [LABEL]: '1', [LABEL_RUN]: `test-${pid}`, [LABEL_PID]: String(pid), [LABEL_HOST]: os.hostname() },
+      });
+    const orphan = await make(dead);
+    const live = await make(process.ppid); // our parent is alive: a run that must not be swept
+    try {
+      expect(await sweepLeftoverContainers()).toBeGreaterThanOrEqual(1);
+      expect(await containerExists(orphan.id)).toBe(false);
+      expect(await containerExists(live.id)).toBe(true);
+    } finally {
+      await orphan.remove({ force: true }).catch(() => undefined);
+      await live.remove({ force: true }).catch(() => undefined);
+    }
+  });
+});
+
+describe.skipIf(engine)('container provider without an engine', () => {
+  it('says how to enable it', async () => {
+    await expect(containerRuntime('gearmand')).rejects.toMatchObject({ code: ERROR_CODES.PEER_UNAVAILABLE });
+  });
+});
