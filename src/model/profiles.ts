@@ -66,6 +66,8 @@ export interface ModelQuirks {
    * submit touched, coalesced ones included (Perl's require_listener(0)).
    */
   readonly bgSparesAbandoned: 'never' | 'created-bg' | 'any-bg-submit';
+  /** PRE_SLEEP drops abandoned jobs it meets (gearmand's peek); otherwise they count as waiting work (NOOP). */
+  readonly peekDropsAbandoned: boolean;
 }
 
 export interface ModelProfile {
@@ -114,6 +116,7 @@ const GEARMAND_QUIRKS: ModelQuirks = {
   canDoWakes: false,
   wakeForFutureEpoch: true,
   bgSparesAbandoned: 'never',
+  peekDropsAbandoned: true,
 };
 
 export const PROFILES: Readonly<Record<ProfileName, ModelProfile>> = {
@@ -135,6 +138,7 @@ export const PROFILES: Readonly<Record<ProfileName, ModelProfile>> = {
       canDoWakes: false,
       wakeForFutureEpoch: false,
       bgSparesAbandoned: 'any-bg-submit',
+      peekDropsAbandoned: false,
     },
     supported: new Set(PERL_REQUESTS),
   },
@@ -143,11 +147,12 @@ export const PROFILES: Readonly<Record<ProfileName, ModelProfile>> = {
   // Two deliberate reference choices neither real server makes (undeclared in alternatives.ts;
   // the differential fuzzer reports them by these quirk names): a sleeping worker that
   // registers a function with work waiting is woken at once, and future epoch jobs wake nobody;
-  // a job created in the background is never dropped when a foreground client that joined it leaves.
+  // a job created in the background is never dropped when a foreground client that joined it leaves;
+  // PRE_SLEEP counts an abandoned job as waiting work (NOOP; the grab then drops it).
   reference: {
     name: 'reference',
     choices: declared('reference'),
-    quirks: { ...GEARMAND_QUIRKS, dashUnique: 'dash-only', crossFunctionOrder: 'any', exceptionFailArg: 'either', epochTake: 'any-list', notOwnerCode: undefined, unknownOptionCode: undefined, canDoWakes: true, wakeForFutureEpoch: false, bgSparesAbandoned: 'created-bg' },
+    quirks: { ...GEARMAND_QUIRKS, dashUnique: 'dash-only', crossFunctionOrder: 'any', exceptionFailArg: 'either', epochTake: 'any-list', notOwnerCode: undefined, unknownOptionCode: undefined, canDoWakes: true, wakeForFutureEpoch: false, bgSparesAbandoned: 'created-bg', peekDropsAbandoned: false },
     supported: new Set(ALL_REQUESTS),
   },
 };

@@ -190,7 +190,7 @@ function peekIgnoreFlag(tx: Tx, order: readonly string[]): boolean {
     for (const r of [0, 1, 2]) {
       const j = queued(tx.s, fn).find((x) => rank(x) === r && !x.future);
       if (!j) continue;
-      if (j.ignore) {
+      if (j.ignore && tx.p.quirks.peekDropsAbandoned) {
         removeJob(tx.s, j.id);
         return peekIgnoreFlag(tx, order);
       }

@@ -6,8 +6,9 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GenericContainer, ImageName, getContainerRuntimeClient } from 'testcontainers';
+import { GenericContainer, ImageName } from 'testcontainers';
 import { ERROR_CODES, PeerError, errorMessage } from '../errors.js';
+import { containerRuntime } from './container-runtime.js';
 
 const builds = new Map<string, Promise<string>>();
 
@@ -45,7 +46,7 @@ async function buildImage(peer: string, imageName: string, dockerfileDir: string
   } catch (e) {
     throw new PeerError(ERROR_CODES.PEER_UNAVAILABLE, peer, `cannot read Dockerfile folder ${dockerfileDir}: ${errorMessage(e)}`, '', { cause: e });
   }
-  const client = await getContainerRuntimeClient();
+  const client = await containerRuntime(peer);
   if (await client.image.exists(ImageName.fromString(tag))) return tag;
   let timer: NodeJS.Timeout | undefined;
   try {

@@ -5,21 +5,27 @@
  * image cannot be pulled), so containers whose harness process died are swept by label at the
  * next start-up and in teardown. Readiness is the caller's, raced against the container exiting.
  */
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Readable } from 'node:stream';
-import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
+import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import { ERROR_CODES, PeerError, TimeoutError, errorMessage } from '../errors.js';
-import { applyPodmanEnv } from './container-env.js';
+import { containerRuntime } from './container-runtime.js';
 import { ensureImage } from './container-images.js';
 import { DEFAULT_LOG_BYTES, LogRing } from './log-ring.js';
 import { type ProcessExit, describeExit } from './process.js';
 import { dockerDir } from './repo-paths.js';
+import { sleep, withDeadline } from './wait.js';
+
+export { containerRuntime } from './container-runtime.js';
 
 export const LABEL = 'gearspec';
 export const LABEL_RUN = 'gearspec.run';
 export const LABEL_PID = 'gearspec.pid';
 export const LABEL_HOST = 'gearspec.host';
 export const LABEL_PEER = 'gearspec.peer';
+/** Unique per start, so a container left half-created by a failed start can be found and removed. */
+export const LABEL_START = 'gearspec.start';
 
 /** One id per harness process: containers of live runs are never swept by another run. */
 export const RUN_ID = `${os.hostname()}-${process.pid}-${Date.now().toString(36)}`;
@@ -67,22 +73,6 @@ export interface ContainerHandle extends AsyncDisposable {
 const DEFAULT_STARTUP_MS = 20_000;
 const DEFAULT_GRACE_MS = 2_000;
 
-/** Points testcontainers at the engine, or explains how to get one. */
-export async function containerRuntime(peer: string): Promise<Awaited<ReturnType<typeof getContainerRuntimeClient>>> {
-  applyPodmanEnv();
-  try {
-    return await getContainerRuntimeClient();
-  } catch (e) {
-    throw new PeerError(
-      ERROR_CODES.PEER_UNAVAILABLE,
-      peer,
-      `no container engine answers (DOCKER_HOST=${process.env.DOCKER_HOST ?? 'unset'}): ${errorMessage(e)}; run sudo bash docker/setup-podman.sh, or use GEARSPEC_PEERS=native`,
-      '',
-      { cause: e },
-    );
-  }
-}
-
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -117,6 +107,12 @@ export async function sweepLeftoverContainers(options: { ownRun?: boolean } = {}
     }
   }
   return removed;
+}
+
+async function removeByLabel(client: Awaited<ReturnType<typeof containerRuntime>>, label: string): Promise<number> {
+  const found = await client.container.dockerode.listContainers({ all: true, filters: { label: [label] } });
+  await Promise.all(found.map((c) => client.container.dockerode.getContainer(c.Id).remove({ force: true, v: true })));
+  return found.length;
 }
 
 let startupSweep: Promise<number> | undefined;
@@ -155,6 +151,8 @@ class RunningContainer implements ContainerHandle {
   async #stop(): Promise<void> {
     try {
       await this.#started.stop({ timeout: this.#graceMs, remove: true });
+      // The wait() long-poll reports the exit status; give it a moment so logs() records it.
+      await Promise.race([this.exited, sleep(1000)]);
     } catch (e) {
       // Whatever stop() tripped on, the container must not outlive us.
       this.#log.append('harness', `stop failed (${errorMessage(e)}); removing by force\n`);
@@ -188,18 +186,26 @@ export async function runContainer(options: RunContainerOptions): Promise<Contai
   const log = new LogRing(options.logMaxBytes ?? DEFAULT_LOG_BYTES);
   const timeoutMs = options.startupTimeoutMs ?? DEFAULT_STARTUP_MS;
   const graceMs = options.stopGraceMs ?? DEFAULT_GRACE_MS;
+  const startId = randomUUID();
   let container = new GenericContainer(image)
     .withNetworkMode('host')
-    .withLabels({ [LABEL]: '1', [LABEL_RUN]: RUN_ID, [LABEL_PID]: String(process.pid), [LABEL_HOST]: os.hostname(), [LABEL_PEER]: name })
+    .withLabels({ [LABEL]: '1', [LABEL_RUN]: RUN_ID, [LABEL_PID]: String(process.pid), [LABEL_HOST]: os.hostname(), [LABEL_PEER]: name, [LABEL_START]: startId })
     .withStartupTimeout(timeoutMs);
   if (options.command) container = container.withCommand([...options.command]);
   if (options.env) container = container.withEnvironment({ ...options.env });
   let started: StartedTestContainer;
+  const starting = container.start();
   try {
-    started = await container.start();
+    started = await withDeadline(`${name}: creating and starting the container`, timeoutMs, () => starting);
   } catch (e) {
-    // testcontainers removes a container that fails its own wait; sweep in case create half-worked.
-    await sweepLeftoverContainers({ ownRun: false }).catch(() => 0);
+    // Past the deadline the engine may still finish creating it: remove it whenever it appears.
+    void starting.then(
+      (late) => late.stop({ timeout: 0, remove: true }).catch(() => removeByLabel(client, `${LABEL_START}=${startId}`)),
+      () => undefined,
+    );
+    // testcontainers removes a container that fails its own wait, but not one created and then
+    // refused by the runtime; find it by this start's label.
+    await removeByLabel(client, `${LABEL_START}=${startId}`).catch(() => 0);
     throw withLog(name, `container from ${image} did not start: ${errorMessage(e)}`, log.text(), e);
   }
   const docker = client.container.dockerode.getContainer(started.getId());
@@ -254,6 +260,10 @@ async function raceReady(handle: RunningContainer, ready: (ctx: ContainerReadyCo
   });
   try {
     await Promise.race([ready({ id: handle.id, hostPid: handle.hostPid, signal: controller.signal, logs: () => handle.logs() }), deadline, earlyExit]);
+  } catch (error) {
+    // `ready` may reject first, reacting to the abort; the abort's reason (deadline, early exit) is the real story.
+    const reason: unknown = controller.signal.reason;
+    throw controller.signal.aborted && reason instanceof Error ? reason : error;
   } finally {
     clearTimeout(timer);
     earlyExit.catch(() => undefined);

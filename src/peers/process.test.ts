@@ -13,7 +13,7 @@ describe('runProcess', () => {
       env: { GEARSPEC_TEST_VALUE: 'forty-two' },
       cwd: '/tmp',
       ready: async ({ logs, signal }) => {
-        while (!logs().includes('v=') && !signal.aborted) await sleep(10, signal);
+        while (!logs().includes('v=forty-two') && !signal.aborted) await sleep(10, signal);
       },
     });
     try {

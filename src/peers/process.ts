@@ -216,6 +216,10 @@ async function waitReady(handle: RunningProcess, ready: (ctx: ReadyContext) => P
   });
   try {
     await Promise.race([ready({ pid: handle.pid, signal: controller.signal, logs: () => handle.logs() }), deadline, earlyExit]);
+  } catch (error) {
+    // `ready` may reject first, reacting to the abort; the abort's reason (deadline, early exit) is the real story.
+    const reason: unknown = controller.signal.reason;
+    throw controller.signal.aborted && reason instanceof Error ? reason : error;
   } finally {
     clearTimeout(timer);
     // The losing racers settle later; they must not become unhandled rejections.

@@ -65,7 +65,7 @@ export class ServerCore implements ConnectionHost {
     if (!this.#flushQueued) {
       this.#flushQueued = true;
       // After this poll phase has read every ready socket: one write per connection per loop turn.
-      queueMicrotask(this.#flushAll);
+      setImmediate(this.#flushAll);
     }
   }
 

@@ -31,9 +31,16 @@ export class FrameReader {
   #mode: Mode = 'scan';
   /** Bytes of an incomplete header (fewer than 12), kept between chunks. */
   #head: Buffer | undefined;
-  /** Body or text line collected across chunks. */
+  /** Text line collected across chunks (bounded by maxTextLineBytes). */
   #parts: Buffer[] = [];
   #partsLength = 0;
+  /**
+   * Body collected across chunks: a buffer that grows by doubling as bytes arrive, so memory is
+   * at most twice what the peer really sent (never the declared size up front) and a body
+   * trickled in one-byte reads costs one copy per byte, not one object per read.
+   */
+  #body: Buffer = Buffer.alloc(0);
+  #bodyLength = 0;
   #bodyRemaining = 0;
   #magic: 'REQ' | 'RES' = 'REQ';
   #type = 0;
@@ -102,9 +109,10 @@ export class FrameReader {
       this.#magic = magic === REQ ? 'REQ' : 'RES';
       this.#type = type;
       this.#mode = 'body';
-      this.#parts = [buf.subarray(start)];
-      this.#partsLength = len - start;
-      this.#bodyRemaining = size - (len - start);
+      this.#body = Buffer.allocUnsafe(Math.min(size, Math.max(64 * 1024, 2 * (len - start))));
+      this.#bodyLength = 0;
+      this.#bodyRemaining = size;
+      this.#continueBody(buf.subarray(start));
       return;
     }
   }
@@ -118,13 +126,19 @@ export class FrameReader {
   /** Returns the offset after the bytes used. */
   #continueBody(buf: Buffer): number {
     const take = Math.min(this.#bodyRemaining, buf.length);
-    this.#parts.push(buf.subarray(0, take));
-    this.#partsLength += take;
+    const need = this.#bodyLength + take;
+    if (need > this.#body.length) {
+      const grown = Buffer.allocUnsafe(Math.min(this.#bodyLength + this.#bodyRemaining, Math.max(need, this.#body.length * 2)));
+      this.#body.copy(grown, 0, 0, this.#bodyLength);
+      this.#body = grown;
+    }
+    buf.copy(this.#body, this.#bodyLength, 0, take);
+    this.#bodyLength = need;
     this.#bodyRemaining -= take;
     if (this.#bodyRemaining === 0) {
-      const body = Buffer.concat(this.#parts, this.#partsLength);
-      this.#parts = [];
-      this.#partsLength = 0;
+      const body = this.#body.subarray(0, this.#bodyLength);
+      this.#body = Buffer.alloc(0);
+      this.#bodyLength = 0;
       this.#mode = 'scan';
       this.#sink.packet(this.#magic, this.#type, body);
     }
@@ -180,6 +194,8 @@ export class FrameReader {
     this.#mode = 'failed';
     this.#parts = [];
     this.#partsLength = 0;
+    this.#body = Buffer.alloc(0);
+    this.#bodyLength = 0;
     this.#head = undefined;
     this.#sink.fatal(code, message);
   }

@@ -50,14 +50,24 @@ class Pool {
     this.#options = options;
   }
 
+  /** Start a driver; one retry, because a start can lose a race with a loaded machine. */
+  async #start(name: DriverPeerName, role: 'client' | 'worker', label: string): Promise<DriverHandle> {
+    const provider = driverProvider(name, this.#options.provider);
+    const options = { server: this.#server.address, ...(provider ? { provider } : {}), label };
+    try {
+      return await startDriver(name, role, options);
+    } catch (e) {
+      this.#options.log?.(`  ${label} did not start (${errorMessage(e)}); retrying once`);
+      return startDriver(name, role, options);
+    }
+  }
+
   async client(name: DriverPeerName, label: string): Promise<DriverTap> {
-    const h = await startDriver(name, 'client', { server: this.#server.address, ...(driverProvider(name, this.#options.provider) ? { provider: driverProvider(name, this.#options.provider)! } : {}), label });
-    return new DriverTap(label, h);
+    return new DriverTap(label, await this.#start(name, 'client', label));
   }
 
   async worker(name: DriverPeerName, label: string, regs: readonly Registration[]): Promise<DriverHandle> {
-    const provider = driverProvider(name, this.#options.provider);
-    const h = await startDriver(name, 'worker', { server: this.#server.address, ...(provider ? { provider } : {}), label });
+    const h = await this.#start(name, 'worker', label);
     try {
       for (const [i, r] of regs.entries()) h.send({ op: 'register', id: `r${i}`, function: r.function, behaviour: r.behaviour });
       h.send({ op: 'work', id: 'work' });

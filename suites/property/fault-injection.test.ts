@@ -17,7 +17,8 @@ import type { FaultName } from '../../src/server/index.js';
 import { formatFinding, fuzz } from './fuzz-engine.js';
 import { startReference } from './reference-server.js';
 
-const BUDGET_MS = Number(process.env.GEARSPEC_FUZZ_MS ?? 20_000);
+/** The CLI's default budget; each fault usually falls within a few seconds and the run stops there. */
+const BUDGET_MS = Number(process.env.GEARSPEC_FAULT_MS ?? 60_000);
 const SEED = Number(process.env.GEARSPEC_SEED ?? Date.now() % 2 ** 31);
 
 /** Faults and whether a healthy server answers the shrunk fixture differently (NOOP-only faults do not). */

@@ -88,7 +88,7 @@ class FuzzFailure extends Error {
   }
 }
 
-const QUIRKS: readonly (keyof ModelQuirks)[] = ['dashUnique', 'crossFunctionOrder', 'sleepers', 'wakeOn', 'abandoned', 'staleQueueNoop', 'exceptionFailArg', 'epochTake', 'notOwnerCode', 'unknownOptionCode', 'canDoWakes', 'wakeForFutureEpoch', 'bgSparesAbandoned'];
+const QUIRKS: readonly (keyof ModelQuirks)[] = ['dashUnique', 'crossFunctionOrder', 'sleepers', 'wakeOn', 'abandoned', 'staleQueueNoop', 'exceptionFailArg', 'epochTake', 'notOwnerCode', 'unknownOptionCode', 'canDoWakes', 'wakeForFutureEpoch', 'bgSparesAbandoned', 'peekDropsAbandoned'];
 
 let runCounter = 0;
 const runPrefix = (): string => `r${process.pid.toString(36)}${(++runCounter).toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}_`;
@@ -162,7 +162,7 @@ export async function fuzz(config: FuzzConfig): Promise<FuzzResult> {
       if (verdict.upTo > 0) counterexample = counterexample.slice(0, verdict.upTo);
       let fixture: string | undefined;
       if (config.outDir) {
-        fixture = join(config.outDir, `${verdict.kind}-${verdict.server.name}-seed${seed}-${findings.length + 1}.fixture.jsonl`);
+        fixture = join(config.outDir, `${verdict.kind}-${verdict.server.name.replace(/[^A-Za-z0-9._-]+/g, '_')}-seed${seed}-${findings.length + 1}.fixture.jsonl`);
         const fx = verdict.server.fresh ? await verdict.server.fresh() : undefined;
         try {
           await writeShrunkFixture(fixture, { server: fx ? { ...verdict.server, host: fx.host, port: fx.port } : verdict.server, steps: instantiate(counterexample, runPrefix()), seed, path, description: `${verdict.kind} on ${verdict.server.name} (${verdict.server.profile.name}): ${verdict.message.split('\n')[0]}`, message: verdict.message, timeoutMs: config.timeoutMs ?? 3000 });

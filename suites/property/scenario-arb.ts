@@ -20,6 +20,9 @@ const SUBMITS: readonly SubmitType[] = [T.SUBMIT_JOB, T.SUBMIT_JOB_BG, T.SUBMIT_
 const GRABS: readonly GrabType[] = [T.GRAB_JOB, T.GRAB_JOB_UNIQ, T.GRAB_JOB_ALL];
 const WORKS: readonly WorkType[] = [T.WORK_STATUS, T.WORK_DATA, T.WORK_WARNING, T.WORK_COMPLETE, T.WORK_FAIL, T.WORK_EXCEPTION];
 
+/** Endings (complete/fail/exception) and progress dominate; data/warning relays are simple. */
+const WORK_WEIGHT: Readonly<Record<WorkType, number>> = { [T.WORK_COMPLETE]: 4, [T.WORK_STATUS]: 3, [T.WORK_FAIL]: 2, [T.WORK_EXCEPTION]: 2, [T.WORK_DATA]: 1, [T.WORK_WARNING]: 1 };
+
 const latin1 = (a: Uint8Array): string => Buffer.from(a).toString('latin1');
 /** Payloads: small symbolic values (so "-" uniques collide with explicit ones), arbitrary bytes with NULs, sometimes larger. */
 export const dataArb: fc.Arbitrary<string> = fc.oneof(
@@ -67,15 +70,15 @@ export function actionArbs(profile: ModelProfile): { client: fc.Arbitrary<Action
     { weight: 1, arbitrary: fc.constant<Action>({ kind: 'close' }) },
   );
   const work = fc
-    .record({ type: fc.constantFrom(...works), job: jobRefArb(true), data: dataArb, n: fc.nat(100), d: fc.nat(100) })
+    .record({ type: fc.oneof(...works.map((t) => ({ weight: WORK_WEIGHT[t], arbitrary: fc.constant(t) }))), job: jobRefArb(true), data: dataArb, n: fc.nat(100), d: fc.nat(100) })
     .map(({ type, job, data, n, d }): Action => (type === T.WORK_STATUS ? { kind: 'work', type, job, data: '', numerator: String(n), denominator: String(n + d) } : { kind: 'work', type, job, data }));
   const worker = fc.oneof(
     { weight: 4, arbitrary: fn.map((f): Action => ({ kind: 'can-do', fn: f })) },
     { weight: 1, arbitrary: fn.map((f): Action => ({ kind: 'cant-do', fn: f })) },
     { weight: 1, arbitrary: fc.constant<Action>({ kind: 'reset-abilities' }) },
     { weight: 3, arbitrary: fc.constant<Action>({ kind: 'pre-sleep' }) },
-    { weight: 6, arbitrary: fc.constantFrom(...grabs).map((type): Action => ({ kind: 'grab', type })) },
-    { weight: 7, arbitrary: work },
+    { weight: 7, arbitrary: fc.constantFrom(...grabs).map((type): Action => ({ kind: 'grab', type })) },
+    { weight: 10, arbitrary: work },
     { weight: 1, arbitrary: fc.constant<Action>({ kind: 'close' }) },
   );
   return { client, worker };

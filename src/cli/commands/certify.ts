@@ -39,15 +39,16 @@ const FLAGS: FlagSpecs = {
   junit: { type: 'string', help: 'write JUnit XML to FILE' },
   json: { type: 'string', help: 'write index.json and one detail file per server into DIR' },
   html: { type: 'string', help: 'write the HTML matrix report to FILE' },
-  out: { type: 'string', help: 'write all three reports into DIR (junit.xml, json/, report.html)' },
+  out: { type: 'string', help: 'write all three reports into DIR (junit.xml, json/, report.html); --no-reports to skip' },
+  'no-reports': { type: 'boolean', help: 'write no report files (console only)' },
 };
 
 const USAGE = `gearspec certify [--server host:port]... [--peer ${PEER_NAMES.join('|')}]... [options]
 
 Runs the conformance catalogue (${CATALOGUE.length} cases) against each server. Without --server or
 --peer it starts the embedded reference server and certifies it. Reports go to the console; files
-are written only when asked (--junit, --json, --html, or --out DIR for all three; e.g.
---out reports/certify). Exit: 0 all pass outside the baseline, 1 failure or stale baseline entry,
+go to reports/certify/ (junit.xml, json/, report.html) unless --out DIR, --junit/--json/--html
+FILE, or --no-reports says otherwise. Exit: 0 all pass outside the baseline, 1 failure or stale baseline entry,
 2 harness or usage error.`;
 
 interface Plan {
@@ -167,7 +168,9 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
   for (const run of runs) process.stdout.write(`${renderSummary(run)}\n\n`);
   const cmp = renderComparison(runs);
   if (cmp) process.stdout.write(`${cmp}\n\n`);
-  const out = typeof flags.out === 'string' ? flags.out : undefined;
+  // Reports go to reports/certify by default; naming any one report file (or --no-reports) opts out of the default folder.
+  const explicitFile = [flags.junit, flags.json, flags.html].some((f) => typeof f === 'string');
+  const out = typeof flags.out === 'string' ? flags.out : explicitFile || flags['no-reports'] === true ? undefined : 'reports/certify';
   const junit = typeof flags.junit === 'string' ? flags.junit : out ? join(out, 'junit.xml') : undefined;
   const json = typeof flags.json === 'string' ? flags.json : out ? join(out, 'json') : undefined;
   const html = typeof flags.html === 'string' ? flags.html : out ? join(out, 'report.html') : undefined;

@@ -18,12 +18,13 @@ const flags = {
   'as-server': { type: 'boolean', help: 'play the recorded server side to a client/worker that connects' },
   listen: { type: 'number', help: 'with --as-server: port to listen on, on 127.0.0.1 (0 = ephemeral; printed)' },
   'accept-timeout': { type: 'number', help: 'with --as-server: ms to wait for each recorded connection', default: 30000 },
+  conn: { type: 'number', repeat: true, help: 'with --as-server: play only this recorded connection (e.g. the client\'s)' },
 } as const;
 
 export const command: Command = {
   name: 'replay',
   summary: 'replay recorded fixtures against a server (or as the server) and diff the answers',
-  usage: 'gearspec replay FILE... --server host:port [--timeout MS] [--json FILE] [--pace]\n       gearspec replay FILE --as-server --listen PORT [--timeout MS] [--json FILE]',
+  usage: 'gearspec replay FILE... --server host:port [--timeout MS] [--json FILE] [--pace]\n       gearspec replay FILE --as-server --listen PORT [--conn N ...] [--timeout MS] [--json FILE]',
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs(argv, flags);
@@ -45,6 +46,7 @@ export const command: Command = {
           pace: Boolean(f.pace),
           file,
           acceptTimeoutMs: Number(f['accept-timeout']),
+          ...(f.conn ? { connections: (f.conn as readonly string[]).map(Number) } : {}),
           onListening: (port) => process.stderr.write(`gearspec replay: playing the server of ${file} on 127.0.0.1:${port}\n`),
         }),
       );

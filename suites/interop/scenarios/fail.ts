@@ -10,7 +10,7 @@ export const workFail: Scenario = {
   async run(ctx) {
     const fn = ctx.fn('work-fail');
     const run = await runJob(ctx.client, { function: fn, payload: b64('please fail') }, ctx.timing.eventMs);
-    const job = await workerJob(ctx, fn, ctx.timing.quietMs);
+    const job = await workerJob(ctx, fn, run.done ? ctx.timing.eventMs : ctx.timing.quietMs);
     const seq = sequence(run.events);
     if (!job) return { outcome: 'worker-never-assigned', detail: seq };
     const ends = run.events.filter(terminal);

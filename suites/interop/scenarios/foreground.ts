@@ -17,7 +17,7 @@ export const foreground: Scenario = {
     const fn = ctx.fn('foreground');
     const unique = `fg-${ctx.cell.client}-${ctx.cell.worker}`;
     const run = await runJob(ctx.client, { function: fn, unique, payload: b64(PAYLOAD) }, ctx.timing.eventMs);
-    const job = await workerJob(ctx, fn, ctx.timing.quietMs);
+    const job = await workerJob(ctx, fn, run.done ? ctx.timing.eventMs : ctx.timing.quietMs);
     const seq = sequence(run.events);
     if (!job) return { outcome: 'worker-never-assigned', detail: `the worker never received the job; client saw: ${seq}${run.done ? '' : ' (client still waiting)'}` };
     if (!unb64(job.payload).equals(PAYLOAD)) return { outcome: 'payload-changed', detail: `worker received other bytes than were submitted; client saw: ${seq}` };

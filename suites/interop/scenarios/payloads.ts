@@ -26,7 +26,7 @@ async function echoCases(ctx: CellContext, fn: string, cases: readonly Case[], t
       notes.push(`${c.name}: client refused: ${errors.join(' | ')}`);
       continue;
     }
-    const job = await workerJob(ctx, fn, ctx.timing.quietMs);
+    const job = await workerJob(ctx, fn, run.done ? ctx.timing.eventMs : ctx.timing.quietMs);
     if (!job) {
       if (broken.length === 0 && cases.indexOf(c) === 0) return { outcome: 'worker-never-assigned', detail: `${c.name}: ${sequence(run.events)}` };
       broken.push(c.name);

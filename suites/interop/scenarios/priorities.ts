@@ -33,6 +33,9 @@ export const priorities: Scenario = {
     for (const j of jobs) await ctx.client.waitFor((e) => (e.event === 'created' || e.event === 'error') && e.id === j.id, ctx.timing.eventMs);
     ctx.worker.send({ op: 'release', gate: gateName(block) });
     const done = await ctx.client.waitFor((e) => e.event === 'done' && e.id === batch, ctx.timing.eventMs);
+    // A library may end the batch early on an error; the worker still runs every created job.
+    const createdCount = jobs.filter((j) => ctx.client.eventsFor(j.id).some((e) => e.event === 'created')).length;
+    for (let i = 0; i < createdCount; i++) if (!(await ctx.worker.waitFor((e) => e.event === 'job' && e.function === fn, ctx.timing.eventMs))) break;
     await ctx.worker.drain(ctx.timing.quietMs);
     const order = ctx.worker.seen.flatMap((e) => (e.event === 'job' && e.function === fn ? [unb64(e.payload).toString()] : []));
     const events = jobs.flatMap((j) => ctx.client.eventsFor(j.id));

@@ -1,0 +1,110 @@
+/**
+ * Every driver against the reference server: a job round-trips bytes both ways, a worker that
+ * dies is reported as exited with its log, a silent driver times out with its log, and stop()
+ * leaves no process behind.
+ */
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CODES, PeerError, TimeoutError } from '../../src/errors.js';
+import { ControlListener } from '../../src/peers/drivers/control.js';
+import { DRIVER_NAMES, type DriverHandle, b64, startDriver, unb64 } from '../../src/peers/drivers/index.js';
+import type { DriverPeerName } from '../../src/peers/types.js';
+import { type ReferenceServer, startReferenceServer } from '../../src/server/index.js';
+
+const NEEDS: Readonly<Record<DriverPeerName, string | undefined>> = { reference: undefined, php: 'php', perl: 'perl', 'libgearman-c': 'gcc' };
+const has = (cmd: string | undefined): boolean => cmd === undefined || spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+let server: ReferenceServer;
+const started: DriverHandle[] = [];
+const start = async (name: DriverPeerName, role: 'client' | 'worker'): Promise<DriverHandle> => {
+  const d = await startDriver(name, role, { server: server.address });
+  started.push(d);
+  return d;
+};
+
+beforeAll(async () => {
+  server = await startReferenceServer({ host: '127.0.0.1', port: 0 });
+});
+afterAll(async () => {
+  await Promise.all(started.map((d) => d.stop()));
+  await server.close();
+});
+
+describe('drivers', () => {
+  for (const name of DRIVER_NAMES) {
+    // Outside CI a missing toolchain is a loud skip; in CI it fails (the packages are installed there).
+    const skip = !has(NEEDS[name]) && !process.env['CI'];
+    it.skipIf(skip)(`${name}: should round-trip a binary job between its client and its worker`, { timeout: 60_000 }, async () => {
+      const worker = await start(name, 'worker');
+      expect(worker.hello.role).toBe('worker');
+      worker.send({ op: 'register', id: 'r', function: `rt-${name}`, behaviour: { steps: [{ kind: 'status', numerator: 1, denominator: 2 }], outcome: { kind: 'complete' } } });
+      worker.send({ op: 'work', id: 'w' });
+      await worker.waitFor((e) => e.event === 'done' && e.id === 'w', 10_000, 'work');
+      const client = await start(name, 'client');
+      const payload = Buffer.from([0, 0x61, 0, 0xff, 0x0a, 0]);
+      client.send({ op: 'submit', id: 'j1', function: `rt-${name}`, payload: b64(payload) });
+      const status = await client.waitFor((e) => e.event === 'status' && e.id === 'j1', 10_000, 'status');
+      expect(status).toMatchObject({ numerator: '1', denominator: '2' });
+      const complete = await client.waitFor((e) => e.event === 'complete' && e.id === 'j1', 10_000, 'complete');
+      expect(complete.event === 'complete' && unb64(complete.payload).equals(payload)).toBe(true);
+      const job = await worker.waitFor((e) => e.event === 'job', 5000, 'job');
+      expect(job.event === 'job' && unb64(job.payload).equals(payload)).toBe(true);
+    });
+  }
+
+  it.skipIf(!has('php') && !process.env['CI'])('should report a worker that dies mid-job as exited, with its log', { timeout: 60_000 }, async () => {
+    const worker = await start('php', 'worker');
+    worker.send({ op: 'register', id: 'r', function: 'die-fn', behaviour: { outcome: { kind: 'die' } } });
+    worker.send({ op: 'work', id: 'w' });
+    await worker.waitFor((e) => e.event === 'done' && e.id === 'w', 10_000, 'work');
+    const client = await start('reference', 'client');
+    client.send({ op: 'submit', id: 'j', function: 'die-fn', payload: b64('x') });
+    const err = await worker.waitFor((e) => e.event === 'finished', 10_000, 'a result that never comes').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PeerError);
+    expect((err as PeerError).code).toBe(ERROR_CODES.PEER_EXITED);
+    expect((err as PeerError).log).toContain('die-fn');
+    expect(worker.exited).toBe(true);
+    await client.stop();
+  });
+
+  it.skipIf(!has('perl') && !process.env['CI'])('should time out on a silent driver with its log, and stop() should leave no process', { timeout: 60_000 }, async () => {
+    const worker = await start('perl', 'worker');
+    const pid = worker.hello.pid!;
+    worker.send({ op: 'register', id: 'r', function: 'gated-fn', behaviour: { steps: [{ kind: 'gate', gate: 'g' }], outcome: { kind: 'complete' } } });
+    worker.send({ op: 'work', id: 'w' });
+    await worker.waitFor((e) => e.event === 'done' && e.id === 'w', 10_000, 'work');
+    const client = await start('reference', 'client');
+    client.send({ op: 'submit', id: 'j', function: 'gated-fn', payload: b64('x') });
+    await worker.waitFor((e) => e.event === 'gated', 10_000, 'the gate');
+    const t0 = Date.now();
+    const err = await worker.waitFor((e) => e.event === 'finished', 300, 'a result held at the gate').catch((e: unknown) => e);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect((err as PeerError).code).toBe(ERROR_CODES.TIMEOUT);
+    expect((err as PeerError).log).toContain('gated-fn');
+    expect(alive(pid)).toBe(true);
+    await worker.stop();
+    await worker.stop(); // idempotent
+    expect(alive(pid)).toBe(false);
+    await client.stop();
+  });
+
+  it('should give up on a driver that never connects to its control port', async () => {
+    const listener = await ControlListener.listen();
+    try {
+      const t0 = Date.now();
+      await expect(listener.accept(200, new Promise<string>(() => undefined))).rejects.toBeInstanceOf(TimeoutError);
+      expect(Date.now() - t0).toBeLessThan(2000);
+      await expect(listener.accept(5000, Promise.resolve('exit code 2'))).rejects.toThrow('driver exited before connecting');
+    } finally {
+      listener.close();
+    }
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * Cross-language payload property (issue #6 item 3): arbitrary byte strings (NULs anywhere,
+ * sizes 0 to 1 MiB weighted at 64 KiB boundaries) and arbitrary function names and uniques
+ * within limits, sent by every client driver through every server to every worker driver,
+ * arrive byte-exact both ways (worker sees the client's bytes; the client gets them echoed back).
+ * Fixed time budget per server (GEARSPEC_PAYLOAD_MS, default 20 s); seed printed (GEARSPEC_SEED).
+ */
+import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DRIVER_NAMES, type DriverHandle, b64, startDriver, unb64 } from '../../src/peers/drivers/index.js';
+import { isCi, peerSkipReason } from '../../src/peers/provider.js';
+import { startServerPeer } from '../../src/peers/servers/index.js';
+import type { DriverPeerName, ServerPeerName, StartedServer } from '../../src/peers/types.js';
+
+const BUDGET_MS = Number(process.env.GEARSPEC_PAYLOAD_MS ?? 20_000);
+const SEED = Number(process.env.GEARSPEC_SEED ?? Date.now() % 2 ** 31);
+const FUNCTIONS_PER_WORKER = 2;
+const JOB_TIMEOUT_MS = 20_000;
+
+const TOOL: Readonly<Record<DriverPeerName, string | undefined>> = { reference: undefined, php: 'php', perl: 'perl', 'libgearman-c': 'gcc' };
+const has = (cmd: string | undefined): boolean => cmd === undefined || spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+/** Drivers whose toolchain is here; in CI every driver must be (a missing one fails the start). */
+const DRIVERS = DRIVER_NAMES.filter((d) => isCi() || has(TOOL[d]));
+/** libgearman-based workers (PHP, C) grab with GRAB_JOB_ALL, which Perl gearmand lacks (protocol.md §4.15). */
+const workersFor = (server: ServerPeerName): DriverPeerName[] => DRIVERS.filter((d) => server !== 'perl-gearmand' || (d !== 'php' && d !== 'libgearman-c'));
+
+/** Deterministic bytes of a given size from a seed, with NULs forced in at `nulEvery`. */
+function fill(size: number, seed: number, nulEvery: number): Buffer {
+  const out = Buffer.allocUnsafe(size);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = nulEvery > 0 && i % nulEvery === 0 ? 0 : x & 0xff;
+  }
+  return out;
+}
+
+const KIB64 = 64 * 1024;
+/** Sizes: mostly small, often at ±3 bytes of a 64 KiB multiple, up to exactly 1 MiB. */
+const sizeArb = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 300 }) },
+  { weight: 3, arbitrary: fc.tuple(fc.constantFrom(1, 2, 3, 4, 8), fc.integer({ min: -3, max: 3 })).map(([k, d]) => k * KIB64 + d) },
+  { weight: 1, arbitrary: fc.integer({ min: 16 * KIB64 - 3, max: 16 * KIB64 }) },
+);
+const payloadArb = fc.record({ size: sizeArb, seed: fc.integer(), nulEvery: fc.constantFrom(0, 1, 2, 7, 4096) }).map((p) => fill(p.size, p.seed, p.nulEvery));
+const nameChars = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-'.split(''));
+const functionNameArb = fc.array(nameChars, { minLength: 1, maxLength: 60 }).map((a) => a.join(''));
+/** Printable ASCII uniques; the per-run prefix keeps them apart (and never "-"). Total ≤ 64 bytes. */
+const uniqueArb = fc.option(fc.array(fc.constantFrom(...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i))), { minLength: 1, maxLength: 40 }).map((a) => a.join('')), { nil: undefined });
+
+let runs = 0;
+
+function suite(server: ServerPeerName): void {
+  const skip = peerSkipReason(server);
+  if (skip && isCi()) throw new Error(`payload property: ${skip}`);
+  if (skip) process.stderr.write(`[payload] SKIPPED ${server}: ${skip}\n`);
+  describe.skipIf(skip !== undefined)(`payload - through ${server}`, () => {
+    let peer: StartedServer | undefined;
+    const clients = new Map<DriverPeerName, DriverHandle>();
+    const workers = new Map<DriverPeerName, { handle: DriverHandle; functions: string[] }>();
+    beforeAll(async () => {
+      peer = await startServerPeer(server);
+      const names = fc.sample(functionNameArb, { seed: SEED, numRuns: 200 });
+      let k = 0;
+      for (const name of workersFor(server)) {
+        const handle = await startDriver(name, 'worker', { server: peer.address, label: 'payload' });
+        const functions: string[] = [];
+        for (let i = 0; i < FUNCTIONS_PER_WORKER; i++) {
+          const fn = `${names[k++ % names.length]}.${name}${i}`;
+          functions.push(fn);
+          handle.send({ op: 'register', id: `r${i}`, function: fn, behaviour: { outcome: { kind: 'complete' } } });
+        }
+        handle.send({ op: 'work', id: 'w' });
+        await handle.waitFor((e) => e.event === 'done' && e.id === 'w', 15_000, `${name} worker ready`);
+        workers.set(name, { handle, functions });
+      }
+      for (const name of DRIVERS) clients.set(name, await startDriver(name, 'client', { server: peer.address, label: 'payload' }));
+    }, 120_000);
+    afterAll(async () => {
+      await Promise.all([...clients.values(), ...[...workers.values()].map((w) => w.handle)].map((d) => d.stop()));
+      await peer?.stop();
+    });
+
+    it('bytes arrive exactly, client → worker → client, for every driver pair', async () => {
+      const pairs = DRIVERS.flatMap((c) => workersFor(server).map((w) => [c, w] as const));
+      const seenPairs = new Set<string>();
+      let jobs = 0;
+      let bytes = 0;
+      const started = Date.now();
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...pairs), fc.nat(FUNCTIONS_PER_WORKER - 1), payloadArb, uniqueArb, async ([clientName, workerName], fnIndex, payload, unique) => {
+          const client = clients.get(clientName)!;
+          const worker = workers.get(workerName)!;
+          const fn = worker.functions[fnIndex]!;
+          const id = `p${++runs}`;
+          const uniq = unique === undefined ? undefined : `${id}:${unique}`.slice(0, 64);
+          client.send({ op: 'submit', id, function: fn, payload: b64(payload), ...(uniq !== undefined ? { unique: uniq } : {}) });
+          const created = await client.waitFor((e) => e.event === 'created' && e.id === id, JOB_TIMEOUT_MS, `${clientName} JOB_CREATED`);
+          const handle = created.event === 'created' ? created.handle : '';
+          const job = await worker.handle.waitFor((e) => e.event === 'job' && e.handle === handle, JOB_TIMEOUT_MS, `${workerName} receiving ${handle}`);
+          const done = await client.waitFor((e) => (e.event === 'complete' || e.event === 'fail' || e.event === 'exception') && 'id' in e && e.id === id, JOB_TIMEOUT_MS, `${clientName} result`);
+          const where = `${clientName} → ${server} → ${workerName}, ${payload.length} bytes, fn ${JSON.stringify(fn)}, unique ${JSON.stringify(uniq)}`;
+          if (job.event !== 'job') throw new Error('unreachable');
+          expect(job.function, where).toBe(fn);
+          expect(unb64(job.payload).equals(payload), `worker got different bytes: ${where}`).toBe(true);
+          if (uniq !== undefined && job.unique !== undefined) expect(job.unique, where).toBe(uniq);
+          expect(done.event, where).toBe('complete');
+          expect(done.event === 'complete' && unb64(done.payload).equals(payload), `client got different bytes back: ${where}`).toBe(true);
+          seenPairs.add(`${clientName}>${workerName}`);
+          jobs++;
+          bytes += payload.length;
+        }),
+        { seed: SEED, numRuns: Number.MAX_SAFE_INTEGER, interruptAfterTimeLimit: BUDGET_MS },
+      );
+      process.stdout.write(`[payload] ${server}: seed=${SEED} jobs=${jobs} bytes=${bytes} pairs=${seenPairs.size}/${pairs.length} in ${Date.now() - started} ms\n`);
+      expect(jobs).toBeGreaterThan(0);
+    }, BUDGET_MS + 120_000);
+  });
+}
+
+suite('reference');
+suite('gearmand');
+suite('perl-gearmand');
