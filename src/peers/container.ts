@@ -9,12 +9,13 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Readable } from 'node:stream';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
-import { ERROR_CODES, PeerError, TimeoutError, errorMessage } from '../errors.js';
+import { ERROR_CODES, PeerError, errorMessage } from '../errors.js';
 import { containerRuntime } from './container-runtime.js';
 import { ensureImage } from './container-images.js';
 import { DEFAULT_LOG_BYTES, LogRing } from './log-ring.js';
-import { type ProcessExit, describeExit } from './process.js';
+import { type ProcessExit, describeExit, raceReady, withLogTail } from './peer-start.js';
 import { dockerDir } from './repo-paths.js';
+import { StopOnce } from './stop-once.js';
 import { sleep, withDeadline } from './wait.js';
 
 export { containerRuntime } from './container-runtime.js';
@@ -117,7 +118,7 @@ async function removeByLabel(client: Awaited<ReturnType<typeof containerRuntime>
 
 let startupSweep: Promise<number> | undefined;
 
-class RunningContainer implements ContainerHandle {
+class RunningContainer extends StopOnce<void> implements ContainerHandle {
   readonly name: string;
   readonly id: string;
   readonly image: string;
@@ -126,9 +127,9 @@ class RunningContainer implements ContainerHandle {
   readonly #log: LogRing;
   readonly #started: StartedTestContainer;
   readonly #graceMs: number;
-  #stopping: Promise<void> | undefined;
 
   constructor(name: string, image: string, started: StartedTestContainer, hostPid: number | undefined, exited: Promise<ProcessExit>, log: LogRing, graceMs: number) {
+    super();
     this.name = name;
     this.image = image;
     this.id = started.getId();
@@ -143,12 +144,7 @@ class RunningContainer implements ContainerHandle {
     return this.#log.text();
   }
 
-  stop(): Promise<void> {
-    this.#stopping ??= this.#stop();
-    return this.#stopping;
-  }
-
-  async #stop(): Promise<void> {
+  protected async stopNow(): Promise<void> {
     try {
       await this.#started.stop({ timeout: this.#graceMs, remove: true });
       // The wait() long-poll reports the exit status; give it a moment so logs() records it.
@@ -164,15 +160,6 @@ class RunningContainer implements ContainerHandle {
       }
     }
   }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
-  }
-}
-
-function withLog(name: string, message: string, log: string, cause: unknown): PeerError {
-  const tail = log.trim() ? `\n--- last output of ${name} ---\n${log.trim().split('\n').slice(-20).join('\n')}` : ' (no output)';
-  return new PeerError(ERROR_CODES.PEER_START_FAILED, name, `${message}${tail}`, log, { cause });
 }
 
 /** Builds (once) and starts the container, then waits for `ready`; see the module comment. */
@@ -206,7 +193,7 @@ export async function runContainer(options: RunContainerOptions): Promise<Contai
     // testcontainers removes a container that fails its own wait, but not one created and then
     // refused by the runtime; find it by this start's label.
     await removeByLabel(client, `${LABEL_START}=${startId}`).catch(() => 0);
-    throw withLog(name, `container from ${image} did not start: ${errorMessage(e)}`, log.text(), e);
+    throw withLogTail(ERROR_CODES.PEER_START_FAILED, name, `container from ${image} did not start: ${errorMessage(e)}`, log.text(), e);
   }
   const docker = client.container.dockerode.getContainer(started.getId());
   log.append('harness', `started container ${started.getId().slice(0, 12)} from ${image} ${(options.command ?? []).join(' ')}\n`);
@@ -230,44 +217,16 @@ export async function runContainer(options: RunContainerOptions): Promise<Contai
     hostPid = undefined;
   }
   const handle = new RunningContainer(name, image, started, hostPid, exited, log, graceMs);
-  if (!options.ready) return handle;
+  const { ready } = options;
+  if (!ready) return handle;
   try {
-    await raceReady(handle, options.ready, timeoutMs);
+    await raceReady({ name, exited, subject: 'container' }, timeoutMs, (signal) => ready({ id: handle.id, hostPid: handle.hostPid, signal, logs: () => handle.logs() }));
     return handle;
   } catch (error) {
     // Let the log stream deliver the container's last words before it is removed.
     await new Promise((r) => setTimeout(r, 100));
     const snapshot = handle.logs();
     await handle.stop().catch((e: unknown) => log.append('harness', `cleanup failed: ${errorMessage(e)}\n`));
-    throw withLog(name, `did not become ready: ${errorMessage(error)}`, snapshot, error);
-  }
-}
-
-async function raceReady(handle: RunningContainer, ready: (ctx: ContainerReadyContext) => Promise<void>, timeoutMs: number): Promise<void> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const err = new TimeoutError('waiting for readiness', timeoutMs);
-      controller.abort(err);
-      reject(err);
-    }, timeoutMs);
-  });
-  const earlyExit = handle.exited.then((exit) => {
-    const err = new PeerError(ERROR_CODES.PEER_EXITED, handle.name, `container ${describeExit(exit)} before it was ready`);
-    controller.abort(err);
-    throw err;
-  });
-  try {
-    await Promise.race([ready({ id: handle.id, hostPid: handle.hostPid, signal: controller.signal, logs: () => handle.logs() }), deadline, earlyExit]);
-  } catch (error) {
-    // `ready` may reject first, reacting to the abort; the abort's reason (deadline, early exit) is the real story.
-    const reason: unknown = controller.signal.reason;
-    throw controller.signal.aborted && reason instanceof Error ? reason : error;
-  } finally {
-    clearTimeout(timer);
-    earlyExit.catch(() => undefined);
-    deadline.catch(() => undefined);
-    if (!controller.signal.aborted) controller.abort(new Error('readiness settled'));
+    throw withLogTail(ERROR_CODES.PEER_START_FAILED, name, `did not become ready: ${errorMessage(error)}`, snapshot, error);
   }
 }

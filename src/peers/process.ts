@@ -7,13 +7,12 @@
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { ERROR_CODES, PeerError, TimeoutError, errorMessage, type ErrorCode } from '../errors.js';
+import { ERROR_CODES, PeerError, errorMessage } from '../errors.js';
 import { DEFAULT_LOG_BYTES, LogRing } from './log-ring.js';
+import { type ProcessExit, describeExit, raceReady, withLogTail } from './peer-start.js';
+import { StopOnce } from './stop-once.js';
 
-export interface ProcessExit {
-  readonly code: number | null;
-  readonly signal: string | null;
-}
+export { type ProcessExit, describeExit } from './peer-start.js';
 
 export interface ReadyContext {
   readonly pid: number;
@@ -59,10 +58,6 @@ const DEFAULT_GRACE_MS = 2_000;
 /** After SIGKILL the kernel reaps promptly; past this something is badly wrong. */
 const KILL_WAIT_MS = 5_000;
 
-export function describeExit(exit: ProcessExit): string {
-  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-}
-
 /** Resolves a command to an executable path, or undefined when it is not installed. */
 export async function findExecutable(command: string): Promise<string | undefined> {
   const candidates = command.includes('/') ? [command] : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, command));
@@ -77,21 +72,16 @@ export async function findExecutable(command: string): Promise<string | undefine
   return undefined;
 }
 
-function withLog(code: ErrorCode, name: string, message: string, log: string, cause: unknown): PeerError {
-  const tail = log.trim() ? `\n--- last output of ${name} ---\n${log.trim().split('\n').slice(-20).join('\n')}` : ' (no output)';
-  return new PeerError(code, name, `${message}${tail}`, log, { cause });
-}
-
-class RunningProcess implements ProcessHandle {
+class RunningProcess extends StopOnce<ProcessExit> implements ProcessHandle {
   readonly name: string;
   readonly pid: number;
   readonly exited: Promise<ProcessExit>;
   #exit: ProcessExit | undefined;
-  #stopping: Promise<ProcessExit> | undefined;
   readonly #log: LogRing;
   readonly #graceMs: number;
 
   constructor(name: string, pid: number, exited: Promise<ProcessExit>, log: LogRing, graceMs: number) {
+    super();
     this.name = name;
     this.pid = pid;
     this.#log = log;
@@ -107,12 +97,7 @@ class RunningProcess implements ProcessHandle {
     return this.#log.text();
   }
 
-  stop(): Promise<ProcessExit> {
-    this.#stopping ??= this.#stop();
-    return this.#stopping;
-  }
-
-  async #stop(): Promise<ProcessExit> {
+  protected async stopNow(): Promise<ProcessExit> {
     if (this.#exit) return this.#exit;
     this.#signal('SIGTERM');
     // C gearmand ignores SIGTERM while it is still retrying bind(); SIGKILL settles it.
@@ -140,10 +125,6 @@ class RunningProcess implements ProcessHandle {
     const result = await Promise.race([this.exited.then(() => true as const), timedOut]);
     clearTimeout(timer);
     return result;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
   }
 }
 
@@ -184,47 +165,18 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessHan
   });
   if (!spawned.ok || child.pid === undefined) {
     const cause = spawned.ok ? new Error('no pid') : spawned.error;
-    throw withLog(ERROR_CODES.PEER_START_FAILED, name, `could not spawn ${executable}: ${errorMessage(cause)}`, log.text(), cause);
+    throw withLogTail(ERROR_CODES.PEER_START_FAILED, name, `could not spawn ${executable}: ${errorMessage(cause)}`, log.text(), cause);
   }
   const handle = new RunningProcess(name, child.pid, exited, log, options.stopGraceMs ?? DEFAULT_GRACE_MS);
   log.append('harness', `started ${executable} ${(options.args ?? []).join(' ')} as pid ${child.pid}\n`);
-  if (!options.ready) return handle;
+  const { ready } = options;
+  if (!ready) return handle;
   try {
-    await waitReady(handle, options.ready, options.startupTimeoutMs ?? DEFAULT_STARTUP_MS);
+    await raceReady(handle, options.startupTimeoutMs ?? DEFAULT_STARTUP_MS, (signal) => ready({ pid: handle.pid, signal, logs: () => handle.logs() }));
     return handle;
   } catch (error) {
     await handle.stop().catch((e: unknown) => log.append('harness', `cleanup failed: ${errorMessage(e)}\n`));
     // One code for every failed start; the cause keeps the specific error (timeout, early exit, port in use).
-    throw withLog(ERROR_CODES.PEER_START_FAILED, name, `did not become ready: ${errorMessage(error)}`, handle.logs(), error);
-  }
-}
-
-async function waitReady(handle: RunningProcess, ready: (ctx: ReadyContext) => Promise<void>, timeoutMs: number): Promise<void> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const err = new TimeoutError('waiting for readiness', timeoutMs);
-      controller.abort(err);
-      reject(err);
-    }, timeoutMs);
-  });
-  const earlyExit = handle.exited.then((exit) => {
-    const err = new PeerError(ERROR_CODES.PEER_EXITED, handle.name, `${describeExit(exit)} before it was ready`);
-    controller.abort(err);
-    throw err;
-  });
-  try {
-    await Promise.race([ready({ pid: handle.pid, signal: controller.signal, logs: () => handle.logs() }), deadline, earlyExit]);
-  } catch (error) {
-    // `ready` may reject first, reacting to the abort; the abort's reason (deadline, early exit) is the real story.
-    const reason: unknown = controller.signal.reason;
-    throw controller.signal.aborted && reason instanceof Error ? reason : error;
-  } finally {
-    clearTimeout(timer);
-    // The losing racers settle later; they must not become unhandled rejections.
-    earlyExit.catch(() => undefined);
-    deadline.catch(() => undefined);
-    if (!controller.signal.aborted) controller.abort(new Error('readiness settled'));
+    throw withLogTail(ERROR_CODES.PEER_START_FAILED, name, `did not become ready: ${errorMessage(error)}`, handle.logs(), error);
   }
 }

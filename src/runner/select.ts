@@ -2,14 +2,20 @@
 import type { CaseDef } from './case-def.js';
 import { usageError } from './usage.js';
 
-/** Plain string prefix: "binary/echo" selects binary/echo/*, "binary/echo/size-" a family. */
+/**
+ * A prefix matches whole id segments: "binary/echo" selects binary/echo and binary/echo/*, but
+ * "binary/forwarding/work-complete" does not select work-complete-empty. A trailing "*" makes it a
+ * plain string prefix: "binary/echo/size-*" selects that family. A trailing "/" is ignored.
+ */
 export function matchesPrefix(id: string, prefix: string): boolean {
-  return id.startsWith(prefix);
+  if (prefix.endsWith('*')) return id.startsWith(prefix.slice(0, -1));
+  const whole = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+  return id === whole || id.startsWith(`${whole}/`);
 }
 
 export function selectCases(catalogue: readonly CaseDef[], include: readonly string[], exclude: readonly string[]): CaseDef[] {
   for (const p of [...include, ...exclude]) {
-    if (!catalogue.some((c) => matchesPrefix(c.id, p))) throw usageError(`no case id starts with ${JSON.stringify(p)} (gearspec certify --list shows the ids)`);
+    if (!catalogue.some((c) => matchesPrefix(c.id, p))) throw usageError(`no case id matches ${JSON.stringify(p)} (whole id segments, or end it with * for a plain prefix; gearspec certify --list shows the ids)`);
   }
   return catalogue.filter((c) => (include.length === 0 || include.some((p) => matchesPrefix(c.id, p))) && !exclude.some((p) => matchesPrefix(c.id, p)));
 }

@@ -39,6 +39,30 @@ export async function grabOrNone(w: Probe, grabType: number = T.GRAB_JOB): Promi
   return p.type === T.NO_JOB ? undefined : p;
 }
 
+/** GRAB_JOB must get NO_JOB; an assignment fails, naming its handle (or with `shown` 1, its function). */
+export async function expectNoJob(w: Probe, expected = 'NO_JOB', shown: 0 | 1 = 0): Promise<void> {
+  const got = await grabOrNone(w);
+  check(got === undefined, expected, got ? `JOB_ASSIGN ${text(got.args[shown])}` : '');
+}
+
+/**
+ * ECHO round trip as a barrier: packets without a reply (CAN_DO, SET_CLIENT_ID, WORK_STATUS) sent
+ * before it have been processed once ECHO_RES arrives.
+ */
+export async function sync(p: Probe, expected?: string): Promise<void> {
+  p.send(T.ECHO_REQ, 'sync');
+  await p.expect(T.ECHO_RES, expected === undefined ? {} : { expected: [expected] });
+}
+
+/** A connection "worker" that set client id `id` and sent CAN_DO for each function, then synced. */
+export async function workerWithId(ctx: CaseContext, id: string, fns: readonly string[], expected?: string): Promise<Probe> {
+  const w = await ctx.connect('worker');
+  w.send(T.SET_CLIENT_ID, id);
+  for (const f of fns) w.send(T.CAN_DO, f);
+  await sync(w, expected);
+  return w;
+}
+
 export interface RunningJob {
   readonly client: Probe;
   readonly worker: Probe;
@@ -47,19 +71,34 @@ export interface RunningJob {
   readonly assign: Packet;
 }
 
-/** Client submits a foreground job, a worker grabs it: the common start of forwarding cases. */
-export async function runningJob(ctx: CaseContext, options: { data?: Arg; unique?: Arg; type?: number; clientOption?: string } = {}): Promise<RunningJob> {
-  const fn = ctx.fn('job');
+export interface JobOptions {
+  readonly data?: Arg;
+  readonly unique?: Arg;
+  /** OPTION_REQ the client sets (and sees acknowledged) before it submits. */
+  readonly clientOption?: string;
+}
+
+/**
+ * Connection "client" submits a `type` job for `fn` (data "x" unless given), connection "worker"
+ * registers `fn` and grabs it. The assignment is returned unchecked.
+ */
+export async function submitAndGrab(ctx: CaseContext, fn: string, type: number, options: JobOptions = {}): Promise<RunningJob> {
   const client = await ctx.connect('client');
   if (options.clientOption) {
     client.send(T.OPTION_REQ, options.clientOption);
     await client.expect(T.OPTION_RES);
   }
-  const handle = await submit(client, options.type ?? T.SUBMIT_JOB, fn, options.unique ?? '', options.data ?? 'payload');
+  const handle = await submit(client, type, fn, options.unique ?? '', options.data ?? 'x');
   const w = await worker(ctx, 'worker', [fn]);
   const assign = await grab(w);
-  check(text(assign.args[0]) === handle, `JOB_ASSIGN for handle ${handle}`, `JOB_ASSIGN for ${text(assign.args[0])}`);
   return { client, worker: w, handle, fn, assign };
+}
+
+/** Client submits a foreground job, a worker grabs it: the common start of forwarding cases. */
+export async function runningJob(ctx: CaseContext, options: JobOptions & { type?: number } = {}): Promise<RunningJob> {
+  const j = await submitAndGrab(ctx, ctx.fn('job'), options.type ?? T.SUBMIT_JOB, { ...options, data: options.data ?? 'payload' });
+  check(text(j.assign.args[0]) === j.handle, `JOB_ASSIGN for handle ${j.handle}`, `JOB_ASSIGN for ${text(j.assign.args[0])}`);
+  return j;
 }
 
 /** STATUS_RES for `handle` on `p`: [known, running, numerator, denominator]. */
@@ -68,6 +107,18 @@ export async function getStatus(p: Probe, handle: string): Promise<[string, stri
   const s = await p.expect(T.STATUS_RES, { expected: [`STATUS_RES for ${handle}`] });
   check(text(s.args[0]) === handle, `STATUS_RES echoing handle ${handle}`, `handle ${JSON.stringify(text(s.args[0]))}`);
   return [text(s.args[1]), text(s.args[2]), text(s.args[3]), text(s.args[4])];
+}
+
+/** GET_STATUS for `handle` must report these known/running flags; returns the whole status. */
+export async function expectStatus(p: Probe, handle: string, known: '0' | '1', running: '0' | '1'): Promise<[string, string, string, string]> {
+  const s = await getStatus(p, handle);
+  check(s[0] === known && s[1] === running, `known=${known} running=${running}`, `known=${s[0]} running=${s[1]}`);
+  return s;
+}
+
+/** Send an admin command on a fresh connection labelled "admin" and read its reply. */
+export async function adminOn(ctx: CaseContext, command: string): Promise<string[]> {
+  return (await ctx.connect('admin')).admin(command);
 }
 
 /** Admin `status` row for one function, or undefined when it is not listed. */

@@ -22,12 +22,11 @@ export class ServerCore implements ConnectionHost {
   readonly faults: Faults;
   readonly store: JobStore;
   readonly connections = new Set<ServerConnection>();
-  readonly startedAt = Date.now();
   /** Set by admin `shutdown graceful`: no new jobs; the server closes once the store is empty. */
   draining = false;
   /** Called by admin `shutdown` / a finished graceful drain; installed by ReferenceServer. */
   onShutdownRequest: (graceful: boolean) => void = () => {};
-  readonly #dirty: ServerConnection[] = [];
+  #dirty: ServerConnection[] = [];
   #flushQueued = false;
   readonly #flushAll = (): void => this.#flush();
 
@@ -59,6 +58,12 @@ export class ServerCore implements ConnectionHost {
     dispatchFatal(this, conn, code, message);
   }
 
+  onInternalError(conn: ServerConnection, err: unknown): void {
+    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    this.log(`internal error on ${conn.label}: ${detail}`);
+    if (!this.options.log) process.emitWarning(`gearspec reference server: internal error on ${conn.label}: ${detail}`);
+  }
+
   markDirty(conn: ServerConnection): void {
     conn.dirty = true;
     this.#dirty.push(conn);
@@ -71,8 +76,10 @@ export class ServerCore implements ConnectionHost {
 
   #flush(): void {
     this.#flushQueued = false;
-    for (let i = 0; i < this.#dirty.length; i++) this.#dirty[i]!.flush();
-    this.#dirty.length = 0;
+    // Swap first: anything marked dirty while flushing lands in the next batch, never lost.
+    const batch = this.#dirty;
+    this.#dirty = [];
+    for (let i = 0; i < batch.length; i++) batch[i]!.flush();
   }
 
   onClose(conn: ServerConnection): void {

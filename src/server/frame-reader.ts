@@ -55,6 +55,11 @@ export class FrameReader {
     return this.#mode === 'failed';
   }
 
+  /** Bytes held for a message not yet complete. */
+  get bufferedBytes(): number {
+    return (this.#head?.length ?? 0) + this.#partsLength + this.#body.length;
+  }
+
   push(chunk: Buffer): void {
     let buf = chunk;
     let off = 0;

@@ -22,6 +22,7 @@ export const ERR = {
   badMagic: e('INVALID_MAGIC', 'Bad packet magic; closing the connection'),
   lineTooLong: e('ARGUMENT_TOO_LARGE', 'Admin text line too long; closing the connection'),
   shuttingDown: e('SHUTDOWN', 'Server is shutting down and accepts no new jobs'),
+  internal: e('SERVER_ERROR', 'Internal error in the gearspec reference server; closing this connection'),
 } as const;
 
 export type ErrorReply = (typeof ERR)[keyof typeof ERR];

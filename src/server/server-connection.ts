@@ -9,13 +9,14 @@ import { T } from '../protocol/constants.js';
 import { FrameReader } from './frame-reader.js';
 import type { FunctionEntry, Job } from './job.js';
 import { OutBuffer } from './out-buffer.js';
-import type { ErrorReply } from './replies.js';
+import { ERR, type ErrorReply } from './replies.js';
 
 /** What a connection needs from the server around it. */
 export interface ConnectionHost {
   onPacket(conn: ServerConnection, magic: 'REQ' | 'RES', type: number, body: Buffer): void;
   onText(conn: ServerConnection, line: string): void;
   onFatal(conn: ServerConnection, code: ErrorCode, message: string): void;
+  onInternalError(conn: ServerConnection, err: unknown): void;
   onClose(conn: ServerConnection): void;
   markDirty(conn: ServerConnection): void;
 }
@@ -61,8 +62,20 @@ export class ServerConnection {
     this.ip = (socket.remoteAddress ?? '-').replace(/^::ffff:/, '');
     this.#reader = new FrameReader(
       {
-        packet: (magic, type, body) => host.onPacket(this, magic, type, body),
-        text: (line) => host.onText(this, line),
+        packet: (magic, type, body) => {
+          try {
+            host.onPacket(this, magic, type, body);
+          } catch (err) {
+            this.#internalError(err);
+          }
+        },
+        text: (line) => {
+          try {
+            host.onText(this, line);
+          } catch (err) {
+            this.#internalError(err);
+          }
+        },
         fatal: (code, message) => host.onFatal(this, code, message),
       },
       limits,
@@ -86,7 +99,7 @@ export class ServerConnection {
   }
 
   packet(type: number, ...parts: readonly Uint8Array[]): void {
-    if (this.closed) return;
+    if (this.closed || this.#closing) return;
     this.out.packet(type, ...parts);
     if (!this.dirty) this.#host.markDirty(this);
   }
@@ -96,7 +109,7 @@ export class ServerConnection {
   }
 
   text(line: string): void {
-    if (this.closed) return;
+    if (this.closed || this.#closing) return;
     this.out.text(line);
     if (!this.dirty) this.#host.markDirty(this);
   }
@@ -104,7 +117,7 @@ export class ServerConnection {
   /** Called once per tick by the server for every connection with pending output. */
   flush(): void {
     this.dirty = false;
-    if (this.closed) {
+    if (this.closed || this.#closing) {
       this.out.discard();
       return;
     }
@@ -120,8 +133,8 @@ export class ServerConnection {
    */
   closeGracefully(): void {
     if (this.closed || this.#closing) return;
+    this.flush(); // the last replies (an ERROR, the shutdown OK) go out before the half-close
     this.#closing = true;
-    this.flush();
     this.socket.resume(); // keep draining (and discarding) input so the peer can read our reply
     this.socket.end();
     setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
@@ -130,6 +143,16 @@ export class ServerConnection {
   destroy(): void {
     this.socket.destroy();
     this.#markClosed();
+  }
+
+  /**
+   * A bug in a handler must not take the whole server down: report it on this connection only
+   * (ERROR SERVER_ERROR) and close it; every other connection keeps being served.
+   */
+  #internalError(err: unknown): void {
+    this.#host.onInternalError(this, err);
+    this.error(ERR.internal);
+    this.closeGracefully();
   }
 
   #markClosed(): void {

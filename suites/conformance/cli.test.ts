@@ -57,6 +57,16 @@ describe('gearspec certify (CLI)', () => {
     expect(r.out).toContain('gearmand-1.1.20.json');
   });
 
+  it('--cases matches whole id segments; a trailing * makes it a plain prefix', async () => {
+    const whole = await certify('--dry-run', '--cases', 'binary/forwarding/work-complete');
+    expect(whole.code).toBe(0);
+    expect(whole.out).toMatch(/would run 1 cases?/);
+    const star = await certify('--dry-run', '--cases', 'binary/forwarding/work-complete*');
+    expect(star.out).toMatch(/would run 2 cases/);
+    const excluded = await certify('--dry-run', '--cases', 'binary/forwarding/work-complete*', '--exclude', 'binary/forwarding/work-complete');
+    expect(excluded.out).toMatch(/would run 1 cases?/);
+  });
+
   it('exit 0 when every selected case passes (embedded reference server by default)', async () => {
     const r = await certify('--cases', 'binary/echo', '--timeout', '1000');
     expect(r.code).toBe(0);
@@ -88,7 +98,7 @@ describe('gearspec certify (CLI)', () => {
   });
 
   it('several --server flags give one comparison matrix', async () => {
-    const r = await certify('--server', `127.0.0.1:${good.port}`, '--server', `127.0.0.1:${broken.port}`, '--cases', 'binary/forwarding/work-complete', '--timeout', '500');
+    const r = await certify('--server', `127.0.0.1:${good.port}`, '--server', `127.0.0.1:${broken.port}`, '--cases', 'binary/forwarding/work-complete*', '--timeout', '500');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/comparison: 2 cases differ/);
   });
@@ -99,7 +109,8 @@ describe('gearspec certify (CLI)', () => {
     [['--timeout', '5'], /--timeout must be between/],
     [['--peer', 'nosuch'], /--peer must be one of/],
     [['--server', 'nonsense'], /--server expects host:port/],
-    [['--cases', 'no/such/prefix'], /no case id starts with/],
+    [['--cases', 'no/such/prefix'], /no case id matches/],
+    [['--cases', 'binary/forward'], /no case id matches/],
     [['stray'], /unexpected argument/],
   ])('usage error %j → exit 2', async (argv, message) => {
     const r = await certify(...argv);

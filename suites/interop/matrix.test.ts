@@ -3,12 +3,15 @@
  * graded against suites/interop/expectations.ts. Writes reports/interop/ (cells/*.json,
  * index.json, index.html). Fails on any undeclared outcome and on any stale expectation.
  *
- * GEARSPEC_PEERS=native (default here) | container | auto picks how servers and library drivers
- * run; GEARSPEC_INTEROP_SERVERS / _CLIENTS / _WORKERS / _SCENARIOS (comma lists) narrow the run.
+ * GEARSPEC_PEERS=native | container | auto (src/peers/provider.ts) picks how the external servers
+ * and the library drivers run (the reference server and driver always run in-process); a missing
+ * peer skips loudly, or fails in CI. GEARSPEC_INTEROP_SERVERS / _CLIENTS / _WORKERS / _SCENARIOS
+ * (comma lists) narrow the run; GEARSPEC_INTEROP_REPORT_DIR moves the report.
  */
 import path from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { DRIVER_NAMES } from '../../src/peers/drivers/index.js';
+import { requirePeer, resolveProvider } from '../../src/peers/provider.js';
 import type { DriverPeerName, ProviderKind, ServerPeerName } from '../../src/peers/types.js';
 import type { MatrixReport, ServerRun } from '../../src/report/interop/model.js';
 import { writeInteropReport } from '../../src/report/interop/write.js';
@@ -25,7 +28,8 @@ function listFromEnv<T extends string>(key: string, all: readonly T[]): readonly
   return all.filter((x) => wanted.includes(x));
 }
 
-const provider: ProviderKind = process.env['GEARSPEC_PEERS'] === 'container' ? 'container' : 'native';
+const resolved = resolveProvider();
+const provider: ProviderKind = resolved.provider === 'container' ? 'container' : 'native';
 const servers = listFromEnv('GEARSPEC_INTEROP_SERVERS', SERVERS);
 const clients = listFromEnv<DriverPeerName>('GEARSPEC_INTEROP_CLIENTS', DRIVER_NAMES);
 const workers = listFromEnv<DriverPeerName>('GEARSPEC_INTEROP_WORKERS', DRIVER_NAMES);
@@ -46,7 +50,7 @@ describe(`interop matrix (${provider})`, () => {
   for (const name of servers) {
     // Servers run side by side: each has its own drivers and function names, and most of a run
     // is spent waiting on deadlines, not on CPU.
-    it.concurrent(`${name}: every client × worker cell behaves as declared`, { timeout: 900_000 }, async ({ expect }) => {
+    it.concurrent.skipIf(name !== 'reference' && !requirePeer(name, `interop matrix on ${name}`))(`${name}: every client × worker cell behaves as declared`, { timeout: provider === 'container' ? 3_600_000 : 900_000 }, async ({ expect }) => {
       const started = Date.now();
       let run: ServerRun;
       try {

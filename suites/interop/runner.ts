@@ -6,7 +6,7 @@
  * or dead by a scenario is restarted before the next one.
  */
 import { errorMessage } from '../../src/errors.js';
-import { type DriverHandle, startDriver } from '../../src/peers/drivers/index.js';
+import { type DriverHandle, b64, startDriver, unb64 } from '../../src/peers/drivers/index.js';
 import type { DriverPeerName, ProviderKind } from '../../src/peers/types.js';
 import { type CellResult, type DriverInfo, type ScenarioResult, type ServerRun, countGrades, worstGrade } from '../../src/report/interop/model.js';
 import { cellBlocker } from './expectations.js';
@@ -104,7 +104,10 @@ export async function runServerMatrix(server: MatrixServer, options: MatrixOptio
 
   try {
     for (const w of options.workers) {
-      const regs = options.clients.flatMap((c) => options.scenarios.flatMap((s) => s.functions(functionNamer(c, w))));
+      const regs = options.clients.flatMap((c) => [
+        { function: functionNamer(c, w)(HEALTH_SCENARIO), behaviour: { outcome: { kind: 'complete' } } } satisfies Registration,
+        ...options.scenarios.flatMap((s) => s.functions(functionNamer(c, w))),
+      ]);
       let worker: DriverTap | undefined;
       let workerError: string | undefined;
       const ensureWorker = async (force = false): Promise<DriverTap> => {
@@ -202,9 +205,13 @@ async function runCell(
     if (g.grade === 'fail' || g.grade === 'stale') {
       for (const t of [client, client2, worker]) if (t) keepLog(t.label, `=== after ${s.id} ===\n${t.handle.logs()}`);
     }
-    // Any outcome off the nominal path may leave a driver mid-call or a connection wedged (e.g. a
-    // malformed packet): start the next scenario from fresh drivers so nothing cascades.
-    if (outcome !== s.nominal) restartAll = true;
+    // An outcome off the nominal path may leave a driver mid-call or its connection wedged (e.g.
+    // after a malformed packet). Drivers still busy or gone are replaced before the next scenario
+    // anyway; otherwise one echo job through the cell's client and worker decides.
+    if (outcome !== s.nominal && client && worker && !blocked) {
+      const healthy = client.pending.size === 0 && !client.exited && !worker.exited && (await healthCheck(cell, client, worker, transcript));
+      if (!healthy) restartAll = true;
+    }
     log(`  ${s.id}: ${outcome} → ${g.grade}`);
     results.push({ id: s.id, title: s.title, nominal: s.nominal, expected: g.expected, actual: outcome, grade: g.grade, detail, ...(g.expectation ? { expectation: g.expectation } : {}), durationMs: Date.now() - started, transcript });
   }
@@ -219,6 +226,22 @@ async function runCell(
     ...(Object.keys(logs).length ? { logs } : {}),
     durationMs: Date.now() - t0,
   };
+}
+
+export const HEALTH_SCENARIO = 'health';
+
+/** One echo job; true when it round-trips within a few seconds. */
+async function healthCheck(cell: CellId, client: DriverTap, worker: DriverTap, transcript: string[]): Promise<boolean> {
+  const fn = functionNamer(cell.client, cell.worker)(HEALTH_SCENARIO);
+  const id = `health-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  client.reset(transcript, undefined);
+  worker.reset(transcript, new Set([fn]));
+  transcript.push('        -- health check after a non-nominal outcome');
+  client.send({ op: 'submit', id, function: fn, payload: b64('ok') });
+  const done = await client.waitFor((e) => e.event === 'done' && e.id === id, 3000);
+  const ok = done !== undefined && client.eventsFor(id).some((e) => e.event === 'complete' && unb64(e.payload).toString() === 'ok');
+  transcript.push(`        -- health check ${ok ? 'passed' : 'failed: drivers will be restarted'}`);
+  return ok;
 }
 
 function harnessCell(cell: CellId, options: MatrixOptions, why: string): CellResult {

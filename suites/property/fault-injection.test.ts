@@ -20,6 +20,8 @@ import { startReference } from './reference-server.js';
 /** The CLI's default budget; each fault usually falls within a few seconds and the run stops there. */
 const BUDGET_MS = Number(process.env.GEARSPEC_FAULT_MS ?? 60_000);
 const SEED = Number(process.env.GEARSPEC_SEED ?? Date.now() % 2 ** 31);
+/** Per-answer deadline: generous, because a loaded CI machine must not turn slowness into findings. */
+const ANSWER_TIMEOUT_MS = Number(process.env.GEARSPEC_ANSWER_TIMEOUT_MS ?? 10_000);
 
 /** Faults and whether a healthy server answers the shrunk fixture differently (NOOP-only faults do not). */
 const FAULTS: readonly (readonly [FaultName, boolean])[] = [
@@ -48,7 +50,7 @@ describe('fault injection - the fuzzer catches a broken reference server', () =>
       try {
         // A fresh server per scenario: one-shot faults (lost-wakeup, duplicate-assign) must
         // misbehave again on every re-run, or shrinking could not reproduce them.
-        const r = await fuzz({ servers: [{ name: `reference-${fault}`, host: faulty.host, port: faulty.port, profile: PROFILES.reference, fresh: () => startReference([fault]) }], budgetMs: BUDGET_MS, seed: SEED, shrinkBudgetMs: 10_000, outDir: dir });
+        const r = await fuzz({ servers: [{ name: `reference-${fault}`, host: faulty.host, port: faulty.port, profile: PROFILES.reference, fresh: () => startReference([fault]) }], budgetMs: BUDGET_MS, seed: SEED, shrinkBudgetMs: 10_000, timeoutMs: ANSWER_TIMEOUT_MS, outDir: dir });
         process.stdout.write(`[fault ${fault}] seed=${SEED} scenarios until caught: ${r.scenarios}\n`);
         r.findings.forEach((f, i) => process.stdout.write(`${formatFinding(f, i + 1)}\n`));
         expect(r.findings.length, `fault ${fault} not caught in ${BUDGET_MS} ms (seed ${SEED})`).toBe(1);
@@ -65,7 +67,7 @@ describe('fault injection - the fuzzer catches a broken reference server', () =>
 
       const again = await startReference([fault]);
       try {
-        const same = await replayAgainstServer(fixture, again, { timeoutMs: 2000, file: finding.fixture! });
+        const same = await replayAgainstServer(fixture, again, { timeoutMs: ANSWER_TIMEOUT_MS, file: finding.fixture! });
         expect(same.differences, renderResult(same)).toEqual([]);
       } finally {
         await again.stop();
@@ -73,7 +75,7 @@ describe('fault injection - the fuzzer catches a broken reference server', () =>
       if (healthyDiffers) {
         const healthy = await startReference();
         try {
-          const diff = await replayAgainstServer(fixture, healthy, { timeoutMs: 1000, file: finding.fixture! });
+          const diff = await replayAgainstServer(fixture, healthy, { timeoutMs: 5000, file: finding.fixture! });
           expect(diff.differences.length, renderResult(diff)).toBeGreaterThan(0);
         } finally {
           await healthy.stop();

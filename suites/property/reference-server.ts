@@ -1,6 +1,6 @@
 /** The in-process reference server as a LocalServer, optionally with injected faults. */
 import { type FaultName, startReferenceServer } from '../../src/server/index.js';
-import type { LocalServer } from './local-servers.js';
+import type { LocalServer } from './peer-servers.js';
 
 export async function startReference(faults: readonly FaultName[] = []): Promise<LocalServer> {
   const lines: string[] = [];

@@ -38,11 +38,14 @@ const jobRefArb = (held: boolean): fc.Arbitrary<JobRef> =>
     { weight: 1, arbitrary: fc.constant<JobRef>({ unknown: true }) },
   );
 
+const clientSlotArb = fc.oneof({ weight: 4, arbitrary: fc.constant<number>(CLIENT_SLOTS[0]) }, { weight: 1, arbitrary: fc.constant<number>(CLIENT_SLOTS[1]) });
+const workerSlotArb = fc.oneof({ weight: 5, arbitrary: fc.constant<number>(WORKER_SLOTS[0]) }, { weight: 2, arbitrary: fc.constant<number>(WORKER_SLOTS[1]) }, { weight: 1, arbitrary: fc.constant<number>(WORKER_SLOTS[2]) });
+
 export interface ScenarioShape {
   readonly maxSteps: number;
 }
 
-export function actionArbs(profile: ModelProfile): { client: fc.Arbitrary<Action>; worker: fc.Arbitrary<Action> } {
+export function actionArbs(profile: ModelProfile): { client: fc.Arbitrary<Action>; worker: fc.Arbitrary<Action>; story: fc.Arbitrary<Step[]> } {
   const has = (t: number): boolean => profile.supported.has(t);
   const submits = SUBMITS.filter(has);
   const grabs = GRABS.filter(has);
@@ -81,15 +84,28 @@ export function actionArbs(profile: ModelProfile): { client: fc.Arbitrary<Action
     { weight: 10, arbitrary: work },
     { weight: 1, arbitrary: fc.constant<Action>({ kind: 'close' }) },
   );
-  return { client, worker };
+  // A whole job life in order (submit, register, grab, report) on one client and one worker:
+  // rare as independent steps, and needed to see relays reach a live client.
+  const story = fc
+    .record({ client: clientSlotArb, worker: workerSlotArb, submit, grab: fc.constantFrom(...grabs), work, more: fc.option(work, { nil: undefined }) })
+    .map(({ client: c, worker: w, submit: sub, grab: g, work: w1, more }): Step[] => {
+      const fnName = sub.kind === 'submit' ? sub.fn : 'a';
+      return [
+        { conn: c, action: sub },
+        { conn: w, action: { kind: 'can-do', fn: fnName } },
+        { conn: w, action: { kind: 'grab', type: g } },
+        { conn: w, action: w1 },
+        ...(more ? [{ conn: w, action: more }] : []),
+      ];
+    });
+  return { client, worker, story };
 }
 
 export function scenarioArb(profile: ModelProfile, shape: ScenarioShape = { maxSteps: 24 }): fc.Arbitrary<Step[]> {
-  const { client, worker } = actionArbs(profile);
-  const clientSlot = fc.oneof({ weight: 4, arbitrary: fc.constant(CLIENT_SLOTS[0]) }, { weight: 1, arbitrary: fc.constant(CLIENT_SLOTS[1]) });
-  const workerSlot = fc.oneof({ weight: 5, arbitrary: fc.constant(WORKER_SLOTS[0]) }, { weight: 2, arbitrary: fc.constant(WORKER_SLOTS[1]) }, { weight: 1, arbitrary: fc.constant(WORKER_SLOTS[2]) });
-  const stepArb = fc.oneof(fc.record({ conn: clientSlot, action: client }), fc.record({ conn: workerSlot, action: worker }));
-  return fc.array(stepArb, { minLength: 1, maxLength: shape.maxSteps });
+  const { client, worker, story } = actionArbs(profile);
+  const stepArb = fc.oneof(fc.record({ conn: clientSlotArb, action: client }), fc.record({ conn: workerSlotArb, action: worker }));
+  const block = fc.oneof({ weight: 10, arbitrary: stepArb.map((st) => [st]) }, { weight: 1, arbitrary: story });
+  return fc.array(block, { minLength: 1, maxLength: shape.maxSteps }).map((blocks) => blocks.flat().slice(0, shape.maxSteps));
 }
 
 /** Give a symbolic scenario concrete, per-run names (functions and explicit uniques). */

@@ -25,7 +25,7 @@ function int(value: unknown, flag: string, max: number): number {
 export const command: Command = {
   name: 'serve',
   summary: 'run the gearspec reference job server',
-  usage: 'gearspec serve [--port N] [--host 127.0.0.1] [--job-retries N] [--max-packet BYTES] [--verbose]',
+  usage: 'gearspec serve [--port N] [--host 127.0.0.1] [--job-retries N] [--max-packet BYTES] [--handle-prefix P] [--exceptions] [--fault NAME]... [--verbose]',
   flags,
   async run(argv) {
     let options: Parameters<typeof startReferenceServer>[0];

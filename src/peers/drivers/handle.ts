@@ -6,7 +6,7 @@
 import { ERROR_CODES, PeerError } from '../../errors.js';
 import type { DriverPeerName, ProviderKind } from '../types.js';
 import type { ControlConnection } from './control.js';
-import { type DriverCommand, type DriverEvent, type DriverRole, describeDriverEvent } from './protocol.js';
+import type { DriverCommand, DriverEvent, DriverRole } from './protocol.js';
 
 export type HelloEvent = Extract<DriverEvent, { event: 'hello' }>;
 
@@ -113,5 +113,3 @@ export class StartedDriver implements DriverHandle {
     return this.stop();
   }
 }
-
-export { describeDriverEvent };

@@ -1,32 +1,10 @@
 /**
- * Runs a driver program as a native child process: bounded output capture, an exit promise,
- * and a kill that escalates SIGTERM → SIGKILL and waits until the process is really gone.
- * (A local helper: the generic runner in src/peers/process.ts may replace it later.)
+ * Runs a driver program as a native child process through the peers layer's generic runner
+ * (bounded log, exit promise, SIGTERM → SIGKILL by the pid it started, killed with the harness).
+ * Readiness is the driver's `hello` on the control connection, awaited by startDriver.
  */
-import { spawn } from 'node:child_process';
-import { ERROR_CODES, PeerError } from '../../errors.js';
+import { runProcess } from '../process.js';
 import type { DriverRuntime } from './handle.js';
-
-const MAX_LOG_BYTES = 256 * 1024;
-
-class ByteRing {
-  #chunks: Buffer[] = [];
-  #size = 0;
-  #dropped = 0;
-  add(b: Buffer): void {
-    this.#chunks.push(b);
-    this.#size += b.length;
-    while (this.#size > MAX_LOG_BYTES && this.#chunks.length > 1) {
-      const first = this.#chunks.shift()!;
-      this.#size -= first.length;
-      this.#dropped += first.length;
-    }
-  }
-  text(): string {
-    const head = this.#dropped ? `[… ${this.#dropped} earlier bytes dropped]\n` : '';
-    return head + Buffer.concat(this.#chunks).toString('utf8');
-  }
-}
 
 export interface NativeSpec {
   readonly command: string;
@@ -35,40 +13,25 @@ export interface NativeSpec {
   readonly label: string;
 }
 
-export function runNative(spec: NativeSpec): DriverRuntime & { readonly pid: number | undefined } {
-  const ring = new ByteRing();
-  const child = spawn(spec.command, [...spec.args], {
-    env: { ...process.env, ...spec.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const HINTS: Readonly<Record<string, string>> = {
+  php: 'install Debian packages php8.2-cli php8.2-gearman (docker/install-native-peers.sh)',
+  perl: 'install Debian package libgearman-client-perl (docker/install-native-peers.sh)',
+};
+
+export async function runNative(spec: NativeSpec): Promise<DriverRuntime> {
+  const handle = await runProcess({
+    name: spec.label,
+    command: spec.command,
+    args: spec.args,
+    env: spec.env,
+    stopGraceMs: 1500,
+    ...(HINTS[spec.command] ? { missingHint: HINTS[spec.command] } : {}),
   });
-  child.stdout.on('data', (b: Buffer) => ring.add(b));
-  child.stderr.on('data', (b: Buffer) => ring.add(b));
-  let exited = false;
-  const gone = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exited = true;
-      ring.add(Buffer.from(`\n[${spec.label}: exit code ${code} signal ${signal}]\n`));
-      resolve({ code, signal });
-    });
-    child.once('error', (err) => {
-      exited = true;
-      ring.add(Buffer.from(`\n[${spec.label}: spawn error ${err.message}]\n`));
-      resolve({ code: null, signal: `spawn-error: ${err.message}` });
-    });
-  });
-  let killing: Promise<void> | undefined;
-  const kill = (): Promise<void> => {
-    killing ??= (async () => {
-      if (exited) return;
-      child.kill('SIGTERM');
-      const t = await Promise.race([gone.then(() => 'gone'), new Promise((r) => setTimeout(() => r('late'), 1500))]);
-      if (t === 'late' && !exited) {
-        child.kill('SIGKILL');
-        const t2 = await Promise.race([gone.then(() => 'gone'), new Promise((r) => setTimeout(() => r('late'), 3000))]);
-        if (t2 === 'late') throw new PeerError(ERROR_CODES.HARNESS, spec.label, `pid ${child.pid} survived SIGKILL`, ring.text());
-      }
-    })();
-    return killing;
+  return {
+    logs: () => handle.logs(),
+    gone: handle.exited.then((x) => ({ code: x.code, signal: x.signal })),
+    kill: async () => {
+      await handle.stop();
+    },
   };
-  return { pid: child.pid, logs: () => ring.text(), gone, kill };
 }

@@ -3,16 +3,13 @@
  * ready once `version` is answered by a socket our pid owns; retry with a fresh port when
  * another process wins the race for it.
  */
-import { PeerError } from '../../errors.js';
-import { pickFreePort } from '../ports.js';
 import { runProcess } from '../process.js';
-import { PortInUseError, parseVersionReply, waitForAdminVersion } from '../readiness.js';
+import { waitForAdminVersion } from '../readiness.js';
 import type { ServerStartOptions, StartedServer } from '../types.js';
 import { type ExternalServerDef, missingHint } from './catalogue.js';
-import { RunningServer } from './started-server.js';
+import { SERVER_HOST as HOST, startOnFreePort } from './port-retry.js';
+import { externalServer } from './started-server.js';
 
-const HOST = '127.0.0.1';
-const PORT_ATTEMPTS = 3;
 export const DEFAULT_SERVER_STARTUP_MS = 10_000;
 
 export interface NativeServerDeps {
@@ -21,12 +18,10 @@ export interface NativeServerDeps {
 }
 
 export async function startNativeServer(def: ExternalServerDef, options: ServerStartOptions = {}, deps: NativeServerDeps = {}): Promise<StartedServer> {
-  const pickPort = deps.pickPort ?? pickFreePort;
-  const attempts = options.port === undefined ? PORT_ATTEMPTS : 1;
-  for (let attempt = 1; ; attempt++) {
-    const port = options.port ?? (await pickPort(HOST));
-    let versionLine = '';
-    try {
+  return startOnFreePort(
+    options.port,
+    async (port) => {
+      let versionLine = '';
       const proc = await runProcess({
         name: def.name,
         command: def.binary,
@@ -38,22 +33,8 @@ export async function startNativeServer(def: ExternalServerDef, options: ServerS
           versionLine = await waitForAdminVersion({ name: def.name, host: HOST, port, pid, signal });
         },
       });
-      return new RunningServer({
-        name: def.name,
-        provider: 'native',
-        version: parseVersionReply(versionLine) || def.expectedVersion,
-        host: HOST,
-        port,
-        logs: () => proc.logs(),
-        stop: async () => {
-          await proc.stop();
-        },
-        details: { pid: proc.pid, binary: def.binary },
-      });
-    } catch (error) {
-      const lostRace = error instanceof PeerError && error.cause instanceof PortInUseError;
-      if (lostRace && attempt < attempts) continue;
-      throw error;
-    }
-  }
+      return externalServer(def, 'native', HOST, port, versionLine, proc, { pid: proc.pid, binary: def.binary });
+    },
+    deps.pickPort,
+  );
 }

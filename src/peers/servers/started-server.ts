@@ -1,4 +1,6 @@
 /** The one StartedServer shape every provider returns; stop is idempotent and serialised. */
+import { parseVersionReply } from '../readiness.js';
+import { StopOnce } from '../stop-once.js';
 import type { ProviderKind, StartedServer } from '../types.js';
 
 export interface StartedServerParts {
@@ -14,7 +16,7 @@ export interface StartedServerParts {
   details?: Readonly<Record<string, string | number>>;
 }
 
-export class RunningServer implements StartedServer {
+export class RunningServer extends StopOnce<void> implements StartedServer {
   readonly name: string;
   readonly provider: ProviderKind;
   readonly version: string;
@@ -23,10 +25,10 @@ export class RunningServer implements StartedServer {
   readonly address: string;
   readonly details: Readonly<Record<string, string | number>>;
   readonly #logs: () => string;
-  readonly #stopOnce: () => Promise<void>;
-  #stopping: Promise<void> | undefined;
+  readonly #stop: () => Promise<void>;
 
   constructor(parts: StartedServerParts) {
+    super();
     this.name = parts.name;
     this.provider = parts.provider;
     this.version = parts.version;
@@ -35,23 +37,45 @@ export class RunningServer implements StartedServer {
     this.address = `${parts.host}:${parts.port}`;
     this.details = parts.details ?? {};
     this.#logs = parts.logs;
-    this.#stopOnce = parts.stop;
+    this.#stop = parts.stop;
   }
 
   logs(): string {
     return this.#logs();
   }
 
-  stop(): Promise<void> {
-    this.#stopping ??= this.#stopOnce();
-    return this.#stopping;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
+  protected stopNow(): Promise<void> {
+    return this.#stop();
   }
 
   toString(): string {
     return `${this.name} ${this.version} (${this.provider}) at ${this.address}`;
   }
+}
+
+/**
+ * An external server (native process or container) that answered `version` with `versionLine`
+ * on 127.0.0.1:`port`; the pinned version stands in when the reply names none.
+ */
+export function externalServer(
+  def: { readonly name: string; readonly expectedVersion: string },
+  provider: ProviderKind,
+  host: string,
+  port: number,
+  versionLine: string,
+  peer: { logs(): string; stop(): Promise<unknown> },
+  details: Readonly<Record<string, string | number>>,
+): RunningServer {
+  return new RunningServer({
+    name: def.name,
+    provider,
+    version: parseVersionReply(versionLine) || def.expectedVersion,
+    host,
+    port,
+    logs: () => peer.logs(),
+    stop: async () => {
+      await peer.stop();
+    },
+    details,
+  });
 }

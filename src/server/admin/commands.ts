@@ -28,7 +28,8 @@ const COMMANDS: Readonly<Record<string, AdminCommand>> = {
   maxqueue: maxQueue,
   version: (_core, conn) => conn.text(`OK ${SERVER_VERSION}\n`),
   getpid: (_core, conn) => conn.text(`OK ${process.pid}\n`),
-  verbose: (core, conn) => conn.text(`OK ${core.options.log ? 'INFO' : 'ERROR'}\n`),
+  // gearmand's default level. A `log` sink does not change it: protocol behaviour never depends on logging.
+  verbose: (_core, conn) => conn.text('OK ERROR\n'),
   show: (core, conn, tokens) => {
     const what = tokens.slice(1).map((t) => t.toLowerCase());
     if (what.length === 1 && what[0] === 'jobs') return showJobs(core, conn);
@@ -53,6 +54,7 @@ export function tokenize(line: string): string[] {
 }
 
 export function runAdmin(core: ServerCore, conn: ServerConnection, line: string): void {
+  if (core.options.log) core.log(`admin ${conn.label}: ${JSON.stringify(line)}`);
   const tokens = tokenize(line);
   const name = tokens[0]!;
   // gearmand cuts the echoed token at the first NUL (it is a C string).

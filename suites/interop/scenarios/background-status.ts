@@ -4,7 +4,7 @@
  */
 import type { DriverEvent } from '../../../src/peers/drivers/index.js';
 import type { Scenario } from '../types.js';
-import { gateName } from '../tap.js';
+import { type DriverTap, gateName } from '../tap.js';
 import { b64, nextId, runJob, sequence } from './helpers.js';
 
 type StatusRes = Extract<DriverEvent, { event: 'status-res' }>;
@@ -46,7 +46,7 @@ export const backgroundStatus: Scenario = {
   },
 };
 
-async function status(tap: import('../tap.js').DriverTap, handle: string, timeoutMs: number): Promise<StatusRes | string> {
+async function status(tap: DriverTap, handle: string, timeoutMs: number): Promise<StatusRes | string> {
   const id = nextId('s');
   tap.send({ op: 'status', id, handle });
   const res = await tap.waitFor((e) => (e.event === 'status-res' || e.event === 'error') && e.id === id, timeoutMs);

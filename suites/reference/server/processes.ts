@@ -1,5 +1,5 @@
 /** Spawning real peer programs with a deadline; everything started is killed in finally. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
@@ -13,6 +13,12 @@ export function onPath(binary: string): boolean {
     }
   }
   return false;
+}
+
+/** True when the command exits 0 within 10 s (used to detect optional modules and extensions). */
+export function probe(command: string, args: readonly string[]): boolean {
+  const r = spawnSync(command, args, { stdio: 'ignore', timeout: 10_000, killSignal: 'SIGKILL' });
+  return r.status === 0;
 }
 
 export interface Finished {

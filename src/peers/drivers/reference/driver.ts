@@ -88,9 +88,12 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
   const kill = (): void => {
     if (killed) return;
     killed = true;
+    // The Gearman connections drop at once (what a server sees when a process crashes); the
+    // control socket is ended, not destroyed, so events already written (e.g. `job`) still arrive.
     void worker?.close();
     for (const c of clients.values()) void c.close();
-    socket.destroy();
+    socket.end();
+    setTimeout(() => socket.destroy(), 1000).unref();
     queue.end();
   };
 

@@ -3,9 +3,10 @@
  * Command names are matched case-insensitively ... List commands end with a line holding only `.`
  * ... ERR lines end in \r\n on both servers."
  */
-import { parseErrLine } from '../../../../src/protocol/admin.js';
 import { type CaseDef, informational, pass } from '../../../../src/runner/case-def.js';
 import { check } from '../../../../src/runner/failures.js';
+import { isUnknownAdminCommand } from '../../../../src/runner/probe.js';
+import { errLineThenVersion } from '../shared.js';
 
 const base = { section: '3.1', level: 'MUST' } as const;
 
@@ -47,11 +48,7 @@ export const cases: readonly CaseDef[] = [
     async run(ctx) {
       const c = await ctx.connect('admin');
       c.text('gearspecnosuchcommand');
-      const line = await c.expectLine('unknown command');
-      const err = parseErrLine(line);
-      check(err !== undefined && err.code.toLowerCase() === 'unknown_command', 'ERR UNKNOWN_COMMAND (any case)', JSON.stringify(line));
-      c.text('version');
-      await c.expectLine('version afterwards');
+      const line = await errLineThenVersion(c, 'unknown command', isUnknownAdminCommand, 'ERR UNKNOWN_COMMAND (any case)', 'version afterwards');
       return pass(JSON.stringify(line));
     },
   },
@@ -65,10 +62,7 @@ export const cases: readonly CaseDef[] = [
     async run(ctx) {
       const c = await ctx.connect('admin');
       c.raw(Buffer.from('\n'));
-      const line = await c.expectLine('empty line');
-      check(line.startsWith('ERR'), 'an ERR line', JSON.stringify(line));
-      c.text('version');
-      await c.expectLine('version afterwards');
+      const line = await errLineThenVersion(c, 'empty line', (l) => l.startsWith('ERR'), 'an ERR line', 'version afterwards');
       return pass(JSON.stringify(line));
     },
   },

@@ -7,7 +7,19 @@ import { T } from '../../../../src/protocol/constants.js';
 import { parseErrLine, parsePriorityStatusRows, parseShowJobsRows } from '../../../../src/protocol/admin.js';
 import { alternative, type CaseDef, pass } from '../../../../src/runner/case-def.js';
 import { check, fail } from '../../../../src/runner/failures.js';
-import { statusRow, submit, text } from '../../../../src/runner/steps.js';
+import { adminOn, statusRow, submit, sync, text } from '../../../../src/runner/steps.js';
+
+/** `command` on a fresh admin connection; its one reply line (read as `what`) must pass `accept`. */
+const oneLine = (meta: Omit<CaseDef, 'run'>, command: string, what: string, accept: (line: string) => boolean, expected: string): CaseDef => ({
+  ...meta,
+  async run(ctx) {
+    const c = await ctx.connect('admin');
+    c.text(command);
+    const l = await c.expectLine(what);
+    check(accept(l), expected, JSON.stringify(l));
+    return pass(l);
+  },
+});
 
 export const cases: readonly CaseDef[] = [
   {
@@ -29,38 +41,36 @@ export const cases: readonly CaseDef[] = [
       return fail(['"OK <version>"', '"<version>"'], JSON.stringify(v));
     },
   },
-  {
-    id: 'admin/getpid/reply',
-    section: '3.2',
-    requirement: '`getpid` MUST answer "OK <pid>".',
-    level: 'MUST',
-    description: 'Sends "getpid\\n".',
-    outcomes: [{ outcome: 'pass', when: '"OK <digits>"' }, { outcome: 'unsupported', when: 'ERR unknown command' }],
-    requires: ['admin:getpid'],
-    async run(ctx) {
-      const c = await ctx.connect('admin');
-      c.text('getpid');
-      const l = await c.expectLine('getpid');
-      check(/^OK \d+$/.test(l), '"OK <pid>"', JSON.stringify(l));
-      return pass(l);
+  oneLine(
+    {
+      id: 'admin/getpid/reply',
+      section: '3.2',
+      requirement: '`getpid` MUST answer "OK <pid>".',
+      level: 'MUST',
+      description: 'Sends "getpid\\n".',
+      outcomes: [{ outcome: 'pass', when: '"OK <digits>"' }, { outcome: 'unsupported', when: 'ERR unknown command' }],
+      requires: ['admin:getpid'],
     },
-  },
-  {
-    id: 'admin/verbose/reply',
-    section: '3.2',
-    requirement: '`verbose` MUST answer "OK <LEVEL>" with a gearmand log level name.',
-    level: 'MUST',
-    description: 'Sends "verbose\\n".',
-    outcomes: [{ outcome: 'pass', when: '"OK FATAL|ALERT|CRITICAL|ERROR|WARNING|NOTICE|INFO|DEBUG"' }, { outcome: 'unsupported', when: 'ERR unknown command' }],
-    requires: ['admin:verbose'],
-    async run(ctx) {
-      const c = await ctx.connect('admin');
-      c.text('verbose');
-      const l = await c.expectLine('verbose');
-      check(/^OK (FATAL|ALERT|CRITICAL|ERROR|WARNING|NOTICE|INFO|DEBUG)$/.test(l), '"OK <LEVEL>"', JSON.stringify(l));
-      return pass(l);
+    'getpid',
+    'getpid',
+    (l) => /^OK \d+$/.test(l),
+    '"OK <pid>"',
+  ),
+  oneLine(
+    {
+      id: 'admin/verbose/reply',
+      section: '3.2',
+      requirement: '`verbose` MUST answer "OK <LEVEL>" with a gearmand log level name.',
+      level: 'MUST',
+      description: 'Sends "verbose\\n".',
+      outcomes: [{ outcome: 'pass', when: '"OK FATAL|ALERT|CRITICAL|ERROR|WARNING|NOTICE|INFO|DEBUG"' }, { outcome: 'unsupported', when: 'ERR unknown command' }],
+      requires: ['admin:verbose'],
     },
-  },
+    'verbose',
+    'verbose',
+    (l) => /^OK (FATAL|ALERT|CRITICAL|ERROR|WARNING|NOTICE|INFO|DEBUG)$/.test(l),
+    '"OK <LEVEL>"',
+  ),
   {
     id: 'admin/prioritystatus/counts',
     section: '3.2',
@@ -75,7 +85,7 @@ export const cases: readonly CaseDef[] = [
       await submit(c, T.SUBMIT_JOB_HIGH_BG, fn, '', 'h');
       for (const d of ['n1', 'n2']) await submit(c, T.SUBMIT_JOB_BG, fn, '', d);
       for (const d of ['l1', 'l2', 'l3']) await submit(c, T.SUBMIT_JOB_LOW_BG, fn, '', d);
-      const rows = parsePriorityStatusRows(await (await ctx.connect('admin')).admin('prioritystatus'));
+      const rows = parsePriorityStatusRows(await adminOn(ctx, 'prioritystatus'));
       const r = rows.find((x) => x.function === fn);
       check(r !== undefined && r.high === 1 && r.normal === 2 && r.low === 3 && r.workers === 0, `${fn} 1 2 3 0`, JSON.stringify(r));
       return pass();
@@ -91,7 +101,7 @@ export const cases: readonly CaseDef[] = [
     requires: ['admin:show-jobs'],
     async run(ctx) {
       const h = await submit(await ctx.connect('client'), T.SUBMIT_JOB_BG, ctx.fn(), '', 'x');
-      const rows = parseShowJobsRows(await (await ctx.connect('admin')).admin('show jobs'));
+      const rows = parseShowJobsRows(await adminOn(ctx, 'show jobs'));
       const r = rows.find((x) => x.handle === h);
       check(r !== undefined && r.retries === 0 && Number.isInteger(r.ignore) && Number.isInteger(r.queued), `row ${h}\\t0\\t<n>\\t<n>`, JSON.stringify(r));
       return pass();
@@ -108,27 +118,26 @@ export const cases: readonly CaseDef[] = [
     async run(ctx) {
       const u = ctx.uniq();
       await submit(await ctx.connect('client'), T.SUBMIT_JOB_BG, ctx.fn(), u, 'x');
-      const lines = await (await ctx.connect('admin')).admin('show unique jobs');
+      const lines = await adminOn(ctx, 'show unique jobs');
       check(lines.includes(u), `a line ${u}`, `${lines.length} lines without it`);
       return pass();
     },
   },
-  {
-    id: 'admin/show/bad-argument',
-    section: '3.2',
-    requirement: '`show` with an unknown argument MUST answer an ERR line.',
-    level: 'MUST',
-    description: 'Sends "show gearspec nonsense\\n".',
-    outcomes: [{ outcome: 'pass', when: 'ERR UNKNOWN_SHOW_ARGUMENTS (or another ERR)' }, { outcome: 'unsupported', when: 'show not implemented' }],
-    requires: ['admin:show-jobs'],
-    async run(ctx) {
-      const c = await ctx.connect('admin');
-      c.text('show gearspec nonsense');
-      const l = await c.expectLine('show nonsense');
-      check(l.startsWith('ERR '), 'an ERR line', JSON.stringify(l));
-      return pass(l);
+  oneLine(
+    {
+      id: 'admin/show/bad-argument',
+      section: '3.2',
+      requirement: '`show` with an unknown argument MUST answer an ERR line.',
+      level: 'MUST',
+      description: 'Sends "show gearspec nonsense\\n".',
+      outcomes: [{ outcome: 'pass', when: 'ERR UNKNOWN_SHOW_ARGUMENTS (or another ERR)' }, { outcome: 'unsupported', when: 'show not implemented' }],
+      requires: ['admin:show-jobs'],
     },
-  },
+    'show gearspec nonsense',
+    'show nonsense',
+    (l) => l.startsWith('ERR '),
+    'an ERR line',
+  ),
   {
     id: 'admin/cancel-job/known-handle',
     section: '3.2',
@@ -149,22 +158,21 @@ export const cases: readonly CaseDef[] = [
       return pass();
     },
   },
-  {
-    id: 'admin/cancel-job/unknown-handle',
-    section: '3.2',
-    requirement: '`cancel job` for an unknown handle MUST answer an ERR line.',
-    level: 'MUST',
-    description: 'Sends "cancel job H:gearspec:nosuch".',
-    outcomes: [{ outcome: 'pass', when: 'ERR UNKNOWN_JOB' }, { outcome: 'unsupported', when: 'ERR unknown command' }],
-    requires: ['admin:cancel-job'],
-    async run(ctx) {
-      const c = await ctx.connect('admin');
-      c.text('cancel job H:gearspec:nosuch');
-      const l = await c.expectLine('cancel job');
-      check(l.startsWith('ERR '), 'an ERR line', JSON.stringify(l));
-      return pass(l);
+  oneLine(
+    {
+      id: 'admin/cancel-job/unknown-handle',
+      section: '3.2',
+      requirement: '`cancel job` for an unknown handle MUST answer an ERR line.',
+      level: 'MUST',
+      description: 'Sends "cancel job H:gearspec:nosuch".',
+      outcomes: [{ outcome: 'pass', when: 'ERR UNKNOWN_JOB' }, { outcome: 'unsupported', when: 'ERR unknown command' }],
+      requires: ['admin:cancel-job'],
     },
-  },
+    'cancel job H:gearspec:nosuch',
+    'cancel job',
+    (l) => l.startsWith('ERR '),
+    'an ERR line',
+  ),
   {
     id: 'admin/create-function/listed',
     section: '3.2',
@@ -223,21 +231,20 @@ export const cases: readonly CaseDef[] = [
       return pass();
     },
   },
-  {
-    id: 'admin/maxqueue/missing-arguments',
-    section: '3.2',
-    requirement: '`maxqueue` without a function MUST answer an ERR line.',
-    level: 'MUST',
-    description: 'Sends "maxqueue\\n".',
-    outcomes: [{ outcome: 'pass', when: 'ERR INVALID_ARGUMENTS / incomplete_args' }],
-    async run(ctx) {
-      const c = await ctx.connect('admin');
-      c.text('maxqueue');
-      const l = await c.expectLine('maxqueue');
-      check(parseErrLine(l) !== undefined, 'an ERR line', JSON.stringify(l));
-      return pass(l);
+  oneLine(
+    {
+      id: 'admin/maxqueue/missing-arguments',
+      section: '3.2',
+      requirement: '`maxqueue` without a function MUST answer an ERR line.',
+      level: 'MUST',
+      description: 'Sends "maxqueue\\n".',
+      outcomes: [{ outcome: 'pass', when: 'ERR INVALID_ARGUMENTS / incomplete_args' }],
     },
-  },
+    'maxqueue',
+    'maxqueue',
+    (l) => parseErrLine(l) !== undefined,
+    'an ERR line',
+  ),
   {
     id: 'admin/maxqueue/full-queue',
     section: '4.12',
@@ -252,8 +259,7 @@ export const cases: readonly CaseDef[] = [
       const fn = ctx.fn();
       const w = await ctx.connect('worker');
       w.send(T.CAN_DO, fn);
-      w.send(T.ECHO_REQ, 'sync');
-      await w.expect(T.ECHO_RES);
+      await sync(w);
       const a = await ctx.connect('admin');
       a.text(`maxqueue ${fn} 2`);
       await a.expectLine('maxqueue');

@@ -7,7 +7,7 @@ import { T } from '../../../../src/protocol/constants.js';
 import { parseWorkersRows } from '../../../../src/protocol/admin.js';
 import { alternative, type CaseDef, pass } from '../../../../src/runner/case-def.js';
 import { check, fail } from '../../../../src/runner/failures.js';
-import { grab, statusRow, submit, worker } from '../../../../src/runner/steps.js';
+import { adminOn, grab, statusRow, submit, sync, worker, workerWithId } from '../../../../src/runner/steps.js';
 
 export const cases: readonly CaseDef[] = [
   {
@@ -23,7 +23,7 @@ export const cases: readonly CaseDef[] = [
       await submit(c, T.SUBMIT_JOB_BG, fn, '', 'a');
       await submit(c, T.SUBMIT_JOB_BG, fn, '', 'b');
       await grab(await worker(ctx, 'worker', [fn]));
-      const lines = await (await ctx.connect('admin')).admin('status');
+      const lines = await adminOn(ctx, 'status');
       const row = lines.find((l) => l.startsWith(`${fn}\t`));
       check(row === `${fn}\t2\t1\t1`, `${fn}\\t2\\t1\\t1`, row === undefined ? 'no row' : JSON.stringify(row));
       return pass();
@@ -39,7 +39,7 @@ export const cases: readonly CaseDef[] = [
     async run(ctx) {
       const fn = ctx.fn();
       await submit(await ctx.connect('client'), T.SUBMIT_JOB_BG, fn, '', 'x');
-      const lines = await (await ctx.connect('admin')).admin('status');
+      const lines = await adminOn(ctx, 'status');
       const bad = lines.filter((l) => !/^[^\t]*\t\d+\t\d+\t\d+$/.test(l));
       check(bad.length === 0, 'every row "name\\tN\\tN\\tN"', JSON.stringify(bad.slice(0, 3)));
       check(lines.some((l) => l.startsWith(`${fn}\t`)), `a row for ${fn}`, `${lines.length} rows without it`);
@@ -60,8 +60,7 @@ export const cases: readonly CaseDef[] = [
       const fn = ctx.fn();
       const w = await worker(ctx, 'worker', [fn]);
       w.send(T.CANT_DO, fn);
-      w.send(T.ECHO_REQ, 'sync');
-      await w.expect(T.ECHO_RES);
+      await sync(w);
       const row = await statusRow(await ctx.connect('admin'), fn);
       if (!row) return alternative('status-listing', 'active-only');
       if (row.total === 0 && row.running === 0 && row.workers === 0) return alternative('status-listing', 'all-seen');
@@ -79,8 +78,7 @@ export const cases: readonly CaseDef[] = [
       const fn = ctx.fn();
       await submit(await ctx.connect('client'), T.SUBMIT_JOB_BG, fn, '', 'x');
       const w = await worker(ctx, 'worker', [fn]);
-      w.send(T.ECHO_REQ, 'sync');
-      await w.expect(T.ECHO_RES);
+      await sync(w);
       const admin = await ctx.connect('admin');
       const before = await statusRow(admin, fn);
       check(before?.workers === 1, 'worker count 1', JSON.stringify(before));
@@ -101,13 +99,8 @@ export const cases: readonly CaseDef[] = [
     async run(ctx) {
       const id = ctx.uniq('w');
       const [fa, fb] = [ctx.fn('a'), ctx.fn('b')];
-      const w = await ctx.connect('worker');
-      w.send(T.SET_CLIENT_ID, id);
-      w.send(T.CAN_DO, fa);
-      w.send(T.CAN_DO, fb);
-      w.send(T.ECHO_REQ, 'sync');
-      await w.expect(T.ECHO_RES);
-      const lines = await (await ctx.connect('admin')).admin('workers');
+      await workerWithId(ctx, id, [fa, fb]);
+      const lines = await adminOn(ctx, 'workers');
       const row = parseWorkersRows(lines).find((r) => r.clientId === id);
       check(row !== undefined, `a row for client id ${id}`, JSON.stringify(lines.slice(0, 5)));
       check(/^\d+$/.test(row.fd) && row.ip === '127.0.0.1', 'numeric fd and ip 127.0.0.1', `${row.fd} ${row.ip}`);
@@ -124,9 +117,8 @@ export const cases: readonly CaseDef[] = [
     outcomes: [{ outcome: 'pass', when: 'at least two rows, some with id "-"' }],
     async run(ctx) {
       const idle = await ctx.connect('idle');
-      idle.send(T.ECHO_REQ, 'sync');
-      await idle.expect(T.ECHO_RES);
-      const rows = parseWorkersRows(await (await ctx.connect('admin')).admin('workers'));
+      await sync(idle);
+      const rows = parseWorkersRows(await adminOn(ctx, 'workers'));
       check(rows.length >= 2 && rows.some((r) => r.clientId === '-'), 'two or more rows, one with id "-"', `${rows.length} rows: ${rows.map((r) => r.clientId).join(' ')}`);
       return pass(`${rows.length} rows`);
     },

@@ -80,6 +80,24 @@ const unknownCases: CaseDef[] = UNKNOWN_HANDLE.map(
     }) satisfies CaseDef,
 );
 
+/**
+ * The worker ends its job with `ending` (relayed to the client), then sends WORK_COMPLETE(h,
+ * `late`) for the handle that is gone: ERROR to the worker, and nothing more to the client.
+ */
+const reportAfterEnd = (meta: Omit<CaseDef, 'run' | 'section' | 'level'>, ending: number, endArgs: readonly string[], late: string, quiet: string): CaseDef => ({
+  ...base,
+  ...meta,
+  async run(ctx) {
+    const j = await runningJob(ctx);
+    j.worker.send(ending, j.handle, ...endArgs);
+    j.worker.send(T.WORK_COMPLETE, j.handle, late);
+    await j.client.expect(ending);
+    await j.worker.expectError();
+    await j.client.expectNothing(quiet);
+    return pass();
+  },
+});
+
 export const cases: readonly CaseDef[] = [
   ...forwardCases,
   ...unknownCases,
@@ -156,36 +174,28 @@ export const cases: readonly CaseDef[] = [
       return pass();
     },
   },
-  {
-    ...base,
-    id: 'binary/forwarding/complete-twice',
-    requirement: 'After WORK_COMPLETE the handle is gone: a second WORK_COMPLETE MUST get ERROR and nothing more reaches the client.',
-    description: 'Worker sends WORK_COMPLETE twice.',
-    outcomes: [{ outcome: 'pass', when: 'client gets one WORK_COMPLETE; worker gets ERROR for the second' }],
-    async run(ctx) {
-      const j = await runningJob(ctx);
-      j.worker.send(T.WORK_COMPLETE, j.handle, 'one');
-      j.worker.send(T.WORK_COMPLETE, j.handle, 'two');
-      await j.client.expect(T.WORK_COMPLETE);
-      await j.worker.expectError();
-      await j.client.expectNothing('no second result');
-      return pass();
+  reportAfterEnd(
+    {
+      id: 'binary/forwarding/complete-twice',
+      requirement: 'After WORK_COMPLETE the handle is gone: a second WORK_COMPLETE MUST get ERROR and nothing more reaches the client.',
+      description: 'Worker sends WORK_COMPLETE twice.',
+      outcomes: [{ outcome: 'pass', when: 'client gets one WORK_COMPLETE; worker gets ERROR for the second' }],
     },
-  },
-  {
-    ...base,
-    id: 'binary/forwarding/fail-then-complete',
-    requirement: 'After WORK_FAIL the handle is gone: a later WORK_COMPLETE MUST get ERROR.',
-    description: 'Worker sends WORK_FAIL then WORK_COMPLETE.',
-    outcomes: [{ outcome: 'pass', when: 'client gets WORK_FAIL only; worker gets ERROR' }],
-    async run(ctx) {
-      const j = await runningJob(ctx);
-      j.worker.send(T.WORK_FAIL, j.handle);
-      j.worker.send(T.WORK_COMPLETE, j.handle, 'late');
-      await j.client.expect(T.WORK_FAIL);
-      await j.worker.expectError();
-      await j.client.expectNothing('no result after the failure');
-      return pass();
+    T.WORK_COMPLETE,
+    ['one'],
+    'two',
+    'no second result',
+  ),
+  reportAfterEnd(
+    {
+      id: 'binary/forwarding/fail-then-complete',
+      requirement: 'After WORK_FAIL the handle is gone: a later WORK_COMPLETE MUST get ERROR.',
+      description: 'Worker sends WORK_FAIL then WORK_COMPLETE.',
+      outcomes: [{ outcome: 'pass', when: 'client gets WORK_FAIL only; worker gets ERROR' }],
     },
-  },
+    T.WORK_FAIL,
+    [],
+    'late',
+    'no result after the failure',
+  ),
 ];

@@ -10,6 +10,7 @@ import type { CaseContext } from '../../../../src/runner/context.js';
 import { fail } from '../../../../src/runner/failures.js';
 import type { Probe } from '../../../../src/runner/probe.js';
 import { text } from '../../../../src/runner/steps.js';
+import { errLineThenVersion } from '../shared.js';
 
 type Reaction = { kind: 'error'; code: string; after: 'alive' | 'closed' | 'silent' } | { kind: 'closed' } | { kind: 'text'; line: string } | { kind: 'silent' } | { kind: 'other'; what: string };
 
@@ -204,10 +205,7 @@ export const cases: readonly CaseDef[] = [
     async run(ctx) {
       const c = await ctx.connect('c');
       c.text(' status');
-      const line = await c.expectLine('" status"');
-      if (!line.startsWith('ERR')) return fail(['an ERR line'], JSON.stringify(line));
-      c.text('version');
-      await c.expectLine('version after the error');
+      const line = await errLineThenVersion(c, '" status"', (l) => l.startsWith('ERR'), 'an ERR line', 'version after the error');
       return pass(JSON.stringify(line));
     },
   },

@@ -2,11 +2,10 @@
  * protocol.md §4.15 SET_CLIENT_ID: "C stores the value verbatim, spaces included ... Perl removes all
  * whitespace ... Neither server replies"; §3.2 workers: "<fd> <peer-ip> <client-id> : functions".
  */
-import { T } from '../../../../src/protocol/constants.js';
 import { parseWorkersRows } from '../../../../src/protocol/admin.js';
 import { type CaseDef, informational, pass } from '../../../../src/runner/case-def.js';
 import { check } from '../../../../src/runner/failures.js';
-import { worker } from '../../../../src/runner/steps.js';
+import { adminOn, workerWithId } from '../../../../src/runner/steps.js';
 
 export const cases: readonly CaseDef[] = [
   {
@@ -19,12 +18,8 @@ export const cases: readonly CaseDef[] = [
     async run(ctx) {
       const fn = ctx.fn();
       const id = ctx.uniq('id');
-      const w = await ctx.connect('worker');
-      w.send(T.SET_CLIENT_ID, id);
-      w.send(T.CAN_DO, fn);
-      w.send(T.ECHO_REQ, 'sync');
-      await w.expect(T.ECHO_RES, { expected: ['ECHO_RES only (SET_CLIENT_ID and CAN_DO have no reply)'] });
-      const rows = parseWorkersRows(await (await ctx.connect('admin')).admin('workers'));
+      await workerWithId(ctx, id, [fn], 'ECHO_RES only (SET_CLIENT_ID and CAN_DO have no reply)');
+      const rows = parseWorkersRows(await adminOn(ctx, 'workers'));
       const row = rows.find((r) => r.clientId === id);
       check(row !== undefined, `a workers row with client id ${id}`, `${rows.length} rows, ids ${rows.map((r) => r.clientId).join(' ')}`);
       check(row.functions.includes(fn), `function ${fn} on that row`, row.functions.join(' '));
@@ -42,12 +37,8 @@ export const cases: readonly CaseDef[] = [
     async run(ctx) {
       const id = ctx.uniq('sp');
       const fn = ctx.fn('sp');
-      const w = await worker(ctx, 'worker', []);
-      w.send(T.SET_CLIENT_ID, `${id} with spaces`);
-      w.send(T.CAN_DO, fn);
-      w.send(T.ECHO_REQ, 'sync');
-      await w.expect(T.ECHO_RES);
-      const lines = await (await ctx.connect('admin')).admin('workers');
+      await workerWithId(ctx, `${id} with spaces`, [fn]);
+      const lines = await adminOn(ctx, 'workers');
       const line = lines.find((l) => l.includes(fn));
       return informational(line ? `row ${JSON.stringify(line)}` : 'no row with the function');
     },

@@ -6,57 +6,81 @@
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { type CaseDef, pass } from '../../../../src/runner/case-def.js';
+import type { CaseContext } from '../../../../src/runner/context.js';
 import { check } from '../../../../src/runner/failures.js';
 import { grab, grabOrNone, submit, text, worker } from '../../../../src/runner/steps.js';
 
 const base = { section: '4.2', level: 'MUST' } as const;
 
+type Submission = readonly [fn: string, unique: string, data: string];
+
+/**
+ * Two SUBMIT_JOB_BG, on one connection (one label) or on two; `coalesced` says whether the
+ * handles must be the same job or two different jobs.
+ */
+const pair = (
+  meta: Omit<CaseDef, 'run' | 'section' | 'level'>,
+  labels: readonly [string] | readonly [string, string],
+  submissions: (ctx: CaseContext) => readonly [Submission, Submission],
+  coalesced: boolean,
+): CaseDef => ({
+  ...base,
+  ...meta,
+  async run(ctx) {
+    const [first, second] = submissions(ctx);
+    const c1 = await ctx.connect(labels[0]);
+    const h1 = await submit(c1, T.SUBMIT_JOB_BG, ...first);
+    const c2 = labels[1] === undefined ? c1 : await ctx.connect(labels[1]);
+    const h2 = await submit(c2, T.SUBMIT_JOB_BG, ...second);
+    if (coalesced) check(h1 === h2, `the same handle ${h1}`, h2);
+    else check(h1 !== h2, 'two different handles', `${h1} twice`);
+    return pass();
+  },
+});
+
 export const cases: readonly CaseDef[] = [
-  {
-    ...base,
-    id: 'binary/coalescing/same-unique-same-handle',
-    requirement: 'A submit with the same (function, unique) as a queued job MUST get the existing handle.',
-    description: 'Submits SUBMIT_JOB_BG(f, u, "d1") twice from two connections.',
-    outcomes: [{ outcome: 'pass', when: 'both JOB_CREATED carry the same handle' }],
-    async run(ctx) {
-      const fn = ctx.fn();
-      const u = ctx.uniq();
-      const h1 = await submit(await ctx.connect('c1'), T.SUBMIT_JOB_BG, fn, u, 'd1');
-      const h2 = await submit(await ctx.connect('c2'), T.SUBMIT_JOB_BG, fn, u, 'd1');
-      check(h1 === h2, `the same handle ${h1}`, h2);
-      return pass();
+  pair(
+    {
+      id: 'binary/coalescing/same-unique-same-handle',
+      requirement: 'A submit with the same (function, unique) as a queued job MUST get the existing handle.',
+      description: 'Submits SUBMIT_JOB_BG(f, u, "d1") twice from two connections.',
+      outcomes: [{ outcome: 'pass', when: 'both JOB_CREATED carry the same handle' }],
     },
-  },
-  {
-    ...base,
-    id: 'binary/coalescing/empty-unique-never-coalesced',
-    requirement: 'Submits with an empty unique MUST never be merged: each is a new job.',
-    description: 'Submits SUBMIT_JOB_BG(f, "", "same") twice.',
-    outcomes: [{ outcome: 'pass', when: 'two different handles' }],
-    async run(ctx) {
-      const fn = ctx.fn();
-      const c = await ctx.connect('c');
-      const h1 = await submit(c, T.SUBMIT_JOB_BG, fn, '', 'same');
-      const h2 = await submit(c, T.SUBMIT_JOB_BG, fn, '', 'same');
-      check(h1 !== h2, 'two different handles', `${h1} twice`);
-      return pass();
+    ['c1', 'c2'],
+    (ctx) => [
+      [ctx.fn(), ctx.uniq(), 'd1'],
+      [ctx.fn(), ctx.uniq(), 'd1'],
+    ],
+    true,
+  ),
+  pair(
+    {
+      id: 'binary/coalescing/empty-unique-never-coalesced',
+      requirement: 'Submits with an empty unique MUST never be merged: each is a new job.',
+      description: 'Submits SUBMIT_JOB_BG(f, "", "same") twice.',
+      outcomes: [{ outcome: 'pass', when: 'two different handles' }],
     },
-  },
-  {
-    ...base,
-    id: 'binary/coalescing/same-unique-other-function',
-    requirement: 'The same unique under a different function MUST be a different job.',
-    description: 'Submits SUBMIT_JOB_BG(fA, u) and SUBMIT_JOB_BG(fB, u).',
-    outcomes: [{ outcome: 'pass', when: 'two different handles' }],
-    async run(ctx) {
-      const u = ctx.uniq();
-      const c = await ctx.connect('c');
-      const h1 = await submit(c, T.SUBMIT_JOB_BG, ctx.fn('a'), u, 'x');
-      const h2 = await submit(c, T.SUBMIT_JOB_BG, ctx.fn('b'), u, 'x');
-      check(h1 !== h2, 'two different handles', `${h1} twice`);
-      return pass();
+    ['c'],
+    (ctx) => [
+      [ctx.fn(), '', 'same'],
+      [ctx.fn(), '', 'same'],
+    ],
+    false,
+  ),
+  pair(
+    {
+      id: 'binary/coalescing/same-unique-other-function',
+      requirement: 'The same unique under a different function MUST be a different job.',
+      description: 'Submits SUBMIT_JOB_BG(fA, u) and SUBMIT_JOB_BG(fB, u).',
+      outcomes: [{ outcome: 'pass', when: 'two different handles' }],
     },
-  },
+    ['c'],
+    (ctx) => [
+      [ctx.fn('a'), ctx.uniq(), 'x'],
+      [ctx.fn('b'), ctx.uniq(), 'x'],
+    ],
+    false,
+  ),
   {
     ...base,
     id: 'binary/coalescing/first-data-wins',
@@ -77,36 +101,34 @@ export const cases: readonly CaseDef[] = [
       return pass();
     },
   },
-  {
-    ...base,
-    id: 'binary/coalescing/dash-unique-same-data',
-    requirement: 'A unique of "-" MUST use the data as the key: identical data is the same job.',
-    description: 'Submits SUBMIT_JOB_BG(f, "-", "payload") twice.',
-    outcomes: [{ outcome: 'pass', when: 'the same handle twice' }],
-    async run(ctx) {
-      const fn = ctx.fn();
-      const c = await ctx.connect('c');
-      const h1 = await submit(c, T.SUBMIT_JOB_BG, fn, '-', 'payload');
-      const h2 = await submit(c, T.SUBMIT_JOB_BG, fn, '-', 'payload');
-      check(h1 === h2, `the same handle ${h1}`, h2);
-      return pass();
+  pair(
+    {
+      id: 'binary/coalescing/dash-unique-same-data',
+      requirement: 'A unique of "-" MUST use the data as the key: identical data is the same job.',
+      description: 'Submits SUBMIT_JOB_BG(f, "-", "payload") twice.',
+      outcomes: [{ outcome: 'pass', when: 'the same handle twice' }],
     },
-  },
-  {
-    ...base,
-    id: 'binary/coalescing/dash-unique-different-data',
-    requirement: 'A unique of "-" with different data MUST be different jobs.',
-    description: 'Submits SUBMIT_JOB_BG(f, "-", "p1") and (f, "-", "p2").',
-    outcomes: [{ outcome: 'pass', when: 'two different handles' }],
-    async run(ctx) {
-      const fn = ctx.fn();
-      const c = await ctx.connect('c');
-      const h1 = await submit(c, T.SUBMIT_JOB_BG, fn, '-', 'p1');
-      const h2 = await submit(c, T.SUBMIT_JOB_BG, fn, '-', 'p2');
-      check(h1 !== h2, 'two different handles', `${h1} twice`);
-      return pass();
+    ['c'],
+    (ctx) => [
+      [ctx.fn(), '-', 'payload'],
+      [ctx.fn(), '-', 'payload'],
+    ],
+    true,
+  ),
+  pair(
+    {
+      id: 'binary/coalescing/dash-unique-different-data',
+      requirement: 'A unique of "-" with different data MUST be different jobs.',
+      description: 'Submits SUBMIT_JOB_BG(f, "-", "p1") and (f, "-", "p2").',
+      outcomes: [{ outcome: 'pass', when: 'two different handles' }],
     },
-  },
+    ['c'],
+    (ctx) => [
+      [ctx.fn(), '-', 'p1'],
+      [ctx.fn(), '-', 'p2'],
+    ],
+    false,
+  ),
   {
     ...base,
     id: 'binary/coalescing/join-running-job',

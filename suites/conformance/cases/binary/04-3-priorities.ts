@@ -4,7 +4,7 @@
  * order is left unasserted (§6 "Avoid asserting").
  */
 import { T } from '../../../../src/protocol/constants.js';
-import { alternative, type CaseDef, pass } from '../../../../src/runner/case-def.js';
+import { alternative, type CaseDef, type CaseVerdict, pass } from '../../../../src/runner/case-def.js';
 import type { CaseContext } from '../../../../src/runner/context.js';
 import { check, fail } from '../../../../src/runner/failures.js';
 import type { FeatureName } from '../../../../src/runner/features.js';
@@ -21,6 +21,15 @@ async function order(ctx: CaseContext, jobs: readonly [number, string][]): Promi
   return got;
 }
 
+/** A run() that submits `jobs` and passes when they are assigned exactly in the order `want`. */
+const expectOrder =
+  (jobs: readonly [number, string][], want: string) =>
+  async (ctx: CaseContext): Promise<CaseVerdict> => {
+    const got = (await order(ctx, jobs)).join(',');
+    check(got === want, want, got);
+    return pass();
+  };
+
 const N = T.SUBMIT_JOB;
 const H = T.SUBMIT_JOB_HIGH;
 const L = T.SUBMIT_JOB_LOW;
@@ -33,11 +42,7 @@ export const cases: readonly CaseDef[] = [
     level: 'MUST',
     description: 'Submits SUBMIT_JOB n1, n2, n3, then grabs three times.',
     outcomes: [{ outcome: 'pass', when: 'assigned n1, n2, n3' }],
-    async run(ctx) {
-      const got = await order(ctx, [[N, 'n1'], [N, 'n2'], [N, 'n3']]);
-      check(got.join(',') === 'n1,n2,n3', 'n1,n2,n3', got.join(','));
-      return pass();
-    },
+    run: expectOrder([[N, 'n1'], [N, 'n2'], [N, 'n3']], 'n1,n2,n3'),
   },
   {
     id: 'binary/priorities/high-before-normal',
@@ -46,11 +51,7 @@ export const cases: readonly CaseDef[] = [
     level: 'MUST',
     description: 'Submits SUBMIT_JOB n1, then SUBMIT_JOB_HIGH h1; grabs twice.',
     outcomes: [{ outcome: 'pass', when: 'assigned h1, then n1' }],
-    async run(ctx) {
-      const got = await order(ctx, [[N, 'n1'], [H, 'h1']]);
-      check(got.join(',') === 'h1,n1', 'h1,n1', got.join(','));
-      return pass();
-    },
+    run: expectOrder([[N, 'n1'], [H, 'h1']], 'h1,n1'),
   },
   {
     id: 'binary/priorities/several-high-order',
@@ -77,11 +78,7 @@ export const cases: readonly CaseDef[] = [
     description: 'Submits SUBMIT_JOB_LOW l1, then SUBMIT_JOB n1; grabs twice.',
     outcomes: [{ outcome: 'pass', when: 'assigned n1, then l1' }, { outcome: 'unsupported', when: 'SUBMIT_JOB_LOW not implemented' }],
     requires: ['SUBMIT_JOB_LOW'],
-    async run(ctx) {
-      const got = await order(ctx, [[L, 'l1'], [N, 'n1']]);
-      check(got.join(',') === 'n1,l1', 'n1,l1', got.join(','));
-      return pass();
-    },
+    run: expectOrder([[L, 'l1'], [N, 'n1']], 'n1,l1'),
   },
   {
     id: 'binary/priorities/full-order',
@@ -115,12 +112,14 @@ export const cases: readonly CaseDef[] = [
         description: `Submits SUBMIT_JOB_BG n1, ${feature} ${label}1, SUBMIT_JOB_BG n2; grabs three times.`,
         outcomes: [{ outcome: 'pass', when: label === 'h' ? 'h1, n1, n2' : 'n1, n2, l1' }, { outcome: 'unsupported', when: `${feature} not implemented` }],
         requires: [feature as FeatureName],
-        async run(ctx) {
-          const got = (await order(ctx, [[T.SUBMIT_JOB_BG, 'n1'], [type, `${label}1`], [T.SUBMIT_JOB_BG, 'n2']])).join(',');
-          const want = label === 'h' ? 'h1,n1,n2' : 'n1,n2,l1';
-          check(got === want, want, got);
-          return pass();
-        },
+        run: expectOrder(
+          [
+            [T.SUBMIT_JOB_BG, 'n1'],
+            [type, `${label}1`],
+            [T.SUBMIT_JOB_BG, 'n2'],
+          ],
+          label === 'h' ? 'h1,n1,n2' : 'n1,n2,l1',
+        ),
       }) satisfies CaseDef,
   ),
 ];

@@ -6,7 +6,7 @@
 import { T } from '../../../../src/protocol/constants.js';
 import { alternative, type CaseDef, pass } from '../../../../src/runner/case-def.js';
 import { check, fail } from '../../../../src/runner/failures.js';
-import { getStatus, grab, submit, text, worker } from '../../../../src/runner/steps.js';
+import { expectStatus, getStatus, grab, submit, submitAndGrab, sync, text, worker } from '../../../../src/runner/steps.js';
 
 export const cases: readonly CaseDef[] = [
   {
@@ -17,11 +17,7 @@ export const cases: readonly CaseDef[] = [
     description: 'SUBMIT_JOB_BG; a worker sends WORK_STATUS and WORK_COMPLETE.',
     outcomes: [{ outcome: 'pass', when: 'nothing after JOB_CREATED on the submitter' }],
     async run(ctx) {
-      const fn = ctx.fn();
-      const c = await ctx.connect('client');
-      const h = await submit(c, T.SUBMIT_JOB_BG, fn, '', 'x');
-      const w = await worker(ctx, 'worker', [fn]);
-      await grab(w);
+      const { client: c, worker: w, handle: h } = await submitAndGrab(ctx, ctx.fn(), T.SUBMIT_JOB_BG);
       w.send(T.WORK_STATUS, h, '1', '2');
       w.send(T.WORK_COMPLETE, h, 'r');
       await c.expectNothing('background job');
@@ -61,8 +57,7 @@ export const cases: readonly CaseDef[] = [
     async run(ctx) {
       const c = await ctx.connect('client');
       const h = await submit(c, T.SUBMIT_JOB_BG, ctx.fn(), '', 'x');
-      const [known, running, num, den] = await getStatus(c, h);
-      check(known === '1' && running === '0', 'known=1 running=0', `known=${known} running=${running}`);
+      const [, , num, den] = await expectStatus(c, h, '1', '0');
       if (num === '0' && den === '0') return alternative('status-without-progress', 'zeros');
       if (num === '' && den === '') return alternative('status-without-progress', 'empty');
       return fail(['numerator/denominator "0"/"0" or ""/""'], `${JSON.stringify(num)}/${JSON.stringify(den)}`);
@@ -76,12 +71,8 @@ export const cases: readonly CaseDef[] = [
     description: 'SUBMIT_JOB_BG, a worker grabs, GET_STATUS(handle).',
     outcomes: [{ outcome: 'pass', when: 'STATUS_RES(h, 1, 1, ...)' }],
     async run(ctx) {
-      const fn = ctx.fn();
-      const c = await ctx.connect('client');
-      const h = await submit(c, T.SUBMIT_JOB_BG, fn, '', 'x');
-      await grab(await worker(ctx, 'worker', [fn]));
-      const [known, running] = await getStatus(c, h);
-      check(known === '1' && running === '1', 'known=1 running=1', `known=${known} running=${running}`);
+      const { client: c, handle: h } = await submitAndGrab(ctx, ctx.fn(), T.SUBMIT_JOB_BG);
+      await expectStatus(c, h, '1', '1');
       return pass();
     },
   },
@@ -93,15 +84,10 @@ export const cases: readonly CaseDef[] = [
     description: 'Worker sends WORK_STATUS(h, "3", "7") then WORK_STATUS(h, "5", "7"); GET_STATUS from another connection.',
     outcomes: [{ outcome: 'pass', when: 'STATUS_RES(h, 1, 1, 5, 7)' }],
     async run(ctx) {
-      const fn = ctx.fn();
-      const c = await ctx.connect('client');
-      const h = await submit(c, T.SUBMIT_JOB_BG, fn, '', 'x');
-      const w = await worker(ctx, 'worker', [fn]);
-      await grab(w);
+      const { worker: w, handle: h } = await submitAndGrab(ctx, ctx.fn(), T.SUBMIT_JOB_BG);
       w.send(T.WORK_STATUS, h, '3', '7');
       w.send(T.WORK_STATUS, h, '5', '7');
-      w.send(T.ECHO_REQ, 'sync');
-      await w.expect(T.ECHO_RES);
+      await sync(w);
       const s = await getStatus(await ctx.connect('observer'), h);
       check(s.join(',') === '1,1,5,7', 'known=1 running=1 5/7', s.join(','));
       return pass();
@@ -115,15 +101,10 @@ export const cases: readonly CaseDef[] = [
     description: 'Job completes, then GET_STATUS(handle).',
     outcomes: [{ outcome: 'pass', when: 'STATUS_RES(h, 0, 0, ...)' }],
     async run(ctx) {
-      const fn = ctx.fn();
-      const c = await ctx.connect('client');
-      const h = await submit(c, T.SUBMIT_JOB, fn, '', 'x');
-      const w = await worker(ctx, 'worker', [fn]);
-      await grab(w);
+      const { client: c, worker: w, handle: h } = await submitAndGrab(ctx, ctx.fn(), T.SUBMIT_JOB);
       w.send(T.WORK_COMPLETE, h, 'r');
       await c.expect(T.WORK_COMPLETE);
-      const [known, running] = await getStatus(c, h);
-      check(known === '0' && running === '0', 'known=0 running=0', `known=${known} running=${running}`);
+      await expectStatus(c, h, '0', '0');
       return pass();
     },
   },
@@ -135,8 +116,7 @@ export const cases: readonly CaseDef[] = [
     description: 'GET_STATUS("H:gearspec:nosuch").',
     outcomes: [{ outcome: 'pass', when: 'STATUS_RES(H:gearspec:nosuch, 0, 0, ...)' }],
     async run(ctx) {
-      const [known, running] = await getStatus(await ctx.connect('client'), 'H:gearspec:nosuch');
-      check(known === '0' && running === '0', 'known=0 running=0', `known=${known} running=${running}`);
+      await expectStatus(await ctx.connect('client'), 'H:gearspec:nosuch', '0', '0');
       return pass();
     },
   },

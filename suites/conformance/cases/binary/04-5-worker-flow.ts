@@ -6,7 +6,7 @@
 import { T } from '../../../../src/protocol/constants.js';
 import { alternative, type CaseDef, pass } from '../../../../src/runner/case-def.js';
 import { check, fail } from '../../../../src/runner/failures.js';
-import { grab, grabOrNone, statusRow, submit, text, worker } from '../../../../src/runner/steps.js';
+import { expectNoJob, grab, grabOrNone, statusRow, submit, submitAndGrab, sync, text, worker } from '../../../../src/runner/steps.js';
 
 const base = { section: '4.5', level: 'MUST' } as const;
 
@@ -206,8 +206,7 @@ export const cases: readonly CaseDef[] = [
     outcomes: [{ outcome: 'pass', when: 'NO_JOB' }],
     async run(ctx) {
       await submit(await ctx.connect('client'), T.SUBMIT_JOB_BG, ctx.fn('a'), '', 'x');
-      const got = await grabOrNone(await worker(ctx, 'worker', [ctx.fn('b')]));
-      check(got === undefined, 'NO_JOB', got ? `JOB_ASSIGN ${text(got.args[1])}` : '');
+      await expectNoJob(await worker(ctx, 'worker', [ctx.fn('b')]), 'NO_JOB', 1);
       return pass();
     },
   },
@@ -222,8 +221,7 @@ export const cases: readonly CaseDef[] = [
       await submit(await ctx.connect('client'), T.SUBMIT_JOB_BG, fn, '', 'x');
       const w = await worker(ctx, 'worker', [fn]);
       w.send(T.CANT_DO, fn);
-      const got = await grabOrNone(w);
-      check(got === undefined, 'NO_JOB', got ? `JOB_ASSIGN ${text(got.args[0])}` : '');
+      await expectNoJob(w);
       return pass();
     },
   },
@@ -239,8 +237,7 @@ export const cases: readonly CaseDef[] = [
       await submit(c, T.SUBMIT_JOB_BG, ctx.fn('b'), '', 'x');
       const w = await worker(ctx, 'worker', [ctx.fn('a'), ctx.fn('b')]);
       w.send(T.RESET_ABILITIES);
-      const got = await grabOrNone(w);
-      check(got === undefined, 'NO_JOB', got ? `JOB_ASSIGN ${text(got.args[0])}` : '');
+      await expectNoJob(w);
       return pass();
     },
   },
@@ -293,9 +290,7 @@ export const cases: readonly CaseDef[] = [
     ],
     async run(ctx) {
       const fn = ctx.fn();
-      const w = await worker(ctx, 'worker', [fn, fn]);
-      w.send(T.ECHO_REQ, 'sync');
-      await w.expect(T.ECHO_RES);
+      await sync(await worker(ctx, 'worker', [fn, fn]));
       const row = await statusRow(await ctx.connect('admin'), fn);
       if (!row) return fail(['a status row for the function'], 'not listed');
       if (row.workers === 2) return alternative('duplicate-can-do', 'counted-twice');
@@ -313,11 +308,7 @@ export const cases: readonly CaseDef[] = [
       { outcome: 'pass-alternative', alternative: 'cant-do-mid-job', choice: 'keep', when: 'WORK_COMPLETE is relayed to the client' },
     ],
     async run(ctx) {
-      const fn = ctx.fn();
-      const c = await ctx.connect('client');
-      const h = await submit(c, T.SUBMIT_JOB, fn, '', 'x');
-      const w = await worker(ctx, 'worker', [fn]);
-      await grab(w);
+      const { client: c, worker: w, handle: h, fn } = await submitAndGrab(ctx, ctx.fn(), T.SUBMIT_JOB);
       w.send(T.CANT_DO, fn);
       w.send(T.WORK_COMPLETE, h, 'late');
       const r = await w.collect(ctx.quietMs, (es) => es.some((e) => e.kind === 'packet' && e.packet.type === T.ERROR));

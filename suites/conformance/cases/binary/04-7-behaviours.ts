@@ -7,7 +7,7 @@
 import { T } from '../../../../src/protocol/constants.js';
 import { alternative, type CaseDef, informational, pass } from '../../../../src/runner/case-def.js';
 import { check, fail } from '../../../../src/runner/failures.js';
-import { getStatus, grab, grabOrNone, runningJob, submit, text, worker } from '../../../../src/runner/steps.js';
+import { expectNoJob, getStatus, grab, grabOrNone, runningJob, submit, submitAndGrab, text, worker } from '../../../../src/runner/steps.js';
 
 export const cases: readonly CaseDef[] = [
   {
@@ -43,11 +43,7 @@ export const cases: readonly CaseDef[] = [
     description: 'Worker grabs a background job and disconnects; GET_STATUS(handle).',
     outcomes: [{ outcome: 'informational', when: 'the STATUS_RES values are recorded' }],
     async run(ctx) {
-      const fn = ctx.fn();
-      const c = await ctx.connect('client');
-      const h = await submit(c, T.SUBMIT_JOB_BG, fn, '', 'x');
-      const w = await worker(ctx, 'worker', [fn]);
-      await grab(w);
+      const { client: c, worker: w, handle: h } = await submitAndGrab(ctx, ctx.fn(), T.SUBMIT_JOB_BG);
       w.close();
       await ctx.sleep(Math.min(200, ctx.quietMs));
       return informational(`STATUS_RES ${(await getStatus(c, h)).join(',')}`);
@@ -66,8 +62,7 @@ export const cases: readonly CaseDef[] = [
       await submit(c, T.SUBMIT_JOB, fn, '', 'orphan');
       c.close();
       await ctx.sleep(50);
-      const got = await grabOrNone(await worker(ctx, 'worker', [fn]));
-      check(got === undefined, 'NO_JOB (job dropped)', got ? `JOB_ASSIGN ${text(got.args[0])}` : '');
+      await expectNoJob(await worker(ctx, 'worker', [fn]), 'NO_JOB (job dropped)');
       return pass();
     },
   },

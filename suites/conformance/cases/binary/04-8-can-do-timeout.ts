@@ -4,11 +4,33 @@
  * expiry: WORK_FAIL(handle) to listeners, and the job is finished."
  */
 import { T } from '../../../../src/protocol/constants.js';
+import type { Packet } from '../../../../src/protocol/packet.js';
 import { alternative, type CaseDef, pass } from '../../../../src/runner/case-def.js';
+import type { CaseContext } from '../../../../src/runner/context.js';
 import { check, fail } from '../../../../src/runner/failures.js';
+import type { ConnEvent } from '../../../../src/transport/connection.js';
 import { grab, grabOrNone, submit, text } from '../../../../src/runner/steps.js';
 
 const base = { section: '4.8', level: 'MUST' } as const;
+
+/**
+ * A client submits SUBMIT_JOB "slow"; a worker registers with CAN_DO_TIMEOUT(f, `timeout`), grabs
+ * it and stays silent. The client is watched for up to 3 s (until its first event), then a second
+ * worker (plain CAN_DO) grabs: what the timeout did shows in `seen` and `again`.
+ */
+async function holdPastTimeout(ctx: CaseContext, timeout: string): Promise<{ handle: string; seen: ConnEvent[]; again: Packet | undefined }> {
+  const fn = ctx.fn();
+  const c = await ctx.connect('client');
+  const handle = await submit(c, T.SUBMIT_JOB, fn, '', 'slow');
+  const w = await ctx.connect('worker');
+  w.send(T.CAN_DO_TIMEOUT, fn, timeout);
+  await grab(w);
+  const seen = await c.collect(3000, (es) => es.length > 0);
+  const w2 = await ctx.connect('worker2');
+  w2.send(T.CAN_DO, fn);
+  const again = await grabOrNone(w2);
+  return { handle, seen, again };
+}
 
 export const cases: readonly CaseDef[] = [
   {
@@ -38,17 +60,8 @@ export const cases: readonly CaseDef[] = [
     ],
     extraMs: 4000,
     async run(ctx) {
-      const fn = ctx.fn();
-      const c = await ctx.connect('client');
-      const h = await submit(c, T.SUBMIT_JOB, fn, '', 'slow');
-      const w = await ctx.connect('worker');
-      w.send(T.CAN_DO_TIMEOUT, fn, '1');
-      await grab(w);
-      const seen = await c.collect(3000, (es) => es.length > 0);
+      const { handle: h, seen, again } = await holdPastTimeout(ctx, '1');
       const failed = seen.find((e) => e.kind === 'packet' && e.packet.type === T.WORK_FAIL);
-      const w2 = await ctx.connect('worker2');
-      w2.send(T.CAN_DO, fn);
-      const again = await grabOrNone(w2);
       if (failed && !again) return alternative('can-do-timeout-effect', 'fail');
       if (!failed && again && text(again.args[0]) === h) return alternative('can-do-timeout-effect', 'requeue', 'requeued within 3 s');
       return fail(['WORK_FAIL and NO_JOB (fail)', `no packet and ${h} re-assigned (requeue)`], `client: ${seen.length ? 'WORK_FAIL' : 'nothing'}; second grab: ${again ? text(again.args[0]) : 'NO_JOB'}`);
@@ -65,17 +78,8 @@ export const cases: readonly CaseDef[] = [
     ],
     extraMs: 4000,
     async run(ctx) {
-      const fn = ctx.fn();
-      const c = await ctx.connect('client');
-      await submit(c, T.SUBMIT_JOB, fn, '', 'slow');
-      const w = await ctx.connect('worker');
-      w.send(T.CAN_DO_TIMEOUT, fn, '1500');
-      await grab(w);
-      const seen = await c.collect(3000, (es) => es.length > 0);
+      const { seen, again } = await holdPastTimeout(ctx, '1500');
       const failed = seen.some((e) => e.kind === 'packet' && e.packet.type === T.WORK_FAIL);
-      const w2 = await ctx.connect('worker2');
-      w2.send(T.CAN_DO, fn);
-      const again = await grabOrNone(w2);
       return failed || again ? alternative('can-do-timeout-unit', 'milliseconds') : alternative('can-do-timeout-unit', 'seconds');
     },
   },
