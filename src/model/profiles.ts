@@ -68,6 +68,10 @@ export interface ModelQuirks {
   readonly bgSparesAbandoned: 'never' | 'created-bg' | 'any-bg-submit';
   /** PRE_SLEEP drops abandoned jobs it meets (gearmand's peek); otherwise they count as waiting work (NOOP). */
   readonly peekDropsAbandoned: boolean;
+  /** CANT_DO/RESET_ABILITIES requeue wakes the worker itself too (gearmand frees the registration after requeueing). */
+  readonly requeueWakesSelf: boolean;
+  /** A foreground client joining an abandoned job revives it (gearmand keeps it ignored and drops it, client and all). */
+  readonly joinRevivesAbandoned: boolean;
 }
 
 export interface ModelProfile {
@@ -117,6 +121,8 @@ const GEARMAND_QUIRKS: ModelQuirks = {
   wakeForFutureEpoch: true,
   bgSparesAbandoned: 'never',
   peekDropsAbandoned: true,
+  requeueWakesSelf: true,
+  joinRevivesAbandoned: false,
 };
 
 export const PROFILES: Readonly<Record<ProfileName, ModelProfile>> = {
@@ -139,6 +145,8 @@ export const PROFILES: Readonly<Record<ProfileName, ModelProfile>> = {
       wakeForFutureEpoch: false,
       bgSparesAbandoned: 'any-bg-submit',
       peekDropsAbandoned: false,
+      requeueWakesSelf: false,
+      joinRevivesAbandoned: true,
     },
     supported: new Set(PERL_REQUESTS),
   },
@@ -148,11 +156,13 @@ export const PROFILES: Readonly<Record<ProfileName, ModelProfile>> = {
   // the differential fuzzer reports them by these quirk names): a sleeping worker that
   // registers a function with work waiting is woken at once, and future epoch jobs wake nobody;
   // a job created in the background is never dropped when a foreground client that joined it leaves;
-  // PRE_SLEEP counts an abandoned job as waiting work (NOOP; the grab then drops it).
+  // PRE_SLEEP counts an abandoned job as waiting work (NOOP; the grab then drops it); a worker
+  // that gives up a function is not woken by the requeue of the job it held; a client joining an
+  // abandoned job revives it.
   reference: {
     name: 'reference',
     choices: declared('reference'),
-    quirks: { ...GEARMAND_QUIRKS, dashUnique: 'dash-only', crossFunctionOrder: 'any', exceptionFailArg: 'either', epochTake: 'any-list', notOwnerCode: undefined, unknownOptionCode: undefined, canDoWakes: true, wakeForFutureEpoch: false, bgSparesAbandoned: 'created-bg', peekDropsAbandoned: false },
+    quirks: { ...GEARMAND_QUIRKS, dashUnique: 'dash-only', crossFunctionOrder: 'any', exceptionFailArg: 'either', epochTake: 'any-list', notOwnerCode: undefined, unknownOptionCode: undefined, canDoWakes: true, wakeForFutureEpoch: false, bgSparesAbandoned: 'created-bg', peekDropsAbandoned: false, requeueWakesSelf: false, joinRevivesAbandoned: true },
     supported: new Set(ALL_REQUESTS),
   },
 };

@@ -120,8 +120,10 @@ function submit(tx: Tx, c: ConnState, a: Extract<Action, { kind: 'submit' }>): v
   }
   if (existing) {
     send(tx, c.id, pkt(T.JOB_CREATED, handleOf(existing.id)));
-    if (!shape.background) existing.listeners.push(c.id);
-    else if (p.quirks.bgSparesAbandoned === 'any-bg-submit') existing.requireListener = false;
+    if (!shape.background) {
+      existing.listeners.push(c.id);
+      if (p.quirks.joinRevivesAbandoned) existing.ignore = false;
+    } else if (p.quirks.bgSparesAbandoned === 'any-bg-submit') existing.requireListener = false;
     if (p.quirks.wakeOn === 'every-submit') wake(tx, a.fn);
     return;
   }
@@ -296,8 +298,11 @@ function closeConn(tx: Tx, c: ConnState): void {
 
 function dropAbilities(tx: Tx, c: ConnState, which: (fn: string) => boolean): void {
   const regs = c.regs.filter((r) => which(r.fn));
+  const kept = c.regs.filter((r) => !which(r.fn));
+  // Registrations still listed during the requeue make the worker one of the sleepers it wakes.
+  if (!tx.p.quirks.requeueWakesSelf) c.regs = kept;
   if (tx.p.choices['cant-do-mid-job'] === 'requeue') requeueRegs(tx, c, regs.map((r) => r.id));
-  c.regs = c.regs.filter((r) => !which(r.fn));
+  c.regs = kept;
 }
 
 function statusValues(p: ModelProfile, j: JobState | undefined): [string, string] {

@@ -14,6 +14,18 @@ import { HEADER_SIZE, LIMITS, MAGIC, type Magic } from './constants.js';
 import { hexPreview } from './hex.js';
 import { type Frame, type Packet, frameToPacket } from './packet.js';
 
+/**
+ * The frame-level sink: called once per complete binary frame or admin line, with no per-message
+ * objects. The server uses this directly (it splits arguments itself, per packet type); everyone
+ * else uses StreamDecoder's events. `body` is a view that lives as long as the pushed chunk.
+ */
+export interface FrameSink {
+  frame(magic: Magic, type: number, body: Buffer, offset: number): void;
+  text(line: string, raw: Buffer, offset: number): void;
+  /** Always fatal here: nothing more is decoded after it. */
+  error(error: ProtocolError): void;
+}
+
 export type DecoderEvent =
   | { readonly kind: 'packet'; readonly packet: Packet; readonly frame: Frame }
   | { readonly kind: 'text'; readonly line: string; readonly raw: Buffer; readonly offset: number }
@@ -37,8 +49,9 @@ export interface DecoderOptions {
 
 type State = 'boundary' | 'header' | 'body' | 'text' | 'failed';
 
-export class StreamDecoder {
-  readonly #sink: (event: DecoderEvent) => void;
+/** The state machine: framing only (magic, header, size limit, text lines). */
+export class FrameDecoder {
+  readonly #sink: FrameSink;
   readonly #maxPacket: number;
   readonly #maxLine: number;
   readonly #allowText: boolean;
@@ -56,7 +69,7 @@ export class StreamDecoder {
   #parts: Buffer[] = [];
   #partsLength = 0;
 
-  constructor(sink: (event: DecoderEvent) => void, options: DecoderOptions = {}) {
+  constructor(sink: FrameSink, options: DecoderOptions = {}) {
     this.#sink = sink;
     this.#maxPacket = options.maxPacketBytes ?? LIMITS.maxPacketBytes;
     this.#maxLine = options.maxTextLineBytes ?? LIMITS.maxTextLineBytes;
@@ -165,23 +178,13 @@ export class StreamDecoder {
   }
 
   #finishFrame(): void {
-    const body = this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts, this.#partsLength);
-    const frame: Frame = { magic: this.#magic, type: this.#type, body, offset: this.#messageStart };
-    this.#parts = [];
+    const parts = this.#parts;
+    const body = parts.length === 1 ? parts[0]! : parts.length === 0 ? EMPTY : Buffer.concat(parts, this.#partsLength);
+    parts.length = 0;
     this.#partsLength = 0;
     this.#headerFill = 0;
     this.#state = 'boundary';
-    let packet: Packet;
-    try {
-      packet = frameToPacket(frame);
-    } catch (e) {
-      if (e instanceof ProtocolError) {
-        this.#sink({ kind: 'error', error: e, frame });
-        return;
-      }
-      throw e;
-    }
-    this.#sink({ kind: 'packet', packet, frame });
+    this.#sink.frame(this.#magic, this.#type, body, this.#messageStart);
   }
 
   #readText(buf: Buffer): number {
@@ -201,7 +204,7 @@ export class StreamDecoder {
       this.#parts = [];
       this.#partsLength = 0;
       this.#state = 'boundary';
-      this.#sink({ kind: 'text', line, raw, offset: this.#messageStart });
+      this.#sink.text(line, raw, this.#messageStart);
     }
     return take;
   }
@@ -215,7 +218,37 @@ export class StreamDecoder {
     this.#state = 'failed';
     this.#parts = [];
     this.#partsLength = 0;
-    this.#sink({ kind: 'error', error: new ProtocolError(code, message, { offset, preview: hexPreview(bytes), recoverable: false }) });
+    this.#sink.error(new ProtocolError(code, message, { offset, preview: hexPreview(bytes), recoverable: false }));
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The event API: one DecoderEvent per packet (arguments split per the constants table), admin
+ * line or malformed message. An unknown type or a short argument list is a recoverable error
+ * event carrying the intact frame; framing errors are fatal.
+ */
+export class StreamDecoder extends FrameDecoder {
+  constructor(sink: (event: DecoderEvent) => void, options: DecoderOptions = {}) {
+    super(
+      {
+        frame(magic, type, body, offset) {
+          const frame: Frame = { magic, type, body, offset };
+          let packet: Packet;
+          try {
+            packet = frameToPacket(frame);
+          } catch (e) {
+            if (e instanceof ProtocolError) return sink({ kind: 'error', error: e, frame });
+            throw e;
+          }
+          sink({ kind: 'packet', packet, frame });
+        },
+        text: (line, raw, offset) => sink({ kind: 'text', line, raw, offset }),
+        error: (error) => sink({ kind: 'error', error }),
+      },
+      options,
+    );
   }
 }
 

@@ -6,7 +6,7 @@
 import type net from 'node:net';
 import type { ErrorCode } from '../errors.js';
 import { T } from '../protocol/constants.js';
-import { FrameReader } from './frame-reader.js';
+import { FrameDecoder } from '../protocol/decoder.js';
 import type { FunctionEntry, Job } from './job.js';
 import { OutBuffer } from './out-buffer.js';
 import { ERR, type ErrorReply } from './replies.js';
@@ -49,7 +49,7 @@ export class ServerConnection {
   /** Hard cap on bytes queued to a peer that never reads; past it the connection is dropped. */
   readonly #maxBacklog: number;
   readonly #host: ConnectionHost;
-  readonly #reader: FrameReader;
+  readonly #reader: FrameDecoder;
   #closing = false;
 
   constructor(socket: net.Socket, host: ConnectionHost, limits: { maxPacketBytes: number; maxTextLineBytes: number; exceptions: boolean }) {
@@ -60,9 +60,10 @@ export class ServerConnection {
     const handle = (socket as unknown as { _handle?: { fd?: unknown } })._handle;
     this.fd = typeof handle?.fd === 'number' && handle.fd >= 0 ? handle.fd : this.id;
     this.ip = (socket.remoteAddress ?? '-').replace(/^::ffff:/, '');
-    this.#reader = new FrameReader(
+    // The shared decoder's frame-level API: zero-copy views, no per-packet objects.
+    this.#reader = new FrameDecoder(
       {
-        packet: (magic, type, body) => {
+        frame: (magic, type, body) => {
           try {
             host.onPacket(this, magic, type, body);
           } catch (err) {
@@ -76,9 +77,9 @@ export class ServerConnection {
             this.#internalError(err);
           }
         },
-        fatal: (code, message) => host.onFatal(this, code, message),
+        error: (error) => host.onFatal(this, error.code, error.message),
       },
-      limits,
+      { maxPacketBytes: limits.maxPacketBytes, maxTextLineBytes: limits.maxTextLineBytes, zeroCopy: true },
     );
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {

@@ -26,7 +26,9 @@ export interface MatrixOptions {
   readonly log?: (line: string) => void;
 }
 
-const DEFAULT_TIMING: Timing = { eventMs: 5000, quietMs: 300 };
+// Generous for an event that should come: the suite shares 2 cores with other suites, and a late
+// event read as "never came" would be a false failure. Absence costs this long only where declared.
+const DEFAULT_TIMING: Timing = { eventMs: 8000, quietMs: 300 };
 const SCENARIO_DEADLINE_MS = 90_000;
 const MAX_LOG_CHARS = 20_000;
 

@@ -31,7 +31,16 @@ async function peersLayer(): Promise<PeersModule | undefined> {
   }
 }
 
+/** Start a server; one retry, because a readiness probe can lose a race with a loaded machine. */
 export async function startMatrixServer(name: ServerPeerName, provider: ProviderKind | undefined): Promise<MatrixServer> {
+  try {
+    return await startOnce(name, provider);
+  } catch {
+    return startOnce(name, provider);
+  }
+}
+
+async function startOnce(name: ServerPeerName, provider: ProviderKind | undefined): Promise<MatrixServer> {
   const peers = await peersLayer();
   if (peers) {
     // The reference server always runs embedded; the provider applies to the external servers.

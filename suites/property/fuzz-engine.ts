@@ -88,7 +88,7 @@ class FuzzFailure extends Error {
   }
 }
 
-const QUIRKS: readonly (keyof ModelQuirks)[] = ['dashUnique', 'crossFunctionOrder', 'sleepers', 'wakeOn', 'abandoned', 'staleQueueNoop', 'exceptionFailArg', 'epochTake', 'notOwnerCode', 'unknownOptionCode', 'canDoWakes', 'wakeForFutureEpoch', 'bgSparesAbandoned', 'peekDropsAbandoned'];
+const QUIRKS: readonly (keyof ModelQuirks)[] = ['dashUnique', 'crossFunctionOrder', 'sleepers', 'wakeOn', 'abandoned', 'staleQueueNoop', 'exceptionFailArg', 'epochTake', 'notOwnerCode', 'unknownOptionCode', 'canDoWakes', 'wakeForFutureEpoch', 'bgSparesAbandoned', 'peekDropsAbandoned', 'requeueWakesSelf', 'joinRevivesAbandoned'];
 
 let runCounter = 0;
 const runPrefix = (): string => `r${process.pid.toString(36)}${(++runCounter).toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}_`;

@@ -48,7 +48,7 @@ export class RunningServer extends StopOnce<void> implements StartedServer {
     return this.#stop();
   }
 
-  toString(): string {
+  override toString(): string {
     return `${this.name} ${this.version} (${this.provider}) at ${this.address}`;
   }
 }

@@ -7,7 +7,8 @@ import { req, type Packet } from '../../../src/protocol/packet.js';
 import { T } from '../../../src/protocol/constants.js';
 import { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../../../src/server/index.js';
 
-export const WAIT_MS = 2000;
+/** Deadline for a reply that must come (only a failing run waits this long; the machine may be busy). */
+export const WAIT_MS = 5000;
 
 export interface Harness {
   readonly server: ReferenceServer;

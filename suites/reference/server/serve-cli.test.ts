@@ -25,7 +25,8 @@ interface Serve {
 }
 
 function serve(...argv: string[]): Serve {
-  // vite-node runs the TypeScript CLI in this one process, so signals reach our handlers.
+  // vite-node runs the TypeScript CLI in this one process, so signals reach our handlers. Its
+  // start-up (transforming the sources) takes seconds on a loaded machine: hence the long deadlines.
   const child = spawn(process.execPath, [VITE_NODE, MAIN, 'serve', ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
@@ -35,7 +36,7 @@ function serve(...argv: string[]): Serve {
   return { child, output: () => out, exit };
 }
 
-async function listening(s: Serve, timeoutMs = 20_000): Promise<number> {
+async function listening(s: Serve, timeoutMs = 45_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const m = /gearspec reference server listening on 127\.0\.0\.1:(\d+)/.exec(s.output());
@@ -65,7 +66,7 @@ describe('gearspec serve', () => {
       c.close();
     }
     expect(await withDeadline(s.exit, 10_000, 'exit after shutdown')).toBe(0);
-  });
+  }, 90_000);
 
   it('stops cleanly on SIGTERM', async () => {
     const s = serve('--port', '0', '--verbose');
@@ -73,14 +74,14 @@ describe('gearspec serve', () => {
     s.child.kill('SIGTERM');
     expect(await withDeadline(s.exit, 10_000, 'exit after SIGTERM')).toBe(0);
     expect(s.output()).toContain('stopped');
-  });
+  }, 90_000);
 
   it('a bad flag exits 2 with a usage message (process)', async () => {
     const s = serve('--port', 'abc');
-    expect(await withDeadline(s.exit, 20_000, 'exit on bad flag')).toBe(2);
+    expect(await withDeadline(s.exit, 45_000, 'exit on bad flag')).toBe(2);
     expect(s.output()).toContain('--port needs a non-negative number');
     expect(s.output()).toContain('gearspec serve [--port N]');
-  });
+  }, 90_000);
 
   it.each([['--port', '70000'], ['--bogus'], ['--fault', 'nonsense'], ['extra-positional'], ['--max-packet', '10'], ['--handle-prefix', 'x'.repeat(80)]])('bad flags %j: usage error, exit 2 (in process)', async (...argv) => {
     const written: string[] = [];
