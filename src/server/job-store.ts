@@ -11,8 +11,12 @@ const DASH = 0x2d;
 export class JobStore {
   readonly functions = new Map<string, FunctionEntry>();
   readonly byHandle = new Map<string, Job>();
-  /** unique text → most recent live job with it, for GET_STATUS_UNIQUE (which names no function). */
-  readonly byUnique = new Map<string, Job>();
+  /**
+   * unique text → the live jobs with it, oldest first, for GET_STATUS_UNIQUE (which names no
+   * function). A set, not one job: the same unique may live under several functions, and one of
+   * them ending must not hide the others (found by the model-based suite).
+   */
+  readonly #byUnique = new Map<string, Set<Job>>();
   /** maxqueue limits given for functions not seen yet; applied when the function appears. */
   readonly pendingMaxQueue = new Map<string, [number, number, number]>();
   readonly #prefix: string;
@@ -83,7 +87,12 @@ export class JobStore {
     };
     this.byHandle.set(handle, job);
     if (job.coalesceKey !== undefined) job.fn.byKey.set(job.coalesceKey, job);
-    if (job.unique.length > 0) this.byUnique.set(job.unique.toString('latin1'), job);
+    if (job.unique.length > 0) {
+      const u = job.unique.toString('latin1');
+      let jobs = this.#byUnique.get(u);
+      if (!jobs) this.#byUnique.set(u, (jobs = new Set()));
+      jobs.add(job);
+    }
     job.fn.scheduled++;
     return job;
   }
@@ -130,8 +139,17 @@ export class JobStore {
     if (job.coalesceKey !== undefined && fn.byKey.get(job.coalesceKey) === job) fn.byKey.delete(job.coalesceKey);
     if (job.unique.length > 0) {
       const u = job.unique.toString('latin1');
-      if (this.byUnique.get(u) === job) this.byUnique.delete(u);
+      const jobs = this.#byUnique.get(u);
+      jobs?.delete(job);
+      if (jobs?.size === 0) this.#byUnique.delete(u);
     }
+  }
+
+  /** The most recently created live job with this unique, in any function. */
+  byUnique(unique: string): Job | undefined {
+    let last: Job | undefined;
+    for (const job of this.#byUnique.get(unique) ?? []) last = job;
+    return last;
   }
 
   /**

@@ -32,7 +32,7 @@ const getStatus: Handler = (core, conn, args) => {
 /** Answers with the unique echoed back (not the handle) and the count of waiting clients, like gearmand. */
 const getStatusUnique: Handler = (core, conn, args) => {
   const unique = args[0]!;
-  const job = core.store.byUnique.get(unique.toString('latin1'));
+  const job = core.store.byUnique(unique.toString('latin1'));
   if (!job) return conn.packet(T.STATUS_RES_UNIQUE, unique, ZERO, ZERO, ZERO, ZERO, ZERO);
   const running = job.state === 'running' ? ONE : ZERO;
   conn.packet(T.STATUS_RES_UNIQUE, unique, ONE, running, text(job.numerator), text(job.denominator), text(String(job.clients.length)));
