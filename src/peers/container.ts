@@ -71,7 +71,8 @@ export interface ContainerHandle extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-const DEFAULT_STARTUP_MS = 20_000;
+// Generous: on a loaded 2-core CI machine a container start has taken over 20 s.
+const DEFAULT_STARTUP_MS = 60_000;
 const DEFAULT_GRACE_MS = 2_000;
 
 function pidAlive(pid: number): boolean {

@@ -24,7 +24,7 @@ for (const peer of PEER_NAMES) {
       const target = await startTarget({ kind: 'peer', name: peer });
       started.push(target);
       try {
-        const run = await runSuite({ target: target.target, cases: CATALOGUE, timeoutMs: 1000, concurrency: 2 });
+        const run = await runSuite({ target: target.target, cases: CATALOGUE, timeoutMs: 2500, concurrency: 2 });
         const baseline = readBaseline(join(packageRoot(), PEER_BASELINES[peer]), CATALOGUE);
         const applied = applyBaseline(run.results, baseline);
         const runs = [{ ...run, results: applied.results }];

@@ -10,7 +10,7 @@ describe('conformance - reference server', () => {
   let run: ServerRun;
   beforeAll(async () => {
     server = await startReferenceServer({ host: '127.0.0.1', port: 0 });
-    run = await runSuite({ target: { name: 'reference', host: server.host, port: server.port }, cases: CATALOGUE, timeoutMs: 1000, concurrency: 2 });
+    run = await runSuite({ target: { name: 'reference', host: server.host, port: server.port }, cases: CATALOGUE, timeoutMs: 2500, concurrency: 2 });
   }, 120_000);
   afterAll(async () => {
     await server?.close();

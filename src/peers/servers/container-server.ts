@@ -11,7 +11,8 @@ import { SERVER_HOST as HOST, startOnFreePort } from './port-retry.js';
 import { externalServer } from './started-server.js';
 
 /** Container create + start is slower than a spawn; the image build has its own deadline. */
-export const DEFAULT_CONTAINER_STARTUP_MS = 20_000;
+// Generous: on a loaded 2-core CI machine a container start has taken over 20 s.
+export const DEFAULT_CONTAINER_STARTUP_MS = 60_000;
 
 export async function startContainerServer(def: ExternalServerDef, options: ServerStartOptions = {}): Promise<StartedServer> {
   return startOnFreePort(options.port, async (port) => {
