@@ -4,7 +4,8 @@
  * traffic stay on 127.0.0.1. The image's build context is staged from the driver sources, so an
  * edited driver gets a new image (the tag hashes the staged folder).
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ERROR_CODES, PeerError } from '../../errors.js';
@@ -24,13 +25,16 @@ let staged: string | undefined;
 /** docker/drivers/Dockerfile plus the driver sources, in one build-context folder. */
 function stageContext(): string {
   if (staged) return staged;
-  const dir = path.join(os.tmpdir(), `gearspec-drivers-context-${process.pid}`);
   const files: readonly (readonly [string, string])[] = [
     [path.join(packageRoot(), 'docker', 'drivers', 'Dockerfile'), 'Dockerfile'],
     [driverSource('php', 'driver.php'), 'php/driver.php'],
     [driverSource('perl', 'driver.pl'), 'perl/driver.pl'],
     [driverSource('c', 'driver.c'), 'c/driver.c'],
   ];
+  // Named by content, so runs share one folder instead of leaving one per process.
+  const hash = createHash('sha256');
+  for (const [from, to] of files) hash.update(to).update('\0').update(readFileSync(from)).update('\0');
+  const dir = path.join(os.tmpdir(), `gearspec-drivers-context-${hash.digest('hex').slice(0, 12)}`);
   for (const [from, to] of files) {
     mkdirSync(path.dirname(path.join(dir, to)), { recursive: true });
     copyFileSync(from, path.join(dir, to));
