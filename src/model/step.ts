@@ -3,7 +3,7 @@
  * legitimately produce (expected packets per connection, and the state after). Several outcomes
  * arise only where the profile leaves a choice open (e.g. which function a grab serves first).
  */
-import { T } from '../protocol/constants.js';
+import { SUBMIT_KINDS, T } from '../protocol/constants.js';
 import { EPOCH_VALUES, type Action, type JobRef, type Step } from './actions.js';
 import { type ExpectedPacket, errorPkt, handleOf, lit, pkt } from './expect.js';
 import type { ModelProfile } from './profiles.js';
@@ -96,13 +96,9 @@ function findCoalesce(p: ModelProfile, s: ModelState, fn: string, unique: string
   return s.jobs.find((j) => j.fn === fn && j.unique === unique);
 }
 
+/** The constants table's six SUBMIT_JOB kinds, plus the epoch and reduce submits (normal priority). */
 const SUBMIT_SHAPE: Readonly<Record<number, { priority: JobState['priority']; background: boolean }>> = {
-  [T.SUBMIT_JOB]: { priority: 'normal', background: false },
-  [T.SUBMIT_JOB_BG]: { priority: 'normal', background: true },
-  [T.SUBMIT_JOB_HIGH]: { priority: 'high', background: false },
-  [T.SUBMIT_JOB_HIGH_BG]: { priority: 'high', background: true },
-  [T.SUBMIT_JOB_LOW]: { priority: 'low', background: false },
-  [T.SUBMIT_JOB_LOW_BG]: { priority: 'low', background: true },
+  ...SUBMIT_KINDS,
   [T.SUBMIT_JOB_EPOCH]: { priority: 'normal', background: true },
   [T.SUBMIT_REDUCE_JOB]: { priority: 'normal', background: false },
   [T.SUBMIT_REDUCE_JOB_BACKGROUND]: { priority: 'normal', background: true },

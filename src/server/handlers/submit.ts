@@ -1,5 +1,5 @@
 /** SUBMIT_JOB and its priority/background variants, SUBMIT_JOB_EPOCH and SUBMIT_REDUCE_JOB(_BACKGROUND). */
-import { LIMITS, T } from '../../protocol/constants.js';
+import { LIMITS, SUBMIT_KINDS, T } from '../../protocol/constants.js';
 import type { ServerCore } from '../core.js';
 import { type Job, type PriorityIndex } from '../job.js';
 import { JobStore } from '../job-store.js';
@@ -74,13 +74,12 @@ const reduce =
     // args: function, unique, reducer, aggregator (ignored, as on gearmand), data
     submit(core, conn, { fn: args[0]!, unique: args[1]!, reducer: args[2]!, data: args[4]!, priority: 1, background });
 
+/** Queue index per priority name: HIGH 0, NORMAL 1, LOW 2 (gearmand's order). */
+const PRIORITY_INDEX = { high: 0, normal: 1, low: 2 } as const;
+
 export const SUBMIT_HANDLERS: Readonly<Record<number, Handler>> = {
-  [T.SUBMIT_JOB]: plain(1, false),
-  [T.SUBMIT_JOB_BG]: plain(1, true),
-  [T.SUBMIT_JOB_HIGH]: plain(0, false),
-  [T.SUBMIT_JOB_HIGH_BG]: plain(0, true),
-  [T.SUBMIT_JOB_LOW]: plain(2, false),
-  [T.SUBMIT_JOB_LOW_BG]: plain(2, true),
+  // The six SUBMIT_JOB kinds come from the constants table.
+  ...Object.fromEntries(Object.entries(SUBMIT_KINDS).map(([type, kind]) => [type, plain(PRIORITY_INDEX[kind.priority], kind.background)])),
   [T.SUBMIT_JOB_EPOCH]: epoch,
   [T.SUBMIT_REDUCE_JOB]: reduce(false),
   [T.SUBMIT_REDUCE_JOB_BACKGROUND]: reduce(true),
