@@ -1,17 +1,12 @@
 /** Admin text commands in gearmand 1.1.20's formats, plus shutdown [graceful]. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { T } from '../../../src/protocol/constants.js';
 import { req } from '../../../src/protocol/packet.js';
 import { SERVER_VERSION } from '../../../src/server/index.js';
 import type { GearmanConnection } from '../../../src/transport/connection.js';
-import { type Harness, WAIT_MS, args, grab, startHarness, submit, worker } from './helpers.js';
+import { WAIT_MS, args, grab, submit, worker, sharedHarness, startHarness } from './helpers.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterEach(() => h.closeConnections());
-afterAll(() => h.close());
+const h = sharedHarness();
 
 /** Raw reply bytes up to a deadline, to check exact terminators. */
 async function raw(c: GearmanConnection, line: string, eol: '\n' | '\r\n' = '\n'): Promise<string> {

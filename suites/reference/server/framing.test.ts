@@ -2,19 +2,14 @@
  * Framing and bad input: every malformed input gets an ERROR packet or a clean close of that
  * connection only, and the server keeps serving everyone else with bounded memory.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { T } from '../../../src/protocol/constants.js';
 import { encodeFrame } from '../../../src/protocol/encoder.js';
 import { req } from '../../../src/protocol/packet.js';
 import type { GearmanConnection } from '../../../src/transport/connection.js';
-import { type Harness, WAIT_MS, args, startHarness, submit, sync } from './helpers.js';
+import { WAIT_MS, args, submit, sync, sharedHarness } from './helpers.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterEach(() => h.closeConnections());
-afterAll(() => h.close());
+const h = sharedHarness();
 
 /** The server still answers a fresh connection. */
 async function stillServing(): Promise<void> {

@@ -2,6 +2,7 @@
  * Shared helpers for the reference-server suites: a server per file on an ephemeral loopback port,
  * raw GearmanConnections that are always closed, and short packet/admin helpers with deadlines.
  */
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { GearmanConnection } from '../../../src/transport/connection.js';
 import { req, type Packet } from '../../../src/protocol/packet.js';
 import { T } from '../../../src/protocol/constants.js';
@@ -38,6 +39,37 @@ export async function startHarness(options: ReferenceServerOptions = {}): Promis
       await server.close();
     },
   };
+}
+
+/**
+ * The usual file set-up: one server for the file's tests, every connection closed after each
+ * test, the server closed at the end. Returns a Harness usable from inside the tests.
+ */
+export function sharedHarness(options: ReferenceServerOptions = {}): Harness {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(options);
+  });
+  afterEach(() => started?.closeConnections());
+  afterAll(() => started?.close());
+  const get = (): Harness => {
+    if (!started) throw new Error('sharedHarness used outside a test (the server starts in beforeAll)');
+    return started;
+  };
+  return {
+    get server() {
+      return get().server;
+    },
+    connect: (label) => get().connect(label),
+    closeConnections: () => get().closeConnections(),
+    close: () => get().close(),
+  };
+}
+
+/** Distinct function names per test, so tests sharing one server never see each other's jobs. */
+export function nameFactory(): (base: string) => string {
+  let n = 0;
+  return (base) => `${base}_${++n}`;
 }
 
 export const text = (p: Packet, i: number): string => p.args[i]!.toString('latin1');

@@ -1,19 +1,13 @@
 /** Submit, grab and relay: priorities, coalescing, grab variants, result relay, exceptions, ownership. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { T } from '../../../src/protocol/constants.js';
 import { encodeFrame } from '../../../src/protocol/encoder.js';
 import { req } from '../../../src/protocol/packet.js';
-import { type Harness, WAIT_MS, args, grab, quiet, startHarness, statusRows, submit, worker } from './helpers.js';
+import { WAIT_MS, args, grab, quiet, statusRows, submit, worker, sharedHarness, nameFactory } from './helpers.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterEach(() => h.closeConnections());
-afterAll(() => h.close());
+const h = sharedHarness();
 
-let n = 0;
-const fresh = (base: string): string => `${base}_${++n}`;
+const fresh = nameFactory();
 
 describe('submit and assign', () => {
   it('assigns every priority in order: HIGH, NORMAL, LOW, FIFO within each', async () => {

@@ -1,15 +1,10 @@
 /** GET_STATUS, GET_STATUS_UNIQUE, OPTION_REQ, SET_CLIENT_ID, maxqueue rejection. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { T } from '../../../src/protocol/constants.js';
 import { req } from '../../../src/protocol/packet.js';
-import { type Harness, WAIT_MS, args, grab, startHarness, submit, sync, worker } from './helpers.js';
+import { WAIT_MS, args, grab, submit, sync, worker, sharedHarness, startHarness } from './helpers.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterEach(() => h.closeConnections());
-afterAll(() => h.close());
+const h = sharedHarness();
 
 describe('GET_STATUS', () => {
   it('known/running/num/den through a job’s life, from any connection', async () => {

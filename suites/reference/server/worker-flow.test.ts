@@ -1,18 +1,12 @@
 /** Worker flow: sleep and wake-up, requeue on disconnect/timeout/CANT_DO, retries, epoch jobs, orphaned jobs. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { T } from '../../../src/protocol/constants.js';
 import { req } from '../../../src/protocol/packet.js';
-import { type Harness, WAIT_MS, args, grab, quiet, startHarness, statusRows, submit, sync, worker } from './helpers.js';
+import { WAIT_MS, args, grab, quiet, statusRows, submit, sync, worker, sharedHarness, nameFactory, type Harness, startHarness } from './helpers.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterEach(() => h.closeConnections());
-afterAll(() => h.close());
+const h = sharedHarness();
 
-let n = 0;
-const fresh = (base: string): string => `${base}_${++n}`;
+const fresh = nameFactory();
 
 describe('PRE_SLEEP and NOOP', () => {
   it('wakes every sleeping worker of the function once, however many jobs arrive', async () => {
