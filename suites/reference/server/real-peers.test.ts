@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { T } from '../../../src/protocol/constants.js';
-import { req } from '../../../src/protocol/packet.js';
+import { req, type Packet } from '../../../src/protocol/packet.js';
 import { type Harness, WAIT_MS, args, grab, startHarness, submit, worker } from './helpers.js';
 import { onPath, probe, run, start, type Running } from './processes.js';
 
@@ -58,6 +58,17 @@ async function waitForWorkers(fn: string, workers = 1): Promise<void> {
   }
   admin.close();
   throw new Error(`no worker registered for ${fn} within 10 s`);
+}
+
+/** Grab until a job arrives (the peer's client submits it asynchronously), within a 10 s deadline. */
+async function grabOnceQueued(fw: Awaited<ReturnType<typeof worker>>): Promise<Packet> {
+  const deadline = Date.now() + 10_000;
+  let assign = await grab(fw);
+  while (assign.type === T.NO_JOB && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    assign = await grab(fw);
+  }
+  return assign;
 }
 
 describe('libgearman gearman CLI', () => {
@@ -121,15 +132,9 @@ describe('PHP pecl gearman', () => {
     requirePeer(hasPhp, 'php');
     const fw = await worker(h, 'php_exc');
     const client = bg('php', ['-r', `$c = new GearmanClient(); $c->addServer("127.0.0.1", ${port}); $r = $c->doNormal("php_exc", "x"); echo "rc=", $c->returnCode() === GEARMAN_SUCCESS ? "ok" : "fail";`]);
-    const deadline = Date.now() + 10_000;
-    let assign;
-    while (Date.now() < deadline) {
-      assign = await grab(fw);
-      if (assign.type !== T.NO_JOB) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(assign?.type).toBe(T.JOB_ASSIGN);
-    fw.send(req(T.WORK_EXCEPTION, args(assign!)[0]!, 'boom'));
+    const assign = await grabOnceQueued(fw);
+    expect(assign.type).toBe(T.JOB_ASSIGN);
+    fw.send(req(T.WORK_EXCEPTION, args(assign)[0]!, 'boom'));
     const out = await client.done;
     expect(out.timedOut).toBe(false);
     expect(out.stdout).toBe('rc=fail');
@@ -156,15 +161,9 @@ describe('Perl Gearman::Client / Gearman::Worker', () => {
     requirePeer(hasPerl, 'perl');
     const fw = await worker(h, 'perl_exc');
     const client = bg('perl', ['-MGearman::Client', '-e', `my $c = Gearman::Client->new(job_servers => ["127.0.0.1:${port}"]); my $r = $c->do_task("perl_exc", "x", { on_fail => sub { print "on_fail" } }); print defined $r ? " result" : " undef";`]);
-    const deadline = Date.now() + 10_000;
-    let assign;
-    while (Date.now() < deadline) {
-      assign = await grab(fw);
-      if (assign.type !== T.NO_JOB) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(assign?.type).toBe(T.JOB_ASSIGN);
-    fw.send(req(T.WORK_EXCEPTION, args(assign!)[0]!, 'boom'));
+    const assign = await grabOnceQueued(fw);
+    expect(assign.type).toBe(T.JOB_ASSIGN);
+    fw.send(req(T.WORK_EXCEPTION, args(assign)[0]!, 'boom'));
     const out = await client.done;
     expect(out.timedOut).toBe(false);
     expect(out.stderr).toBe('');
