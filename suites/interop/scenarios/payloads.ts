@@ -7,10 +7,15 @@
 import type { CellContext, Observation, Scenario } from '../types.js';
 import { b64, diffBytes, errorsOf, patternBytes, runJob, sequence, unb64, workerJob } from './helpers.js';
 
-interface Case {
+export interface PayloadCase {
   readonly name: string;
   readonly bytes: Buffer;
 }
+type Case = PayloadCase;
+
+/** Payloads some libraries mishandle; expectations name them by `name` in their outcome labels. */
+export const EMPTY_PAYLOAD: PayloadCase = { name: 'empty', bytes: Buffer.alloc(0) };
+export const ZERO_CHAR_PAYLOAD: PayloadCase = { name: 'zero-char', bytes: Buffer.from('0') };
 
 async function echoCases(ctx: CellContext, fn: string, cases: readonly Case[], timeoutMs: number): Promise<Observation> {
   const broken: string[] = [];
@@ -65,7 +70,7 @@ function payloadScenario(id: string, title: string, cases: () => readonly Case[]
 const all = Buffer.alloc(256);
 for (let i = 0; i < 256; i++) all[i] = i;
 
-export const payloadEmpty = payloadScenario('payload-empty', 'empty payload both ways', () => [{ name: 'empty', bytes: Buffer.alloc(0) }]);
+export const payloadEmpty = payloadScenario('payload-empty', 'empty payload both ways', () => [EMPTY_PAYLOAD]);
 
 export const payloadBinary = payloadScenario('payload-binary', 'binary payloads with NUL bytes at every position class', () => [
   { name: 'nul-start', bytes: Buffer.from('\0abc', 'latin1') },
@@ -74,7 +79,7 @@ export const payloadBinary = payloadScenario('payload-binary', 'binary payloads 
   { name: 'nul-only', bytes: Buffer.from([0]) },
   { name: 'nuls', bytes: Buffer.from([0, 0, 0, 0]) },
   { name: 'every-byte', bytes: all },
-  { name: 'zero-char', bytes: Buffer.from('0') },
+  ZERO_CHAR_PAYLOAD,
   { name: 'high-bytes', bytes: Buffer.from([0xff, 0xfe, 0x80, 0x00, 0x7f]) },
 ]);
 

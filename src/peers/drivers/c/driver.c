@@ -364,8 +364,9 @@ static bool add_task(gearman_client_st *c, const jv *j) {
   unsigned char *payload = b64dec(jstr(j, "payload"), &plen);
   const char *id = jstr(j, "id");
   gearman_return_t ret;
-  gearman_task_st *t = fn(c, NULL, strdup(id ? id : ""), jstr(j, "function"), jstr(j, "unique"), payload, plen, &ret);
-  /* libgearman copies the workload when the task is created. */
+  /* libgearman rejects a non-NULL workload of length 0 (GEARMAN_INVALID_ARGUMENT, add.cc); an empty
+     job is submitted as NULL/0. libgearman copies the workload when the task is created. */
+  gearman_task_st *t = fn(c, NULL, strdup(id ? id : ""), jstr(j, "function"), jstr(j, "unique"), plen ? payload : NULL, plen, &ret);
   free(payload);
   if (!t) {
     emit("error", "id", id, "message", gearman_client_error(c), NULL);
