@@ -124,6 +124,16 @@ describe('model - coalescing (§4.2)', () => {
     expect(simulate(PERL, back).lines[1]).toEqual(['c0 JOB_CREATED("H:t:1")']);
     expect(simulate(REF, fwd).lines[1]).toEqual(['c0 JOB_CREATED("H:t:2")']);
   });
+  it('gearmand: a "-" submit prefers the explicit job over an older "-" job with the same data (seed 4252)', () => {
+    const s = [submit(0, T.SUBMIT_JOB_BG, 'k', '-'), submit(0, T.SUBMIT_JOB_BG, 'k', 'k'), submit(0, T.SUBMIT_JOB_BG, 'k', '-')];
+    expect(simulate(C, s).lines[2]).toEqual(['c0 JOB_CREATED("H:t:2")']);
+    expect(simulate(REF, s).lines[2]).toEqual(['c0 JOB_CREATED("H:t:1")']);
+  });
+  it('Perl: ECHO_REQ "0" comes back empty (Gearman::Util `$arg ||= \'\'`); others echo it', () => {
+    const s = [at(0, { kind: 'echo', data: '0' })];
+    expect(simulate(PERL, s).lines[0]).toEqual(['c0 ECHO_RES("")']);
+    expect(simulate(C, s).lines[0]).toEqual(['c0 ECHO_RES("0")']);
+  });
   it('Perl: "-" with empty data keeps joining a finished job (stale "" key)', () => {
     const s = [submit(0, T.SUBMIT_JOB_BG, '', '-'), canDo(2), grab(2), work(2, T.WORK_COMPLETE), submit(0, T.SUBMIT_JOB_BG, '', '-'), grab(2)];
     const perl = simulate(PERL, s).lines;

@@ -5,7 +5,7 @@
  * is a divergence nobody declared yet. Sources: protocol.md §2, §4, §5; gearmand 1.1.20
  * libgearman-server/{job,gearmand_con,server,client,worker}.cc; Perl Gearman::Server 1.130.
  */
-import { ALTERNATIVES, KNOWN_SERVERS } from '../protocol/alternatives.js';
+import { type AlternativeChoice, type AlternativeId, type ChoiceOwner, KNOWN_SERVERS, declaredChoice } from '../protocol/alternatives.js';
 import { T } from '../protocol/constants.js';
 
 export type ProfileName = 'gearmand-1.1.20' | 'perl-gearman-server-1.130' | 'reference';
@@ -19,28 +19,26 @@ export const PROFILE_ALIASES: Readonly<Record<string, ProfileName>> = {
   reference: 'reference',
 };
 
-/** The declared alternatives the model is parameterised by. */
-export interface ModelChoices {
-  readonly 'exception-terminal': 'terminal' | 'non-terminal';
-  readonly 'worker-death': 'requeue' | 'fail';
-  readonly 'high-priority-order': 'fifo' | 'lifo';
-  readonly 'cant-do-mid-job': 'requeue' | 'keep';
-  readonly 'status-without-progress': 'zeros' | 'empty';
-  readonly 'duplicate-can-do': 'counted-twice' | 'idempotent';
-}
-export type ModelAlternativeId = keyof ModelChoices;
-export const MODEL_ALTERNATIVES: readonly ModelAlternativeId[] = ['exception-terminal', 'worker-death', 'high-priority-order', 'cant-do-mid-job', 'status-without-progress', 'duplicate-can-do'];
+/**
+ * The declared alternatives the model is parameterised by; their choice names come from
+ * alternatives.ts. The model follows `cross-function-order` exactly for recent-first and allows
+ * any order for the other choices.
+ */
+export const MODEL_ALTERNATIVES = [
+  'exception-terminal', 'worker-death', 'high-priority-order', 'cant-do-mid-job', 'status-without-progress', 'duplicate-can-do',
+  'dash-unique', 'cross-function-order', 'error-code-spelling', 'wake-on-can-do', 'abandoned-job-at-pre-sleep',
+] as const satisfies readonly AlternativeId[];
+export type ModelAlternativeId = (typeof MODEL_ALTERNATIVES)[number];
+export type ModelChoices = { readonly [A in ModelAlternativeId]: AlternativeChoice<A> };
+
+/** ERROR codes the model expects under each `error-code-spelling` choice. */
+export const ERROR_CODES_BY_SPELLING: Readonly<Record<ModelChoices['error-code-spelling'], { readonly notOwner: string; readonly unknownOption: string }>> = {
+  'gearmand-names': { notOwner: 'JOB_NOT_FOUND', unknownOption: 'UNKNOWN_OPTION' },
+  'perl-names': { notOwner: 'not_worker', unknownOption: 'unknown_option' },
+};
 
 /** Undeclared behaviours the model reproduces so it can follow each real server. */
 export interface ModelQuirks {
-  /**
-   * How unique "-" coalesces. gearmand looks the data up in the unique hash, so it also joins an
-   * explicit-unique job whose unique and data both equal it (but never the reverse); Perl
-   * replaces the unique with the data (joins both ways); dash-only joins only other "-" jobs.
-   */
-  readonly dashUnique: 'data-key' | 'replace' | 'dash-only';
-  /** Which function a grab serves first when a worker can do several with jobs waiting. */
-  readonly crossFunctionOrder: 'recent-first' | 'any';
   /** Sleep bookkeeping: gearmand keeps one flag per connection; Perl lists sleepers per function at PRE_SLEEP time. */
   readonly sleepers: 'per-connection' | 'per-function';
   /** When sleepers are woken: only when a new job is queued (or requeued), or on every submit, coalesced ones too. */
@@ -53,11 +51,6 @@ export interface ModelQuirks {
   readonly exceptionFailArg: 'handle-nul' | 'handle' | 'either';
   /** gearmand's take() picks the best non-empty priority list first and only then skips future epoch jobs. */
   readonly epochTake: 'first-list' | 'any-list';
-  /** Error code of the ERROR reply to WORK_* for a job the connection does not hold (undefined: any code). */
-  readonly notOwnerCode: string | undefined;
-  readonly unknownOptionCode: string | undefined;
-  /** A sleeping worker that registers (CAN_DO) a function with a job waiting is woken at once (NOOP). */
-  readonly canDoWakes: boolean;
   /** A new job that may not run yet (future epoch) still wakes sleepers (gearmand wakes on every queue insert). */
   readonly wakeForFutureEpoch: boolean;
   /**
@@ -66,12 +59,12 @@ export interface ModelQuirks {
    * submit touched, coalesced ones included (Perl's require_listener(0)).
    */
   readonly bgSparesAbandoned: 'never' | 'created-bg' | 'any-bg-submit';
-  /** PRE_SLEEP drops abandoned jobs it meets (gearmand's peek); otherwise they count as waiting work (NOOP). */
-  readonly peekDropsAbandoned: boolean;
   /** CANT_DO/RESET_ABILITIES requeue wakes the worker itself too (gearmand frees the registration after requeueing). */
   readonly requeueWakesSelf: boolean;
   /** A foreground client joining an abandoned job revives it (gearmand keeps it ignored and drops it, client and all). */
   readonly joinRevivesAbandoned: boolean;
+  /** ECHO_REQ "0" is answered with an empty ECHO_RES: Gearman::Util::_pack_command does `$arg ||= ''`, and "0" is false in Perl. */
+  readonly echoDropsZero: boolean;
 }
 
 export interface ModelProfile {
@@ -90,39 +83,24 @@ const ALL_REQUESTS = [
 /** Perl handlers exist for these only (protocol.md §2 notes). */
 const PERL_REQUESTS = [1, 2, 3, 4, 7, 9, 12, 13, 14, 15, 16, 18, 21, 22, 23, 25, 26];
 
-function declared(server: string): ModelChoices {
-  const pick = <A extends ModelAlternativeId>(id: A): ModelChoices[A] => {
-    const spec = ALTERNATIVES[id];
-    const known = (spec.known as Readonly<Record<string, { choice: string }>>)[server];
-    return (known ? known.choice : spec.reference) as ModelChoices[A];
-  };
-  return {
-    'exception-terminal': pick('exception-terminal'),
-    'worker-death': pick('worker-death'),
-    'high-priority-order': pick('high-priority-order'),
-    'cant-do-mid-job': pick('cant-do-mid-job'),
-    'status-without-progress': pick('status-without-progress'),
-    'duplicate-can-do': pick('duplicate-can-do'),
-  };
+function declared(server: ChoiceOwner): ModelChoices {
+  // Unrecorded for a known server: the model follows the reference choice there.
+  const pick = (id: ModelAlternativeId): [ModelAlternativeId, string] => [id, declaredChoice(id, server) ?? declaredChoice(id, 'reference')!];
+  return Object.fromEntries(MODEL_ALTERNATIVES.map(pick)) as unknown as ModelChoices;
 }
 
 const GEARMAND_QUIRKS: ModelQuirks = {
-  dashUnique: 'data-key',
-  crossFunctionOrder: 'recent-first',
   sleepers: 'per-connection',
   wakeOn: 'queued',
   abandoned: 'ignore-flag',
   staleQueueNoop: false,
   exceptionFailArg: 'handle-nul',
   epochTake: 'first-list',
-  notOwnerCode: 'JOB_NOT_FOUND',
-  unknownOptionCode: 'UNKNOWN_OPTION',
-  canDoWakes: false,
   wakeForFutureEpoch: true,
   bgSparesAbandoned: 'never',
-  peekDropsAbandoned: true,
   requeueWakesSelf: true,
   joinRevivesAbandoned: false,
+  echoDropsZero: false,
 };
 
 export const PROFILES: Readonly<Record<ProfileName, ModelProfile>> = {
@@ -131,38 +109,32 @@ export const PROFILES: Readonly<Record<ProfileName, ModelProfile>> = {
     name: 'perl-gearman-server-1.130',
     choices: declared(KNOWN_SERVERS.perl),
     quirks: {
-      dashUnique: 'replace',
-      crossFunctionOrder: 'any',
       sleepers: 'per-function',
       wakeOn: 'every-submit',
       abandoned: 'live-listener',
       staleQueueNoop: true,
       exceptionFailArg: 'handle',
       epochTake: 'any-list',
-      notOwnerCode: 'not_worker',
-      unknownOptionCode: 'unknown_option',
-      canDoWakes: false,
       wakeForFutureEpoch: false,
       bgSparesAbandoned: 'any-bg-submit',
-      peekDropsAbandoned: false,
       requeueWakesSelf: false,
       joinRevivesAbandoned: true,
+      echoDropsZero: true,
     },
     supported: new Set(PERL_REQUESTS),
   },
   // The reference server follows gearmand where protocol.md documents it, and is not held to
-  // gearmand's accidents (cross-function order, epoch take order, exact error codes).
-  // Two deliberate reference choices neither real server makes (undeclared in alternatives.ts;
-  // the differential fuzzer reports them by these quirk names): a sleeping worker that
-  // registers a function with work waiting is woken at once, and future epoch jobs wake nobody;
-  // a job created in the background is never dropped when a foreground client that joined it leaves;
-  // PRE_SLEEP counts an abandoned job as waiting work (NOOP; the grab then drops it); a worker
-  // that gives up a function is not woken by the requeue of the job it held; a client joining an
+  // gearmand's accidents (epoch take order, the trailing NUL on WORK_FAIL). Its own choices on
+  // points the protocol leaves open are declared alternatives (see alternatives.ts `reference`).
+  // The rest are deliberate reference behaviours neither real server has, kept as quirks so the
+  // differential fuzzer reports them by name: future epoch jobs wake nobody; a job created in the
+  // background is never dropped when a foreground client that joined it leaves; a worker that
+  // gives up a function is not woken by the requeue of the job it held; a client joining an
   // abandoned job revives it.
   reference: {
     name: 'reference',
     choices: declared('reference'),
-    quirks: { ...GEARMAND_QUIRKS, dashUnique: 'dash-only', crossFunctionOrder: 'any', exceptionFailArg: 'either', epochTake: 'any-list', notOwnerCode: undefined, unknownOptionCode: undefined, canDoWakes: true, wakeForFutureEpoch: false, bgSparesAbandoned: 'created-bg', peekDropsAbandoned: false, requeueWakesSelf: false, joinRevivesAbandoned: true },
+    quirks: { ...GEARMAND_QUIRKS, exceptionFailArg: 'either', epochTake: 'any-list', wakeForFutureEpoch: false, bgSparesAbandoned: 'created-bg', requeueWakesSelf: false, joinRevivesAbandoned: true },
     supported: new Set(ALL_REQUESTS),
   },
 };

@@ -6,7 +6,7 @@
 import { SUBMIT_KINDS, T } from '../protocol/constants.js';
 import { EPOCH_VALUES, type Action, type JobRef, type Step } from './actions.js';
 import { type ExpectedPacket, errorPkt, handleOf, lit, pkt } from './expect.js';
-import type { ModelProfile } from './profiles.js';
+import { ERROR_CODES_BY_SPELLING, type ModelProfile } from './profiles.js';
 import { type ConnState, type JobState, type ModelState, clone, connById, functionsOf, heldBy, jobById, next, openConn, removeJob } from './state.js';
 
 export interface Outcome {
@@ -84,14 +84,16 @@ function listenersOpen(s: ModelState, j: JobState): number[] {
 /** The job a submit joins: a live job, or (Perl) the id of a finished job still under the "" key. */
 function findCoalesce(p: ModelProfile, s: ModelState, fn: string, unique: string, data: string): JobState | number | undefined {
   if (unique === '') return undefined;
-  if (p.quirks.dashUnique === 'replace') {
+  if (p.choices['dash-unique'] === 'replace') {
     const key = unique === '-' ? data : unique;
     return s.jobs.find((j) => j.fn === fn && j.perlKey === key) ?? (key === '' ? s.ghosts[fn] : undefined);
   }
   if (unique === '-') {
     if (data === '') return undefined;
-    const explicitToo = p.quirks.dashUnique === 'data-key';
-    return s.jobs.find((j) => j.fn === fn && j.data === data && (j.unique === '-' || (explicitToo && j.unique === data)));
+    // gearmand (data-key) looks the data up among uniques: an explicit job whose unique and data
+    // both equal it wins over an older "-" job with that data (seen with seed 4252).
+    const explicit = p.choices['dash-unique'] === 'data-key' ? s.jobs.find((j) => j.fn === fn && j.data === data && j.unique === data) : undefined;
+    return explicit ?? s.jobs.find((j) => j.fn === fn && j.data === data && j.unique === '-');
   }
   return s.jobs.find((j) => j.fn === fn && j.unique === unique);
 }
@@ -188,7 +190,7 @@ function peekIgnoreFlag(tx: Tx, order: readonly string[]): boolean {
     for (const r of [0, 1, 2]) {
       const j = queued(tx.s, fn).find((x) => rank(x) === r && !x.future);
       if (!j) continue;
-      if (j.ignore && tx.p.quirks.peekDropsAbandoned) {
+      if (j.ignore && tx.p.choices['abandoned-job-at-pre-sleep'] === 'drop') {
         removeJob(tx.s, j.id);
         return peekIgnoreFlag(tx, order);
       }
@@ -205,7 +207,7 @@ function permutations<T>(xs: readonly T[]): T[][] {
 
 function orders(p: ModelProfile, c: ConnState): string[][] {
   const fns = functionsOf(c);
-  return p.quirks.crossFunctionOrder === 'recent-first' ? [fns] : permutations(fns);
+  return p.choices['cross-function-order'] === 'recent-first' ? [fns] : permutations(fns);
 }
 
 function assignPacket(type: number, j: JobState): ExpectedPacket {
@@ -235,7 +237,7 @@ function work(tx: Tx, c: ConnState, a: Extract<Action, { kind: 'work' }>): void 
   if (r === 'skip') return;
   const j = r.job === undefined ? undefined : jobById(tx.s, r.job);
   if (!j || j.worker !== c.id) {
-    send(tx, c.id, errorPkt(tx.p.quirks.notOwnerCode));
+    send(tx, c.id, errorPkt(ERROR_CODES_BY_SPELLING[tx.p.choices['error-code-spelling']].notOwner));
     return;
   }
   const h = handleOf(j.id);
@@ -331,13 +333,13 @@ export function step(p: ModelProfile, s0: ModelState, st: Step): Outcome[] {
     case 'submit':
       return single((tx, c) => submit(tx, c, a));
     case 'echo':
-      return single((tx, c) => send(tx, c.id, pkt(T.ECHO_RES, lit(a.data))));
+      return single((tx, c) => send(tx, c.id, pkt(T.ECHO_RES, lit(p.quirks.echoDropsZero && a.data === '0' ? '' : a.data))));
     case 'option':
       return single((tx, c) => {
         if (a.name === 'exceptions') {
           c.exceptions = true;
           send(tx, c.id, pkt(T.OPTION_RES, lit(a.name)));
-        } else send(tx, c.id, errorPkt(p.quirks.unknownOptionCode));
+        } else send(tx, c.id, errorPkt(ERROR_CODES_BY_SPELLING[p.choices['error-code-spelling']].unknownOption));
       });
     case 'get-status':
       return single((tx, c) => {
@@ -361,7 +363,7 @@ export function step(p: ModelProfile, s0: ModelState, st: Step): Outcome[] {
     case 'can-do':
       return single((tx, c) => {
         if (!(p.choices['duplicate-can-do'] === 'idempotent' && c.regs.some((r) => r.fn === a.fn))) c.regs.unshift({ id: next(tx.s), fn: a.fn });
-        if (p.quirks.canDoWakes && c.sleeping && !c.noopSent && queued(tx.s, a.fn).some((j) => !j.future)) {
+        if (p.choices['wake-on-can-do'] === 'wake' && c.sleeping && !c.noopSent && queued(tx.s, a.fn).some((j) => !j.future)) {
           send(tx, c.id, pkt(T.NOOP));
           c.noopSent = true;
         }

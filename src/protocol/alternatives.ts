@@ -153,8 +153,87 @@ export const ALTERNATIVES = {
     },
     reference: 'all',
   },
+  // The next five were found by the differential fuzzer (suites/property/findings) and are
+  // declared because the protocol leaves the point open and every choice keeps jobs safe.
+  'dash-unique': {
+    id: 'dash-unique',
+    question: 'Which jobs does a submit with unique "-" (the data is the key) coalesce with?',
+    choices: {
+      'data-key': 'other "-" jobs with the same data, and also an explicit-unique job whose unique equals the data (never the reverse)',
+      replace: 'the unique is replaced by the data, so "-" and explicit uniques join each other both ways',
+      'dash-only': 'only other "-" jobs of the function with the same (non-empty) data',
+    },
+    known: {
+      [GEARMAND]: { choice: 'data-key', source: 'protocol.md §4.2 [JOB]; suites/property/findings reference.dashUnique (seed 4249)' },
+      [PERL]: { choice: 'replace', source: 'protocol.md §4.2 [PL-J]; suites/property/findings perl-gearmand.dashUnique (seed 4246)' },
+    },
+    reference: 'dash-only',
+  },
+  'cross-function-order': {
+    id: 'cross-function-order',
+    question: 'When a worker can do several functions with jobs waiting, which function does a grab serve first?',
+    choices: {
+      'recent-first': 'the most recently registered function first',
+      'oldest-job-first': 'the job submitted first (at the best priority), whatever its function',
+      unspecified: 'no fixed order (hash order or similar)',
+    },
+    known: {
+      [GEARMAND]: { choice: 'recent-first', source: 'gearmand 1.1.20 worker function list (new CAN_DO at the head); suites/property/findings reference.crossFunctionOrder (seed 4252)' },
+      [PERL]: { choice: 'unspecified', source: 'Gearman::Server per-process hash order; suites/property/findings perl-gearmand.crossFunctionOrder (seed 4248)' },
+    },
+    reference: 'oldest-job-first',
+  },
+  'error-code-spelling': {
+    id: 'error-code-spelling',
+    question: 'How are ERROR codes spelled (the protocol gives no list)?',
+    choices: {
+      'gearmand-names': 'return-code names without GEARMAN_: JOB_NOT_FOUND for a WORK_* on a job not held, UNKNOWN_OPTION',
+      'perl-names': 'lower-case names: not_worker for a WORK_* on a job not held, unknown_option',
+    },
+    known: {
+      [GEARMAND]: { choice: 'gearmand-names', source: 'protocol.md §4.13, §5 rows 4 and 10' },
+      [PERL]: { choice: 'perl-names', source: 'protocol.md §4.13, §5 rows 4 and 10; suites/property/findings perl-gearmand.notOwnerCode, .unknownOptionCode (seeds 4242, 4243)' },
+    },
+    reference: 'gearmand-names',
+  },
+  'wake-on-can-do': {
+    id: 'wake-on-can-do',
+    question: 'Is a sleeping worker (after PRE_SLEEP) woken when it registers a function that already has a job waiting?',
+    choices: {
+      wake: 'NOOP at once',
+      'stay-asleep': 'no NOOP for it; the worker learns of the job only when something else wakes it (libgearman never registers while asleep, so its workers are not affected)',
+    },
+    known: {
+      [GEARMAND]: { choice: 'stay-asleep', source: 'gearmand 1.1.20 CAN_DO handler (no queue check); suites/property/findings reference.canDoWakes (seed 4244)' },
+      [PERL]: { choice: 'stay-asleep', source: 'conformance case binary/worker/can-do-while-asleep, observed on Perl gearmand 1.130' },
+    },
+    reference: 'wake',
+  },
+  'abandoned-job-at-pre-sleep': {
+    id: 'abandoned-job-at-pre-sleep',
+    question: 'Does PRE_SLEEP count a queued foreground job whose clients have all gone as waiting work?',
+    choices: {
+      drop: 'the job is dropped when PRE_SLEEP meets it; no NOOP',
+      'count-as-work': 'NOOP; the grab that follows drops it and answers NO_JOB',
+    },
+    known: {
+      [GEARMAND]: { choice: 'drop', source: 'gearmand 1.1.20 peek() skips and frees ignored jobs; suites/property/findings reference.peekDropsAbandoned (seed 4250)' },
+      [PERL]: { choice: 'count-as-work', source: 'Gearman::Server keeps the job queued until a grab checks its listeners; conformance case binary/behaviour/pre-sleep-meets-abandoned-job' },
+    },
+    reference: 'count-as-work',
+  },
 } as const satisfies Record<string, AlternativeSpec>;
 
 export type AlternativeId = keyof typeof ALTERNATIVES;
 export type AlternativeChoice<A extends AlternativeId> = keyof (typeof ALTERNATIVES)[A]['choices'] & string;
 export const KNOWN_SERVERS = { gearmand: GEARMAND, perl: PERL } as const;
+
+/** Which server a choice belongs to: the gearspec reference server or a KNOWN_SERVERS value. */
+export type ChoiceOwner = 'reference' | (typeof KNOWN_SERVERS)[keyof typeof KNOWN_SERVERS];
+
+/** The declared choice of `owner` for alternative `id`; undefined when nobody recorded it. */
+export function declaredChoice<A extends AlternativeId>(id: A, owner: ChoiceOwner): AlternativeChoice<A> | undefined {
+  const spec: AlternativeSpec = ALTERNATIVES[id];
+  const choice = owner === 'reference' ? spec.reference : spec.known[owner]?.choice;
+  return choice as AlternativeChoice<A> | undefined;
+}

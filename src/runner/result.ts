@@ -1,4 +1,5 @@
 /** The report model every writer reads: one ServerRun per server, one CaseResult per case. */
+import type { AlternativeId } from '../protocol/alternatives.js';
 import type { WireEntry } from '../transport/wire-log.js';
 import type { Level } from './case-def.js';
 import type { FeatureName, FeatureSupport } from './features.js';
@@ -19,7 +20,7 @@ export interface CaseResult {
   readonly description: string;
   readonly outcome: Outcome;
   /** For pass-alternative: which named alternative and the server's choice. */
-  readonly alternative?: { readonly id: string; readonly choice: string };
+  readonly alternative?: { readonly id: AlternativeId; readonly choice: string };
   readonly durationMs: number;
   /** One line: why this outcome (the observation, the missing feature, the error). */
   readonly detail: string;

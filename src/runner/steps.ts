@@ -6,6 +6,7 @@ import { T, packetName } from '../protocol/constants.js';
 import type { Arg, Packet } from '../protocol/packet.js';
 import type { CaseContext } from './context.js';
 import { check } from './failures.js';
+import type { ConnEvent } from '../transport/connection.js';
 import type { Probe } from './probe.js';
 
 export const text = (b: Buffer | undefined): string => (b ? b.toString('latin1') : '');
@@ -43,6 +44,12 @@ export async function grabOrNone(w: Probe, grabType: number = T.GRAB_JOB): Promi
 export async function expectNoJob(w: Probe, expected = 'NO_JOB', shown: 0 | 1 = 0): Promise<void> {
   const got = await grabOrNone(w);
   check(got === undefined, expected, got ? `JOB_ASSIGN ${text(got.args[shown])}` : '');
+}
+
+/** Whether a NOOP arrives within `ms` (stops watching at the first one). */
+export async function noopWithin(w: Probe, ms: number): Promise<boolean> {
+  const isNoop = (e: ConnEvent): boolean => e.kind === 'packet' && e.packet.type === T.NOOP;
+  return (await w.collect(ms, (es) => es.some(isNoop))).some(isNoop);
 }
 
 /**

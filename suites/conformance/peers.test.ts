@@ -11,6 +11,7 @@ import { runSuite } from '../../src/runner/run-suite.js';
 import { PEER_BASELINES, PEER_NAMES, startTarget, type StartedTarget } from '../../src/runner/targets.js';
 import { requirePeer } from '../../src/peers/provider.js';
 import { CATALOGUE } from './catalogue.js';
+import { KNOWN_SERVERS, declaredChoice } from '../../src/protocol/alternatives.js';
 
 const started: StartedTarget[] = [];
 afterAll(async () => {
@@ -32,6 +33,10 @@ for (const peer of PEER_NAMES) {
         expect(unexplained).toEqual([]);
         expect(tally(runs).baselined).toBe(baseline.entries.length);
         expect(exitCode(runs)).toBe(0);
+        // What alternatives.ts says this server chooses is what it was just seen to choose.
+        const met = applied.results.flatMap((r) => (r.alternative ? [r] : []));
+        const owner = peer === 'gearmand' ? KNOWN_SERVERS.gearmand : KNOWN_SERVERS.perl;
+        expect(met.map((r) => `${r.id}: ${r.alternative!.id}=${r.alternative!.choice}`)).toEqual(met.map((r) => `${r.id}: ${r.alternative!.id}=${declaredChoice(r.alternative!.id, owner)}`));
       } finally {
         await target.stop();
       }

@@ -3,7 +3,7 @@
  * choice comes from the named alternatives table (src/protocol/alternatives.ts); packet support comes
  * from protocol.md §2 (Perl Gearman::Server has handlers for types 1-4, 7, 9, 12-16, 18, 21-23, 25, 26 only).
  */
-import { ALTERNATIVES, KNOWN_SERVERS, type AlternativeChoice, type AlternativeId } from '../../../src/protocol/alternatives.js';
+import { KNOWN_SERVERS, type AlternativeChoice, type AlternativeId, declaredChoice } from '../../../src/protocol/alternatives.js';
 import type { ServerKind } from './servers.js';
 
 export interface ServerBehaviour {
@@ -22,10 +22,10 @@ export interface ServerBehaviour {
 }
 
 function choice<A extends AlternativeId>(id: A, kind: ServerKind): AlternativeChoice<A> {
-  const alt = ALTERNATIVES[id];
-  if (kind === 'reference') return alt.reference as AlternativeChoice<A>;
-  const known = alt.known as Record<string, { choice: string }>;
-  return known[kind === 'gearmand' ? KNOWN_SERVERS.gearmand : KNOWN_SERVERS.perl]!.choice as AlternativeChoice<A>;
+  const owner = kind === 'reference' ? 'reference' : kind === 'gearmand' ? KNOWN_SERVERS.gearmand : KNOWN_SERVERS.perl;
+  const c = declaredChoice(id, owner);
+  if (c === undefined) throw new Error(`alternatives.ts records no ${id} choice for ${owner}`);
+  return c;
 }
 
 export function behaviourOf(kind: ServerKind): ServerBehaviour {

@@ -9,6 +9,10 @@ import { joinArgs } from '../../../../src/protocol/encoder.js';
 import { type CaseDef, pass } from '../../../../src/runner/case-def.js';
 import { check } from '../../../../src/runner/failures.js';
 import type { FeatureName } from '../../../../src/runner/features.js';
+import { spellingOutcomes, spellingVerdict } from './error-spelling.js';
+
+/** A WORK_* for a job the connection does not hold (protocol.md §4.13). */
+const NOT_OWNER = { gearmand: 'JOB_NOT_FOUND', perl: 'not_worker' } as const;
 import { grab, runningJob, submit, text, worker } from '../../../../src/runner/steps.js';
 
 const base = { section: '4.10', level: 'MUST' } as const;
@@ -68,14 +72,14 @@ const unknownCases: CaseDef[] = UNKNOWN_HANDLE.map(
       id: `binary/forwarding/unknown-handle-${f.tag}`,
       requirement: `${packetName(f.type)} for a handle the connection does not hold MUST be answered with ERROR, and the connection MUST stay usable.`,
       description: `Sends ${packetName(f.type)}("H:gearspec:nosuch", ...) then ECHO_REQ.`,
-      outcomes: [{ outcome: 'pass', when: 'ERROR (JOB_NOT_FOUND on gearmand, not_worker on Perl), then ECHO_RES' }, ...(f.feature ? [{ outcome: 'unsupported' as const, when: `${f.feature} not implemented` }] : [])],
+      outcomes: [...spellingOutcomes(NOT_OWNER, 'ECHO_RES'), ...(f.feature ? [{ outcome: 'unsupported' as const, when: `${f.feature} not implemented` }] : [])],
       ...(f.feature ? { requires: [f.feature] } : {}),
       async run(ctx) {
         const w = await ctx.connect('worker');
         w.send(f.type, ...f.args('H:gearspec:nosuch'));
         const [code] = await w.expectError();
         await w.expectAlive();
-        return pass(`ERROR ${code}`);
+        return spellingVerdict(NOT_OWNER, code);
       },
     }) satisfies CaseDef,
 );

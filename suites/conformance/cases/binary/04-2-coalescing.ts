@@ -5,9 +5,9 @@
  * while the job is queued or running ... Once a job ends the unique is free again."
  */
 import { T } from '../../../../src/protocol/constants.js';
-import { type CaseDef, pass } from '../../../../src/runner/case-def.js';
+import { alternative, type CaseDef, pass } from '../../../../src/runner/case-def.js';
 import type { CaseContext } from '../../../../src/runner/context.js';
-import { check } from '../../../../src/runner/failures.js';
+import { check, fail } from '../../../../src/runner/failures.js';
 import { grab, grabOrNone, submit, text, worker } from '../../../../src/runner/steps.js';
 
 const base = { section: '4.2', level: 'MUST' } as const;
@@ -129,6 +129,28 @@ export const cases: readonly CaseDef[] = [
     ],
     false,
   ),
+  {
+    ...base,
+    id: 'binary/coalescing/dash-unique-meets-explicit-unique',
+    requirement: 'Whether a "-" job and a job whose explicit unique equals its data are one job is a named alternative; servers MUST give one of the declared answers in both directions.',
+    description: 'SUBMIT_JOB_BG(f, "X", "X") then (f, "-", "X"); on another function SUBMIT_JOB_BG(g, "-", "Y") then (g, "Y", "Y"); compares the handles.',
+    outcomes: [
+      { outcome: 'pass-alternative', alternative: 'dash-unique', choice: 'data-key', when: 'the "-" submit joins the explicit job; the reverse order makes two jobs' },
+      { outcome: 'pass-alternative', alternative: 'dash-unique', choice: 'replace', when: 'one job in both orders' },
+      { outcome: 'pass-alternative', alternative: 'dash-unique', choice: 'dash-only', when: 'two jobs in both orders' },
+    ],
+    async run(ctx) {
+      const c = await ctx.connect('client');
+      const [f, g, x, y] = [ctx.fn('f'), ctx.fn('g'), ctx.uniq('x'), ctx.uniq('y')];
+      const explicitFirst = (await submit(c, T.SUBMIT_JOB_BG, f, x, x)) === (await submit(c, T.SUBMIT_JOB_BG, f, '-', x));
+      const dashFirst = (await submit(c, T.SUBMIT_JOB_BG, g, '-', y)) === (await submit(c, T.SUBMIT_JOB_BG, g, y, y));
+      const seen = `explicit then "-": ${explicitFirst ? 'one job' : 'two jobs'}; "-" then explicit: ${dashFirst ? 'one job' : 'two jobs'}`;
+      if (explicitFirst && !dashFirst) return alternative('dash-unique', 'data-key', seen);
+      if (explicitFirst && dashFirst) return alternative('dash-unique', 'replace', seen);
+      if (!explicitFirst && !dashFirst) return alternative('dash-unique', 'dash-only', seen);
+      return fail(['one of the declared answers'], seen);
+    },
+  },
   {
     ...base,
     id: 'binary/coalescing/join-running-job',

@@ -7,7 +7,7 @@
 import { T } from '../../../../src/protocol/constants.js';
 import { alternative, type CaseDef, informational, pass } from '../../../../src/runner/case-def.js';
 import { check, fail } from '../../../../src/runner/failures.js';
-import { expectNoJob, getStatus, grab, grabOrNone, runningJob, submit, submitAndGrab, text, worker } from '../../../../src/runner/steps.js';
+import { expectNoJob, noopWithin, getStatus, grab, grabOrNone, runningJob, submit, submitAndGrab, text, worker } from '../../../../src/runner/steps.js';
 
 export const cases: readonly CaseDef[] = [
   {
@@ -64,6 +64,29 @@ export const cases: readonly CaseDef[] = [
       await ctx.sleep(50);
       await expectNoJob(await worker(ctx, 'worker', [fn]), 'NO_JOB (job dropped)');
       return pass();
+    },
+  },
+  {
+    id: 'binary/behaviour/pre-sleep-meets-abandoned-job',
+    section: '4.5',
+    requirement: 'PRE_SLEEP with only an abandoned foreground job queued (its client gone): whether that counts as waiting work is a named alternative; either way no worker may get the job.',
+    level: 'MUST',
+    description: 'Worker CAN_DO f; a client submits SUBMIT_JOB f and closes; the worker sends PRE_SLEEP, watches for NOOP, then GRAB_JOB.',
+    outcomes: [
+      { outcome: 'pass-alternative', alternative: 'abandoned-job-at-pre-sleep', choice: 'drop', when: 'no NOOP; GRAB_JOB gets NO_JOB' },
+      { outcome: 'pass-alternative', alternative: 'abandoned-job-at-pre-sleep', choice: 'count-as-work', when: 'NOOP; GRAB_JOB gets NO_JOB' },
+    ],
+    async run(ctx) {
+      const fn = ctx.fn();
+      const w = await worker(ctx, 'worker', [fn]);
+      const c = await ctx.connect('client');
+      await submit(c, T.SUBMIT_JOB, fn, '', 'orphan');
+      c.close();
+      await ctx.sleep(50);
+      w.send(T.PRE_SLEEP);
+      const woken = await noopWithin(w, ctx.quietMs);
+      await expectNoJob(w, 'NO_JOB (the abandoned job is not handed out)');
+      return alternative('abandoned-job-at-pre-sleep', woken ? 'count-as-work' : 'drop');
     },
   },
   {

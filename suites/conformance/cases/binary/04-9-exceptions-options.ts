@@ -7,6 +7,9 @@
 import { T } from '../../../../src/protocol/constants.js';
 import { alternative, type CaseDef, informational, pass } from '../../../../src/runner/case-def.js';
 import { check, fail } from '../../../../src/runner/failures.js';
+import { spellingOutcomes, spellingVerdict } from './error-spelling.js';
+
+const UNKNOWN_OPTION = { gearmand: 'UNKNOWN_OPTION', perl: 'unknown_option' } as const;
 import { runningJob, text } from '../../../../src/runner/steps.js';
 
 const base = { section: '4.9', level: 'MUST' } as const;
@@ -31,13 +34,13 @@ export const cases: readonly CaseDef[] = [
     id: 'binary/options/unknown-option',
     requirement: 'OPTION_REQ for an unknown option MUST be answered with ERROR, and the connection MUST stay usable.',
     description: 'Sends OPTION_REQ "bogus", then ECHO_REQ.',
-    outcomes: [{ outcome: 'pass', when: 'ERROR (UNKNOWN_OPTION / unknown_option), then ECHO_RES' }],
+    outcomes: spellingOutcomes(UNKNOWN_OPTION, 'ECHO_RES'),
     async run(ctx) {
       const c = await ctx.connect('client');
       c.send(T.OPTION_REQ, 'bogus');
       const [code] = await c.expectError();
       await c.expectAlive();
-      return pass(`ERROR ${code}`);
+      return spellingVerdict(UNKNOWN_OPTION, code);
     },
   },
   {
