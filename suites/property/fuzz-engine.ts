@@ -112,29 +112,13 @@ export async function fuzz(config: FuzzConfig): Promise<FuzzResult> {
   const started = Date.now();
   let scenarios = 0;
 
-  const hybrid = (i: number): ModelProfile => {
-    let p = withChoicesOf(baseline, servers[i]!.profile);
-    for (const q of accepted[i]!) p = withQuirkOf(p, servers[i]!.profile, q);
-    return p;
-  };
+  const hybrid = (i: number): ModelProfile => hybridProfile(baseline, servers[i]!.profile, accepted[i]!);
 
+  const check = scenarioChecker(servers, runners, hybrid, config.timeoutMs, stats);
   const runOne = async (symbolic: readonly Step[]): Promise<void> => {
     scenarios++;
     const prefix = runPrefix();
-    const steps = instantiate(symbolic, prefix);
-    for (let i = 0; i < servers.length; i++) {
-      const server = servers[i]!;
-      const t0 = performance.now();
-      const result: ScenarioResult = await withServer(server, runners[i]!, (runner) => runner.run(steps, { profile: server.profile, runId: prefix, timeoutMs: config.timeoutMs ?? 3000 }));
-      stats[i]!.busyMs += performance.now() - t0;
-      stats[i]!.scenarios++;
-      if (result.error) throw new FuzzFailure({ kind: 'harness', server, message: result.error, explainedBy: [], upTo: result.stepsRun });
-      if (result.mismatch) throw new FuzzFailure({ kind: 'mismatch', server, message: result.mismatch.message, explainedBy: [], upTo: steps.indexOf(result.mismatch.step) + 1 });
-      if (servers.length > 1 && i > 0) {
-        const d = offlineCheck(hybrid(i), result.observed);
-        if (d) throw new FuzzFailure({ kind: 'divergence', server, message: d.message, explainedBy: explain(baseline, server.profile, hybrid(i), result.observed), upTo: steps.indexOf(d.step) + 1 });
-      }
-    }
+    await check(instantiate(symbolic, prefix), prefix);
   };
 
   try {
@@ -169,7 +153,7 @@ export async function fuzz(config: FuzzConfig): Promise<FuzzResult> {
         fixture = join(config.outDir, `${verdict.kind}-${verdict.server.name.replace(/[^A-Za-z0-9._-]+/g, '_')}-seed${seed}-${findings.length + 1}.fixture.jsonl`);
         const fx = verdict.server.fresh ? await verdict.server.fresh() : undefined;
         try {
-          await writeShrunkFixture(fixture, { server: fx ? { ...verdict.server, host: fx.host, port: fx.port } : verdict.server, steps: instantiate(counterexample, runPrefix()), seed, path, description: `${verdict.kind} on ${verdict.server.name} (${verdict.server.profile.name}): ${verdict.message.split('\n')[0]}`, message: verdict.message, timeoutMs: config.timeoutMs ?? 3000 });
+          await writeShrunkFixture(fixture, { server: fx ? { ...verdict.server, host: fx.host, port: fx.port } : verdict.server, steps: instantiate(counterexample, runPrefix()), seed, path, description: `${verdict.kind} on ${verdict.server.name} (${verdict.server.profile.name}): ${verdict.message.split('\n')[0]}`, message: verdict.message, timeoutMs: config.timeoutMs ?? 3000, ...(idx > 0 ? { acceptedQuirks: [...accepted[idx]!] } : {}) });
         } finally {
           await fx?.stop();
         }
@@ -207,6 +191,77 @@ export async function fuzz(config: FuzzConfig): Promise<FuzzResult> {
     perServer: stats.map((s) => ({ ...s, busyMs: Math.round(s.busyMs), perSecond: s.busyMs > 0 ? Math.round((s.scenarios / s.busyMs) * 1000 * 10) / 10 : 0 })),
     findings,
   };
+}
+
+/**
+ * Runs concrete steps on every server in turn and throws a FuzzFailure at the first one that
+ * breaks its own model (mismatch), the harness (harness), or, after the first server, the
+ * baseline's model with its declared choices (divergence, named by the quirks that explain it).
+ */
+function scenarioChecker(
+  servers: readonly FuzzServer[],
+  runners: readonly ScenarioRunner[],
+  hybrid: (i: number) => ModelProfile,
+  timeoutMs = 3000,
+  stats?: { scenarios: number; busyMs: number }[],
+): (steps: readonly Step[], runId: string) => Promise<void> {
+  const baseline = servers[0]!.profile;
+  return async (steps, runId) => {
+    for (let i = 0; i < servers.length; i++) {
+      const server = servers[i]!;
+      const t0 = performance.now();
+      const result: ScenarioResult = await withServer(server, runners[i]!, (runner) => runner.run(steps, { profile: server.profile, runId, timeoutMs }));
+      if (stats) {
+        stats[i]!.busyMs += performance.now() - t0;
+        stats[i]!.scenarios++;
+      }
+      if (result.error) throw new FuzzFailure({ kind: 'harness', server, message: result.error, explainedBy: [], upTo: result.stepsRun });
+      if (result.mismatch) throw new FuzzFailure({ kind: 'mismatch', server, message: result.mismatch.message, explainedBy: [], upTo: steps.indexOf(result.mismatch.step) + 1 });
+      if (servers.length > 1 && i > 0) {
+        const d = offlineCheck(hybrid(i), result.observed);
+        if (d) throw new FuzzFailure({ kind: 'divergence', server, message: d.message, explainedBy: explain(baseline, server.profile, hybrid(i), result.observed), upTo: steps.indexOf(d.step) + 1 });
+      }
+    }
+  };
+}
+
+export interface ScenarioVerdict {
+  readonly kind: FindingKind;
+  readonly server: string;
+  readonly message: string;
+  readonly explainedBy: readonly (keyof ModelQuirks)[];
+}
+
+/**
+ * Differential check of one concrete scenario (e.g. a recorded finding's `.scenario.json`, its
+ * names made unique with `runId`): undefined when every server agrees with the first one up to
+ * declared alternatives.
+ */
+export async function checkScenarioOnce(
+  servers: readonly FuzzServer[],
+  steps: readonly Step[],
+  runId: string,
+  options: { readonly timeoutMs?: number; readonly accepted?: readonly (readonly (keyof ModelQuirks)[])[] } = {},
+): Promise<ScenarioVerdict | undefined> {
+  const runners = servers.map((s) => new ScenarioRunner({ host: s.host, port: s.port }));
+  const baseline = servers[0]!.profile;
+  try {
+    await scenarioChecker(servers, runners, (i) => hybridProfile(baseline, servers[i]!.profile, options.accepted?.[i] ?? []), options.timeoutMs)(steps, runId);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof FuzzFailure)) throw e;
+    const v = e.verdict;
+    return { kind: v.kind, server: v.server.name, message: v.message, explainedBy: v.explainedBy };
+  } finally {
+    await Promise.all(runners.map((r) => r.close()));
+  }
+}
+
+/** The baseline's model with `server`'s declared choices and the quirks accepted for it so far. */
+function hybridProfile(baseline: ModelProfile, server: ModelProfile, accepted: Iterable<keyof ModelQuirks>): ModelProfile {
+  let p = withChoicesOf(baseline, server);
+  for (const q of accepted) p = withQuirkOf(p, server, q);
+  return p;
 }
 
 async function withServer<R>(server: FuzzServer, shared: ScenarioRunner, fn: (runner: ScenarioRunner) => Promise<R>): Promise<R> {

@@ -19,6 +19,8 @@ export interface ShrunkFixtureInput {
   readonly description: string;
   readonly message: string;
   readonly timeoutMs: number;
+  /** Differential mode: the quirks already accepted for this server when the finding was made. */
+  readonly acceptedQuirks?: readonly string[];
 }
 
 export async function writeShrunkFixture(file: string, input: ShrunkFixtureInput): Promise<void> {
@@ -46,5 +48,5 @@ export async function writeShrunkFixture(file: string, input: ShrunkFixtureInput
     },
     records: recordsFromPackets(items),
   });
-  await writeFile(file.replace(/\.fixture\.jsonl$/, '') + '.scenario.json', JSON.stringify({ steps: input.steps, readable: input.steps.map(describeStep), mismatch: input.message }, null, 2) + '\n', 'utf8');
+  await writeFile(file.replace(/\.fixture\.jsonl$/, '') + '.scenario.json', JSON.stringify({ steps: input.steps, readable: input.steps.map(describeStep), mismatch: input.message, ...(input.acceptedQuirks ? { acceptedQuirks: input.acceptedQuirks } : {}) }, null, 2) + '\n', 'utf8');
 }
