@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { T } from '../../../src/protocol/constants.js';
 import { req } from '../../../src/protocol/packet.js';
 import type { GearmanConnection } from '../../../src/transport/connection.js';
-import { benchEcho } from './echo-bench.js';
+import { LoadGenerator } from '../../../bench/lib/load-generator.js';
 import { type Harness, WAIT_MS, args, grab, startHarness, submit, worker } from './helpers.js';
 
 let h: Harness;
@@ -15,10 +15,18 @@ afterAll(() => h.close());
 describe('load', () => {
   it('keeps 128 foreground echo jobs in flight through 4 workers without errors or stalls', async () => {
     // Client, workers and server share this one process (and a busy 2-core machine): the bar is
-    // "jobs keep flowing", not a speed claim; echo-bench.ts against a separate server measures speed.
-    const r = await benchEcho({ port: h.server.port, clients: 4, workers: 4, depth: 32, seconds: 1, bytes: 64, fn: 'load_echo' });
-    expect(r.jobs).toBeGreaterThan(200);
-    expect(r.errors).toBe(0);
+    // "jobs keep flowing", not a speed claim; `npm run bench` (the same load generator against a
+    // separate server process) measures speed.
+    const gen = new LoadGenerator({ host: h.server.host, port: h.server.port, clients: 4, inFlight: 32, workers: 4, payloadBytes: 64, functionName: 'load_echo', connectTimeoutMs: WAIT_MS });
+    try {
+      await gen.start();
+      const r = await gen.measure(1000);
+      expect(r.completed).toBeGreaterThan(200);
+      expect(r.errors).toEqual([]);
+      expect(r.mismatches).toBe(0);
+    } finally {
+      gen.stop();
+    }
     // The bench closed its sockets mid-flight: no worker holds anything, and what was queued is
     // orphaned (its clients left), counted until a worker would take it, as on gearmand.
     const admin = await h.connect();
