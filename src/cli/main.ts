@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   import: () => import('./commands/import.js'),
   replay: () => import('./commands/replay.js'),
   fuzz: () => import('./commands/fuzz.js'),
+  interop: () => import('./commands/interop.js'),
 };
 
 async function help(): Promise<void> {

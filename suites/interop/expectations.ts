@@ -143,7 +143,7 @@ export const EXPECTATIONS: readonly Expectation[] = [
     scenarios: ['payload-empty'],
     expect: 'corrupted:empty',
     kind: 'interop-bug',
-    why: 'Gearman::Worker sends results with `$v ? handle\\0data : handle`, so an empty result becomes a WORK_COMPLETE without the handle/data separator; the server misparses it and the client never gets a result.',
+    why: 'Gearman::Worker sends results with `$v ? handle\\0data : handle`, so an empty result becomes a WORK_COMPLETE without the handle/data separator; the server misparses it and the client never gets a result. On gearmand the job then comes back to the same worker in a tight loop (hundreds of JOB_ASSIGNs of one handle within a second, seen with `gearspec interop --peer gearmand --workers perl --scenarios payload-empty --verbose`) until its client goes away.',
     source: 'Gearman/Worker.pm _job_request (line 604); protocol.md §1.2 (short argument lists); [MATRIX:*/*/perl/payload-empty]',
   },
   {
@@ -157,7 +157,8 @@ export const EXPECTATIONS: readonly Expectation[] = [
   },
 ];
 
-function matches<T extends string>(list: readonly T[] | undefined, value: T): boolean {
+/** An entry without a list applies to every value; an external server matches only such entries. */
+function matches(list: readonly string[] | undefined, value: string): boolean {
   return list === undefined || list.includes(value);
 }
 

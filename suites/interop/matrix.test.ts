@@ -15,9 +15,8 @@ import { requirePeer, resolveProvider } from '../../src/peers/provider.js';
 import type { DriverPeerName, ProviderKind, ServerPeerName } from '../../src/peers/types.js';
 import type { MatrixReport, ServerRun } from '../../src/report/interop/model.js';
 import { writeInteropReport } from '../../src/report/interop/write.js';
-import { runServerMatrix } from './runner.js';
+import { runMatrixOn, undeclaredOutcomes } from './run-on.js';
 import { SCENARIOS } from './scenarios/index.js';
-import { startMatrixServer } from './servers.js';
 
 const SERVERS: readonly ServerPeerName[] = ['reference', 'gearmand', 'perl-gearmand'];
 
@@ -53,24 +52,10 @@ describe(`interop matrix (${provider})`, () => {
     // A missing peer fails in CI (requirePeer throws) and is a loud skip elsewhere.
     const runsHere = name === 'reference' || requirePeer(name, `interop matrix on ${name}`);
     (runsHere ? it.concurrent : it.skip)(`${name}: every client × worker cell behaves as declared`, { timeout: provider === 'container' ? 3_600_000 : 900_000 }, async ({ expect }) => {
-      const started = Date.now();
-      let run: ServerRun;
-      try {
-        const server = await startMatrixServer(name, provider);
-        try {
-          run = await runServerMatrix(server, { clients, workers, scenarios, provider, log: (l) => process.env['GEARSPEC_INTEROP_VERBOSE'] && console.log(`[${name}] ${l}`) });
-        } finally {
-          await server.stop();
-        }
-      } catch (e) {
-        run = { name, version: '?', provider, wallMs: Date.now() - started, cells: [], error: e instanceof Error ? e.message : String(e) };
-      }
+      const run = await runMatrixOn({ kind: 'peer', name }, { clients, workers, scenarios, provider, log: (l) => process.env['GEARSPEC_INTEROP_VERBOSE'] && console.log(`[${name}] ${l}`) });
       runs.push(run);
       expect(run.error, `server ${name} could not be run`).toBeUndefined();
-      const bad = run.cells.flatMap((c) =>
-        c.scenarios.filter((s) => s.grade === 'fail' || s.grade === 'stale').map((s) => `${c.client} client × ${c.worker} worker / ${s.id}: ${s.grade} (expected ${s.expected.join(' or ')}, got ${s.actual}) — ${s.detail.slice(0, 300)}`),
-      );
-      expect(bad, `undeclared or stale outcomes on ${name}`).toEqual([]);
+      expect(undeclaredOutcomes(run), `undeclared or stale outcomes on ${name}`).toEqual([]);
     });
   }
 });

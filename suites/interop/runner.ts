@@ -106,6 +106,9 @@ export async function runServerMatrix(server: MatrixServer, options: MatrixOptio
   const pool = new Pool(server, options);
   const clients = new Map<DriverPeerName, { main?: DriverTap; second?: DriverTap; error?: string }>();
   const cells: CellResult[] = [];
+  // Drivers a scenario left unhealthy are replaced before the next scenario, including when that
+  // scenario is in the next cell (the worker driver is shared by the cells of one worker).
+  const carry = { restartAll: false };
 
   const fresh = async (tap: DriverTap | undefined, make: () => Promise<DriverTap>, force = false): Promise<DriverTap> => {
     if (tap && !force && !tap.exited && tap.pending.size === 0) return tap;
@@ -139,7 +142,7 @@ export async function runServerMatrix(server: MatrixServer, options: MatrixOptio
           cells.push(harnessCell(cell, options, `worker driver ${w} did not start: ${workerError}`));
           continue;
         }
-        cells.push(await runCell(cell, server.address, options, timing, pool, slot, ensureWorker, fresh, log));
+        cells.push(await runCell(cell, server.address, options, timing, pool, slot, ensureWorker, fresh, carry, log));
       }
       await worker?.handle.stop();
     }
@@ -158,6 +161,7 @@ async function runCell(
   slot: { main?: DriverTap; second?: DriverTap; error?: string },
   ensureWorker: (force?: boolean) => Promise<DriverTap>,
   fresh: (tap: DriverTap | undefined, make: () => Promise<DriverTap>, force?: boolean) => Promise<DriverTap>,
+  carry: { restartAll: boolean },
   log: (line: string) => void,
 ): Promise<CellResult> {
   const t0 = Date.now();
@@ -167,7 +171,6 @@ async function runCell(
     logs[key] = `${logs[key] ?? ''}${text}\n`.slice(-MAX_LOG_CHARS);
   };
   let blocked: ReturnType<typeof cellBlocker>;
-  let restartAll = false;
   const drivers: { client?: DriverInfo; worker?: DriverInfo } = {};
   for (const s of options.scenarios) {
     if (blocked) {
@@ -182,10 +185,10 @@ async function runCell(
     let client2: DriverTap | undefined;
     let worker: DriverTap | undefined;
     try {
-      slot.main = client = await fresh(slot.main, () => pool.client(cell.client, `${cell.client}-client`), restartAll);
-      slot.second = client2 = await fresh(slot.second, () => pool.client(cell.client, `${cell.client}-client-2`), restartAll);
-      worker = await ensureWorker(restartAll);
-      restartAll = false;
+      slot.main = client = await fresh(slot.main, () => pool.client(cell.client, `${cell.client}-client`), carry.restartAll);
+      slot.second = client2 = await fresh(slot.second, () => pool.client(cell.client, `${cell.client}-client-2`), carry.restartAll);
+      worker = await ensureWorker(carry.restartAll);
+      carry.restartAll = false;
       drivers.client = info(client.handle);
       drivers.worker = info(worker.handle);
       const own = new Set(s.functions(functionNamer(cell.client, cell.worker)).map((r) => r.function));
@@ -221,10 +224,18 @@ async function runCell(
     // anyway; otherwise one echo job through the cell's client and worker decides.
     if (outcome !== s.nominal && client && worker && !blocked) {
       const healthy = client.pending.size === 0 && !client.exited && !worker.exited && (await healthCheck(cell, client, worker, transcript));
-      if (!healthy) restartAll = true;
+      if (!healthy) carry.restartAll = true;
     }
     log(`  ${s.id}: ${outcome} → ${g.grade}`);
     results.push({ id: s.id, title: s.title, nominal: s.nominal, expected: g.expected, actual: outcome, grade: g.grade, detail, ...(g.expectation ? { expectation: g.expectation } : {}), durationMs: Date.now() - started, transcript });
+  }
+  if (carry.restartAll) {
+    // The next cell has other clients. This cell's own clients go now: one may still wait on a
+    // job the worker cannot finish (a Perl worker's malformed empty result makes gearmand hand the
+    // same job back in a loop), and a job with a live client would be requeued to the next worker.
+    for (const t of [slot.main, slot.second]) await t?.handle.stop();
+    slot.main = undefined;
+    slot.second = undefined;
   }
   const grades = results.map((r) => r.grade);
   return {

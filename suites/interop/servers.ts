@@ -4,9 +4,11 @@
  */
 import { startServerPeer } from '../../src/peers/servers/index.js';
 import type { ProviderKind, ServerPeerName } from '../../src/peers/types.js';
+import { GearmanConnection } from '../../src/transport/connection.js';
+import type { MatrixServerName } from './types.js';
 
 export interface MatrixServer {
-  readonly name: ServerPeerName;
+  readonly name: MatrixServerName;
   readonly address: string;
   readonly version: string;
   readonly provider: string;
@@ -27,4 +29,22 @@ async function startOnce(name: ServerPeerName, provider: ProviderKind | undefine
   // The reference server always runs embedded; the provider applies to the external servers.
   const s = await startServerPeer(name, { ...(provider && name !== 'reference' ? { provider } : {}), startupTimeoutMs: 20_000 });
   return { name, address: s.address, version: s.version, provider: s.provider, logs: () => s.logs(), stop: () => s.stop() };
+}
+
+/**
+ * A server someone else runs: the matrix neither starts nor stops it. Its version comes from the
+ * admin `version` command when it answers within `timeoutMs`.
+ */
+export async function externalMatrixServer(host: string, port: number, timeoutMs = 3000): Promise<MatrixServer> {
+  let version = 'unknown';
+  const conn = await GearmanConnection.connect({ host, port, connectTimeoutMs: timeoutMs });
+  try {
+    const lines = await conn.admin('version', timeoutMs);
+    version = (lines[0] ?? '').replace(/^OK /, '').trim() || 'unknown';
+  } catch {
+    // No admin protocol: the matrix still runs, the report says "unknown".
+  } finally {
+    conn.close();
+  }
+  return { name: 'external', address: `${host}:${port}`, version, provider: 'external', logs: () => '', stop: async () => undefined };
 }

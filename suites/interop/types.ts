@@ -8,8 +8,11 @@ import type { Behaviour, DriverHandle } from '../../src/peers/drivers/index.js';
 import type { DriverPeerName, ServerPeerName } from '../../src/peers/types.js';
 import type { DriverTap } from './tap.js';
 
+/** A peer the matrix starts itself, or a server someone else runs (`gearspec interop --server`). */
+export type MatrixServerName = ServerPeerName | 'external';
+
 export interface CellId {
-  readonly server: ServerPeerName;
+  readonly server: MatrixServerName;
   readonly client: DriverPeerName;
   readonly worker: DriverPeerName;
 }

@@ -1,0 +1,94 @@
+/**
+ * gearspec interop: the cross-language matrix (every client driver × every worker driver × every
+ * scenario) through one or more servers: peers gearspec starts (--peer) or a running server
+ * (--server). Outcomes are graded against suites/interop/expectations.ts: on an external server
+ * only the library-side entries (those naming no server) apply. Writes the HTML/JSON report.
+ * Exit 0 when every outcome is nominal or declared, 1 on an undeclared or stale outcome, 2 when a
+ * server could not be run or on a usage error.
+ */
+import path from 'node:path';
+import { DRIVER_NAMES } from '../../peers/drivers/index.js';
+import { resolveProvider } from '../../peers/provider.js';
+import { isServerPeerName, SERVER_PEER_NAMES } from '../../peers/servers/index.js';
+import type { DriverPeerName, ProviderKind } from '../../peers/types.js';
+import type { MatrixReport, ServerRun } from '../../report/interop/model.js';
+import { writeInteropReport } from '../../report/interop/write.js';
+import { type MatrixTarget, runMatrixOn, targetName, undeclaredOutcomes } from '../../../suites/interop/run-on.js';
+import { SCENARIOS } from '../../../suites/interop/scenarios/index.js';
+import { type FlagSpecs, parseAddress, parseArgs, usageError } from '../args.js';
+import { type Command, EXIT } from '../command.js';
+
+const flags: FlagSpecs = {
+  server: { type: 'string', repeat: true, help: 'a running server at host:port (only library-side expectations apply to it)' },
+  peer: { type: 'string', repeat: true, help: `a server gearspec starts: ${SERVER_PEER_NAMES.join(' | ')} (default: all three when no --server is given)` },
+  clients: { type: 'string', help: `comma list of client drivers (default: ${DRIVER_NAMES.join(',')})` },
+  workers: { type: 'string', help: `comma list of worker drivers (default: ${DRIVER_NAMES.join(',')})` },
+  scenarios: { type: 'string', help: 'comma list of scenario ids (default: all; see --list)' },
+  out: { type: 'string', default: 'reports/interop', help: 'report directory (index.html, index.json, cells/)' },
+  list: { type: 'boolean', help: 'list the scenarios and drivers, and exit' },
+  verbose: { type: 'boolean', help: 'print each cell and scenario as it runs' },
+};
+
+function pickList<T extends string>(raw: unknown, all: readonly T[], flag: string): readonly T[] {
+  if (typeof raw !== 'string') return all;
+  const wanted = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = wanted.filter((w) => !all.includes(w as T));
+  if (unknown.length > 0) throw usageError(`${flag}: unknown ${unknown.map((u) => JSON.stringify(u)).join(', ')}; one of ${all.join(', ')}`);
+  return all.filter((x) => wanted.includes(x));
+}
+
+export const command: Command = {
+  name: 'interop',
+  summary: 'cross-language matrix: every client driver × worker driver × scenario through each server',
+  usage: 'gearspec interop [--peer reference|gearmand|perl-gearmand ...] [--server host:port ...] [--clients a,b] [--workers a,b] [--scenarios a,b] [--out DIR]',
+  flags,
+  async run(argv) {
+    const { flags: f, positionals } = parseArgs(argv, flags);
+    if (positionals.length > 0) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+    if (f.list) {
+      for (const s of SCENARIOS) process.stdout.write(`${s.id.padEnd(20)} ${s.title} (nominal: ${s.nominal})\n`);
+      process.stdout.write(`drivers: ${DRIVER_NAMES.join(', ')}\n`);
+      return EXIT.OK;
+    }
+    const peers = ((f.peer as readonly string[] | undefined) ?? []).map((p) => {
+      if (!isServerPeerName(p)) throw usageError(`--peer: unknown ${JSON.stringify(p)}; one of ${SERVER_PEER_NAMES.join(', ')}`);
+      return p;
+    });
+    const externals = ((f.server as readonly string[] | undefined) ?? []).map((s) => parseAddress(s, '--server'));
+    const targets: MatrixTarget[] = [...peers.map((name): MatrixTarget => ({ kind: 'peer', name })), ...externals.map((a): MatrixTarget => ({ kind: 'external', ...a }))];
+    if (targets.length === 0) targets.push(...SERVER_PEER_NAMES.map((name): MatrixTarget => ({ kind: 'peer', name })));
+    const clients = pickList<DriverPeerName>(f.clients, DRIVER_NAMES, '--clients');
+    const workers = pickList<DriverPeerName>(f.workers, DRIVER_NAMES, '--workers');
+    const scenarioIds = pickList(f.scenarios, SCENARIOS.map((s) => s.id), '--scenarios');
+    const scenarios = SCENARIOS.filter((s) => scenarioIds.includes(s.id));
+    const resolved = resolveProvider();
+    const provider: ProviderKind = resolved.provider === 'container' ? 'container' : 'native';
+    process.stdout.write(`interop: ${targets.map(targetName).join(', ')}; ${clients.length} clients × ${workers.length} workers × ${scenarios.length} scenarios; drivers ${provider} (${resolved.reason})\n`);
+
+    const t0 = Date.now();
+    // Servers run side by side: each has its own drivers and names, and most time is waiting.
+    const runs: ServerRun[] = await Promise.all(
+      targets.map((t) => runMatrixOn(t, { clients, workers, scenarios, provider, log: (l) => f.verbose && process.stdout.write(`[${targetName(t)}] ${l}\n`) })),
+    );
+    const report: MatrixReport = { generatedAt: new Date().toISOString(), provider, wallMs: Date.now() - t0, servers: runs };
+    const dir = path.resolve(String(f.out));
+    const index = writeInteropReport(dir, report);
+
+    let worst: number = EXIT.OK;
+    for (const run of runs) {
+      if (run.error) {
+        process.stdout.write(`${run.name}: could not be run: ${run.error}\n`);
+        worst = EXIT.HARNESS;
+        continue;
+      }
+      const bad = undeclaredOutcomes(run);
+      const grades = run.cells.flatMap((c) => c.scenarios.map((s) => s.grade));
+      const count = (g: string): number => grades.filter((x) => x === g).length;
+      process.stdout.write(`${run.name} (${run.version}): ${count('pass')} nominal, ${count('expected-different')} declared differences, ${count('stale')} stale, ${count('fail')} undeclared, ${Math.round(run.wallMs / 1000)} s\n`);
+      for (const line of bad) process.stdout.write(`  ${line}\n`);
+      if (bad.length > 0 && worst === EXIT.OK) worst = EXIT.FAILED;
+    }
+    process.stdout.write(`cells ${JSON.stringify(index.totals.cells)} → ${path.join(dir, 'index.html')}\n`);
+    return worst;
+  },
+};

@@ -1,0 +1,69 @@
+/**
+ * `gearspec interop` end to end with the in-process reference driver (no toolchain needed): a
+ * healthy running server passes, a server with an injected fault fails with the cell named, an
+ * unreachable one is a harness error, and bad flags are usage errors. Reports land in a temp dir.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { command } from '../../src/cli/commands/interop.js';
+import { startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
+
+async function interop(...argv: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+  try {
+    return { code: await command.run(argv), out };
+  } finally {
+    o.mockRestore();
+  }
+}
+
+describe('gearspec interop (CLI)', () => {
+  let dir: string;
+  let good: ReferenceServer;
+  let broken: ReferenceServer;
+  const only = ['--clients', 'reference', '--workers', 'reference'];
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gearspec-interop-cli-'));
+    good = await startReferenceServer({ host: '127.0.0.1', port: 0 });
+    broken = await startReferenceServer({ host: '127.0.0.1', port: 0, faults: ['corrupt-result'] });
+  });
+  afterAll(async () => {
+    await good.close();
+    await broken.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('passes a healthy running server and writes the report under its address', async () => {
+    const out = join(dir, 'good');
+    const r = await interop('--server', good.address, ...only, '--scenarios', 'foreground,payload-binary,work-fail', '--out', out);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain(`${good.address} (`);
+    const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as { servers: { name: string; cells: unknown[] }[]; totals: { scenarios: Record<string, number> } };
+    expect(index.servers.map((s) => s.name)).toEqual([good.address]);
+    expect(index.totals.scenarios['pass']).toBe(3);
+  }, 60_000);
+
+  it('fails a server that corrupts results, naming the cell and scenario', async () => {
+    const r = await interop('--server', broken.address, ...only, '--scenarios', 'foreground', '--out', join(dir, 'broken'));
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toMatch(/reference client × reference worker \/ foreground: fail/);
+  }, 60_000);
+
+  it('reports a server it cannot reach as a harness error (exit 2), not a crash', async () => {
+    const closed = await startReferenceServer({ host: '127.0.0.1', port: 0 });
+    const address = closed.address;
+    await closed.close();
+    const r = await interop('--server', address, ...only, '--scenarios', 'foreground', '--out', join(dir, 'closed'));
+    expect(r.code, r.out).toBe(2);
+    expect(r.out).toContain('could not be run');
+  }, 60_000);
+
+  it('rejects unknown drivers, scenarios and peers with a usage error', async () => {
+    await expect(interop('--clients', 'cobol')).rejects.toThrow(/--clients: unknown "cobol"/);
+    await expect(interop('--scenarios', 'nope')).rejects.toThrow(/--scenarios: unknown "nope"/);
+    await expect(interop('--peer', 'redis')).rejects.toThrow(/--peer: unknown "redis"/);
+  });
+});

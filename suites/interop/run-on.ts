@@ -1,0 +1,36 @@
+/**
+ * One server's whole matrix, start to stop: used by the matrix suite and by `gearspec interop`.
+ * A server that cannot be started or reached becomes a run with `error`, never an exception.
+ */
+import { errorMessage } from '../../src/errors.js';
+import type { ProviderKind, ServerPeerName } from '../../src/peers/types.js';
+import type { ServerRun } from '../../src/report/interop/model.js';
+import { type MatrixOptions, runServerMatrix } from './runner.js';
+import { externalMatrixServer, type MatrixServer, startMatrixServer } from './servers.js';
+
+export type MatrixTarget = { readonly kind: 'peer'; readonly name: ServerPeerName } | { readonly kind: 'external'; readonly host: string; readonly port: number };
+
+export const targetName = (t: MatrixTarget): string => (t.kind === 'peer' ? t.name : `${t.host}:${t.port}`);
+
+export async function runMatrixOn(target: MatrixTarget, options: MatrixOptions & { readonly provider: ProviderKind }): Promise<ServerRun> {
+  const started = Date.now();
+  try {
+    const server: MatrixServer = target.kind === 'peer' ? await startMatrixServer(target.name, options.provider) : await externalMatrixServer(target.host, target.port);
+    try {
+      const run = await runServerMatrix(server, options);
+      // An external server is graded as "external" but shown by its address.
+      return target.kind === 'external' ? { ...run, name: targetName(target) } : run;
+    } finally {
+      await server.stop();
+    }
+  } catch (e) {
+    return { name: targetName(target), version: '?', provider: options.provider, wallMs: Date.now() - started, cells: [], error: errorMessage(e) };
+  }
+}
+
+/** Every scenario outcome that no expectation explains, or an expectation that no longer happens. */
+export function undeclaredOutcomes(run: ServerRun): string[] {
+  return run.cells.flatMap((c) =>
+    c.scenarios.filter((s) => s.grade === 'fail' || s.grade === 'stale').map((s) => `${c.client} client × ${c.worker} worker / ${s.id}: ${s.grade} (expected ${s.expected.join(' or ')}, got ${s.actual}) — ${s.detail.slice(0, 300)}`),
+  );
+}
