@@ -11,7 +11,8 @@ import { runSuite } from '../../src/runner/run-suite.js';
 import { PEER_BASELINES, PEER_NAMES, startTarget, type StartedTarget } from '../../src/runner/targets.js';
 import { requirePeer } from '../../src/peers/provider.js';
 import { CATALOGUE } from './catalogue.js';
-import { KNOWN_SERVERS, declaredChoice } from '../../src/protocol/alternatives.js';
+import { PROFILE_ALIASES } from '../../src/model/profiles.js';
+import { seenAndDeclaredChoices } from './declared-choices.js';
 
 const started: StartedTarget[] = [];
 afterAll(async () => {
@@ -34,9 +35,8 @@ for (const peer of PEER_NAMES) {
         expect(tally(runs).baselined).toBe(baseline.entries.length);
         expect(exitCode(runs)).toBe(0);
         // What alternatives.ts says this server chooses is what it was just seen to choose.
-        const met = applied.results.flatMap((r) => (r.alternative ? [r] : []));
-        const owner = peer === 'gearmand' ? KNOWN_SERVERS.gearmand : KNOWN_SERVERS.perl;
-        expect(met.map((r) => `${r.id}: ${r.alternative!.id}=${r.alternative!.choice}`)).toEqual(met.map((r) => `${r.id}: ${r.alternative!.id}=${declaredChoice(r.alternative!.id, owner)}`));
+        const choices = seenAndDeclaredChoices(applied.results, PROFILE_ALIASES[peer]!);
+        expect(choices.seen).toEqual(choices.declared);
       } finally {
         await target.stop();
       }

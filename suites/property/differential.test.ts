@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Step } from '../../src/model/actions.js';
-import { PROFILES, type ModelProfile, type ModelQuirks } from '../../src/model/profiles.js';
+import { PROFILES, type ModelQuirks, profileByName } from '../../src/model/profiles.js';
 import { isServerPeerName } from '../../src/peers/servers/index.js';
 import type { ServerPeerName } from '../../src/peers/types.js';
 import { checkScenarioOnce, formatFinding, fuzz, type FuzzServer } from './fuzz-engine.js';
@@ -23,7 +23,6 @@ const SEED = Number(process.env.GEARSPEC_SEED ?? Date.now() % 2 ** 31);
 const ANSWER_TIMEOUT_MS = Number(process.env.GEARSPEC_ANSWER_TIMEOUT_MS ?? 10_000);
 const DIR = join(import.meta.dirname, 'findings');
 const SERVERS: readonly ServerPeerName[] = ['gearmand', 'perl-gearmand', 'reference'];
-const PROFILE_OF: Readonly<Record<ServerPeerName, ModelProfile>> = { gearmand: PROFILES['gearmand-1.1.20'], 'perl-gearmand': PROFILES['perl-gearman-server-1.130'], reference: PROFILES.reference };
 
 interface RecordedFinding {
   readonly file: string;
@@ -62,7 +61,8 @@ describe.skipIf(skip !== undefined)('differential mode - baseline gearmand', () 
   const started = new Map<ServerPeerName, LocalServer>();
   const fuzzServer = (name: ServerPeerName): FuzzServer => {
     const s = started.get(name)!;
-    return { name, host: s.host, port: s.port, profile: PROFILE_OF[name] };
+    // Every server peer name is also a profile alias (profiles.ts PROFILE_ALIASES).
+    return { name, host: s.host, port: s.port, profile: profileByName(name)! };
   };
   beforeAll(async () => {
     for (const name of SERVERS) started.set(name, await startPeer(name));

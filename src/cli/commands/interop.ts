@@ -11,7 +11,7 @@ import { DRIVER_NAMES } from '../../peers/drivers/index.js';
 import { resolveProvider } from '../../peers/provider.js';
 import { isServerPeerName, SERVER_PEER_NAMES } from '../../peers/servers/index.js';
 import type { DriverPeerName, ProviderKind } from '../../peers/types.js';
-import type { MatrixReport, ServerRun } from '../../report/interop/model.js';
+import { countGrades, type MatrixReport, type ServerRun } from '../../report/interop/model.js';
 import { writeInteropReport } from '../../report/interop/write.js';
 import { type MatrixTarget, runMatrixOn, targetName, undeclaredOutcomes } from '../../../suites/interop/run-on.js';
 import { SCENARIOS } from '../../../suites/interop/scenarios/index.js';
@@ -82,9 +82,8 @@ export const command: Command = {
         continue;
       }
       const bad = undeclaredOutcomes(run);
-      const grades = run.cells.flatMap((c) => c.scenarios.map((s) => s.grade));
-      const count = (g: string): number => grades.filter((x) => x === g).length;
-      process.stdout.write(`${run.name} (${run.version}): ${count('pass')} nominal, ${count('expected-different')} declared differences, ${count('stale')} stale, ${count('fail')} undeclared, ${Math.round(run.wallMs / 1000)} s\n`);
+      const n = countGrades(run.cells.flatMap((c) => c.scenarios.map((s) => s.grade)));
+      process.stdout.write(`${run.name} (${run.version}): ${n.pass} nominal, ${n['expected-different']} declared differences, ${n.stale} stale, ${n.fail} undeclared, ${Math.round(run.wallMs / 1000)} s\n`);
       for (const line of bad) process.stdout.write(`  ${line}\n`);
       if (bad.length > 0 && worst === EXIT.OK) worst = EXIT.FAILED;
     }

@@ -3,7 +3,8 @@
  * choice comes from the named alternatives table (src/protocol/alternatives.ts); packet support comes
  * from protocol.md §2 (Perl Gearman::Server has handlers for types 1-4, 7, 9, 12-16, 18, 21-23, 25, 26 only).
  */
-import { KNOWN_SERVERS, type AlternativeChoice, type AlternativeId, declaredChoice } from '../../../src/protocol/alternatives.js';
+import { type AlternativeChoice, type AlternativeId, declaredChoice } from '../../../src/protocol/alternatives.js';
+import { PROFILE_ALIASES } from '../../../src/model/profiles.js';
 import type { ServerKind } from './servers.js';
 
 export interface ServerBehaviour {
@@ -22,7 +23,7 @@ export interface ServerBehaviour {
 }
 
 function choice<A extends AlternativeId>(id: A, kind: ServerKind): AlternativeChoice<A> {
-  const owner = kind === 'reference' ? 'reference' : kind === 'gearmand' ? KNOWN_SERVERS.gearmand : KNOWN_SERVERS.perl;
+  const owner = PROFILE_ALIASES[kind]!;
   const c = declaredChoice(id, owner);
   if (c === undefined) throw new Error(`alternatives.ts records no ${id} choice for ${owner}`);
   return c;
