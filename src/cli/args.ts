@@ -1,5 +1,6 @@
 /** A small, strict flag parser: unknown flags and missing values are usage errors, never crashes. */
 import { ERROR_CODES, InputError } from '../errors.js';
+import type { ExternalDriver } from '../peers/drivers/index.js';
 
 export interface FlagSpec {
   readonly type: 'string' | 'number' | 'boolean';
@@ -70,4 +71,13 @@ export function parseAddress(text: string, flag: string): { host: string; port: 
   const port = m ? Number(m[3]) : Number.NaN;
   if (!m || port < 1 || port > 65535) throw usageError(`${flag} expects host:port, got ${JSON.stringify(text)}`);
   return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
+}
+
+/** `[NAME=]COMMAND`: NAME is a plain word; without one the program's base name is used. */
+export function parseDriverCommand(text: string, flag: string): ExternalDriver {
+  const m = /^([A-Za-z0-9._-]+)=(.+)$/s.exec(text);
+  const command = (m ? m[2]! : text).trim();
+  if (command === '') throw usageError(`${flag} needs a command`);
+  const name = m ? m[1]! : (command.split(/\s+/)[0]!.split('/').pop() ?? 'driver');
+  return { name, command };
 }

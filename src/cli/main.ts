@@ -11,11 +11,12 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   replay: () => import('./commands/replay.js'),
   fuzz: () => import('./commands/fuzz.js'),
   interop: () => import('./commands/interop.js'),
+  'driver-check': () => import('./commands/driver-check.js'),
 };
 
 async function help(): Promise<void> {
   const lines = ['gearspec — conformance and interop harness for the Gearman job protocol', '', 'usage: gearspec <command> [options]', ''];
-  for (const [name, load] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(9)} ${(await load()).command.summary}`);
+  for (const [name, load] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${(await load()).command.summary}`);
   lines.push('', 'gearspec <command> --help shows its options.');
   process.stdout.write(lines.join('\n') + '\n');
 }

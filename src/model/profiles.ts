@@ -65,6 +65,12 @@ export interface ModelQuirks {
   readonly joinRevivesAbandoned: boolean;
   /** ECHO_REQ "0" is answered with an empty ECHO_RES: Gearman::Util::_pack_command does `$arg ||= ''`, and "0" is false in Perl. */
   readonly echoDropsZero: boolean;
+  /**
+   * A WORK_* for a job the same connection ended itself (one of its last 8): ERROR like any
+   * unknown handle (gearmand, Perl), or dropped silently (the reference server tolerates Perl
+   * Gearman::Worker's WORK_FAIL after WORK_EXCEPTION; src/server/README.md).
+   */
+  readonly lateResultFromEnder: 'error' | 'dropped';
 }
 
 export interface ModelProfile {
@@ -101,6 +107,7 @@ const GEARMAND_QUIRKS: ModelQuirks = {
   requeueWakesSelf: true,
   joinRevivesAbandoned: false,
   echoDropsZero: false,
+  lateResultFromEnder: 'error',
 };
 
 export const PROFILES: Readonly<Record<ProfileName, ModelProfile>> = {
@@ -120,6 +127,7 @@ export const PROFILES: Readonly<Record<ProfileName, ModelProfile>> = {
       requeueWakesSelf: false,
       joinRevivesAbandoned: true,
       echoDropsZero: true,
+      lateResultFromEnder: 'error',
     },
     supported: new Set(PERL_REQUESTS),
   },
@@ -130,11 +138,11 @@ export const PROFILES: Readonly<Record<ProfileName, ModelProfile>> = {
   // differential fuzzer reports them by name: future epoch jobs wake nobody; a job created in the
   // background is never dropped when a foreground client that joined it leaves; a worker that
   // gives up a function is not woken by the requeue of the job it held; a client joining an
-  // abandoned job revives it.
+  // abandoned job revives it; a late result for a job the connection ended itself is dropped.
   reference: {
     name: 'reference',
     choices: declared('reference'),
-    quirks: { ...GEARMAND_QUIRKS, exceptionFailArg: 'either', epochTake: 'any-list', wakeForFutureEpoch: false, bgSparesAbandoned: 'created-bg', requeueWakesSelf: false, joinRevivesAbandoned: true },
+    quirks: { ...GEARMAND_QUIRKS, exceptionFailArg: 'either', epochTake: 'any-list', wakeForFutureEpoch: false, bgSparesAbandoned: 'created-bg', requeueWakesSelf: false, joinRevivesAbandoned: true, lateResultFromEnder: 'dropped' },
     supported: new Set(ALL_REQUESTS),
   },
 };

@@ -44,7 +44,12 @@ export interface ConnState {
   noopSent: boolean;
   /** Perl: functions whose sleeper list holds this connection. */
   sleepFor: string[];
+  /** Jobs this connection ended itself, most recent last (at most LATE_RESULT_MEMORY). */
+  ended: number[];
 }
+
+/** How many jobs a connection's late results are remembered for (the reference server's ring). */
+export const LATE_RESULT_MEMORY = 8;
 
 export interface ModelState {
   jobs: JobState[];

@@ -7,7 +7,7 @@ import { SUBMIT_KINDS, T } from '../protocol/constants.js';
 import { EPOCH_VALUES, type Action, type JobRef, type Step } from './actions.js';
 import { type ExpectedPacket, errorPkt, handleOf, lit, pkt } from './expect.js';
 import { ERROR_CODES_BY_SPELLING, type ModelProfile } from './profiles.js';
-import { type ConnState, type JobState, type ModelState, clone, connById, functionsOf, heldBy, jobById, next, openConn, removeJob } from './state.js';
+import { type ConnState, type JobState, type ModelState, LATE_RESULT_MEMORY, clone, connById, functionsOf, heldBy, jobById, next, openConn, removeJob } from './state.js';
 
 export interface Outcome {
   readonly out: Record<number, ExpectedPacket[]>;
@@ -237,9 +237,14 @@ function work(tx: Tx, c: ConnState, a: Extract<Action, { kind: 'work' }>): void 
   if (r === 'skip') return;
   const j = r.job === undefined ? undefined : jobById(tx.s, r.job);
   if (!j || j.worker !== c.id) {
+    // Reference: a late result for a job this connection ended itself is dropped silently.
+    if (tx.p.quirks.lateResultFromEnder === 'dropped' && r.job !== undefined && c.ended.includes(r.job)) return;
     send(tx, c.id, errorPkt(ERROR_CODES_BY_SPELLING[tx.p.choices['error-code-spelling']].notOwner));
     return;
   }
+  const endedHere = (): void => {
+    c.ended = [...c.ended, j.id].slice(-LATE_RESULT_MEMORY);
+  };
   const h = handleOf(j.id);
   const to = listenersOpen(tx.s, j);
   switch (a.type) {
@@ -254,10 +259,12 @@ function work(tx: Tx, c: ConnState, a: Extract<Action, { kind: 'work' }>): void 
     case T.WORK_COMPLETE:
       for (const l of to) send(tx, l, pkt(T.WORK_COMPLETE, h, lit(a.data)));
       removeJob(tx.s, j.id);
+      endedHere();
       return;
     case T.WORK_FAIL:
       for (const l of to) send(tx, l, pkt(T.WORK_FAIL, h));
       removeJob(tx.s, j.id);
+      endedHere();
       return;
     case T.WORK_EXCEPTION: {
       const terminal = tx.p.choices['exception-terminal'] === 'terminal';
@@ -266,7 +273,10 @@ function work(tx: Tx, c: ConnState, a: Extract<Action, { kind: 'work' }>): void 
         if (connById(tx.s, l).exceptions) send(tx, l, pkt(T.WORK_EXCEPTION, h, lit(a.data)));
         else if (terminal) send(tx, l, pkt(T.WORK_FAIL, handleOf(j.id, nul)));
       }
-      if (terminal) removeJob(tx.s, j.id);
+      if (terminal) {
+        removeJob(tx.s, j.id);
+        endedHere();
+      }
       return;
     }
   }
@@ -315,7 +325,7 @@ export function step(p: ModelProfile, s0: ModelState, st: Step): Outcome[] {
   let c0 = openConn(base, st.conn);
   if (a.kind === 'close' && !c0) return [{ out: {}, next: base }];
   if (!c0) {
-    c0 = { id: next(base), slot: st.conn, open: true, exceptions: false, regs: [], sleeping: false, noopSent: false, sleepFor: [] };
+    c0 = { id: next(base), slot: st.conn, open: true, exceptions: false, regs: [], sleeping: false, noopSent: false, sleepFor: [], ended: [] };
     base.conns.push(c0);
   }
   const connId = c0.id;

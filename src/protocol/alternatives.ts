@@ -18,6 +18,11 @@ export interface AlternativeSpec {
 
 const GEARMAND = 'gearmand-1.1.20';
 const PERL = 'perl-gearman-server-1.130';
+const LIBGEARMAN = 'libgearman-1.1.20';
+const PHP_PECL = 'php-pecl-gearman-2.1.0';
+const PERL_CLIENT = 'perl-gearman-client-2.004';
+const REFERENCE_CLIENT = 'gearspec-reference';
+const PERL_WORKER = 'perl-gearman-worker-2.004';
 
 export const ALTERNATIVES = {
   'exception-terminal': {
@@ -221,6 +226,177 @@ export const ALTERNATIVES = {
       [PERL]: { choice: 'count-as-work', source: 'Gearman::Server keeps the job queued until a grab checks its listeners; conformance case binary/behaviour/pre-sleep-meets-abandoned-job' },
     },
     reference: 'count-as-work',
+  },
+  'late-work-result': {
+    id: 'late-work-result',
+    question: 'What does the server answer to a WORK_* for a job the same worker has just ended (Perl Gearman::Worker sends WORK_FAIL after WORK_EXCEPTION)?',
+    choices: {
+      error: 'ERROR (JOB_NOT_FOUND); a worker library that dies on an unexpected ERROR stops there',
+      ignored: 'nothing: the late packet is dropped and the connection carries on',
+    },
+    known: {
+      [GEARMAND]: { choice: 'error', source: 'protocol.md §4.10 [OBS:exceptions]: ERROR "Job given in work result not found"' },
+      [PERL]: { choice: 'error', source: 'Gearman::Server answers ERROR for a handle it no longer knows (conformance cases binary/forwarding/complete-twice and fail-then-complete, observed with certify --peer perl-gearmand)' },
+    },
+    reference: 'ignored',
+  },
+  // Client libraries (library certification, suites/library/cases/client): points where client
+  // libraries legitimately differ. `known` keys are library identities; `reference` is what the
+  // gearspec reference client does. Sources are the libraries' files at the versions named.
+  'client-exception-terminal': {
+    id: 'client-exception-terminal',
+    question: 'When WORK_EXCEPTION is followed by WORK_FAIL for the same handle (Perl gearmand), how does a client end its task?',
+    choices: {
+      terminal: 'the exception ends the task; the WORK_FAIL after it is ignored',
+      'non-terminal': 'the exception is reported as progress; the WORK_FAIL ends the task',
+      'fail-only': 'the exception is not reported; the WORK_FAIL ends the task',
+    },
+    known: {
+      [LIBGEARMAN]: { choice: 'terminal', source: 'libgearman/run.cc:361-384 (WORK_EXCEPTION runs the exception callback and finishes the task); observed by gearspec certify --client libgearman-c' },
+      [PHP_PECL]: { choice: 'terminal', source: 'libgearman/run.cc:361-384 under pecl gearman; observed by gearspec certify --client php' },
+      [PERL_CLIENT]: { choice: 'terminal', source: 'Gearman/Taskset.pm line 553-570 (work_exception takes the task off the waiting list); observed by gearspec certify --client perl' },
+      [REFERENCE_CLIENT]: { choice: 'terminal', source: 'src/client/client-job.ts (exceptionSemantics defaults to terminal)' },
+    },
+    reference: 'terminal',
+  },
+  'client-unknown-type': {
+    id: 'client-unknown-type',
+    question: 'What does a client do with a reply packet of a type the protocol does not define (e.g. 99)?',
+    choices: {
+      ignore: 'skips the packet (its declared size) and goes on',
+      error: 'reports an error for the job and drops the connection',
+    },
+    known: {
+      [LIBGEARMAN]: { choice: 'error', source: 'libgearman/packet.cc:346-350 (a command >= GEARMAN_COMMAND_MAX is GEARMAN_INVALID_COMMAND); observed by gearspec certify --client libgearman-c' },
+      [PHP_PECL]: { choice: 'error', source: 'libgearman/packet.cc:346-350 under pecl gearman; observed by gearspec certify --client php' },
+      [PERL_CLIENT]: { choice: 'error', source: 'Gearman/Util.pm read_res_packet ("bogus_command"), then Gearman/ResponseParser.pm line 175; observed by gearspec certify --client perl' },
+      [REFERENCE_CLIENT]: { choice: 'error', source: 'src/client/packet-pump.ts (a decode error ends the connection)' },
+    },
+    reference: 'error',
+  },
+  'client-unexpected-type': {
+    id: 'client-unexpected-type',
+    question: 'What does a client do with a defined packet type that is never sent to clients (e.g. NOOP)?',
+    choices: {
+      ignore: 'skips the packet and goes on',
+      error: 'reports an error for the job',
+    },
+    known: {
+      [LIBGEARMAN]: { choice: 'ignore', source: 'libgearman/client.cc:1643-1647 (a packet no task matches is dropped); observed by gearspec certify --client libgearman-c' },
+      [PHP_PECL]: { choice: 'ignore', source: 'libgearman/client.cc:1643-1647 under pecl gearman; observed by gearspec certify --client php' },
+      [PERL_CLIENT]: { choice: 'error', source: 'Gearman/Taskset.pm line 597-599 (croak "Unimplemented packet type"); observed by gearspec certify --client perl' },
+      [REFERENCE_CLIENT]: { choice: 'ignore', source: 'src/client/client.ts #onPacket (kept as an orphan)' },
+    },
+    reference: 'ignore',
+  },
+  'client-unsolicited-error': {
+    id: 'client-unsolicited-error',
+    question: 'What does a client do with an ERROR packet that arrives while a job runs and no request is outstanding?',
+    choices: {
+      ignore: 'skips it; the job goes on and ends with its result',
+      error: 'reports the error for the running job',
+    },
+    known: {
+      [LIBGEARMAN]: { choice: 'error', source: 'libgearman/client.cc:1594-1620 (any ERROR ends run_tasks with the server\'s code); observed by gearspec certify --client libgearman-c' },
+      [PHP_PECL]: { choice: 'error', source: 'libgearman/client.cc:1594-1620 under pecl gearman; observed by gearspec certify --client php' },
+      [PERL_CLIENT]: { choice: 'error', source: 'Gearman/Taskset.pm line 597-599 (no handler for error packets); observed by gearspec certify --client perl' },
+      [REFERENCE_CLIENT]: { choice: 'ignore', source: 'src/client/client.ts #onPacket (an ERROR with no request waiting is kept as an orphan)' },
+    },
+    reference: 'ignore',
+  },
+  'client-default-unique': {
+    id: 'client-default-unique',
+    question: 'What unique does a client send when the application gives none?',
+    choices: {
+      empty: 'an empty unique for every job (the server never merges them)',
+      generated: 'a freshly generated id (e.g. a UUID) for every job',
+    },
+    known: {
+      [LIBGEARMAN]: { choice: 'generated', source: 'libgearman/add.cc:61-76, 235 (is_background() answers true for foreground submits too, so every job gets a UUID); observed by gearspec certify --client libgearman-c' },
+      [PHP_PECL]: { choice: 'generated', source: 'libgearman/add.cc:235 under pecl gearman; observed by gearspec certify --client php' },
+      [PERL_CLIENT]: { choice: 'empty', source: 'Gearman/Task.pm line 368 (uniq || \'\'); observed by gearspec certify --client perl' },
+      [REFERENCE_CLIENT]: { choice: 'empty', source: 'src/client/submit-packet.ts (unique defaults to "")' },
+    },
+    reference: 'empty',
+  },
+  'client-lost-connection': {
+    id: 'client-lost-connection',
+    question: 'What does a client do with a job whose server connection closed while it waited for the result?',
+    choices: {
+      error: 'reports an error (or failure) for the job',
+      resubmit: 'reconnects and submits the job again',
+    },
+    known: {
+      [LIBGEARMAN]: { choice: 'error', source: 'libgearman/connection.cc:1206 (GEARMAN_LOST_CONNECTION from run_tasks); observed by gearspec certify --client libgearman-c' },
+      [PHP_PECL]: { choice: 'error', source: 'libgearman/connection.cc:1206 under pecl gearman; observed by gearspec certify --client php' },
+      [PERL_CLIENT]: { choice: 'error', source: 'Gearman/Taskset.pm line 248 (croak "Job server failure"); observed by gearspec certify --client perl' },
+      [REFERENCE_CLIENT]: { choice: 'error', source: 'src/client/client.ts #onEnd (every unfinished job fails with ConnectionClosedError)' },
+    },
+    reference: 'error',
+  },
+  // Worker libraries (library certification, suites/library/cases/worker): points where worker
+  // libraries legitimately differ. `known` keys are library identities; `reference` is what the
+  // gearspec reference worker (src/worker) does with the options the reference driver uses.
+  'worker-grab-variant': {
+    id: 'worker-grab-variant',
+    question: 'Which packet does a worker library ask for jobs with?',
+    choices: {
+      'grab-job': 'GRAB_JOB, answered by JOB_ASSIGN (no unique); the only grab Perl Gearman::Server knows',
+      'grab-job-uniq': 'GRAB_JOB_UNIQ, answered by JOB_ASSIGN_UNIQ (the unique reaches the function)',
+      'grab-job-all': 'GRAB_JOB_ALL, answered by JOB_ASSIGN_UNIQ, or JOB_ASSIGN_ALL for reduce jobs (C gearmand only)',
+    },
+    known: {
+      [PERL_WORKER]: { choice: 'grab-job', source: 'Gearman/Worker.pm line 229 (_rc("grab_job")); observed by gearspec certify --worker perl' },
+      [LIBGEARMAN]: { choice: 'grab-job-all', source: 'libgearman/worker.cc line 1284 (the grab packet is built as GRAB_JOB_ALL); observed by gearspec certify --worker libgearman-c' },
+      [PHP_PECL]: { choice: 'grab-job-all', source: 'libgearman 1.1.20 under pecl gearman (landscape.md B5 #30); observed by gearspec certify --worker php' },
+      [REFERENCE_CLIENT]: { choice: 'grab-job', source: 'src/worker/worker.ts (options.grab defaults to GRAB_JOB)' },
+    },
+    reference: 'grab-job',
+  },
+  'worker-exception-packets': {
+    id: 'worker-exception-packets',
+    question: 'Which packets does a worker library send when its function ends a job with an exception?',
+    choices: {
+      'exception-only': 'WORK_EXCEPTION alone, which ends the job on C gearmand (alternative exception-terminal = terminal)',
+      'exception-then-fail': 'WORK_EXCEPTION, then WORK_FAIL for the same handle, which Perl Gearman::Server needs to end the job; C gearmand answers the WORK_FAIL with ERROR JOB_NOT_FOUND (landscape.md B5 #12)',
+    },
+    known: {
+      [PERL_WORKER]: { choice: 'exception-then-fail', source: 'Gearman/Worker.pm lines 349-365 (a function that dies gets WORK_EXCEPTION, then WORK_FAIL); send_work_exception alone sends only WORK_EXCEPTION; observed by gearspec certify --worker perl' },
+      [LIBGEARMAN]: { choice: 'exception-only', source: 'libgearman/job.cc gearman_job_send_exception (marks the job finished, so no WORK_FAIL follows); observed by gearspec certify --worker libgearman-c' },
+      [PHP_PECL]: { choice: 'exception-only', source: 'GearmanJob::sendException over libgearman/job.cc gearman_job_send_exception; observed by gearspec certify --worker php' },
+      [REFERENCE_CLIENT]: { choice: 'exception-only', source: 'src/worker/worker-job.ts (exceptionSemantics defaults to terminal)' },
+    },
+    reference: 'exception-only',
+  },
+  'worker-raise-report': {
+    id: 'worker-raise-report',
+    question: 'What does a worker library send when the job function raises (throws, dies) instead of returning?',
+    choices: {
+      fail: 'WORK_FAIL for the job',
+      exception: 'WORK_EXCEPTION alone, with data the library chooses',
+      'exception-then-fail': 'WORK_EXCEPTION with data the library chooses, then WORK_FAIL',
+    },
+    known: {
+      [PERL_WORKER]: { choice: 'exception-then-fail', source: 'Gearman/Worker.pm lines 344-365 (the die message Storable-frozen in WORK_EXCEPTION, then WORK_FAIL); observed by gearspec certify --worker perl' },
+      [PHP_PECL]: { choice: 'exception', source: 'php_gearman_worker.c _php_worker_function_callback (WORK_EXCEPTION "Unable to add worker function"; the PHP exception then leaves GearmanWorker::work()); observed by gearspec certify --worker php' },
+      [REFERENCE_CLIENT]: { choice: 'fail', source: 'src/worker/worker.ts #runJob (a handler that throws gets job.fail())' },
+    },
+    reference: 'fail',
+  },
+  'worker-unexpected-packet': {
+    id: 'worker-unexpected-packet',
+    question: 'What does a worker do with a packet it cannot use (an unknown type number, or a reply type it never asked for)?',
+    choices: {
+      skip: 'drops the packet (perhaps reporting it to the application) and keeps its connection',
+      reconnect: 'drops the connection, connects again and registers again',
+    },
+    known: {
+      [LIBGEARMAN]: { choice: 'reconnect', source: 'libgearman/packet.cc line 349 rejects a type >= GEARMAN_COMMAND_MAX, libgearman/connection.cc line 1021 closes the socket and gearman_worker_work returns GEARMAN_INVALID_COMMAND; the next gearman_worker_work call connects and registers again. A known type it did not ask for is skipped with GEARMAN_UNEXPECTED_PACKET (libgearman/worker.cc line 884), connection kept' },
+      [PHP_PECL]: { choice: 'reconnect', source: 'libgearman 1.1.20 under pecl gearman: GearmanWorker::work() returns false (GEARMAN_INVALID_COMMAND) and the next call reconnects' },
+      [PERL_WORKER]: { choice: 'reconnect', source: 'Gearman/Util.pm line 196 (bogus_command closes the socket), Gearman/Worker.pm line 304 (the loop connects again); observed by gearspec certify --worker perl. A known reply type it did not ask for dies at Gearman/Worker.pm line 326' },
+      [REFERENCE_CLIENT]: { choice: 'reconnect', source: 'src/client/packet-pump.ts (an undecodable type ends the connection; src/worker/worker.ts reconnects when `reconnect` is on); a known type it did not ask for is skipped (src/worker/worker.ts #onPacket, unexpected-packet notice)' },
+    },
+    reference: 'reconnect',
   },
 } as const satisfies Record<string, AlternativeSpec>;
 

@@ -51,7 +51,8 @@ export function renderComparison(runs: readonly ServerRun[]): string {
       const base = r.alternative ? `alt:${r.alternative.choice}` : OUTCOME_SHORT[r.outcome];
       return r.baseline && !r.baseline.stale && r.outcome === 'fail' ? `${base}(bl)` : base;
     });
-    if (new Set(cells).size > 1) rows.push([id, ...cells]);
+    // Runs without the case (a server next to a library) do not make it differ.
+    if (new Set(cells.filter((c) => c !== '-')).size > 1) rows.push([id, ...cells]);
   }
   return [`== comparison: ${rows.length - 1} cases differ between servers`, rows.length > 1 ? table(rows) : '(none)'].join('\n');
 }

@@ -41,7 +41,7 @@ function detailBlock(server: string, r: CaseResult): string {
   const exp = r.expected ? `<p><b>Expected</b></p><ul>${r.expected.map((e) => `<li>${esc(e)}</li>`).join('')}</ul><p><b>Actual</b>: ${esc(r.actual ?? r.detail)}</p>` : '';
   const bl = r.baseline ? `<p class="bl"><b>Baseline${r.baseline.stale ? ' (STALE: the case now passes)' : ''}</b>: ${esc(r.baseline.reason)} — ${esc(r.baseline.source)}</p>` : '';
   const viol = r.violations.length ? `<p><b>Protocol-table violations</b></p><ul>${r.violations.map((v) => `<li>${esc(v)}</li>`).join('')}</ul>` : '';
-  return `<details id="${anchor(server, r.id)}"${r.outcome === 'fail' || r.outcome === 'harness-error' ? ' open' : ''}><summary><span class="dot" style="background:${COLORS[r.outcome]}"></span> ${esc(server)}: <b>${esc(cellText(r))}</b> — ${esc(r.detail)} <span class="muted">(${r.durationMs} ms)</span></summary>${bl}${exp}${viol}${wireLog(r.wire)}</details>`;
+  return `<details id="${anchor(server, r.id)}"${r.outcome === 'fail' || r.outcome === 'harness-error' ? ' open' : ''}><summary><span class="dot" style="background:${COLORS[r.outcome]}"></span> ${esc(server)}: <b>${esc(cellText(r))}</b> — ${esc(r.detail)} <span class="muted">(${r.durationMs} ms)</span></summary>${bl}${exp}${viol}${wireLog(r.wire)}${r.logs ? `<details><summary>peer logs</summary><pre class="logs">${esc(r.logs.slice(-20_000))}</pre></details>` : ''}</details>`;
 }
 
 export function renderHtml(runs: readonly ServerRun[], title = 'gearspec certify'): string {
@@ -84,7 +84,7 @@ table.matrix td.id a{color:#1a4d8f} tr.section td{background:#eee!important;colo
 .lvl{font-size:.8em;color:#777} .muted{color:#888} .dot{display:inline-block;width:.8em;height:.8em;border-radius:50%;vertical-align:middle}
 table.wire{font:12px ui-monospace,monospace;margin:.4em 0 1em} table.wire td.hex{color:#666;word-break:break-all;max-width:60em}
 tr.send td{background:#f3f8ff} tr.recv td{background:#f4fff3} tr.note td{background:#fffbea}
-details{margin:.2em 0 .2em 1em} summary{cursor:pointer} .bl{color:#8a5a00}
+details{margin:.2em 0 .2em 1em} summary{cursor:pointer} pre.logs{font:12px ui-monospace,monospace;white-space:pre-wrap;max-height:30em;overflow:auto;background:#f6f6f6;padding:.5em} .bl{color:#8a5a00}
 </style></head><body>
 <h1>${esc(title)}</h1>
 <p>${runs.length} server(s), ${cases.length} cases. Generated ${esc(new Date().toISOString())}.</p>

@@ -39,7 +39,8 @@ function testcase(server: string, r: CaseResult): string {
       case 'failure': {
         const msg = r.baseline?.stale ? `stale baseline entry: the case now passes (${r.baseline.reason})` : r.detail;
         const text = r.baseline?.stale ? r.requirement : `${r.requirement}\nExpected:\n${(r.expected ?? []).map((e) => `  ${e}`).join('\n')}\nActual:\n  ${r.actual ?? r.detail}`;
-        return `\n      <failure message="${esc(msg)}" type="${r.baseline?.stale ? 'stale-baseline' : 'fail'}">${esc(text)}</failure>`;
+        const logs = r.logs && !r.baseline?.stale ? `\n      <system-err>${esc(r.logs.slice(-20_000))}</system-err>` : '';
+        return `\n      <failure message="${esc(msg)}" type="${r.baseline?.stale ? 'stale-baseline' : 'fail'}">${esc(text)}</failure>${logs}`;
       }
       case 'error':
         return `\n      <error message="${esc(r.detail)}" type="harness-error">${esc(r.actual ?? '')}</error>`;

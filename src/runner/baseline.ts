@@ -28,7 +28,7 @@ export interface Baseline {
 const bad = (where: string, message: string) => new InputError(ERROR_CODES.USAGE, where, message);
 
 /** Validate parsed JSON as a baseline against the catalogue. */
-export function parseBaseline(json: unknown, where: string, catalogue: readonly CaseDef[]): Baseline {
+export function parseBaseline(json: unknown, where: string, catalogue: readonly Pick<CaseDef, 'id'>[]): Baseline {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad(where, 'a baseline must be a JSON object');
   const o = json as Record<string, unknown>;
   if (o.format !== BASELINE_FORMAT) throw bad(where, `"format" must be "${BASELINE_FORMAT}"`);
@@ -51,7 +51,7 @@ export function parseBaseline(json: unknown, where: string, catalogue: readonly 
   return { format: BASELINE_FORMAT, server: o.server, entries };
 }
 
-export function readBaseline(path: string, catalogue: readonly CaseDef[]): Baseline {
+export function readBaseline(path: string, catalogue: readonly Pick<CaseDef, 'id'>[]): Baseline {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -24,7 +24,12 @@ export type CaseVerdict =
   | { readonly outcome: 'informational'; readonly detail: string }
   | { readonly outcome: 'unsupported'; readonly detail: string };
 
-export interface CaseDef {
+/**
+ * `C` is what the case is handed: a CaseContext (connections to the server under test) for server
+ * cases, a LibraryCaseContext (a scripted server and the library's driver) for client and worker
+ * cases. Everything else (ids, levels, outcomes, grading, reports) is the same for both.
+ */
+export interface CaseDef<C = CaseContext> {
   /** Stable id, e.g. `binary/coalescing/same-unique-one-job`. Never positional. */
   readonly id: string;
   /** protocol.md section, e.g. "4.2". */
@@ -42,7 +47,7 @@ export interface CaseDef {
   readonly budgetReads?: number;
   /** Extra wall-clock allowance in ms for cases that wait on purpose (CAN_DO_TIMEOUT). */
   readonly extraMs?: number;
-  readonly run: (ctx: CaseContext) => Promise<CaseVerdict>;
+  readonly run: (ctx: C) => Promise<CaseVerdict>;
 }
 
 export const pass = (detail?: string): CaseVerdict => (detail === undefined ? { outcome: 'pass' } : { outcome: 'pass', detail });

@@ -26,3 +26,35 @@ export function checkServerPacket(packet: Packet): string[] {
   }
   return out;
 }
+
+/** Who sent a request packet: decides which request types are in place. */
+export type RequestSender = 'client' | 'worker';
+
+const SENDER_DIRECTIONS: Readonly<Record<RequestSender, readonly string[]>> = {
+  client: ['client->server', 'any->server'],
+  worker: ['worker->server', 'any->server', 'worker<->client'],
+};
+
+/**
+ * Violations of the protocol table by one packet a client or worker library sent (the
+ * request-side check): \0REQ magic, a known type that this role may send, the table's argument
+ * count, and no NUL inside a last argument that is not a data part. Empty when well formed.
+ */
+export function checkRequestPacket(packet: Packet, sender: RequestSender): string[] {
+  const out: string[] = [];
+  const spec = packetSpec(packet.type);
+  const name = packetName(packet.type);
+  if (packet.magic !== 'REQ') out.push(`${name} sent with \\0${packet.magic} magic; a ${sender} sends only \\0REQ (protocol.md §1.1)`);
+  if (!spec) {
+    out.push(`unknown packet type ${packet.type} (protocol.md §2)`);
+    return out;
+  }
+  if (spec.magic === 'RES') out.push(`${name} is a server reply type; a ${sender} never sends it (protocol.md §2)`);
+  else if (!SENDER_DIRECTIONS[sender].includes(spec.direction)) out.push(`${name} is sent by a ${spec.direction.split('->')[0]}, not by a ${sender} (protocol.md §2)`);
+  if (packet.args.length !== spec.args.length) out.push(`${name} has ${packet.args.length} arguments, the table says ${spec.args.length} (${spec.args.join(', ')})`);
+  if (!spec.data && spec.args.length > 0) {
+    const last = packet.args[packet.args.length - 1];
+    if (last && last.includes(0)) out.push(`${name} has extra NUL-separated bytes after its last argument ${spec.args[spec.args.length - 1]} (more arguments than the table's ${spec.args.length})`);
+  }
+  return out;
+}

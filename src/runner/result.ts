@@ -30,12 +30,16 @@ export interface CaseResult {
   /** Packets from the server that broke the protocol table. */
   readonly violations: readonly string[];
   readonly wire: readonly WireEntry[];
+  /** Logs of the peers the case ran (library certification: the driver's output), for failures. */
+  readonly logs?: string;
   readonly baseline?: BaselineMark;
 }
 
 export interface ServerRun {
-  /** Display name ("reference", "gearmand 1.1.20", "127.0.0.1:4730"). */
+  /** Display name ("reference", "gearmand 1.1.20", "127.0.0.1:4730", "php client"). */
   readonly server: string;
+  /** What was certified: a server (the default), or a client or worker library through its driver. */
+  readonly subject?: 'server' | 'client' | 'worker';
   readonly address: string;
   readonly startedAt: string;
   readonly durationMs: number;

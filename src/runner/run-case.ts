@@ -11,7 +11,8 @@ import type { CaseDef, CaseVerdict } from './case-def.js';
 import { RunContext, type Target } from './context.js';
 import { CaseFailure, Unsupported } from './failures.js';
 import type { FeatureName, FeatureSupport } from './features.js';
-import type { Outcome } from './outcome.js';
+import { isPassing, type Outcome } from './outcome.js';
+import type { WireLog } from '../transport/wire-log.js';
 import { transportFailure } from './probe.js';
 import type { CaseResult } from './result.js';
 
@@ -33,19 +34,49 @@ type Raw =
   | { readonly kind: 'harness'; readonly error: unknown };
 
 /** Wall-clock ceiling for a case: its read budget plus any deliberate waiting. */
-export function caseBudgetMs(c: CaseDef, timeoutMs: number): number {
+export function caseBudgetMs<C>(c: CaseDef<C>, timeoutMs: number): number {
   return (c.budgetReads ?? 8) * timeoutMs + (c.extraMs ?? 0) + 1000;
 }
 
 export async function runCase(c: CaseDef, options: CaseRunOptions): Promise<CaseResult> {
-  const started = performance.now();
-  const base = { id: c.id, section: c.section, level: c.level, requirement: c.requirement, description: c.description };
   const missing = (c.requires ?? []).filter((f) => options.features[f] === 'unsupported');
   if (missing.length > 0) {
-    return { ...base, outcome: 'unsupported', durationMs: 0, detail: `server does not implement ${missing.join(', ')}`, violations: [], wire: [] };
+    return { ...describeCase(c), outcome: 'unsupported', durationMs: 0, detail: `server does not implement ${missing.join(', ')}`, violations: [], wire: [] };
   }
   const ctx = new RunContext(options.target, options.timeoutMs, options.quietMs, options.features, options.prefix);
-  const budget = caseBudgetMs(c, options.timeoutMs);
+  return runCaseIn(c, ctx, { timeoutMs: options.timeoutMs, strict: options.strict, violationLabel: 'server sent a packet that breaks the protocol table', violationExpected: "every server packet has \\0RES magic, a known response type and the table's argument count" });
+}
+
+/** What the runner needs from a case's context besides what the case itself uses. */
+export interface HarnessContext {
+  readonly log: WireLog;
+  readonly violations: readonly string[];
+  note(text: string): void;
+  /** Read what the peer sent but the case never read, so the packet check sees it too. */
+  drain(): Promise<void>;
+  /** Close everything the case opened; pending reads end. Idempotent. */
+  closeAll(): void | Promise<void>;
+  /** Logs of the peers the case ran (attached to failed results). */
+  peerLogs?(): string;
+}
+
+export interface GradeOptions {
+  readonly timeoutMs: number;
+  readonly strict: boolean;
+  /** How a packet-table violation is named in the result (server- or library-side). */
+  readonly violationLabel: string;
+  readonly violationExpected: string;
+  /** Wall-clock allowance on top of the case's own budget (e.g. starting a driver). */
+  readonly extraMs?: number;
+}
+
+const describeCase = <C>(c: CaseDef<C>) => ({ id: c.id, section: c.section, level: c.level, requirement: c.requirement, description: c.description });
+
+/** Run one case on a prepared context under its watchdog, then grade it (see the file comment). */
+export async function runCaseIn<C>(c: CaseDef<C>, ctx: C & HarnessContext, options: GradeOptions): Promise<CaseResult> {
+  const started = performance.now();
+  const base = describeCase(c);
+  const budget = caseBudgetMs(c, options.timeoutMs) + (options.extraMs ?? 0);
   let timer: NodeJS.Timeout | undefined;
   const watchdog = new Promise<Raw>((resolve) => {
     timer = setTimeout(() => resolve({ kind: 'watchdog', ms: budget }), budget);
@@ -71,26 +102,28 @@ export async function runCase(c: CaseDef, options: CaseRunOptions): Promise<Case
   }
   if (raw.kind === 'watchdog') {
     ctx.note(`watchdog: case still running after ${budget} ms; closing its connections`);
-    ctx.closeAll();
+    await ctx.closeAll();
     // The case's reads now end with `closed`; wait for it to unwind, bounded.
     await Promise.race([work, new Promise((r) => setTimeout(r, 1000))]);
   } else {
     await ctx.drain().catch(() => undefined);
-    ctx.closeAll();
+    await ctx.closeAll();
   }
   const durationMs = Math.round(performance.now() - started);
   const graded = grade(c, raw, options.strict);
   const violations = [...ctx.violations];
   const wire = ctx.log.entries;
+  const logs = ctx.peerLogs?.();
+  const withLogs = (r: CaseResult): CaseResult => (logs && !isPassing(r.outcome) ? { ...r, logs } : r);
   if (violations.length > 0 && graded.outcome !== 'harness-error') {
-    return { ...base, outcome: 'fail', durationMs, detail: `server sent a packet that breaks the protocol table: ${violations[0]}`, expected: ['every server packet has \\0RES magic, a known response type and the table\'s argument count'], actual: violations.join('; '), violations, wire };
+    return withLogs({ ...base, outcome: 'fail', durationMs, detail: `${options.violationLabel}: ${violations[0]}`, expected: [options.violationExpected], actual: violations.join('; '), violations, wire });
   }
-  return { ...base, ...graded, durationMs, violations, wire };
+  return withLogs({ ...base, ...graded, durationMs, violations, wire });
 }
 
 type Graded = Pick<CaseResult, 'outcome' | 'detail'> & Partial<Pick<CaseResult, 'alternative' | 'expected' | 'actual'>>;
 
-function failureOutcome(c: CaseDef, strict: boolean): Outcome {
+function failureOutcome<C>(c: CaseDef<C>, strict: boolean): Outcome {
   switch (c.level) {
     case 'MUST':
       return 'fail';
@@ -101,7 +134,7 @@ function failureOutcome(c: CaseDef, strict: boolean): Outcome {
   }
 }
 
-function grade(c: CaseDef, raw: Raw, strict: boolean): Graded {
+function grade<C>(c: CaseDef<C>, raw: Raw, strict: boolean): Graded {
   switch (raw.kind) {
     case 'verdict':
       return gradeVerdict(c, raw.verdict, strict);
@@ -126,7 +159,7 @@ function grade(c: CaseDef, raw: Raw, strict: boolean): Graded {
 }
 
 /** A verdict must be one the case declared; an undeclared alternative is a harness bug. */
-function gradeVerdict(c: CaseDef, v: CaseVerdict, strict: boolean): Graded {
+function gradeVerdict<C>(c: CaseDef<C>, v: CaseVerdict, strict: boolean): Graded {
   switch (v.outcome) {
     case 'pass':
       return { outcome: 'pass', detail: v.detail ?? 'as required' };

@@ -13,7 +13,7 @@ export function matchesPrefix(id: string, prefix: string): boolean {
   return id === whole || id.startsWith(`${whole}/`);
 }
 
-export function selectCases(catalogue: readonly CaseDef[], include: readonly string[], exclude: readonly string[]): CaseDef[] {
+export function selectCases<C extends Pick<CaseDef, 'id'>>(catalogue: readonly C[], include: readonly string[], exclude: readonly string[]): C[] {
   for (const p of [...include, ...exclude]) {
     if (!catalogue.some((c) => matchesPrefix(c.id, p))) throw usageError(`no case id matches ${JSON.stringify(p)} (whole id segments, or end it with * for a plain prefix; gearspec certify --list shows the ids)`);
   }

@@ -139,3 +139,15 @@ export async function statusRow(p: Probe, fn: string): Promise<{ total: number; 
 }
 
 export const bytesEqual = (a: Buffer | undefined, b: Buffer): boolean => a !== undefined && a.equals(b);
+
+/**
+ * After a late WORK_* from the worker that ended the job: an ECHO round trip on the worker's
+ * connection shows positively whether the server answered ERROR before it, or nothing.
+ */
+export async function lateResultAnswer(worker: Probe): Promise<'error' | 'ignored'> {
+  worker.send(T.ECHO_REQ, 'after-late-result');
+  const p = await worker.expect([T.ERROR, T.ECHO_RES], { expected: ['ERROR for the late result, or the ECHO_RES that follows it'] });
+  if (p.type === T.ECHO_RES) return 'ignored';
+  await worker.expect(T.ECHO_RES, { expected: ['ECHO_RES after the ERROR'] });
+  return 'error';
+}

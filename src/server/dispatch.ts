@@ -5,7 +5,7 @@
  * connection.
  */
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
-import { PACKETS, PACKET_TYPE_LIMIT } from '../protocol/constants.js';
+import { PACKETS, PACKET_TYPE_LIMIT, T } from '../protocol/constants.js';
 import { runAdmin } from './admin/commands.js';
 import type { ServerCore } from './core.js';
 import { HANDLERS, NOT_EXPECTED } from './handlers/index.js';
@@ -30,6 +30,32 @@ function splitArgs(body: Buffer, n: number): Buffer[] | undefined {
   return args;
 }
 
+/**
+ * Worker result packets whose missing trailing arguments are read as empty instead of refused:
+ * Perl's Gearman::Worker sends WORK_COMPLETE / DATA / WARNING / EXCEPTION without the separator
+ * when the data is "" or "0", and WORK_STATUS without the denominator (README.md, "Tolerated
+ * library quirks"). gearmand answers no ERROR to these; an ERROR would make that worker die.
+ */
+const PAD_MISSING: ReadonlySet<number> = new Set([T.WORK_COMPLETE, T.WORK_DATA, T.WORK_WARNING, T.WORK_EXCEPTION, T.WORK_STATUS]);
+const NUL = Buffer.from([0]);
+
+/** The arguments there are, then empty ones up to n, and the body re-encoded with every separator. */
+function padArgs(body: Buffer, n: number): { args: Buffer[]; body: Buffer } {
+  const args: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i < n - 1; i++) {
+    const nul = body.indexOf(0, start);
+    if (nul < 0) break;
+    args.push(body.subarray(start, nul));
+    start = nul + 1;
+  }
+  args.push(body.subarray(start));
+  while (args.length < n) args.push(Buffer.alloc(0));
+  const parts: Buffer[] = [];
+  for (const [i, a] of args.entries()) parts.push(...(i > 0 ? [NUL, a] : [a]));
+  return { args, body: Buffer.concat(parts) };
+}
+
 export function dispatchPacket(core: ServerCore, conn: ServerConnection, magic: 'REQ' | 'RES', type: number, body: Buffer): void {
   if (magic !== 'REQ') return conn.error(ERR.invalidMagic);
   if (NOT_EXPECTED.has(type)) return conn.error(ERR.notExpected);
@@ -41,8 +67,10 @@ export function dispatchPacket(core: ServerCore, conn: ServerConnection, magic: 
     return handler(core, conn, NO_ARGS, body);
   }
   const args = splitArgs(body, n);
-  if (!args) return conn.error(ERR.missingArguments);
-  handler(core, conn, args, body);
+  if (args) return handler(core, conn, args, body);
+  if (!PAD_MISSING.has(type)) return conn.error(ERR.missingArguments);
+  const padded = padArgs(body, n);
+  handler(core, conn, padded.args, padded.body);
 }
 
 export function dispatchText(core: ServerCore, conn: ServerConnection, line: string): void {

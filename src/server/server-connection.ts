@@ -26,6 +26,9 @@ const PAUSE_BYTES = 4 * 1024 * 1024;
 /** After a fatal protocol error, wait this long for the peer to close before destroying. */
 const LINGER_MS = 2000;
 
+/** How many handles a connection remembers having ended (tolerance for late result packets). */
+const ENDED_RING = 8;
+
 let nextId = 1;
 
 export class ServerConnection {
@@ -43,6 +46,13 @@ export class ServerConnection {
   noopSent = false;
   readonly holding = new Set<Job>();
   readonly listening = new Set<Job>();
+  /**
+   * Handles of the last jobs this connection ended itself (WORK_COMPLETE / FAIL / EXCEPTION), a
+   * small ring: a late WORK_* for one of them is dropped silently instead of answered with an
+   * ERROR (Perl's Gearman::Worker follows a WORK_EXCEPTION with a WORK_FAIL; see README.md).
+   */
+  readonly #ended: (string | undefined)[] = new Array<string | undefined>(ENDED_RING).fill(undefined);
+  #endedAt = 0;
   readonly out = new OutBuffer();
   closed = false;
   dirty = false;
@@ -93,6 +103,17 @@ export class ServerConnection {
       if (!this.#closing) this.#reader.end();
       this.#markClosed();
     });
+  }
+
+  /** This connection sent the terminal result of `handle`. */
+  noteEnded(handle: string): void {
+    this.#ended[this.#endedAt] = handle;
+    this.#endedAt = (this.#endedAt + 1) % ENDED_RING;
+  }
+
+  /** This connection itself ended `handle` recently (see `noteEnded`). */
+  endedRecently(handle: string): boolean {
+    return this.#ended.includes(handle);
   }
 
   get label(): string {

@@ -1,5 +1,5 @@
 /**
- * A client-side Gearman connection with deadlines on every wait: send packets, raw bytes or
+ * A Gearman connection (dialled, or adopted from a listener) with deadlines on every wait: send packets, raw bytes or
  * admin lines; read decoded events one at a time. Everything sent and received goes to a WireLog.
  * Used by the reference client and worker, the certify runner, replay and the model suites.
  */
@@ -89,6 +89,14 @@ export class GearmanConnection {
         reject(new GearspecError(ERROR_CODES.CONNECT_FAILED, `connect to ${options.host}:${options.port}: ${err.message}`, { cause: err }));
       });
     });
+  }
+
+  /**
+   * Wrap a socket a listener accepted: gearspec playing the server to a real client or worker
+   * library (library certification). Same deadlines and wire log as a dialled connection.
+   */
+  static adopt(socket: net.Socket, options: Omit<ConnectOptions, 'host' | 'port' | 'connectTimeoutMs'>): GearmanConnection {
+    return new GearmanConnection(socket, { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0, ...options });
   }
 
   get closed(): boolean {

@@ -1,24 +1,21 @@
 /**
  * `gearspec interop` end to end with the in-process reference driver (no toolchain needed): a
  * healthy running server passes, a server with an injected fault fails with the cell named, an
- * unreachable one is a harness error, and bad flags are usage errors. Reports land in a temp dir.
+ * unreachable one is a harness error, and bad flags are usage errors; external drivers join the
+ * matrix (`--client-cmd`/`--worker-cmd`), and one whose library sends a malformed packet is caught
+ * by the request-side check. Reports land in a temp dir.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command } from '../../src/cli/commands/interop.js';
+import { packageRoot } from '../../src/runner/package-root.js';
 import { startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
+import { runCli } from '../cli-run.js';
 
-async function interop(...argv: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  try {
-    return { code: await command.run(argv), out };
-  } finally {
-    o.mockRestore();
-  }
-}
+const interop = (...argv: string[]) => runCli(command, argv);
+const referenceMain = join(packageRoot(), 'dist', 'src', 'peers', 'drivers', 'reference', 'main.js');
 
 describe('gearspec interop (CLI)', () => {
   let dir: string;
@@ -61,9 +58,22 @@ describe('gearspec interop (CLI)', () => {
     expect(r.out).toContain('could not be run');
   }, 60_000);
 
+  it('runs an external driver in the matrix, and catches its malformed packets', async () => {
+    const cmd = (fault?: string) => `${fault ? `env GEARSPEC_WIRE_FAULT=${fault} ` : ''}${process.execPath} ${referenceMain}`;
+    const ok = await interop('--server', good.address, '--client-cmd', `mine=${cmd()}`, '--workers', 'reference', '--scenarios', 'foreground', '--out', join(dir, 'ext'));
+    expect(ok.code, ok.out).toBe(0);
+    const index = JSON.parse(readFileSync(join(dir, 'ext', 'index.json'), 'utf8')) as { servers: { cells: { client: string; worker: string }[] }[] };
+    expect(index.servers[0]!.cells.map((c) => `${c.client}/${c.worker}`)).toEqual(['mine/reference']);
+    const bad = await interop('--server', good.address, '--clients', 'reference', '--worker-cmd', `extra=${cmd('extra-arg')}`, '--scenarios', 'foreground', '--out', join(dir, 'ext-bad'));
+    expect(bad.code, bad.out).toBe(1);
+    expect(bad.out).toMatch(/reference client × extra worker \/ foreground: fail .*\+wire-violation/);
+    expect(bad.out).toMatch(/CAN_DO has extra NUL-separated bytes/);
+  }, 60_000);
+
   it('rejects unknown drivers, scenarios and peers with a usage error', async () => {
     await expect(interop('--clients', 'cobol')).rejects.toThrow(/--clients: unknown "cobol"/);
     await expect(interop('--scenarios', 'nope')).rejects.toThrow(/--scenarios: unknown "nope"/);
     await expect(interop('--peer', 'redis')).rejects.toThrow(/--peer: unknown "redis"/);
+    await expect(interop('--client-cmd', 'a=x', '--client-cmd', 'a=y')).rejects.toThrow(/the name "a" is taken/);
   });
 });

@@ -1,15 +1,58 @@
 /**
  * Every driver against the reference server: a job round-trips bytes both ways, a worker that
  * dies is reported as exited with its log, a silent driver times out with its log, and stop()
- * leaves no process behind.
+ * leaves no process behind. Every driver refuses at registration an outcome form its library
+ * cannot express, and exits with one error (no retry) when its library's work loop fails.
  */
 import { spawnSync } from 'node:child_process';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, PeerError, TimeoutError } from '../../src/errors.js';
 import { ControlListener } from '../../src/peers/drivers/control.js';
-import { DRIVER_NAMES, type DriverHandle, b64, startDriver, unb64 } from '../../src/peers/drivers/index.js';
+import { DRIVER_NAMES, type DriverEvent, type DriverHandle, b64, startDriver, unb64 } from '../../src/peers/drivers/index.js';
+import { T } from '../../src/protocol/constants.js';
+import { encodeFrame } from '../../src/protocol/encoder.js';
 import type { DriverPeerName } from '../../src/peers/types.js';
 import { type ReferenceServer, startReferenceServer } from '../../src/server/index.js';
+
+/** A Gearman server that answers OPTION_REQ and ECHO, and every GRAB_JOB* with an ERROR. */
+async function refusingServer(): Promise<{ address: string; grabs(): number; close(): Promise<void> }> {
+  let grabs = 0;
+  const sockets = new Set<net.Socket>();
+  const srv = net.createServer((sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+    sock.on('error', () => sock.destroy());
+    let buf = Buffer.alloc(0);
+    sock.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      while (buf.length >= 12) {
+        const size = buf.readUInt32BE(8);
+        if (buf.length < 12 + size) return;
+        const type = buf.readUInt32BE(4);
+        const body = buf.subarray(12, 12 + size);
+        buf = buf.subarray(12 + size);
+        if (type === T.OPTION_REQ) sock.write(encodeFrame('RES', T.OPTION_RES, body));
+        else if (type === T.ECHO_REQ) sock.write(encodeFrame('RES', T.ECHO_RES, body));
+        else if (type === T.GRAB_JOB || type === T.GRAB_JOB_UNIQ || type === T.GRAB_JOB_ALL) {
+          grabs++;
+          sock.write(encodeFrame('RES', T.ERROR, Buffer.from('server_error\0no jobs for you')));
+        }
+      }
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as net.AddressInfo).port;
+  return {
+    address: `127.0.0.1:${port}`,
+    grabs: () => grabs,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const sock of sockets) sock.destroy();
+        srv.close(() => r());
+      }),
+  };
+}
 
 const NEEDS: Readonly<Record<DriverPeerName, string | undefined>> = { reference: undefined, php: 'php', perl: 'perl', 'libgearman-c': 'gcc' };
 const has = (cmd: string | undefined): boolean => cmd === undefined || spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -95,6 +138,41 @@ describe('drivers', () => {
     expect(alive(pid)).toBe(false);
     await client.stop();
   });
+
+  for (const name of DRIVER_NAMES) {
+    const skip = !has(NEEDS[name]) && !process.env['CI'];
+    it.skipIf(skip)(`${name}: should refuse at registration an outcome its library cannot express, naming it`, { timeout: 60_000 }, async () => {
+      const worker = await start(name, 'worker');
+      // Every driver refuses an unknown form; the C driver also refuses `throw` (C has no exceptions).
+      worker.send({ op: 'register', id: 'r-bad', function: `bad-${name}`, behaviour: { outcome: { kind: 'fail', form: 'teleport' as 'call' } } });
+      const refused = await worker.waitFor((e) => e.event === 'error' && e.id === 'r-bad', 10_000, 'the refusal');
+      expect(refused.event === 'error' && refused.message).toMatch(/teleport/);
+      await worker.waitFor((e) => e.event === 'done' && e.id === 'r-bad', 10_000, 'done');
+      worker.send({ op: 'register', id: 'r-throw', function: `throw-${name}`, behaviour: { outcome: { kind: 'fail', form: 'throw' } } });
+      const next = await worker.waitFor((e) => (e.event === 'error' && e.id === 'r-throw') || (e.event === 'done' && e.id === 'r-throw'), 10_000, 'the throw registration');
+      expect(next.event === 'error').toBe(name === 'libgearman-c');
+    });
+
+    it.skipIf(skip)(`${name}: should exit with one error event when its library's work loop fails, without retrying`, { timeout: 60_000 }, async () => {
+      // A server that answers every grab with ERROR: each library's loop fails at its first grab.
+      const refusing = await refusingServer();
+      try {
+        const worker = await startDriver(name, 'worker', { server: refusing.address });
+        started.push(worker);
+        worker.send({ op: 'register', id: 'r', function: `loop-${name}`, behaviour: { outcome: { kind: 'complete' } } });
+        worker.send({ op: 'work', id: 'w' });
+        const seen: DriverEvent[] = [];
+        const exited = await worker.waitFor((e) => e.event === 'exited', 15_000, 'the worker to exit', (e) => seen.push(e));
+        expect(exited.event).toBe('exited');
+        const errors = seen.filter((e) => e.event === 'error');
+        expect(errors).toHaveLength(1);
+        expect(errors[0]!.event === 'error' && errors[0].message).toMatch(/^work: /);
+        expect(refusing.grabs()).toBe(1); // no retry
+      } finally {
+        await refusing.close();
+      }
+    });
+  }
 
   it('should give up on a driver that never connects to its control port', async () => {
     const listener = await ControlListener.listen();

@@ -32,7 +32,33 @@ describe('interop grading', () => {
 
   it('should let a specific entry win over a general one', () => {
     expect(findExpectation({ server: 'perl-gearmand', client: 'perl', worker: 'perl' }, 'priorities')?.id).toBe('perl-client/error-reply-breaks-taskset');
-    expect(findExpectation({ server: 'perl-gearmand', client: 'php', worker: 'perl' }, 'priorities')?.id).toBe('perl-server/no-low-priority');
+    expect(findExpectation({ server: 'perl-gearmand', client: 'php', worker: 'perl' }, 'priorities')?.id).toBe('libgearman-client/refused-task-blocks-next-run');
+    expect(findExpectation({ server: 'perl-gearmand', client: 'reference', worker: 'perl' }, 'priorities')?.id).toBe('perl-server/no-low-priority');
+  });
+
+  it('should grade what the fresh-job check found as part of the outcome', () => {
+    // A worker the scenario left gone or stuck is never nominal, even when the job itself was.
+    expect(grade(refCell, byId('fail-native'), 'failed+worker-gone').grade).toBe('fail');
+    expect(grade(refCell, byId('fail-native'), 'failed+worker-error').grade).toBe('fail');
+    expect(grade(refCell, byId('work-fail'), 'failed+client-stuck').grade).toBe('fail');
+    // Declared with its suffixes: a Perl worker whose function dies does not survive gearmand.
+    const gearmandPerl: CellId = { server: 'gearmand', client: 'reference', worker: 'perl' };
+    const g = grade(gearmandPerl, byId('exception-throw'), 'exception+worker-error+worker-gone');
+    expect(g.grade).toBe('expected-different');
+    expect(g.expectation?.kind).toBe('interop-bug');
+    expect(g.expectation?.source).toMatch(/Gearman\/Worker\.pm lines 344-366/);
+    // The same worker on the reference server survives: the bare outcome is declared there.
+    expect(grade({ ...gearmandPerl, server: 'reference' }, byId('exception-throw'), 'exception').grade).toBe('expected-different');
+    expect(grade({ ...gearmandPerl, server: 'reference' }, byId('exception-throw'), 'exception+worker-error+worker-gone').grade).toBe('fail');
+  });
+
+  it('should use the explicit-call form for the explicit-packet scenarios and the native form for the rest', () => {
+    const fn = (scenario: string, suffix?: string): string => `${scenario}${suffix ?? ''}`;
+    const forms = (id: string) => byId(id).functions(fn).map((r) => (r.behaviour.outcome.kind === 'die' || r.behaviour.outcome.kind === 'exit' ? undefined : r.behaviour.outcome.form));
+    for (const id of ['work-fail', 'exception-option', 'exception-no-option']) expect(forms(id), id).toEqual(['call']);
+    expect(forms('fail-native')).toEqual(['native']);
+    expect(forms('exception-throw')).toEqual(['throw']);
+    for (const id of ['foreground', 'streaming', 'payload-empty']) expect(forms(id), id).toEqual([undefined]);
   });
 
   it('should declare every expectation with a known scenario, a source and a reason', () => {

@@ -2,23 +2,40 @@
  * Runs the interop matrix on one server: every client driver × worker driver cell, every scenario.
  * Fast by construction: the server starts once; each client driver (plus a second instance for
  * coalescing) starts once per server; each worker driver starts once per server with every
- * cell's functions registered up front (function names are unique per cell). A driver left stuck
- * or dead by a scenario is restarted before the next one.
+ * cell's functions registered up front (function names are unique per cell).
+ *
+ * Every scenario ends with the fresh-job check: the same worker process must still take a new job
+ * and the same client must still submit one. What the check finds, and any `error` the worker
+ * driver reported meanwhile, is part of the scenario's outcome label (`completed+worker-gone`),
+ * so it is graded against the expectations like the rest; drivers it finds gone or stuck are
+ * then replaced before the next scenario. A scenario whose behaviour the worker driver refused at
+ * registration (a form its library cannot express) is `form-unsupported` and is not run.
  */
 import { errorMessage } from '../../src/errors.js';
-import { type DriverHandle, b64, startDriver, unb64 } from '../../src/peers/drivers/index.js';
-import type { DriverPeerName, ProviderKind } from '../../src/peers/types.js';
+import { type DriverHandle, type DriverSource, b64, driverName, startDriver, unb64 } from '../../src/peers/drivers/index.js';
+import type { ProviderKind } from '../../src/peers/types.js';
 import { type CellResult, type DriverInfo, type ScenarioResult, type ServerRun, countGrades, worstGrade } from '../../src/report/interop/model.js';
-import { cellBlocker, findExpectation } from './expectations.js';
+import { CheckedRelay } from '../../src/runner/wire-check.js';
+import { cellBlocker, declaredWireFinding, findExpectation } from './expectations.js';
 import { grade, refOf } from './grading.js';
 import { PROBE } from './scenarios/index.js';
 import type { MatrixServer } from './servers.js';
 import { DriverTap } from './tap.js';
 import type { CellContext, CellId, Registration, Scenario, Timing } from './types.js';
 
+/**
+ * Suffixes the end-of-scenario checks add to an outcome label, in this order. `+wire-violation`:
+ * a library sent a packet that breaks the protocol table (the request-side check, on the relay
+ * every driver talks through) and the finding is not declared in WIRE_FINDINGS.
+ */
+export const CHECK_SUFFIXES = ['+wire-violation', '+worker-error', '+worker-gone', '+worker-stuck', '+client-gone', '+client-stuck'] as const;
+/** Outcome of a scenario the worker driver could not register (an outcome form its library lacks). */
+export const FORM_UNSUPPORTED = 'form-unsupported';
+
 export interface MatrixOptions {
-  readonly clients: readonly DriverPeerName[];
-  readonly workers: readonly DriverPeerName[];
+  /** Built-in drivers by name, or external driver programs (`interop --client-cmd NAME=CMD`). */
+  readonly clients: readonly DriverSource[];
+  readonly workers: readonly DriverSource[];
   readonly scenarios: readonly Scenario[];
   /** Provider for the library drivers (the reference driver always runs embedded). */
   readonly provider?: ProviderKind;
@@ -43,12 +60,13 @@ const MAX_LOG_CHARS = 20_000;
 
 /** Function names are unique per (scenario, client, worker); the server is fresh per run. */
 export const functionNamer =
-  (client: DriverPeerName, worker: DriverPeerName) =>
+  (client: string, worker: string) =>
   (scenario: string, suffix?: string): string =>
     `gs.${scenario}${suffix ? `.${suffix}` : ''}.${client}.${worker}`;
 
-function driverProvider(name: DriverPeerName, provider: ProviderKind | undefined): ProviderKind | undefined {
-  return name === 'reference' ? 'embedded' : provider;
+/** The reference driver runs in-process; an external driver is always a native program. */
+function driverProvider(source: DriverSource, provider: ProviderKind | undefined): ProviderKind | undefined {
+  return source === 'reference' ? 'embedded' : typeof source === 'string' ? provider : 'native';
 }
 
 const info = (d: DriverHandle): DriverInfo => ({ name: d.name, library: d.hello.library, version: d.hello.version, provider: d.provider });
@@ -56,34 +74,71 @@ const info = (d: DriverHandle): DriverInfo => ({ name: d.name, library: d.hello.
 class Pool {
   readonly #server: MatrixServer;
   readonly #options: MatrixOptions;
+  /** The request-side check each driver talks through, by driver. */
+  readonly #relays = new Map<DriverHandle, CheckedRelay>();
   constructor(server: MatrixServer, options: MatrixOptions) {
     this.#server = server;
     this.#options = options;
   }
 
-  /** Start a driver; one retry, because a start can lose a race with a loaded machine. */
-  async #start(name: DriverPeerName, role: 'client' | 'worker', label: string): Promise<DriverHandle> {
-    const provider = driverProvider(name, this.#options.provider);
-    const options = { server: this.#server.address, ...(provider ? { provider } : {}), label };
+  /**
+   * Start a driver behind its own checked relay; one retry, because a start can lose a race with
+   * a loaded machine.
+   */
+  async #start(source: DriverSource, role: 'client' | 'worker', label: string): Promise<DriverHandle> {
+    const provider = driverProvider(source, this.#options.provider);
+    const relay = await CheckedRelay.start(this.#server.address, role, label, (v) => declaredWireFinding(driverName(source), role, v)?.id);
+    const options = { server: relay.address, ...(provider ? { provider } : {}), label };
     try {
-      return await startDriver(name, role, options);
+      const h = await startDriver(source, role, options).catch((e: unknown) => {
+        this.#options.log?.(`  ${label} did not start (${errorMessage(e)}); retrying once`);
+        return startDriver(source, role, options);
+      });
+      this.#relays.set(h, relay);
+      return h;
     } catch (e) {
-      this.#options.log?.(`  ${label} did not start (${errorMessage(e)}); retrying once`);
-      return startDriver(name, role, options);
+      await relay.stop();
+      throw e;
     }
   }
 
-  async client(name: DriverPeerName, label: string): Promise<DriverTap> {
-    return new DriverTap(label, await this.#start(name, 'client', label));
+  /** Request-side violations the drivers' libraries sent since the last call, undeclared ones only. */
+  violations(...taps: readonly (DriverTap | undefined)[]): string[] {
+    return taps.flatMap((t) => (t ? (this.#relays.get(t.handle)?.take() ?? []) : []));
   }
 
-  async worker(name: DriverPeerName, label: string, regs: readonly Registration[]): Promise<DriverHandle> {
-    const h = await this.#start(name, 'worker', label);
+  /** Stop the relays of drivers that are gone (and, at the end, of all). */
+  async stopRelays(all = false): Promise<void> {
+    for (const [h, r] of this.#relays) {
+      if (!all && !h.exited) continue;
+      this.#relays.delete(h);
+      await r.stop();
+    }
+  }
+
+  async client(source: DriverSource, label: string): Promise<DriverTap> {
+    return new DriverTap(label, await this.#start(source, 'client', label));
+  }
+
+  /**
+   * A worker driver with every registration sent, then `work`. `refused` maps each function whose
+   * registration the driver answered with an `error` (a behaviour it cannot express) to its words.
+   */
+  async worker(source: DriverSource, label: string, regs: readonly Registration[]): Promise<DriverHandle> {
+    return (await this.workerWithRefusals(source, label, regs)).handle;
+  }
+
+  async workerWithRefusals(source: DriverSource, label: string, regs: readonly Registration[]): Promise<{ handle: DriverHandle; refused: Map<string, string> }> {
+    const h = await this.#start(source, 'worker', label);
+    const refused = new Map<string, string>();
     try {
       for (const [i, r] of regs.entries()) h.send({ op: 'register', id: `r${i}`, function: r.function, behaviour: r.behaviour });
       h.send({ op: 'work', id: 'work' });
-      await h.waitFor((e) => e.event === 'done' && e.id === 'work', 20_000, 'registration and work');
-      return h;
+      await h.waitFor((e) => e.event === 'done' && e.id === 'work', 20_000, 'registration and work', (e) => {
+        const i = e.event === 'error' && e.id?.startsWith('r') ? Number(e.id.slice(1)) : NaN;
+        if (e.event === 'error' && Number.isInteger(i) && regs[i]) refused.set(regs[i].function, e.message);
+      });
+      return { handle: h, refused };
     } catch (e) {
       await h.stop();
       throw e;
@@ -104,7 +159,7 @@ export async function runServerMatrix(server: MatrixServer, options: MatrixOptio
   const log = options.log ?? (() => undefined);
   const timing = options.timing ?? DEFAULT_TIMING;
   const pool = new Pool(server, options);
-  const clients = new Map<DriverPeerName, { main?: DriverTap; second?: DriverTap; error?: string }>();
+  const clients = new Map<string, { main?: DriverTap; second?: DriverTap; error?: string }>();
   const cells: CellResult[] = [];
   // Drivers a scenario left unhealthy are replaced before the next scenario, including when that
   // scenario is in the next cell (the worker driver is shared by the cells of one worker).
@@ -117,23 +172,35 @@ export async function runServerMatrix(server: MatrixServer, options: MatrixOptio
   };
 
   try {
-    for (const w of options.workers) {
-      const regs = options.clients.flatMap((c) => [
+    for (const workerSource of options.workers) {
+      const w = driverName(workerSource);
+      const regs = options.clients.map(driverName).flatMap((c) => [
         { function: functionNamer(c, w)(HEALTH_SCENARIO), behaviour: { outcome: { kind: 'complete' } } } satisfies Registration,
         ...options.scenarios.flatMap((s) => s.functions(functionNamer(c, w))),
       ]);
       let worker: DriverTap | undefined;
       let workerError: string | undefined;
-      const ensureWorker = async (force = false): Promise<DriverTap> => {
-        worker = await fresh(worker, async () => new DriverTap(`${w}-worker`, await pool.worker(w, `${w}-worker`, regs)), force);
-        return worker;
+      const refused = new Map<string, string>();
+      const ensureWorker = async (force = false): Promise<WorkerSlot> => {
+        worker = await fresh(
+          worker,
+          async () => {
+            const started = await pool.workerWithRefusals(workerSource, `${w}-worker`, regs);
+            refused.clear();
+            for (const [fn, why] of started.refused) refused.set(fn, why);
+            return new DriverTap(`${w}-worker`, started.handle);
+          },
+          force,
+        );
+        return { tap: worker, refused };
       };
       try {
         await ensureWorker();
       } catch (e) {
         workerError = errorMessage(e);
       }
-      for (const c of options.clients) {
+      for (const clientSource of options.clients) {
+        const c = driverName(clientSource);
         const cell: CellId = { server: server.name, client: c, worker: w };
         log(`cell ${server.name} / ${c} client / ${w} worker`);
         const slot = clients.get(c) ?? {};
@@ -142,24 +209,26 @@ export async function runServerMatrix(server: MatrixServer, options: MatrixOptio
           cells.push(harnessCell(cell, options, `worker driver ${w} did not start: ${workerError}`));
           continue;
         }
-        cells.push(await runCell(cell, server.address, options, timing, pool, slot, ensureWorker, fresh, carry, log));
+        cells.push(await runCell(cell, { client: clientSource, worker: workerSource }, server.address, options, timing, pool, slot, ensureWorker, fresh, carry, log));
       }
       await worker?.handle.stop();
     }
   } finally {
     for (const slot of clients.values()) await Promise.all([slot.main?.handle.stop(), slot.second?.handle.stop()]);
+    await pool.stopRelays(true);
   }
   return { name: server.name, version: server.version, provider: options.provider ?? 'native', wallMs: Date.now() - t0, cells };
 }
 
 async function runCell(
   cell: CellId,
+  sources: { readonly client: DriverSource; readonly worker: DriverSource },
   serverAddress: string,
   options: MatrixOptions,
   timing: Timing,
   pool: Pool,
   slot: { main?: DriverTap; second?: DriverTap; error?: string },
-  ensureWorker: (force?: boolean) => Promise<DriverTap>,
+  ensureWorker: (force?: boolean) => Promise<WorkerSlot>,
   fresh: (tap: DriverTap | undefined, make: () => Promise<DriverTap>, force?: boolean) => Promise<DriverTap>,
   carry: { restartAll: boolean },
   log: (line: string) => void,
@@ -184,15 +253,20 @@ async function runCell(
     let client: DriverTap | undefined;
     let client2: DriverTap | undefined;
     let worker: DriverTap | undefined;
+    let ran = false;
     try {
-      slot.main = client = await fresh(slot.main, () => pool.client(cell.client, `${cell.client}-client`), carry.restartAll);
-      slot.second = client2 = await fresh(slot.second, () => pool.client(cell.client, `${cell.client}-client-2`), carry.restartAll);
-      worker = await ensureWorker(carry.restartAll);
+      slot.main = client = await fresh(slot.main, () => pool.client(sources.client, `${cell.client}-client`), carry.restartAll);
+      slot.second = client2 = await fresh(slot.second, () => pool.client(sources.client, `${cell.client}-client-2`), carry.restartAll);
+      const ws = await ensureWorker(carry.restartAll);
+      worker = ws.tap;
       carry.restartAll = false;
       drivers.client = info(client.handle);
       drivers.worker = info(worker.handle);
       const own = new Set(s.functions(functionNamer(cell.client, cell.worker)).map((r) => r.function));
       for (const t of [client, client2, worker]) t.reset(transcript, own, started);
+      const refusals = [...own].flatMap((fn) => (ws.refused.has(fn) ? [`${fn}: ${ws.refused.get(fn)!}`] : []));
+      if (refusals.length > 0) throw new FormUnsupported(`the ${cell.worker} worker driver refused the registration: ${refusals.join('; ')}`);
+      ran = true;
       const ctx: CellContext = {
         cell,
         serverAddress,
@@ -201,31 +275,45 @@ async function runCell(
         worker,
         timing: findExpectation(cell, s.id) ? { ...timing, eventMs: Math.min(timing.eventMs, DECLARED_DIFFERENCE_EVENT_MS) } : timing,
         fn: functionNamer(cell.client, cell.worker),
-        startExtraWorker: (label, regs) => pool.worker(cell.worker, `${cell.worker}-${label}`, regs),
+        startExtraWorker: (label, regs) => pool.worker(sources.worker, `${cell.worker}-${label}`, regs),
         note: (line) => transcript.push(`${String(Date.now() - started).padStart(6)}ms -- ${line}`),
       };
       const obs = await withDeadline(s.run(ctx), SCENARIO_DEADLINE_MS, `scenario ${s.id}`);
       outcome = obs.outcome;
       detail = obs.detail;
     } catch (e) {
-      outcome = 'harness-error';
-      detail = errorMessage(e);
-      if (e instanceof Error && 'log' in e && typeof e.log === 'string') keepLog('harness', e.log);
+      if (e instanceof FormUnsupported) {
+        outcome = FORM_UNSUPPORTED;
+        detail = e.message;
+      } else {
+        outcome = 'harness-error';
+        detail = errorMessage(e);
+        if (e instanceof Error && 'log' in e && typeof e.log === 'string') keepLog('harness', e.log);
+      }
     } finally {
       worker?.releaseAll();
+    }
+    if (outcome === 'harness-error') {
+      carry.restartAll = true;
+      pool.violations(client, client2, worker); // not this scenario's to grade, nor the next one's
+    } else if (ran && client && client2 && worker) {
+      // The fresh-job check, then every worker-side error of the scenario: both are graded.
+      const check = await freshJobCheck(cell, { client, client2, worker }, timing, transcript);
+      const workerErrors = worker.seen.flatMap((e) => (e.event === 'error' ? [e.message.split('\n')[0]!] : []));
+      const wire = pool.violations(client, client2, worker);
+      const suffixes = [...(wire.length > 0 ? ['+wire-violation'] : []), ...(workerErrors.length > 0 ? ['+worker-error'] : []), ...check.suffixes];
+      outcome += suffixes.join('');
+      if (wire.length > 0) detail += `; request-side check: ${wire.slice(0, 3).join(' | ')}${wire.length > 3 ? ` (+${wire.length - 3} more)` : ''}`;
+      if (workerErrors.length > 0) detail += `; worker driver reported: ${workerErrors.join(' | ')}`;
+      if (check.suffixes.length > 0) detail += `; fresh-job check: ${check.detail}`;
+      if (suffixes.length > 0) carry.restartAll = true;
     }
     const g = grade(cell, s, outcome);
     if (s.id === PROBE.id && g.grade === 'expected-different') blocked = cellBlocker(cell, s.id);
     if (g.grade === 'fail' || g.grade === 'stale') {
       for (const t of [client, client2, worker]) if (t) keepLog(t.label, `=== after ${s.id} ===\n${t.handle.logs()}`);
     }
-    // An outcome off the nominal path may leave a driver mid-call or its connection wedged (e.g.
-    // after a malformed packet). Drivers still busy or gone are replaced before the next scenario
-    // anyway; otherwise one echo job through the cell's client and worker decides.
-    if (outcome !== s.nominal && client && worker && !blocked) {
-      const healthy = client.pending.size === 0 && !client.exited && !worker.exited && (await healthCheck(cell, client, worker, transcript));
-      if (!healthy) carry.restartAll = true;
-    }
+    await pool.stopRelays();
     log(`  ${s.id}: ${outcome} → ${g.grade}`);
     results.push({ id: s.id, title: s.title, nominal: s.nominal, expected: g.expected, actual: outcome, grade: g.grade, detail, ...(g.expectation ? { expectation: g.expectation } : {}), durationMs: Date.now() - started, transcript });
   }
@@ -252,18 +340,94 @@ async function runCell(
 
 export const HEALTH_SCENARIO = 'health';
 
-/** One echo job; true when it round-trips within a few seconds. */
-async function healthCheck(cell: CellId, client: DriverTap, worker: DriverTap, transcript: string[]): Promise<boolean> {
+/** The worker driver of a cell and the functions it refused to register. */
+interface WorkerSlot {
+  readonly tap: DriverTap;
+  readonly refused: ReadonlyMap<string, string>;
+}
+
+class FormUnsupported extends Error {}
+
+/** How long the fresh-job check waits for its job. */
+const CHECK_MS = 3000;
+
+interface CheckResult {
+  /** Empty when the worker took the fresh job and the client submitted and finished its own. */
+  readonly suffixes: readonly string[];
+  readonly detail: string;
+}
+
+/** One job through `via` to the health function: what each side did with it. */
+async function healthJob(cell: CellId, via: DriverTap, worker: DriverTap | undefined, timeoutMs: number): Promise<{ ok: boolean; created: boolean; taken: boolean; clientDone: boolean }> {
   const fn = functionNamer(cell.client, cell.worker)(HEALTH_SCENARIO);
   const id = `health-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  client.reset(transcript, undefined);
-  worker.reset(transcript, new Set([fn]));
-  transcript.push('        -- health check after a non-nominal outcome');
-  client.send({ op: 'submit', id, function: fn, payload: b64('ok') });
-  const done = await client.waitFor((e) => e.event === 'done' && e.id === id, 3000);
-  const ok = done !== undefined && client.eventsFor(id).some((e) => e.event === 'complete' && unb64(e.payload).toString() === 'ok');
-  transcript.push(`        -- health check ${ok ? 'passed' : 'failed: drivers will be restarted'}`);
-  return ok;
+  const deadline = Date.now() + timeoutMs;
+  const left = (): number => Math.max(1, deadline - Date.now());
+  // Without a worker to run it, a background job shows that the client still submits.
+  via.send({ op: 'submit', id, function: fn, payload: b64(id), ...(worker ? {} : { background: true }) });
+  let taken = false;
+  if (worker) {
+    // The worker's events up to the fresh job's `finished` are read here: anything it reported
+    // after the scenario's own job comes before them.
+    const job = await worker.waitFor((e) => e.event === 'job' && e.function === fn && unb64(e.payload).toString() === id, timeoutMs);
+    taken = job !== undefined;
+    if (job?.event === 'job') await worker.waitFor((e) => e.event === 'finished' && e.handle === job.handle, left());
+  }
+  const done = (await via.waitFor((e) => e.event === 'done' && e.id === id, left())) !== undefined;
+  const events = via.eventsFor(id);
+  const created = events.some((e) => e.event === 'created');
+  const ok = worker ? done && events.some((e) => e.event === 'complete' && unb64(e.payload).toString() === id) : done && created;
+  return { ok, created, taken, clientDone: done };
+}
+
+/**
+ * The end of every scenario: does the same worker process still take a fresh job, and does the
+ * same client still submit one and get its result? The main client carries the job; when it is
+ * gone or still busy, the second client checks the worker. Suffixes name what failed.
+ */
+async function freshJobCheck(cell: CellId, taps: { client: DriverTap; client2: DriverTap; worker: DriverTap }, timing: Timing, transcript: string[]): Promise<CheckResult> {
+  const { client, client2, worker } = taps;
+  const timeoutMs = Math.min(timing.eventMs, CHECK_MS);
+  transcript.push('        -- fresh-job check: the same worker and client, one more job');
+  // What the worker reported meanwhile (an error, its exit) is read before deciding anything.
+  await worker.drain(5);
+  const notes: string[] = [];
+  type State = 'ok' | 'gone' | 'stuck';
+  let workerState: State | undefined = worker.exited ? 'gone' : undefined;
+  let clientState: State;
+  if (client.exited) clientState = 'gone';
+  else if (client.pending.size > 0) clientState = 'stuck';
+  else {
+    const r = await healthJob(cell, client, workerState === 'gone' ? undefined : worker, timeoutMs);
+    if (r.ok) {
+      clientState = 'ok';
+      if (workerState === undefined) workerState = 'ok';
+    } else if (!r.created || r.taken) {
+      // Not even a handle, or the worker ran the job and the client never reported its result.
+      clientState = client.exited ? 'gone' : 'stuck';
+    } else clientState = 'ok'; // submitted; the worker never took it
+    if (workerState === undefined && r.created && !r.taken) workerState = worker.exited ? 'gone' : 'stuck';
+    if (workerState === undefined && r.taken) workerState = 'ok';
+    notes.push(`client's fresh job: ${r.ok ? 'completed' : `${r.created ? 'created' : 'not created'}, ${workerState === 'gone' ? 'no worker' : r.taken ? 'taken by the worker' : 'never taken by the worker'}, client ${r.clientDone ? 'finished without the result' : 'still waiting'}`}`);
+  }
+  if (clientState !== 'ok') notes.push(`client ${clientState === 'gone' ? `exited (${exitOf(client)})` : `still busy (${[...client.pending].join(', ') || 'with its fresh job'})`}`);
+  if (workerState === undefined) {
+    // The main client could not carry the job: the second client checks the worker.
+    if (!client2.exited && client2.pending.size === 0) {
+      const r = await healthJob(cell, client2, worker, timeoutMs);
+      workerState = r.taken ? 'ok' : worker.exited ? 'gone' : 'stuck';
+      notes.push(`second client's fresh job: ${r.taken ? 'taken by the worker' : 'never taken by the worker'}`);
+    } else workerState = worker.exited ? 'gone' : 'stuck';
+  }
+  if (workerState !== 'ok') notes.push(workerState === 'gone' ? `worker exited (${exitOf(worker)})` : 'worker alive but took no fresh job');
+  const suffixes = [...(workerState === 'ok' ? [] : [`+worker-${workerState}`]), ...(clientState === 'ok' ? [] : [`+client-${clientState}`])];
+  transcript.push(`        -- fresh-job check ${suffixes.length ? `failed (${suffixes.join('')}): drivers will be replaced` : 'passed'}`);
+  return { suffixes, detail: notes.join('; ') };
+}
+
+function exitOf(tap: DriverTap): string {
+  const e = tap.seen.find((x) => x.event === 'exited');
+  return e?.event === 'exited' ? `code ${String(e.code)}, signal ${String(e.signal)}` : 'gone';
 }
 
 function harnessCell(cell: CellId, options: MatrixOptions, why: string): CellResult {

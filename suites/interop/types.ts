@@ -5,7 +5,7 @@
  * outcome label. Grading against expectations happens elsewhere (grading.ts).
  */
 import type { Behaviour, DriverHandle } from '../../src/peers/drivers/index.js';
-import type { DriverPeerName, ServerPeerName } from '../../src/peers/types.js';
+import type { ServerPeerName } from '../../src/peers/types.js';
 import type { DriverTap } from './tap.js';
 
 /** A peer the matrix starts itself, or a server someone else runs (`gearspec interop --server`). */
@@ -13,8 +13,9 @@ export type MatrixServerName = ServerPeerName | 'external';
 
 export interface CellId {
   readonly server: MatrixServerName;
-  readonly client: DriverPeerName;
-  readonly worker: DriverPeerName;
+  /** Driver names: a built-in driver, or an external driver's label. */
+  readonly client: string;
+  readonly worker: string;
 }
 
 export interface Registration {

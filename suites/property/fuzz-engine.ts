@@ -90,7 +90,7 @@ class FuzzFailure extends Error {
 
 /** Every quirk, tried one at a time to name a divergence (the record makes the list exhaustive). */
 const QUIRK_SET: Readonly<Record<keyof ModelQuirks, true>> = {
-  sleepers: true, wakeOn: true, abandoned: true, staleQueueNoop: true, exceptionFailArg: true, epochTake: true, wakeForFutureEpoch: true, bgSparesAbandoned: true, requeueWakesSelf: true, joinRevivesAbandoned: true, echoDropsZero: true,
+  sleepers: true, wakeOn: true, abandoned: true, staleQueueNoop: true, exceptionFailArg: true, epochTake: true, wakeForFutureEpoch: true, bgSparesAbandoned: true, requeueWakesSelf: true, joinRevivesAbandoned: true, echoDropsZero: true, lateResultFromEnder: true,
 };
 const QUIRKS = Object.keys(QUIRK_SET) as (keyof ModelQuirks)[];
 

@@ -22,7 +22,8 @@ export function declaredPayloadDifference(cell: CellId, payload: Buffer): Expect
   if (!cls) return undefined;
   const e = findExpectation(cell, cls.scenario);
   if (!e) return undefined;
-  // Outcome labels look like "corrupted:empty" or "client-refused:empty,zero-char".
-  const named = [e.expect].flat().some((label) => (label.split(':')[1] ?? '').split(',').includes(cls.payload.name));
+  // Outcome labels look like "corrupted:empty" or "client-refused:empty,zero-char", with what the
+  // matrix's fresh-job check found after a "+" ("corrupted:empty+client-stuck").
+  const named = [e.expect].flat().some((label) => (label.split('+')[0]!.split(':')[1] ?? '').split(',').includes(cls.payload.name));
   return named ? e : undefined;
 }

@@ -10,10 +10,12 @@
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckedRelay } from '../../src/runner/wire-check.js';
 import { DRIVER_NAMES, type DriverHandle, b64, startDriver, unb64 } from '../../src/peers/drivers/index.js';
 import { isCi, peerSkipReason } from '../../src/peers/provider.js';
 import { startServerPeer } from '../../src/peers/servers/index.js';
 import { declaredPayloadDifference } from './payload-declared.js';
+import { declaredWireFinding } from '../interop/expectations.js';
 import type { DriverPeerName, ServerPeerName, StartedServer } from '../../src/peers/types.js';
 
 const BUDGET_MS = Number(process.env.GEARSPEC_PAYLOAD_MS ?? 20_000);
@@ -65,13 +67,20 @@ function suite(server: ServerPeerName): void {
   describe.skipIf(skip !== undefined)(`payload - through ${server}`, () => {
     let peer: StartedServer | undefined;
     const clients = new Map<DriverPeerName, DriverHandle>();
+    // Every driver reaches the server through a relay that checks each packet its library sends.
+    const relays: CheckedRelay[] = [];
+    const via = async (name: DriverPeerName, role: 'client' | 'worker'): Promise<string> => {
+      const relay = await CheckedRelay.start(peer!.address, role, `${name} ${role}`, (v) => declaredWireFinding(name, role, v)?.id);
+      relays.push(relay);
+      return relay.address;
+    };
     const workers = new Map<DriverPeerName, { handle: DriverHandle; functions: string[] }>();
     beforeAll(async () => {
       peer = await startServerPeer(server);
       const names = fc.sample(functionNameArb, { seed: SEED, numRuns: 200 });
       let k = 0;
       for (const name of workersFor(server)) {
-        const handle = await startDriver(name, 'worker', { server: peer.address, label: 'payload' });
+        const handle = await startDriver(name, 'worker', { server: await via(name, 'worker'), label: 'payload' });
         const functions: string[] = [];
         for (let i = 0; i < FUNCTIONS_PER_WORKER; i++) {
           const fn = `${names[k++ % names.length]}.${name}${i}`;
@@ -82,10 +91,11 @@ function suite(server: ServerPeerName): void {
         await handle.waitFor((e) => e.event === 'done' && e.id === 'w', 15_000, `${name} worker ready`);
         workers.set(name, { handle, functions });
       }
-      for (const name of DRIVERS) clients.set(name, await startDriver(name, 'client', { server: peer.address, label: 'payload' }));
+      for (const name of DRIVERS) clients.set(name, await startDriver(name, 'client', { server: await via(name, 'client'), label: 'payload' }));
     }, 120_000);
     afterAll(async () => {
       await Promise.all([...clients.values(), ...[...workers.values()].map((w) => w.handle)].map((d) => d.stop()));
+      await Promise.all(relays.map((r) => r.stop()));
       await peer?.stop();
     });
 
@@ -145,6 +155,8 @@ function suite(server: ServerPeerName): void {
       }
       if (cutOff !== undefined) throw cutOff;
       expect(seenPairs.size, 'every client × worker pair carried at least one payload').toBe(pairs.length);
+      for (const r of relays) for (const [id, n] of r.declared) process.stdout.write(`[payload] ${server}: declared request-side finding ${id} seen ${n}×\n`);
+      expect(relays.flatMap((r) => r.take()), 'request-side packet check: packets the libraries sent that break the protocol table').toEqual([]);
     }, BUDGET_MS + 2 * RUN_MS + 120_000);
   });
 }

@@ -3,9 +3,13 @@
  * (console summary, JUnit, JSON, HTML). Exit 0 when everything outside the baseline passes, 1 on a
  * failure or a stale baseline entry, 2 on a harness or usage error.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CATALOGUE } from '../../../suites/conformance/catalogue.js';
+import { CLIENT_CASES, LIBRARY_CATALOGUE, WORKER_CASES } from '../../../suites/library/catalogue.js';
+import { DRIVER_NAMES, type DriverRole, type DriverSource, driverName } from '../../peers/drivers/index.js';
+import type { DriverPeerName } from '../../peers/types.js';
+import { type LibraryCaseDef, runLibrarySuite } from '../../runner/library/run-library.js';
 import { errorMessage, ERROR_CODES, isGearspecError } from '../../errors.js';
 import { renderComparison, renderSummary } from '../../report/console.js';
 import { renderHtml } from '../../report/html.js';
@@ -18,15 +22,19 @@ import { OUTCOME_LEGEND, OUTCOMES } from '../../runner/outcome.js';
 import { packageRoot } from '../../runner/package-root.js';
 import type { ServerRun } from '../../runner/result.js';
 import { runSuite } from '../../runner/run-suite.js';
-import { selectCases } from '../../runner/select.js';
+import { matchesPrefix, selectCases } from '../../runner/select.js';
 import { PEER_BASELINES, PEER_NAMES, type PeerName, startTarget, type StartedTarget, type TargetSpec } from '../../runner/targets.js';
-import { type FlagSpecs, parseAddress, parseArgs, usageError } from '../args.js';
+import { type FlagSpecs, parseAddress, parseArgs, parseDriverCommand, usageError } from '../args.js';
 import { type Command, EXIT } from '../command.js';
 
 const FLAGS: FlagSpecs = {
   server: { type: 'string', repeat: true, help: 'certify a running server at host:port (repeat for a comparison matrix)' },
   reference: { type: 'boolean', help: 'also certify the embedded reference server (the default when no --server/--peer is given)' },
   peer: { type: 'string', repeat: true, help: `start and certify a peer: ${PEER_NAMES.join(' | ')} (uses its committed baseline)` },
+  client: { type: 'string', repeat: true, help: `certify a client library through its built-in driver: ${DRIVER_NAMES.join(' | ')} (gearspec plays the server; uses the driver's committed baseline)` },
+  'client-cmd': { type: 'string', repeat: true, help: 'certify a client library through your own driver program: [NAME=]COMMAND (speaks the driver protocol, docs/driver-protocol.md)' },
+  worker: { type: 'string', repeat: true, help: `certify a worker library through its built-in driver: ${DRIVER_NAMES.join(' | ')}` },
+  'worker-cmd': { type: 'string', repeat: true, help: 'certify a worker library through your own driver program: [NAME=]COMMAND' },
   cases: { type: 'string', repeat: true, help: 'only case ids under this prefix of whole segments (binary/echo: binary/echo/*, not binary/echoes); end with * for a plain prefix (binary/echo/size-*)' },
   exclude: { type: 'string', repeat: true, help: 'skip case ids under this prefix (same matching as --cases)' },
   strict: { type: 'boolean', help: 'SHOULD cases fail too (non-strict becomes fail)' },
@@ -43,22 +51,37 @@ const FLAGS: FlagSpecs = {
   'no-reports': { type: 'boolean', help: 'write no report files (console only)' },
 };
 
-const USAGE = `gearspec certify [--server host:port]... [--peer ${PEER_NAMES.join('|')}]... [options]
+const USAGE = `gearspec certify [--server host:port]... [--peer ${PEER_NAMES.join('|')}]...
+                 [--client NAME|--client-cmd CMD]... [--worker NAME|--worker-cmd CMD]... [options]
 
-Runs the conformance catalogue (${CATALOGUE.length} cases) against each server. Without --server or
---peer it starts the embedded reference server and certifies it. Reports go to the console; files
+Runs the server catalogue (${CATALOGUE.length} cases) against each server, and the library catalogue
+(${CLIENT_CASES.length} client and ${WORKER_CASES.length} worker cases) against each client or worker library, with
+gearspec playing the job server. Without --server, --peer, --client or --worker it starts the
+embedded reference server and certifies it. Reports go to the console; files
 go to reports/certify/ (junit.xml, json/, report.html) unless --out DIR, --junit/--json/--html
 FILE, or --no-reports says otherwise. Exit: 0 all pass outside the baseline, 1 failure or stale baseline entry,
 2 harness or usage error.`;
 
+/** A client or worker library to certify, through a built-in or external driver. */
+interface LibrarySpec {
+  readonly source: DriverSource;
+  readonly role: DriverRole;
+}
+
 interface Plan {
   readonly specs: TargetSpec[];
   readonly cases: CaseDef[];
+  readonly libraries: LibrarySpec[];
+  readonly libraryCases: LibraryCaseDef[];
   readonly strict: boolean;
   readonly timeoutMs: number;
   readonly jobs: number;
   readonly baselineFor: (spec: TargetSpec) => { baseline: Baseline; file: string } | undefined;
+  readonly libraryBaselineFor: (lib: LibrarySpec) => { baseline: Baseline; file: string } | undefined;
 }
+
+/** Committed baseline of a built-in driver for one role (relative to the package root). */
+export const libraryBaselineFile = (name: DriverPeerName, role: DriverRole): string => `suites/library/baselines/${name}-${role}.json`;
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : [];
@@ -77,21 +100,46 @@ function plan(argv: readonly string[]): { plan: Plan; flags: Record<string, unkn
     if (!(PEER_NAMES as readonly string[]).includes(p)) throw usageError(`--peer must be one of ${PEER_NAMES.join(', ')}, got ${JSON.stringify(p)}`);
     specs.push({ kind: 'peer', name: p as PeerName });
   }
-  if (specs.length === 0) specs.push({ kind: 'reference' });
-  const cases = selectCases(CATALOGUE, strings(flags.cases), strings(flags.exclude));
+  const libraries: LibrarySpec[] = [];
+  for (const role of ['client', 'worker'] as const) {
+    for (const n of strings(flags[role])) {
+      if (!(DRIVER_NAMES as readonly string[]).includes(n)) throw usageError(`--${role} must be one of ${DRIVER_NAMES.join(', ')}, got ${JSON.stringify(n)} (use --${role}-cmd for your own driver)`);
+      libraries.push({ source: n as DriverPeerName, role });
+    }
+    for (const c of strings(flags[`${role}-cmd`])) libraries.push({ source: parseDriverCommand(c, `--${role}-cmd`), role });
+  }
+  if (specs.length === 0 && libraries.length === 0) specs.push({ kind: 'reference' });
+  // --cases/--exclude prefixes are checked against every catalogue this run uses, then applied to each.
+  const inUse = [...(specs.length ? CATALOGUE : []), ...(libraries.length ? LIBRARY_CATALOGUE : [])];
+  selectCases(inUse, strings(flags.cases), strings(flags.exclude));
+  const pick = <C extends CaseDef | LibraryCaseDef>(catalogue: readonly C[]): C[] => {
+    const include = strings(flags.cases).filter((p) => catalogue.some((c) => matchesPrefix(c.id, p)));
+    if (strings(flags.cases).length > 0 && include.length === 0) return [];
+    return selectCases(catalogue, include, strings(flags.exclude).filter((p) => catalogue.some((c) => matchesPrefix(c.id, p))));
+  };
+  const cases = specs.length ? pick(CATALOGUE) : [];
+  const libraryCases = libraries.length ? pick(LIBRARY_CATALOGUE) : [];
   if (flags.baseline !== undefined && flags['no-baseline']) throw usageError('--baseline and --no-baseline exclude each other');
   // Baselines are read (and validated against the catalogue) up front: a bad one is a usage error.
-  const explicit = typeof flags.baseline === 'string' ? { baseline: readBaseline(resolve(flags.baseline), CATALOGUE), file: flags.baseline } : undefined;
+  const explicit = typeof flags.baseline === 'string' ? { baseline: readBaseline(resolve(flags.baseline), [...CATALOGUE, ...LIBRARY_CATALOGUE]), file: flags.baseline } : undefined;
   const perPeer = new Map<PeerName, { baseline: Baseline; file: string }>();
+  const perLibrary = new Map<string, { baseline: Baseline; file: string }>();
   if (!explicit && !flags['no-baseline']) {
     for (const s of specs) {
       if (s.kind !== 'peer' || perPeer.has(s.name)) continue;
       const file = join(packageRoot(), PEER_BASELINES[s.name]);
       perPeer.set(s.name, { baseline: readBaseline(file, CATALOGUE), file: PEER_BASELINES[s.name] });
     }
+    for (const l of libraries) {
+      if (typeof l.source !== 'string') continue;
+      const rel = libraryBaselineFile(l.source, l.role);
+      if (perLibrary.has(rel) || !existsSync(join(packageRoot(), rel))) continue;
+      perLibrary.set(rel, { baseline: readBaseline(join(packageRoot(), rel), LIBRARY_CATALOGUE), file: rel });
+    }
   }
   const baselineFor = (spec: TargetSpec) => explicit ?? (spec.kind === 'peer' ? perPeer.get(spec.name) : undefined);
-  return { plan: { specs, cases, strict: Boolean(flags.strict), timeoutMs, jobs, baselineFor }, flags };
+  const libraryBaselineFor = (l: LibrarySpec) => explicit ?? (typeof l.source === 'string' ? perLibrary.get(libraryBaselineFile(l.source, l.role)) : undefined);
+  return { plan: { specs, cases, libraries, libraryCases, strict: Boolean(flags.strict), timeoutMs, jobs, baselineFor, libraryBaselineFor }, flags };
 }
 
 function describeSpec(s: TargetSpec): string {
@@ -105,7 +153,7 @@ function describeSpec(s: TargetSpec): string {
   }
 }
 
-function listCatalogue(cases: readonly CaseDef[]): string {
+function listCatalogue(cases: readonly (CaseDef | LibraryCaseDef)[]): string {
   const lines = [`${cases.length} cases. Outcomes:`];
   for (const o of OUTCOMES) lines.push(`  ${o.padEnd(16)} ${OUTCOME_LEGEND[o]}`);
   lines.push('');
@@ -165,6 +213,24 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
       await started.stop();
     }
   }
+  for (const lib of p.libraries) {
+    const name = `${driverName(lib.source)} ${lib.role}`;
+    const cases = p.libraryCases.filter((c) => c.role === lib.role);
+    if (cases.length === 0) continue;
+    try {
+      const bar = progress(name);
+      const run = await runLibrarySuite({ subject: lib.source, role: lib.role, cases, timeoutMs: p.timeoutMs, strict: p.strict, concurrency: p.jobs, onResult: (r, done, total) => bar.onResult(r.id, done, total, r.outcome) });
+      bar.end();
+      const bl = p.libraryBaselineFor(lib);
+      if (bl) {
+        const applied = applyBaseline(run.results, bl.baseline);
+        runs.push({ ...run, results: applied.results, baselineFile: bl.file, baselineUnused: applied.unused });
+      } else runs.push(run);
+    } catch (e) {
+      process.stderr.write(`gearspec certify: cannot run the ${name} driver: ${errorMessage(e)}\n`);
+      harness = true;
+    }
+  }
   for (const run of runs) process.stdout.write(`${renderSummary(run)}\n\n`);
   const cmp = renderComparison(runs);
   if (cmp) process.stdout.write(`${cmp}\n\n`);
@@ -204,16 +270,23 @@ export const command: Command = {
     }
     const { plan: p, flags } = parsed;
     if (flags.list) {
-      process.stdout.write(`${listCatalogue(p.cases)}\n`);
+      // Without a subject named, --list shows both catalogues (servers, then libraries).
+      const named = p.libraries.length > 0 || strings(flags.server).length + strings(flags.peer).length > 0 || Boolean(flags.reference);
+      const all = named ? [...p.cases, ...p.libraryCases] : selectCases<CaseDef | LibraryCaseDef>([...CATALOGUE, ...LIBRARY_CATALOGUE], strings(flags.cases), strings(flags.exclude));
+      process.stdout.write(`${listCatalogue(all)}\n`);
       return EXIT.OK;
     }
     if (flags['dry-run']) {
-      process.stdout.write(`would run ${p.cases.length} cases (timeout ${p.timeoutMs} ms${p.strict ? ', strict' : ''}) against:\n`);
+      process.stdout.write(`would run ${p.cases.length + p.libraryCases.length} cases (timeout ${p.timeoutMs} ms${p.strict ? ', strict' : ''}) against:\n`);
       for (const s of p.specs) {
         const bl = p.baselineFor(s);
         process.stdout.write(`  ${describeSpec(s)}${bl ? ` with baseline ${bl.file} (${bl.baseline.entries.length} entries)` : ''}\n`);
       }
-      for (const c of p.cases) process.stdout.write(`${c.id}\n`);
+      for (const l of p.libraries) {
+        const bl = p.libraryBaselineFor(l);
+        process.stdout.write(`  ${driverName(l.source)} ${l.role} library${typeof l.source === 'string' ? '' : ` (${l.source.command})`}${bl ? ` with baseline ${bl.file} (${bl.baseline.entries.length} entries)` : ''}\n`);
+      }
+      for (const c of [...p.cases, ...p.libraryCases]) process.stdout.write(`${c.id}\n`);
       return EXIT.OK;
     }
     return certify(p, flags);

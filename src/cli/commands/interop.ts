@@ -7,7 +7,7 @@
  * server could not be run or on a usage error.
  */
 import path from 'node:path';
-import { DRIVER_NAMES } from '../../peers/drivers/index.js';
+import { DRIVER_NAMES, type DriverSource, driverName } from '../../peers/drivers/index.js';
 import { resolveProvider } from '../../peers/provider.js';
 import { isServerPeerName, SERVER_PEER_NAMES } from '../../peers/servers/index.js';
 import type { DriverPeerName, ProviderKind } from '../../peers/types.js';
@@ -15,7 +15,7 @@ import { countGrades, type MatrixReport, type ServerRun } from '../../report/int
 import { writeInteropReport } from '../../report/interop/write.js';
 import { type MatrixTarget, runMatrixOn, targetName, undeclaredOutcomes } from '../../../suites/interop/run-on.js';
 import { SCENARIOS } from '../../../suites/interop/scenarios/index.js';
-import { type FlagSpecs, parseAddress, parseArgs, usageError } from '../args.js';
+import { type FlagSpecs, parseAddress, parseArgs, parseDriverCommand, usageError } from '../args.js';
 import { type Command, EXIT } from '../command.js';
 
 const flags: FlagSpecs = {
@@ -23,6 +23,8 @@ const flags: FlagSpecs = {
   peer: { type: 'string', repeat: true, help: `a server gearspec starts: ${SERVER_PEER_NAMES.join(' | ')} (default: all three when no --server is given)` },
   clients: { type: 'string', help: `comma list of client drivers (default: ${DRIVER_NAMES.join(',')})` },
   workers: { type: 'string', help: `comma list of worker drivers (default: ${DRIVER_NAMES.join(',')})` },
+  'client-cmd': { type: 'string', repeat: true, help: 'add your own client driver program, NAME=COMMAND (docs/driver-protocol.md); without --clients it is the only client' },
+  'worker-cmd': { type: 'string', repeat: true, help: 'add your own worker driver program, NAME=COMMAND; without --workers it is the only worker' },
   scenarios: { type: 'string', help: 'comma list of scenario ids (default: all; see --list)' },
   out: { type: 'string', default: 'reports/interop', help: 'report directory (index.html, index.json, cells/)' },
   list: { type: 'boolean', help: 'list the scenarios and drivers, and exit' },
@@ -40,7 +42,7 @@ function pickList<T extends string>(raw: unknown, all: readonly T[], flag: strin
 export const command: Command = {
   name: 'interop',
   summary: 'cross-language matrix: every client driver × worker driver × scenario through each server',
-  usage: 'gearspec interop [--peer reference|gearmand|perl-gearmand ...] [--server host:port ...] [--clients a,b] [--workers a,b] [--scenarios a,b] [--out DIR]',
+  usage: 'gearspec interop [--peer reference|gearmand|perl-gearmand ...] [--server host:port ...] [--clients a,b] [--workers a,b] [--client-cmd NAME=CMD ...] [--worker-cmd NAME=CMD ...] [--scenarios a,b] [--out DIR]',
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs(argv, flags);
@@ -57,8 +59,18 @@ export const command: Command = {
     const externals = ((f.server as readonly string[] | undefined) ?? []).map((s) => parseAddress(s, '--server'));
     const targets: MatrixTarget[] = [...peers.map((name): MatrixTarget => ({ kind: 'peer', name })), ...externals.map((a): MatrixTarget => ({ kind: 'external', ...a }))];
     if (targets.length === 0) targets.push(...SERVER_PEER_NAMES.map((name): MatrixTarget => ({ kind: 'peer', name })));
-    const clients = pickList<DriverPeerName>(f.clients, DRIVER_NAMES, '--clients');
-    const workers = pickList<DriverPeerName>(f.workers, DRIVER_NAMES, '--workers');
+    const drivers = (role: 'client' | 'worker'): readonly DriverSource[] => {
+      const external = ((f[`${role}-cmd`] as readonly string[] | undefined) ?? []).map((c) => parseDriverCommand(c, `--${role}-cmd`));
+      const listed = f[`${role}s`];
+      const builtIn = listed === undefined && external.length > 0 ? [] : pickList<DriverPeerName>(listed, DRIVER_NAMES, `--${role}s`);
+      const all = [...builtIn, ...external];
+      const names = all.map(driverName);
+      const twice = names.filter((n, i) => names.indexOf(n) !== i);
+      if (twice.length > 0) throw usageError(`--${role}-cmd: the name ${JSON.stringify(twice[0])} is taken; name each driver differently (NAME=COMMAND)`);
+      return all;
+    };
+    const clients = drivers('client');
+    const workers = drivers('worker');
     const scenarioIds = pickList(f.scenarios, SCENARIOS.map((s) => s.id), '--scenarios');
     const scenarios = SCENARIOS.filter((s) => scenarioIds.includes(s.id));
     const resolved = resolveProvider();

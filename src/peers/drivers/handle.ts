@@ -4,7 +4,7 @@
  * stays silent fails the wait with its recent log attached.
  */
 import { ERROR_CODES, PeerError } from '../../errors.js';
-import type { DriverPeerName, ProviderKind } from '../types.js';
+import type { ProviderKind } from '../types.js';
 import type { ControlConnection } from './control.js';
 import type { DriverCommand, DriverEvent, DriverRole } from './protocol.js';
 
@@ -20,11 +20,17 @@ export interface DriverRuntime {
 }
 
 export interface DriverHandle extends AsyncDisposable {
-  readonly name: DriverPeerName;
+  /** The built-in driver's name, or an external driver's label. */
+  readonly name: string;
   readonly role: DriverRole;
   readonly provider: ProviderKind;
   readonly hello: HelloEvent;
   readonly exited: boolean;
+  /**
+   * Settles (never rejects) once the driver itself is gone — the process, not only its control
+   * connection — with its exit code or the signal that ended it.
+   */
+  readonly gone: Promise<{ readonly code: number | null; readonly signal: string | null }>;
   send(cmd: DriverCommand): void;
   /** Next event, undefined after `timeoutMs`; after the driver is gone, `exited` forever. */
   nextEvent(timeoutMs: number): Promise<DriverEvent | undefined>;
@@ -36,22 +42,27 @@ export interface DriverHandle extends AsyncDisposable {
 }
 
 export class StartedDriver implements DriverHandle {
-  readonly name: DriverPeerName;
+  readonly name: string;
   readonly role: DriverRole;
   readonly provider: ProviderKind;
   readonly hello: HelloEvent;
+  readonly gone: Promise<{ readonly code: number | null; readonly signal: string | null }>;
   readonly #control: ControlConnection;
   readonly #runtime: DriverRuntime;
   #exited = false;
   #stopping: Promise<void> | undefined;
 
-  constructor(init: { name: DriverPeerName; role: DriverRole; provider: ProviderKind; hello: HelloEvent; control: ControlConnection; runtime: DriverRuntime }) {
+  constructor(init: { name: string; role: DriverRole; provider: ProviderKind; hello: HelloEvent; control: ControlConnection; runtime: DriverRuntime }) {
     this.name = init.name;
     this.role = init.role;
     this.provider = init.provider;
     this.hello = init.hello;
     this.#control = init.control;
     this.#runtime = init.runtime;
+    this.gone = init.runtime.gone.then(
+      (r) => r,
+      () => ({ code: null, signal: null }),
+    );
     // The process going away or the control socket closing both mean the driver is gone; the
     // synthetic event lands after everything the driver managed to send.
     const markGone = (code: number | null, signal: string | null): void => {

@@ -27,20 +27,37 @@ export interface StartDriverOptions {
   readonly label?: string;
 }
 
-export async function startDriver(name: DriverPeerName, role: DriverRole, options: StartDriverOptions): Promise<DriverHandle> {
-  const provider: ProviderKind = options.provider ?? (name === 'reference' ? 'embedded' : 'native');
+/**
+ * A driver someone else wrote: any program that speaks the driver protocol (docs/driver-protocol.md), run as
+ * `/bin/sh -c 'exec COMMAND'` so that a simple command replaces the shell and is stopped by its
+ * pid. `name` labels it in reports.
+ */
+export interface ExternalDriver {
+  readonly name: string;
+  readonly command: string;
+}
+
+/** A built-in driver by name, or an external one. */
+export type DriverSource = DriverPeerName | ExternalDriver;
+
+export const driverName = (source: DriverSource): string => (typeof source === 'string' ? source : source.name);
+
+export async function startDriver(source: DriverSource, role: DriverRole, options: StartDriverOptions): Promise<DriverHandle> {
+  const name = driverName(source);
+  const provider: ProviderKind = typeof source !== 'string' ? 'native' : (options.provider ?? (source === 'reference' ? 'embedded' : 'native'));
   const timeoutMs = options.startupTimeoutMs ?? 15_000;
   const who = `${name} ${role} driver${options.label ? ` (${options.label})` : ''}`;
   const listener = await ControlListener.listen();
   const env = { GEARSPEC_CONTROL: `127.0.0.1:${listener.port}`, GEARSPEC_SERVER: options.server, GEARSPEC_ROLE: role };
   let runtime: DriverRuntime | undefined;
   try {
-    runtime = await launch(name, provider, env, who);
+    runtime = typeof source === 'string' ? await launch(source, provider, env, who) : await runNative({ command: '/bin/sh', args: ['-c', `exec ${source.command}`], env, label: who });
     const gone = runtime.gone.then((r) => `code ${r.code}, signal ${r.signal}`);
     const control = await listener.accept(timeoutMs, gone);
     const first = await control.next(timeoutMs);
     if (first?.event !== 'hello') {
-      throw new PeerError(ERROR_CODES.PEER_START_FAILED, who, first ? `first event was ${first.event}, not hello` : `no hello within ${timeoutMs} ms`, runtime.logs());
+      const why = !first ? `no hello within ${timeoutMs} ms` : first.event === 'error' ? `its first line was not a hello event: ${first.message}` : `first event was ${first.event}, not hello`;
+      throw new PeerError(ERROR_CODES.PEER_START_FAILED, who, why, runtime.logs());
     }
     return new StartedDriver({ name, role, provider, hello: first as HelloEvent, control, runtime });
   } catch (e) {

@@ -1,12 +1,19 @@
 /**
  * The driver control protocol: JSON lines over one TCP connection between the harness (which
  * listens on 127.0.0.1:ephemeral) and a driver program (PHP, Perl, C, or the TypeScript reference)
- * that wraps one Gearman client or worker library. Documented in ./README.md; every driver
- * program implements exactly this. Payloads are base64 so every byte value survives JSON.
+ * that wraps one Gearman client or worker library. Specified in docs/driver-protocol.md (this
+ * file is its source of truth); every driver program implements exactly this, and
+ * `gearspec driver-check` checks a driver against it. Payloads are base64 so every byte value
+ * survives JSON.
  */
 import { ERROR_CODES, GearspecError } from '../../errors.js';
 
-export const DRIVER_PROTOCOL_VERSION = 1;
+/**
+ * The version a driver announces in `hello.protocol`. 1: the original protocol. 2: outcome forms
+ * (`BehaviourOutcome.form`: native | throw | call), the `exit` outcome, and declining a `register`
+ * whose behaviour the library cannot express with an `error` carrying the register's id.
+ */
+export const DRIVER_PROTOCOL_VERSION = 2;
 
 export type DriverRole = 'client' | 'worker';
 export type JobPriority = 'high' | 'normal' | 'low';
@@ -30,13 +37,28 @@ export type BehaviourStep =
   /** Emit `gated` and read control commands until `release` names this gate. */
   | { readonly kind: 'gate'; readonly gate: string };
 
+/**
+ * How the worker function ends the job, and in which of the library's forms (`form`):
+ *  - `native` (the default): the way an application ends a job in that library — return the
+ *    result; for a failure the library's failure return (Perl `return undef`, PHP
+ *    `setReturn(GEARMAN_WORK_FAIL)`, a C callback's `GEARMAN_WORK_FAIL` return code);
+ *  - `throw`: the function raises (Perl `die`, PHP `throw`, a JS `throw`); the library decides
+ *    what goes on the wire;
+ *  - `call`: the library's explicit packet-level call (`send_work_fail`, `sendException`,
+ *    `gearman_job_send_complete` …), then the function returns as the library expects after it.
+ * A driver that cannot express a form answers the `register` with an `error` event naming it.
+ */
+export type OutcomeForm = 'native' | 'throw' | 'call';
+
 /** How the job ends. `complete` without payload echoes the job's payload. */
 export type BehaviourOutcome =
-  | { readonly kind: 'complete'; readonly payload?: string }
-  | { readonly kind: 'fail' }
-  | { readonly kind: 'exception'; readonly payload: string }
-  /** Exit the process abruptly (no result packet), like a crashed worker. */
-  | { readonly kind: 'die' };
+  | { readonly kind: 'complete'; readonly payload?: string; readonly form?: 'native' | 'call' }
+  | { readonly kind: 'fail'; readonly form?: 'native' | 'throw' | 'call' }
+  | { readonly kind: 'exception'; readonly payload: string; readonly form?: 'native' | 'throw' | 'call' }
+  /** Exit the process abruptly (SIGKILL, no result packet), like a crashed worker. */
+  | { readonly kind: 'die' }
+  /** The process exits with this code while holding the job (the library's own exit path). */
+  | { readonly kind: 'exit'; readonly code: number };
 
 export interface Behaviour {
   readonly steps?: readonly BehaviourStep[];

@@ -9,12 +9,24 @@ import { ERR, type ErrorReply } from '../replies.js';
 import type { ServerConnection } from '../server-connection.js';
 import type { Handler } from './types.js';
 
-/** The job, if `conn` is the worker holding it; otherwise an ERROR to `conn` (gearmand's texts). */
+/**
+ * The job, if `conn` is the worker holding it. A packet for a job this same connection has just
+ * ended is dropped silently (Perl's Gearman::Worker sends WORK_FAIL after WORK_EXCEPTION, and
+ * the ERROR gearmand answers makes that worker die: README.md, "Tolerated library quirks").
+ * Anything else gets an ERROR (gearmand's texts).
+ */
 function owned(core: ServerCore, conn: ServerConnection, handle: Buffer, notFound: ErrorReply): Job | undefined {
-  const job = core.store.byHandle.get(handle.toString('latin1'));
+  const key = handle.toString('latin1');
+  const job = core.store.byHandle.get(key);
   if (job && job.state === 'running' && job.worker === conn) return job;
-  conn.error(notFound);
+  if (!conn.endedRecently(key)) conn.error(notFound);
   return undefined;
+}
+
+/** `conn` sent the job's terminal packet: end it, and remember that this connection did. */
+function end(core: ServerCore, conn: ServerConnection, job: Job): void {
+  conn.noteEnded(job.handle);
+  core.finish(job);
 }
 
 function relay(job: Job, type: number, body: Buffer): void {
@@ -51,12 +63,14 @@ const complete: Handler = (core, conn, args, body) => {
   const job = owned(core, conn, args[0]!, ERR.workNotFound);
   if (!job) return;
   relay(job, T.WORK_COMPLETE, core.faults.corruptResult ? corrupt(body, args[0]!.length) : body);
-  core.finish(job);
+  end(core, conn, job);
 };
 
 const fail: Handler = (core, conn, args) => {
   const job = owned(core, conn, args[0]!, ERR.workNotFound);
-  if (job) core.fail(job);
+  if (!job) return;
+  conn.noteEnded(job.handle);
+  core.fail(job);
 };
 
 /**
@@ -70,7 +84,7 @@ const exception: Handler = (core, conn, args, body) => {
     if (c.exceptions) c.packet(T.WORK_EXCEPTION, body);
     else c.packet(T.WORK_FAIL, job.handleBuf);
   }
-  core.finish(job);
+  end(core, conn, job);
 };
 
 export const WORK_RESULT_HANDLERS: Readonly<Record<number, Handler>> = {

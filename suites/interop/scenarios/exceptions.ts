@@ -3,18 +3,34 @@
  * `exception-terminal`): on gearmand the job ends; a client with the option gets WORK_EXCEPTION,
  * one without gets WORK_FAIL (with a trailing NUL). Perl Gearman::Server relays the exception to
  * opted-in clients only and keeps the job running until WORK_FAIL/COMPLETE.
+ *
+ * `exception-option` and `exception-no-option` send the exception with the library's explicit
+ * call (form `call`). `exception-throw` makes the worker function raise (Perl die, PHP throw, a
+ * JS throw) and lets the library decide what goes on the wire, to a client with the option; the
+ * runner's fresh-job check then shows whether the worker survived its own exception.
  */
+import type { OutcomeForm } from '../../../src/peers/drivers/index.js';
 import type { Scenario } from '../types.js';
 import { b64, errorsOf, sequence, terminal, unb64, workerJob } from './helpers.js';
 
 const EXCEPTION = Buffer.from('boom\0exception');
 
-function exceptionScenario(id: string, withOption: boolean): Scenario {
+interface ExceptionCase {
+  readonly id: string;
+  readonly title: string;
+  readonly withOption: boolean;
+  readonly form: OutcomeForm;
+  /** What the reference implementations do. */
+  readonly nominal: string;
+}
+
+function exceptionScenario(c: ExceptionCase): Scenario {
+  const { id, withOption, form } = c;
   return {
     id,
-    title: withOption ? 'WORK_EXCEPTION to a client that set OPTION_REQ exceptions' : 'WORK_EXCEPTION to a client without the exceptions option',
-    nominal: withOption ? 'exception' : 'failed',
-    functions: (fn) => [{ function: fn(id), behaviour: { outcome: { kind: 'exception', payload: b64(EXCEPTION) } } }],
+    title: c.title,
+    nominal: c.nominal,
+    functions: (fn) => [{ function: fn(id), behaviour: { outcome: { kind: 'exception', payload: b64(EXCEPTION), form } } }],
     async run(ctx) {
       const fn = ctx.fn(id);
       const jobId = `x-${id}-${Date.now()}`;
@@ -32,8 +48,9 @@ function exceptionScenario(id: string, withOption: boolean): Scenario {
       const fails = ends.filter((e) => e.event === 'fail');
       if (!done) return { outcome: exc.length ? 'hung-after-exception' : 'no-result', detail };
       if (exc.length === 1 && fails.length === 0 && ends.length === 1) {
+        // A thrown exception's bytes are the library's own (Perl: Storable-frozen die message).
         const payload = exc[0]!.event === 'exception' ? unb64(exc[0]!.payload) : Buffer.alloc(0);
-        return { outcome: payload.equals(EXCEPTION) ? 'exception' : 'exception-payload-changed', detail };
+        return { outcome: form === 'throw' || payload.equals(EXCEPTION) ? 'exception' : 'exception-payload-changed', detail };
       }
       if (exc.length === 1 && fails.length === 1) return { outcome: 'exception-then-fail', detail };
       if (exc.length === 0 && fails.length === 1 && ends.length === 1) return { outcome: 'failed', detail };
@@ -42,5 +59,13 @@ function exceptionScenario(id: string, withOption: boolean): Scenario {
   };
 }
 
-export const exceptionWithOption = exceptionScenario('exception-option', true);
-export const exceptionWithoutOption = exceptionScenario('exception-no-option', false);
+export const exceptionWithOption = exceptionScenario({ id: 'exception-option', title: 'WORK_EXCEPTION (explicit call) to a client that set OPTION_REQ exceptions', withOption: true, form: 'call', nominal: 'exception' });
+export const exceptionWithoutOption = exceptionScenario({ id: 'exception-no-option', title: 'WORK_EXCEPTION (explicit call) to a client without the exceptions option', withOption: false, form: 'call', nominal: 'failed' });
+export const exceptionThrow = exceptionScenario({
+  id: 'exception-throw',
+  title: 'the worker function throws; the library decides the packets (client with the exceptions option)',
+  withOption: true,
+  form: 'throw',
+  // The reference worker answers a throw with WORK_FAIL (src/worker/worker.ts).
+  nominal: 'failed',
+});

@@ -2,13 +2,13 @@
 import type { Scenario } from '../types.js';
 import { backgroundStatus } from './background-status.js';
 import { coalesce } from './coalesce.js';
-import { exceptionWithOption, exceptionWithoutOption } from './exceptions.js';
-import { workFail } from './fail.js';
+import { exceptionThrow, exceptionWithOption, exceptionWithoutOption } from './exceptions.js';
+import { failNative, workFail } from './fail.js';
 import { foreground } from './foreground.js';
 import { payload1m, payload64k, payloadBinary, payloadEmpty } from './payloads.js';
 import { priorities } from './priorities.js';
 import { streaming } from './streaming.js';
-import { workerDeath } from './worker-death.js';
+import { workerDeath, workerExit } from './worker-death.js';
 
 export const PROBE = foreground;
 
@@ -19,13 +19,16 @@ export const SCENARIOS: readonly Scenario[] = [
   coalesce,
   streaming,
   workFail,
+  failNative,
   exceptionWithOption,
   exceptionWithoutOption,
+  exceptionThrow,
   payloadEmpty,
   payloadBinary,
   payload64k,
   payload1m,
   workerDeath,
+  workerExit,
 ];
 
 export const SCENARIO_IDS: readonly string[] = SCENARIOS.map((s) => s.id);

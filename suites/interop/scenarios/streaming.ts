@@ -31,6 +31,7 @@ export const streaming: Scenario = {
     if (!run.done) return { outcome: 'no-result', detail };
     if (got === EXPECTED) return { outcome: 'streamed', detail };
     if (got === WITHOUT_DATA) return { outcome: 'data-warning-dropped', detail };
+    if (run.events.some((e) => e.event === 'fail')) return { outcome: 'stream-failed', detail: `${detail}; the job ended in WORK_FAIL` };
     return { outcome: 'stream-differs', detail: `${detail}; expected ${EXPECTED}` };
   },
 };

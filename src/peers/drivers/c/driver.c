@@ -430,7 +430,36 @@ static void wait_gate(const char *gate) {
   }
 }
 
-static gearman_return_t run_job(gearman_job_st *job, void *context) {
+/* NULL when the driver can express the outcome, else why not (README.md, "Outcome forms"). C has
+   no exceptions, so no outcome can be thrown; exception/native is the explicit call, because the
+   only return code for it, GEARMAN_WORK_EXCEPTION, makes libgearman send a bare WORK_FAIL. */
+static const char *unsupported_outcome(const jv *o, char *buf, size_t cap) {
+  const char *k = jstr(o, "kind");
+  if (!k) return "behaviour has no outcome";
+  if (!strcmp(k, "die")) return NULL;
+  if (!strcmp(k, "exit")) {
+    jv *code = jget(o, "code");
+    return code && code->t == J_NUM ? NULL : "outcome exit needs an integer code";
+  }
+  if (strcmp(k, "complete") && strcmp(k, "fail") && strcmp(k, "exception")) {
+    snprintf(buf, cap, "unknown outcome kind %s", k);
+    return buf;
+  }
+  const char *form = jstr(o, "form");
+  if (!form) form = "native";
+  bool ok = !strcmp(form, "native") || !strcmp(form, "call");
+  if (!ok) {
+    snprintf(buf, cap, "outcome form '%s' of %s is not supported by the libgearman-c driver (C has no exceptions to throw)", form, k);
+    return buf;
+  }
+  return NULL;
+}
+
+/* The worker function, on the classic callback API (gearman_worker_add_function, as pecl uses):
+   the returned buffer becomes WORK_COMPLETE, *ret_ptr = GEARMAN_WORK_FAIL makes libgearman send
+   WORK_FAIL (libgearman/worker.cc gearman_worker_work, GEARMAN_FUNCTION_FATAL), and after an
+   explicit gearman_job_send_* the job is finished and libgearman sends nothing more. */
+static void *run_job(gearman_job_st *job, void *context, size_t *result_size, gearman_return_t *ret_ptr) {
   const jv *b = context;
   const char *handle = gearman_job_handle(job);
   const void *workload = gearman_job_workload(job);
@@ -460,27 +489,49 @@ static gearman_return_t run_job(gearman_job_st *job, void *context) {
   }
   const jv *o = jget(b, "outcome");
   const char *k = jstr(o, "kind");
-  if (!strcmp(k, "complete")) {
-    if (jstr(o, "payload")) {
-      size_t len;
-      unsigned char *p = b64dec(jstr(o, "payload"), &len);
-      gearman_job_send_complete(job, p, len);
-      free(p);
-    } else gearman_job_send_complete(job, workload, wlen);
-  } else if (!strcmp(k, "fail")) {
-    gearman_job_send_fail(job);
-  } else if (!strcmp(k, "exception")) {
-    size_t len;
-    unsigned char *p = b64dec(jstr(o, "payload"), &len);
-    gearman_job_send_exception(job, p, len);
-    free(p);
-  } else if (!strcmp(k, "die")) {
+  const char *form = jstr(o, "form");
+  bool call = form && !strcmp(form, "call");
+  *result_size = 0;
+  *ret_ptr = GEARMAN_SUCCESS;
+  if (!strcmp(k, "die")) {
     /* Like a crash: no result packet, no graceful close. */
     kill(getpid(), SIGKILL);
     _exit(3);
   }
+  if (!strcmp(k, "exit")) {
+    /* The application exits while it holds the job (exit(3): atexit handlers, stdio flushed). */
+    exit((int)jnum(o, "code"));
+  }
+  /* 'finished' goes out before the return that makes the library send the result. */
   emit("finished", "handle", handle, "outcome", k, NULL);
-  return GEARMAN_SUCCESS;
+  if (!strcmp(k, "complete")) {
+    size_t len = wlen;
+    unsigned char *p;
+    if (jstr(o, "payload")) p = b64dec(jstr(o, "payload"), &len);
+    else {
+      p = malloc(wlen + 1);
+      if (wlen) memcpy(p, workload, wlen);
+    }
+    if (call) {
+      gearman_job_send_complete(job, p, len);
+      free(p);
+      return NULL;
+    }
+    *result_size = len; /* libgearman frees the result */
+    return p;
+  }
+  if (!strcmp(k, "fail")) {
+    if (call) gearman_job_send_fail(job);
+    else *ret_ptr = GEARMAN_WORK_FAIL;
+    return NULL;
+  }
+  if (!strcmp(k, "exception")) {
+    size_t len;
+    unsigned char *p = b64dec(jstr(o, "payload"), &len);
+    gearman_job_send_exception(job, p, len);
+    free(p);
+  }
+  return NULL;
 }
 
 static void worker_loop(void) {
@@ -494,20 +545,27 @@ static void worker_loop(void) {
     if (!strcmp(op, "register")) {
       const char *fn = jstr(cmd, "function");
       jv *behaviour = jget(cmd, "behaviour");
-      gearman_return_t ret = gearman_worker_define_function(w, fn, strlen(fn), gearman_function_create(run_job), 0, behaviour);
-      if (ret != GEARMAN_SUCCESS) emit("error", "id", id, "message", gearman_worker_error(w), NULL);
+      char why_buf[256];
+      const char *why = unsupported_outcome(jget(behaviour, "outcome"), why_buf, sizeof why_buf);
+      if (why) emit("error", "id", id, "message", why, NULL);
+      else {
+        gearman_return_t ret = gearman_worker_add_function(w, fn, 0, run_job, behaviour);
+        if (ret != GEARMAN_SUCCESS) emit("error", "id", id, "message", gearman_worker_error(w), NULL);
+      }
       emit("done", "id", id, NULL);
     } else if (!strcmp(op, "work")) {
       emit("done", "id", id, NULL);
-      char last[1024] = "";
+      /* The application's loop, without a retry. gearman_worker_work() also returns the code the
+         job just run ended with (GEARMAN_WORK_FAIL / GEARMAN_WORK_EXCEPTION): that is the job's
+         own outcome, already sent, and the loop goes on. Any other failure ends the process. */
       for (;;) {
         gearman_return_t ret = gearman_worker_work(w);
-        if (ret != GEARMAN_SUCCESS) {
-          char msg[1024];
-          snprintf(msg, sizeof msg, "work: %s (%s)", gearman_worker_error(w), gearman_strerror(ret));
-          if (strcmp(msg, last)) { emit("error", "message", msg, NULL); strcpy(last, msg); }
-          usleep(200000);
-        }
+        if (ret == GEARMAN_SUCCESS || ret == GEARMAN_WORK_FAIL || ret == GEARMAN_WORK_EXCEPTION) continue;
+        char msg[1024];
+        snprintf(msg, sizeof msg, "work: %s (%s)", gearman_worker_error(w) ? gearman_worker_error(w) : "", gearman_strerror(ret));
+        emit("error", "message", msg, NULL);
+        fprintf(stderr, "gearspec c driver: %s\n", msg);
+        exit(1);
       }
     } else if (!strcmp(op, "quit")) {
       exit(0);
@@ -539,7 +597,7 @@ int main(void) {
   snprintf(lib, sizeof lib, "libgearman %s (C API)", gearman_version());
   char pid[32];
   snprintf(pid, sizeof pid, "%d", (int)getpid());
-  emit("hello", "implementation", "libgearman-c", "library", lib, "version", gearman_version(), "role", role, "!pid", pid, "!protocol", "1", NULL);
+  emit("hello", "implementation", "libgearman-c", "library", lib, "version", gearman_version(), "role", role, "!pid", pid, "!protocol", "2", NULL);
 
   if (!strcmp(role, "client")) client_loop();
   else if (!strcmp(role, "worker")) worker_loop();

@@ -65,7 +65,7 @@ emit({
     version        => "$Gearman::Client::VERSION",
     role           => $role,
     pid            => $$,
-    protocol       => 1,
+    protocol       => 2,
 });
 
 # ------------------------------------------------------------------ client
@@ -171,6 +171,32 @@ sub wait_gate {
     }
 }
 
+# Which outcome forms this library can express (src/peers/drivers/README.md, "Outcome forms").
+# Gearman::Worker has no exception path of its own besides die, so exception/native is a die.
+my %FORMS = (
+    complete  => { native => 1, call => 1 },
+    fail      => { native => 1, throw => 1, call => 1 },
+    exception => { native => 1, throw => 1, call => 1 },
+);
+
+# undef when the driver can express the outcome, else why not.
+sub unsupported_outcome {
+    my ($o) = @_;
+    return 'behaviour has no outcome' unless ref $o eq 'HASH' && defined $o->{kind};
+    my $k = $o->{kind};
+    return undef if $k eq 'die';
+    if ($k eq 'exit') {
+        return (defined $o->{code} && $o->{code} =~ /\A\d+\z/) ? undef : 'outcome exit needs an integer code';
+    }
+    return "unknown outcome kind $k" unless $FORMS{$k};
+    my $form = defined $o->{form} ? $o->{form} : 'native';
+    return $FORMS{$k}{$form} ? undef : "outcome form '$form' of $k is not supported by the perl driver";
+}
+
+# The worker function. Its return value and whether it dies are what Gearman::Worker::work turns
+# into packets (Gearman/Worker.pm lines 344-366): a defined value -> WORK_COMPLETE, undef ->
+# WORK_FAIL, die -> WORK_EXCEPTION (the Storable-frozen message) then WORK_FAIL; after an explicit
+# send_work_* that ends the job (send_work_complete / _fail / _exception) it sends nothing more.
 sub run_job {
     my ($worker, $job, $fn, $b) = @_;
     my $handle = $job->handle;
@@ -194,23 +220,33 @@ sub run_job {
     }
     my $o = $b->{outcome};
     my $k = $o->{kind};
-    if ($k eq 'complete') {
-        my $result = defined $o->{payload} ? decode_base64($o->{payload}) : $workload;
-        $worker->send_work_complete($job, $result);
-        emit({ event => 'finished', handle => $handle, outcome => 'complete' });
-        return $result;
-    } elsif ($k eq 'fail') {
-        $worker->send_work_fail($job);
-        emit({ event => 'finished', handle => $handle, outcome => 'fail' });
-        return undef;
-    } elsif ($k eq 'exception') {
-        $worker->send_work_exception($job, decode_base64($o->{payload}));
-        emit({ event => 'finished', handle => $handle, outcome => 'exception' });
-        return undef;
-    } elsif ($k eq 'die') {
+    my $form = defined $o->{form} ? $o->{form} : 'native';
+    if ($k eq 'die') {
         # Like a crash: no result packet and no graceful close.
         kill 'KILL', $$;
         exit 3;
+    }
+    if ($k eq 'exit') {
+        # The application exits while it holds the job (perl's own exit path).
+        exit($o->{code});
+    }
+    # 'finished' goes out before the return or die that makes the library send the result.
+    emit({ event => 'finished', handle => $handle, outcome => $k });
+    if ($k eq 'complete') {
+        my $result = defined $o->{payload} ? decode_base64($o->{payload}) : $workload;
+        $worker->send_work_complete($job, $result) if $form eq 'call';
+        return $result;
+    } elsif ($k eq 'fail') {
+        die "gearspec: job failed (fail/throw)\n" if $form eq 'throw';
+        $worker->send_work_fail($job) if $form eq 'call';
+        return undef;
+    } elsif ($k eq 'exception') {
+        my $payload = decode_base64($o->{payload});
+        if ($form eq 'call') {
+            $worker->send_work_exception($job, $payload);
+            return undef;
+        }
+        die $payload;    # native and throw: die is perl's exception
     }
     return undef;
 }
@@ -224,17 +260,23 @@ sub worker_loop {
         if ($op eq 'register') {
             my $fn = $cmd->{function};
             my $b = $cmd->{behaviour};
-            my $ok = $worker->register_function($fn => sub { return run_job($worker, $_[0], $fn, $b); });
-            emit({ event => 'error', id => $id, message => "register_function $fn failed" }) unless $ok;
+            my $why = unsupported_outcome(ref $b eq 'HASH' ? $b->{outcome} : undef);
+            if (defined $why) {
+                emit({ event => 'error', id => $id, message => $why });
+            } else {
+                my $ok = $worker->register_function($fn => sub { return run_job($worker, $_[0], $fn, $b); });
+                emit({ event => 'error', id => $id, message => "register_function $fn failed" }) unless $ok;
+            }
             emit({ event => 'done', id => $id });
         } elsif ($op eq 'work') {
             emit({ event => 'done', id => $id });
-            while (1) {
-                eval { $worker->work(); 1 } or do {
-                    emit({ event => 'error', message => "work: $@" });
-                    select(undef, undef, undef, 0.2);
-                };
-            }
+            # work() loops for good; when it dies (e.g. on an ERROR packet where it expects a job,
+            # Gearman/Worker.pm line 326) the application dies with it, as an uncaught die would.
+            eval { $worker->work(); 1 } and exit 0;
+            my $err = $@;
+            emit({ event => 'error', message => "work: $err" });
+            print STDERR $err;
+            exit 255;
         } elsif ($op eq 'quit') {
             exit 0;
         } else {

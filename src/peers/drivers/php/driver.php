@@ -41,7 +41,7 @@ stream_set_timeout($ctl, 86400);
 function emit(array $e): void
 {
     global $ctl;
-    $line = json_encode($e, JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR) . "\n";
+    $line = json_encode($e, JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE | JSON_THROW_ON_ERROR) . "\n";
     $off = 0;
     $len = strlen($line);
     while ($off < $len) {
@@ -88,7 +88,7 @@ emit([
     'version' => (string) phpversion('gearman'),
     'role' => $role,
     'pid' => getmypid(),
-    'protocol' => 1,
+    'protocol' => 2,
 ]);
 
 // ---------------------------------------------------------------- client
@@ -228,6 +228,43 @@ function wait_gate(string $gate): void
     }
 }
 
+/**
+ * Which outcome forms pecl gearman can express (src/peers/drivers/README.md, "Outcome forms").
+ * exception/native is the explicit call: the only return code for it, GEARMAN_WORK_EXCEPTION,
+ * makes libgearman send a bare WORK_FAIL without the exception data.
+ */
+const FORMS = [
+    'complete' => ['native' => true, 'call' => true],
+    'fail' => ['native' => true, 'throw' => true, 'call' => true],
+    'exception' => ['native' => true, 'throw' => true, 'call' => true],
+];
+
+/** null when the driver can express the outcome, else why not. */
+function unsupported_outcome($o): ?string
+{
+    if (!is_array($o) || !isset($o['kind'])) {
+        return 'behaviour has no outcome';
+    }
+    $k = (string) $o['kind'];
+    if ($k === 'die') {
+        return null;
+    }
+    if ($k === 'exit') {
+        return is_int($o['code'] ?? null) ? null : 'outcome exit needs an integer code';
+    }
+    if (!isset(FORMS[$k])) {
+        return "unknown outcome kind $k";
+    }
+    $form = (string) ($o['form'] ?? 'native');
+    return isset(FORMS[$k][$form]) ? null : "outcome form '$form' of $k is not supported by the php driver";
+}
+
+/**
+ * The worker function. pecl turns its return value into WORK_COMPLETE, a setReturn() code into
+ * libgearman's handling of that code (GEARMAN_WORK_FAIL -> WORK_FAIL), and a throw into
+ * WORK_EXCEPTION "Unable to add worker function" while the exception goes on up through
+ * GearmanWorker::work() to the application (php_gearman_worker.c _php_worker_function_callback).
+ */
 function run_job(GearmanJob $job, array $b)
 {
     $handle = (string) $job->handle();
@@ -254,24 +291,44 @@ function run_job(GearmanJob $job, array $b)
         }
     }
     $o = $b['outcome'];
-    switch ($o['kind']) {
+    $kind = (string) $o['kind'];
+    $form = (string) ($o['form'] ?? 'native');
+    if ($kind === 'die') {
+        // Like a crash: no result packet, no graceful close of the library's connection.
+        posix_kill(getmypid(), SIGKILL);
+        exit(3);
+    }
+    if ($kind === 'exit') {
+        // The application exits while it holds the job (PHP's own exit path: destructors run).
+        exit((int) $o['code']);
+    }
+    // 'finished' goes out before the return or throw that makes the library send the result.
+    emit(['event' => 'finished', 'handle' => $handle, 'outcome' => $kind]);
+    switch ($kind) {
         case 'complete':
             $result = array_key_exists('payload', $o) ? unb64($o['payload']) : $workload;
-            $job->sendComplete($result);
-            emit(['event' => 'finished', 'handle' => $handle, 'outcome' => 'complete']);
+            if ($form === 'call') {
+                $job->sendComplete($result);
+                return null;
+            }
             return $result;
         case 'fail':
-            $job->sendFail();
-            emit(['event' => 'finished', 'handle' => $handle, 'outcome' => 'fail']);
+            if ($form === 'throw') {
+                throw new RuntimeException('gearspec: job failed (fail/throw)');
+            }
+            if ($form === 'call') {
+                $job->sendFail();
+            } else {
+                $job->setReturn(GEARMAN_WORK_FAIL);
+            }
             return null;
         case 'exception':
-            $job->sendException(unb64($o['payload']));
-            emit(['event' => 'finished', 'handle' => $handle, 'outcome' => 'exception']);
+            $payload = unb64($o['payload']);
+            if ($form === 'throw') {
+                throw new RuntimeException($payload);
+            }
+            $job->sendException($payload);
             return null;
-        case 'die':
-            // Like a crash: no result packet, no graceful close of the library's connection.
-            posix_kill(getmypid(), SIGKILL);
-            exit(3);
     }
     return null;
 }
@@ -287,26 +344,41 @@ function worker_loop(): void
         $id = (string) ($cmd['id'] ?? '');
         if ($op === 'register') {
             $b = $cmd['behaviour'];
-            $ok = $w->addFunction((string) $cmd['function'], function (GearmanJob $job) use ($b) {
-                return run_job($job, $b);
-            });
-            if (!$ok) {
-                emit(['event' => 'error', 'id' => $id, 'message' => 'addFunction: ' . $w->error()]);
+            $why = unsupported_outcome(is_array($b) ? ($b['outcome'] ?? null) : null);
+            if ($why !== null) {
+                emit(['event' => 'error', 'id' => $id, 'message' => $why]);
+            } else {
+                $ok = $w->addFunction((string) $cmd['function'], function (GearmanJob $job) use ($b) {
+                    return run_job($job, $b);
+                });
+                if (!$ok) {
+                    emit(['event' => 'error', 'id' => $id, 'message' => 'addFunction: ' . $w->error()]);
+                }
             }
             emit(['event' => 'done', 'id' => $id]);
         } elseif ($op === 'work') {
             emit(['event' => 'done', 'id' => $id]);
-            $lastError = '';
-            for (;;) {
-                $ok = @$w->work();
-                if (!$ok) {
-                    $err = $w->error() . ' (return code ' . $w->returnCode() . ')';
-                    if ($err !== $lastError) {
-                        emit(['event' => 'error', 'message' => "work: $err"]);
-                        $lastError = $err;
+            // The application's loop, without a retry. GearmanWorker::work() returns false both
+            // for errors (with a warning) and, without one, when the job just run ended with
+            // GEARMAN_WORK_FAIL or GEARMAN_WORK_EXCEPTION: those two are the job's own outcome and
+            // the loop goes on. Anything else, or an exception thrown out of work(), ends the
+            // process as it would end an application.
+            try {
+                for (;;) {
+                    if ($w->work()) {
+                        continue;
                     }
-                    usleep(200000);
+                    $rc = $w->returnCode();
+                    if ($rc === GEARMAN_WORK_FAIL || $rc === GEARMAN_WORK_EXCEPTION) {
+                        continue;
+                    }
+                    emit(['event' => 'error', 'message' => 'work: ' . $w->error() . " (return code $rc)"]);
+                    exit(1);
                 }
+            } catch (Throwable $e) {
+                emit(['event' => 'error', 'message' => 'work: uncaught ' . get_class($e) . ': ' . $e->getMessage()]);
+                fwrite(STDERR, "PHP Fatal error:  Uncaught $e\n");
+                exit(255);
             }
         } elseif ($op === 'quit') {
             exit(0);

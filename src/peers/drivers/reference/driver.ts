@@ -8,7 +8,7 @@ import net from 'node:net';
 import { GearmanClient } from '../../../client/index.js';
 import { GearmanWorker, type WorkerJob } from '../../../worker/index.js';
 import { errorMessage } from '../../../errors.js';
-import { type Behaviour, type DriverCommand, type DriverEvent, type DriverRole, type SubmitJob, DRIVER_PROTOCOL_VERSION, unb64 } from '../protocol.js';
+import { type Behaviour, type BehaviourOutcome, type DriverCommand, type DriverEvent, type DriverRole, type OutcomeForm, type SubmitJob, DRIVER_PROTOCOL_VERSION, unb64 } from '../protocol.js';
 
 export interface ReferenceDriverEnv {
   readonly control: string;
@@ -18,10 +18,42 @@ export interface ReferenceDriverEnv {
   readonly log: (line: string) => void;
 }
 
-/** Handle on a running reference driver: `kill()` drops every socket at once, like a crash. */
+/**
+ * Handle on a running reference driver: `kill()` drops every socket at once, like a crash.
+ * `done` resolves with how the driver ended, as a process would: code 0 after `quit` or when the
+ * harness went away, the behaviour's code for an `exit` outcome, 1 when the worker library
+ * stopped; signal SIGKILL for a `die` outcome.
+ */
+export interface ReferenceDriverExit {
+  readonly code: number | null;
+  readonly signal: string | null;
+}
+
 export interface ReferenceDriverRun {
-  readonly done: Promise<void>;
+  readonly done: Promise<ReferenceDriverExit>;
   kill(): void;
+}
+
+/**
+ * Which outcome forms the reference worker can express (README.md, "Outcome forms"). Its handler
+ * contract (src/worker/types.ts JobHandler) is "return to complete, throw to fail", so fail/native
+ * is a throw; it has no exception path of its own, so exception/native is the explicit call.
+ */
+const FORMS: Readonly<Record<'complete' | 'fail' | 'exception', readonly OutcomeForm[]>> = {
+  complete: ['native', 'call'],
+  fail: ['native', 'throw', 'call'],
+  exception: ['native', 'throw', 'call'],
+};
+
+/** Undefined when the driver can express the outcome, else why not. */
+export function unsupportedOutcome(o: BehaviourOutcome | undefined): string | undefined {
+  if (!o || typeof o !== 'object') return 'behaviour has no outcome';
+  if (o.kind === 'die') return undefined;
+  if (o.kind === 'exit') return Number.isInteger(o.code) ? undefined : 'outcome exit needs an integer code';
+  const forms = FORMS[o.kind] as readonly OutcomeForm[] | undefined;
+  if (!forms) return `unknown outcome kind ${String((o as { kind: unknown }).kind)}`;
+  const form = o.form ?? 'native';
+  return forms.includes(form) ? undefined : `outcome form '${form}' of ${o.kind} is not supported by the reference driver`;
 }
 
 function splitHostPort(hp: string): { host: string; port: number } {
@@ -63,6 +95,8 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
   const clients = new Map<string, GearmanClient>();
   let worker: GearmanWorker | undefined;
   let killed = false;
+  let exitStatus: ReferenceDriverExit = { code: 0, signal: null };
+  let onKilled: () => void = () => undefined;
 
   const emit = (e: DriverEvent): void => {
     if (!socket.destroyed) socket.write(`${JSON.stringify(e)}\n`);
@@ -85,9 +119,11 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
   socket.on('error', (e) => env.log(`control socket error: ${e.message}`));
   socket.on('close', () => queue.end());
 
-  const kill = (): void => {
+  const kill = (status: ReferenceDriverExit = { code: 0, signal: null }): void => {
     if (killed) return;
     killed = true;
+    exitStatus = status;
+    onKilled();
     // The Gearman connections drop at once (what a server sees when a process crashes); the
     // control socket is ended, not destroyed, so events already written (e.g. `job`) still arrive.
     void worker?.close();
@@ -100,9 +136,15 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
   const clientFor = async (exceptions: boolean | undefined): Promise<GearmanClient> => {
     const key = exceptions === true ? 'on' : 'off';
     let c = clients.get(key);
-    if (!c) {
+    // An application keeps one client and opens a new connection when the old one is gone (the
+    // server restarted); the job that was in flight on it has already failed with the library's error.
+    if (!c || c.closed) {
       c = await GearmanClient.connect({ host: srv.host, port: srv.port, timeoutMs: 20_000, label: `reference-client-${key}` });
-      if (exceptions === true) await c.setOption('exceptions');
+      if (exceptions === true) {
+        // A server that refuses the option still runs jobs: carry on without exceptions, as an
+        // application would, and say so in the driver log.
+        await c.setOption('exceptions').catch((e: unknown) => env.log(`OPTION_REQ exceptions refused (${errorMessage(e)}); going on without it`));
+      }
       clients.set(key, c);
     }
     return c;
@@ -159,7 +201,9 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
     }
   };
 
-  const handlerFor = (b: Behaviour) => async (job: WorkerJob): Promise<void> => {
+  // The worker library turns the handler's return into WORK_COMPLETE and a throw into WORK_FAIL
+  // (src/worker/worker.ts #runJob); after job.complete/fail/exception it sends nothing more.
+  const handlerFor = (b: Behaviour) => async (job: WorkerJob): Promise<Buffer | undefined> => {
     emit({ event: 'job', handle: job.handle, function: job.function, ...(job.unique !== undefined ? { unique: job.unique } : {}), payload: job.data.toString('base64') });
     for (const s of b.steps ?? []) {
       switch (s.kind) {
@@ -182,23 +226,53 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
       }
     }
     const o = b.outcome;
-    switch (o.kind) {
-      case 'complete':
-        job.complete(o.payload !== undefined ? unb64(o.payload) : job.data);
-        break;
-      case 'fail':
-        job.fail();
-        break;
-      case 'exception':
-        job.exception(unb64(o.payload));
-        break;
-      case 'die':
-        // A crash: every socket dropped at once, no result packet.
-        kill();
-        return new Promise<void>(() => undefined);
+    if (o.kind === 'die' || o.kind === 'exit') {
+      // A crash (every socket dropped at once, no result packet), or the process exiting while it
+      // holds the job: to the server both are the connection closing.
+      kill(o.kind === 'exit' ? { code: o.code, signal: null } : { code: null, signal: 'SIGKILL' });
+      return new Promise<undefined>(() => undefined);
     }
+    // 'finished' goes out before the return or throw that makes the library send the result.
     emit({ event: 'finished', handle: job.handle, outcome: o.kind });
+    const form = o.form ?? 'native';
+    switch (o.kind) {
+      case 'complete': {
+        const result = o.payload !== undefined ? unb64(o.payload) : job.data;
+        if (form === 'call') {
+          job.complete(result);
+          return undefined;
+        }
+        return result;
+      }
+      case 'fail':
+        if (form === 'call') {
+          job.fail();
+          return undefined;
+        }
+        throw new Error('gearspec: job failed');
+      case 'exception':
+        if (form === 'throw') throw new Error(unb64(o.payload).toString('utf8'));
+        job.exception(unb64(o.payload));
+        return undefined;
+    }
   };
+
+  // The application around the worker library: when the library stops (its connection is gone,
+  // or the server refused its grab), it reports that once and exits non-zero, without a retry.
+  const connectWorker = (): Promise<GearmanWorker> =>
+    GearmanWorker.connect({
+      host: srv.host,
+      port: srv.port,
+      label: 'reference-worker',
+      // As libgearman's workers do: a lost server is retried with backoff, and every new
+      // connection registers the functions again.
+      reconnect: true,
+      onNotice: (n) => {
+        if (n.kind !== 'stopped' || killed) return;
+        emit({ event: 'error', message: `work: ${n.error.message}` });
+        kill({ code: 1, signal: null });
+      },
+    });
 
   const execute = async (cmd: DriverCommand): Promise<void> => {
     switch (cmd.op) {
@@ -212,14 +286,17 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
         emit({ event: 'status-res', id: cmd.id, known: st.known, running: st.running, numerator: st.numerator, denominator: st.denominator });
         return;
       }
-      case 'register':
+      case 'register': {
         if (env.role !== 'worker') throw new Error('register needs the worker role');
-        worker ??= await GearmanWorker.connect({ host: srv.host, port: srv.port, label: 'reference-worker' });
+        const why = unsupportedOutcome(cmd.behaviour?.outcome);
+        if (why) throw new Error(why);
+        worker ??= await connectWorker();
         worker.register(cmd.function, handlerFor(cmd.behaviour));
         return;
+      }
       case 'work':
         if (env.role !== 'worker') throw new Error('work needs the worker role');
-        worker ??= await GearmanWorker.connect({ host: srv.host, port: srv.port, label: 'reference-worker' });
+        worker ??= await connectWorker();
         worker.work();
         return;
       case 'release':
@@ -227,6 +304,8 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
       case 'quit':
         kill();
         return;
+      default:
+        throw new Error(`unsupported op ${JSON.stringify((cmd as { op?: unknown }).op)}`);
     }
   };
 
@@ -237,6 +316,7 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
     });
     emit({ event: 'hello', implementation: 'reference', library: 'gearspec reference client/worker (TypeScript)', version: '0.1.0', role: env.role, pid: process.pid, protocol: DRIVER_PROTOCOL_VERSION });
     const controlGone = new Promise<void>((r) => socket.once('close', () => r()));
+    const stopped = new Promise<void>((r) => (onKilled = r));
     for (;;) {
       const cmd = await queue.next();
       if (cmd === undefined || killed) break;
@@ -248,9 +328,10 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
       }
       if (id !== undefined) emit({ event: 'done', id });
       // Once working, commands are read only at gates, as in the library drivers.
-      if (cmd.op === 'work') await controlGone;
+      if (cmd.op === 'work') await Promise.race([controlGone, stopped]);
     }
     kill();
+    return exitStatus;
   })();
   return { done, kill };
 }

@@ -14,7 +14,7 @@ export function runEmbeddedReference(env: Record<string, string>): DriverRuntime
   };
   const run = runReferenceDriver({ control: env['GEARSPEC_CONTROL']!, server: env['GEARSPEC_SERVER']!, role: env['GEARSPEC_ROLE'] as DriverRole, log });
   const gone = run.done.then(
-    () => ({ code: 0, signal: null }),
+    (status) => status,
     (e: unknown) => {
       log(`driver ended with error: ${e instanceof Error ? e.message : String(e)}`);
       return { code: 1, signal: null };

@@ -10,7 +10,7 @@ import { check, fail } from '../../../../src/runner/failures.js';
 import { spellingOutcomes, spellingVerdict } from './error-spelling.js';
 
 const UNKNOWN_OPTION = { gearmand: 'UNKNOWN_OPTION', perl: 'unknown_option' } as const;
-import { runningJob, text } from '../../../../src/runner/steps.js';
+import { lateResultAnswer, runningJob, text } from '../../../../src/runner/steps.js';
 
 const base = { section: '4.9', level: 'MUST' } as const;
 
@@ -63,7 +63,7 @@ export const cases: readonly CaseDef[] = [
     requirement: 'WORK_EXCEPTION MUST reach a client that set the exceptions option, byte-identical; whether the job then ends is a named alternative.',
     description: 'Client sets OPTION exceptions and submits; worker grabs, sends WORK_EXCEPTION(h, "boom\\0x"), then WORK_FAIL(h).',
     outcomes: [
-      { outcome: 'pass-alternative', alternative: 'exception-terminal', choice: 'terminal', when: 'client gets WORK_EXCEPTION; the worker\'s WORK_FAIL gets ERROR (job already ended)' },
+      { outcome: 'pass-alternative', alternative: 'exception-terminal', choice: 'terminal', when: 'client gets WORK_EXCEPTION and nothing more; the worker\'s WORK_FAIL gets ERROR or is dropped (late-work-result)' },
       { outcome: 'pass-alternative', alternative: 'exception-terminal', choice: 'non-terminal', when: 'client gets WORK_EXCEPTION, then the worker\'s WORK_FAIL' },
     ],
     async run(ctx) {
@@ -73,13 +73,12 @@ export const cases: readonly CaseDef[] = [
       const e = await j.client.expect(T.WORK_EXCEPTION);
       check(text(e.args[0]) === j.handle && e.args[1]!.equals(payload), `WORK_EXCEPTION(${j.handle}, 626f6f6d0078)`, `WORK_EXCEPTION(${text(e.args[0])}, ${e.args[1]!.toString('hex')})`);
       j.worker.send(T.WORK_FAIL, j.handle);
-      const ws = await j.worker.collect(ctx.quietMs, (es) => es.length > 0);
+      const late = await lateResultAnswer(j.worker);
       const cs = await j.client.collect(ctx.quietMs, (es) => es.length > 0);
-      const workerError = ws.some((x) => x.kind === 'packet' && x.packet.type === T.ERROR);
       const clientFail = cs.some((x) => x.kind === 'packet' && x.packet.type === T.WORK_FAIL);
-      if (workerError && !clientFail) return alternative('exception-terminal', 'terminal');
-      if (!workerError && clientFail) return alternative('exception-terminal', 'non-terminal');
-      return fail(['ERROR to the worker (terminal)', 'WORK_FAIL to the client (non-terminal)'], `worker error: ${workerError}, client WORK_FAIL: ${clientFail}`);
+      if (!clientFail) return alternative('exception-terminal', 'terminal', `the worker's WORK_FAIL: ${late === 'error' ? 'ERROR' : 'dropped'}`);
+      if (late === 'ignored') return alternative('exception-terminal', 'non-terminal');
+      return fail(['ERROR to the worker and nothing to the client (terminal)', 'WORK_FAIL to the client (non-terminal)'], 'the worker got ERROR for its WORK_FAIL and the client got WORK_FAIL too');
     },
   },
   {
@@ -88,7 +87,7 @@ export const cases: readonly CaseDef[] = [
     requirement: 'A client without the exceptions option MUST NOT receive WORK_EXCEPTION; it learns of the failure through a well-formed WORK_FAIL(handle) (at once if exceptions are terminal, after the worker\'s WORK_FAIL otherwise).',
     description: 'Client submits without the option; worker sends WORK_EXCEPTION(h, "boom"), then WORK_FAIL(h).',
     outcomes: [
-      { outcome: 'pass-alternative', alternative: 'exception-terminal', choice: 'terminal', when: 'WORK_FAIL(handle) right after the exception; the worker\'s WORK_FAIL gets ERROR' },
+      { outcome: 'pass-alternative', alternative: 'exception-terminal', choice: 'terminal', when: 'WORK_FAIL(handle) right after the exception; the worker\'s WORK_FAIL gets ERROR or is dropped (late-work-result)' },
       { outcome: 'pass-alternative', alternative: 'exception-terminal', choice: 'non-terminal', when: 'nothing until the worker\'s WORK_FAIL, then WORK_FAIL(handle)' },
     ],
     async run(ctx) {
@@ -100,8 +99,9 @@ export const cases: readonly CaseDef[] = [
       if (ev && ev.kind === 'packet' && ev.packet.type === T.WORK_FAIL) {
         check(text(ev.packet.args[0]) === j.handle, `WORK_FAIL(${j.handle})`, `WORK_FAIL(${JSON.stringify(text(ev.packet.args[0]))})`);
         j.worker.send(T.WORK_FAIL, j.handle);
-        await j.worker.expectError({ expected: ['ERROR for WORK_FAIL on an ended job'] });
-        return alternative('exception-terminal', 'terminal');
+        const late = await lateResultAnswer(j.worker);
+        await j.client.expectNothing('no second WORK_FAIL for the ended job');
+        return alternative('exception-terminal', 'terminal', `the worker's WORK_FAIL: ${late === 'error' ? 'ERROR' : 'dropped'}`);
       }
       if (ev) return fail(['WORK_FAIL or nothing'], ev.kind === 'packet' ? text(ev.packet.args[0]) : ev.kind);
       j.worker.send(T.WORK_FAIL, j.handle);

@@ -1,0 +1,156 @@
+/**
+ * What a client or worker case gets: a Stage (gearspec playing the job server), the library under
+ * certification through its driver (started on demand, pointed at the stage), names private to
+ * the case, and the run's deadlines. The runner stops every driver and closes the stage after the
+ * case, whatever happened; the drivers' logs go with a failed result.
+ */
+import { type Behaviour, type DriverRole, type DriverSource, startDriver } from '../../peers/drivers/index.js';
+import type { ProviderKind } from '../../peers/types.js';
+import { WireLog } from '../../transport/wire-log.js';
+import { ERROR_CODES, PeerError } from '../../errors.js';
+import { Unsupported } from '../failures.js';
+import type { HarnessContext } from '../run-case.js';
+import { Stage } from './stage.js';
+import { SubjectDriver } from './subject-driver.js';
+
+export interface Registration {
+  readonly function: string;
+  readonly behaviour: Behaviour;
+}
+
+export interface LibraryCaseContext {
+  /** The role under certification. */
+  readonly role: DriverRole;
+  /** The driver's name ("php", "perl", or an external driver's label). */
+  readonly subject: string;
+  /** Per-read / per-event deadline. */
+  readonly timeoutMs: number;
+  /** How long "nothing arrives" is watched for. */
+  readonly quietMs: number;
+  /** The job server, played by gearspec. */
+  readonly stage: Stage;
+  /** A function name private to this case, e.g. fn('a') → "gs1a2b3c_12_a". */
+  fn(name?: string): string;
+  /** A unique id private to this case. */
+  uniq(name?: string): string;
+  /** Start the client library (client cases). It connects when it first needs the server. */
+  client(label?: string): Promise<SubjectDriver>;
+  /**
+   * Start the worker library with these functions registered and its work loop entered (worker
+   * cases). A behaviour the driver cannot express makes the case `unsupported`.
+   */
+  worker(functions: readonly Registration[], label?: string): Promise<SubjectDriver>;
+  note(text: string): void;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface LibraryRunInit {
+  readonly subject: DriverSource;
+  readonly role: DriverRole;
+  readonly provider?: ProviderKind;
+  readonly timeoutMs: number;
+  readonly quietMs: number;
+  readonly prefix: string;
+  /** Deadline for a driver to start and say hello. */
+  readonly startupTimeoutMs: number;
+}
+
+export class LibraryRunContext implements LibraryCaseContext, HarnessContext {
+  readonly log: WireLog;
+  readonly violations: string[];
+  readonly role: DriverRole;
+  readonly subject: string;
+  readonly timeoutMs: number;
+  readonly quietMs: number;
+  readonly stage: Stage;
+  readonly #init: LibraryRunInit;
+  readonly #drivers: SubjectDriver[] = [];
+  #closed = false;
+
+  private constructor(init: LibraryRunInit, stage: Stage, log: WireLog, violations: string[]) {
+    this.#init = init;
+    this.log = log;
+    this.violations = violations;
+    this.role = init.role;
+    this.subject = typeof init.subject === 'string' ? init.subject : init.subject.name;
+    this.timeoutMs = init.timeoutMs;
+    this.quietMs = init.quietMs;
+    this.stage = stage;
+  }
+
+  static async open(init: LibraryRunInit): Promise<LibraryRunContext> {
+    const log = new WireLog();
+    const violations: string[] = [];
+    const stage = await Stage.open({ log, sender: init.role, timeoutMs: init.timeoutMs, quietMs: init.quietMs, onViolation: (v) => violations.push(v) });
+    return new LibraryRunContext(init, stage, log, violations);
+  }
+
+  fn(name = 'f'): string {
+    return `${this.#init.prefix}_${name}`;
+  }
+
+  uniq(name = 'u'): string {
+    return `${this.#init.prefix}-${name}`;
+  }
+
+  async #start(role: DriverRole, label?: string): Promise<SubjectDriver> {
+    if (this.#closed) throw new Error('case already finished');
+    if (role !== this.role) throw new Error(`a ${this.role} case asked for a ${role} driver`);
+    const handle = await startDriver(this.#init.subject, role, {
+      server: this.stage.address,
+      startupTimeoutMs: this.#init.startupTimeoutMs,
+      ...(this.#init.provider ? { provider: this.#init.provider } : {}),
+      ...(label ? { label } : {}),
+    });
+    const d = new SubjectDriver(handle, this.timeoutMs);
+    this.#drivers.push(d);
+    this.log.note(`${d.who} driver started: ${handle.hello.library}`);
+    if (this.#closed) await d.stop();
+    return d;
+  }
+
+  client(label?: string): Promise<SubjectDriver> {
+    return this.#start('client', label);
+  }
+
+  async worker(functions: readonly Registration[], label?: string): Promise<SubjectDriver> {
+    const d = await this.#start('worker', label);
+    // A driver that does not acknowledge its commands is broken (a harness problem), not the library.
+    const ack = async (id: string, what: string): Promise<void> => {
+      const e = await d.first((x) => x.event === 'done' && x.id === id, this.#init.startupTimeoutMs);
+      if (!e) throw new PeerError(ERROR_CODES.HARNESS, d.who, `no acknowledgement of ${what} within ${this.#init.startupTimeoutMs} ms`, d.handle.logs());
+    };
+    for (const [i, r] of functions.entries()) {
+      const id = `r${i}`;
+      d.send({ op: 'register', id, function: r.function, behaviour: r.behaviour });
+      await ack(id, `register ${r.function}`);
+      const refused = d.events.find((e) => e.event === 'error' && e.id === id);
+      if (refused && refused.event === 'error') throw new Unsupported(`behaviour ${JSON.stringify(r.behaviour.outcome)}`, refused.message);
+    }
+    d.send({ op: 'work', id: 'work' });
+    await ack('work', 'work');
+    return d;
+  }
+
+  note(text: string): void {
+    this.log.note(text);
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((r) => setTimeout(r, ms));
+  }
+
+  drain(): Promise<void> {
+    return this.stage.drain();
+  }
+
+  async closeAll(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#drivers.map((d) => d.stop().catch(() => undefined)));
+    await this.stage.close();
+  }
+
+  peerLogs(): string {
+    return this.#drivers.map((d) => `${d.handle.logs()}\n--- ${d.who} events ---\n${d.transcript()}`).join('\n\n');
+  }
+}

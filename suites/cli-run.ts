@@ -1,0 +1,25 @@
+/**
+ * Runs a gearspec subcommand in-process for the CLI suites and captures what it printed. Commands
+ * write only through process.stdout/stderr, so spying on both captures everything.
+ */
+import { vi } from 'vitest';
+import type { Command } from '../src/cli/command.js';
+
+export interface CliRun {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+export async function runCli(command: Command, argv: readonly string[]): Promise<CliRun> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
+  try {
+    return { code: await command.run(argv), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
