@@ -43,7 +43,9 @@ export function renderSummary(run: ServerRun): string {
 export function renderComparison(runs: readonly ServerRun[]): string {
   if (runs.length < 2) return '';
   const rows: string[][] = [['case', ...runs.map((r) => r.server)]];
-  const ids = new Set(runs.flatMap((r) => r.results.map((x) => x.id)));
+  // Only cases that at least two runs share can differ (a client next to a worker shares none).
+  const ids = new Set(runs.flatMap((r) => r.results.map((x) => x.id)).filter((id) => runs.filter((r) => r.results.some((x) => x.id === id)).length > 1));
+  if (ids.size === 0) return '';
   for (const id of ids) {
     const cells = runs.map((run) => {
       const r = run.results.find((x) => x.id === id);

@@ -14,6 +14,7 @@ import { T } from '../../src/protocol/constants.js';
 import { encodeFrame } from '../../src/protocol/encoder.js';
 import type { DriverPeerName } from '../../src/peers/types.js';
 import { type ReferenceServer, startReferenceServer } from '../../src/server/index.js';
+import { isAlive } from '../../src/peers/test-helpers.js';
 
 /** A Gearman server that answers OPTION_REQ and ECHO, and every GRAB_JOB* with an ERROR. */
 async function refusingServer(): Promise<{ address: string; grabs(): number; close(): Promise<void> }> {
@@ -56,15 +57,6 @@ async function refusingServer(): Promise<{ address: string; grabs(): number; clo
 
 const NEEDS: Readonly<Record<DriverPeerName, string | undefined>> = { reference: undefined, php: 'php', perl: 'perl', 'libgearman-c': 'gcc' };
 const has = (cmd: string | undefined): boolean => cmd === undefined || spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 let server: ReferenceServer;
 const started: DriverHandle[] = [];
 const start = async (name: DriverPeerName, role: 'client' | 'worker'): Promise<DriverHandle> => {
@@ -132,10 +124,10 @@ describe('drivers', () => {
     expect(Date.now() - t0).toBeLessThan(3000);
     expect((err as PeerError).code).toBe(ERROR_CODES.TIMEOUT);
     expect((err as PeerError).log).toContain('gated-fn');
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     await worker.stop();
     await worker.stop(); // idempotent
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
     await client.stop();
   });
 

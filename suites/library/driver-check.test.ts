@@ -23,6 +23,7 @@ import { isCi } from '../../src/peers/provider.js';
 import type { DriverPeerName } from '../../src/peers/types.js';
 import { packageRoot } from '../../src/runner/package-root.js';
 import { runCli } from '../cli-run.js';
+import { isAlive } from '../../src/peers/test-helpers.js';
 
 const ROOT = packageRoot();
 const REFERENCE_MAIN = join(ROOT, 'dist', 'src', 'peers', 'drivers', 'reference', 'main.js');
@@ -50,15 +51,6 @@ function children(): number[] {
   }
   return out;
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 function run(file: string, args: readonly string[]): Promise<string | undefined> {
   return new Promise((resolve) => execFile(file, [...args], { timeout: 30_000 }, (err, _out, stderr) => resolve(err ? `${err.message.split('\n')[0]} ${stderr}`.trim() : undefined)));
@@ -167,7 +159,7 @@ describe('gearspec driver-check: broken drivers', () => {
     expect(r.err).toMatch(/no hello within 1500 ms/);
     expect(r.err).toMatch(/fix: +send \{"event":"hello"/);
     const pid = Number(readFileSync(pidFile, 'utf8'));
-    expect(alive(pid), `pid ${pid} still running`).toBe(false);
+    expect(isAlive(pid), `pid ${pid} still running`).toBe(false);
     expect(children()).toEqual([]);
   });
 

@@ -18,6 +18,13 @@ export const hex = (b: Uint8Array): string => (b.length > 48 ? `${Buffer.from(b.
 
 export const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 
+/**
+ * Deadline for a step that moves `bytes` through a driver: drivers carry payloads as base64 in
+ * JSON lines, and a pure-Perl JSON parser takes seconds for a 1 MiB job on a loaded machine. The
+ * extra second per 64 KiB is only ever spent by a case that is failing anyway.
+ */
+export const allowanceFor = (ctx: Pick<LibraryCaseContext, 'timeoutMs'>, bytes: number): number => ctx.timeoutMs + Math.ceil(bytes / 65536) * 1000;
+
 // ------------------------------------------------------------------------------------- client
 
 export interface SubmitOptions {
@@ -60,7 +67,7 @@ export async function submitOn(ctx: LibraryCaseContext, driver: SubjectDriver, c
     ...(options.background ? { background: true } : {}),
     ...(options.exceptions !== undefined ? { exceptions: options.exceptions } : {}),
   });
-  const c = conn ?? (await acceptOrRefusal(ctx, driver, id));
+  const c = conn ?? (await acceptOrRefusal(ctx, driver, id, allowanceFor(ctx, payload.length)));
   const submit = await c.expectSubmit();
   return { driver, conn: c, submit, id, fn, payload };
 }
@@ -69,9 +76,9 @@ export async function submitOn(ctx: LibraryCaseContext, driver: SubjectDriver, c
  * The library's connection — or, when it reports an error for the job before connecting (it
  * refused the submit itself), a CaseFailure with the library's words.
  */
-async function acceptOrRefusal(ctx: LibraryCaseContext, driver: SubjectDriver, id: string): Promise<LibraryConn> {
+async function acceptOrRefusal(ctx: LibraryCaseContext, driver: SubjectDriver, id: string, ms: number): Promise<LibraryConn> {
   const refused = driver.maybe('error', (e) => e.id === id, 0);
-  const conn = ctx.stage.accept();
+  const conn = ctx.stage.accept(undefined, ms);
   const first = await Promise.race([conn.then((c) => ({ c })), refused.then((e) => ({ e }))]);
   if ('c' in first) return first.c;
   if (first.e) {
@@ -88,7 +95,7 @@ export function created(job: SubmittedJob, handle: string): void {
 
 /** The client reports the job's completion with exactly `data`. */
 export async function expectComplete(job: SubmittedJob, data: Uint8Array, what = 'the client reports WORK_COMPLETE with the exact result bytes'): Promise<void> {
-  const e = await job.driver.expect('complete', what, (x) => x.id === job.id);
+  const e = await job.driver.expect('complete', what, (x) => x.id === job.id, allowanceFor(job.conn, data.length));
   const got = unb64(e.payload);
   check(sameBytes(got, data), `${what}: ${hex(data)}`, `got ${hex(got)}`);
 }

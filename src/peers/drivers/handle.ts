@@ -74,7 +74,9 @@ export class StartedDriver implements DriverHandle {
       (r) => setTimeout(() => markGone(r.code, r.signal), 20),
       () => markGone(null, null),
     );
-    init.control.closed.then(() => setTimeout(() => markGone(null, 'control-closed'), 20));
+    // A driver that exits closes its control connection a moment before its exit status is
+    // known; give the status a short while to arrive so the event carries the real code.
+    init.control.closed.then(() => setTimeout(() => markGone(null, 'control-closed'), 500));
   }
 
   get exited(): boolean {
