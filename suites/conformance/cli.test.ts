@@ -57,6 +57,22 @@ describe('gearspec certify (CLI)', () => {
     expect(excluded.out).toMatch(/would run 1 cases?/);
   });
 
+  it('a server nobody runs is one line and exit 2, not a page of failures', async () => {
+    const closed = await startReferenceServer({ host: '127.0.0.1', port: 0 });
+    const address = closed.address;
+    await closed.close();
+    const r = await certify('--server', address, '--timeout', '500', '--no-reports');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(new RegExp(`cannot reach ${address.replace(/\./g, '\\.')}`));
+    expect(r.out).not.toMatch(/×/);
+  });
+
+  it('an empty selection is a usage error (exit 2), not a pass', async () => {
+    const r = await certify('--cases', 'binary/echo', '--exclude', 'binary/echo', '--no-reports');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/the selection is empty/);
+  });
+
   it('exit 0 when every selected case passes (embedded reference server by default)', async () => {
     const r = await certify('--cases', 'binary/echo', '--timeout', '1000');
     expect(r.code).toBe(0);

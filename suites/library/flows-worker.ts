@@ -11,6 +11,7 @@ import { type Behaviour, unb64 } from '../../src/peers/drivers/index.js';
 import { CaseFailure, check, fail } from '../../src/runner/failures.js';
 import type { LibraryCaseContext, Registration } from '../../src/runner/library/context.js';
 import { type AssignedJob, assignPacket, type LibraryConn } from '../../src/runner/library/library-conn.js';
+import type { Stage } from '../../src/runner/library/stage.js';
 import type { EventOf, SubjectDriver } from '../../src/runner/library/subject-driver.js';
 import { completes, hex, sameBytes, type WorkerSetup } from './flows.js';
 
@@ -57,6 +58,7 @@ export async function startWorker(
   ctx: LibraryCaseContext,
   functions: readonly Registration[],
   first: (conn: LibraryConn) => Promise<Packet> = (c) => c.expectGrab(),
+  servers?: readonly Stage[],
 ): Promise<{ driver: SubjectDriver; conn: LibraryConn; first: Packet }> {
   let startedAt: number | undefined;
   let abandoned = false;
@@ -74,7 +76,7 @@ export async function startWorker(
   early.catch(() => undefined);
   let driver: SubjectDriver;
   try {
-    driver = await ctx.worker(functions);
+    driver = await ctx.worker(functions, undefined, servers);
   } catch (e) {
     abandoned = true;
     throw e;

@@ -6,7 +6,7 @@
 import { T } from '../../src/protocol/constants.js';
 import type { Packet } from '../../src/protocol/packet.js';
 import { type Behaviour, type BehaviourOutcome, b64, type JobPriority, unb64 } from '../../src/peers/drivers/index.js';
-import { check } from '../../src/runner/failures.js';
+import { check, fail } from '../../src/runner/failures.js';
 import type { LibraryCaseContext } from '../../src/runner/library/context.js';
 import type { AssignedJob, LibraryConn } from '../../src/runner/library/library-conn.js';
 import type { EventOf, SubjectDriver } from '../../src/runner/library/subject-driver.js';
@@ -74,18 +74,17 @@ export async function submitOn(ctx: LibraryCaseContext, driver: SubjectDriver, c
 
 /**
  * The library's connection — or, when it reports an error for the job before connecting (it
- * refused the submit itself), a CaseFailure with the library's words.
+ * refused the submit itself, or could not reach a server), a CaseFailure with the library's words.
+ * Watches both in short turns so that whichever comes first decides.
  */
 async function acceptOrRefusal(ctx: LibraryCaseContext, driver: SubjectDriver, id: string, ms: number): Promise<LibraryConn> {
-  const refused = driver.maybe('error', (e) => e.id === id, 0);
-  const conn = ctx.stage.accept(undefined, ms);
-  const first = await Promise.race([conn.then((c) => ({ c })), refused.then((e) => ({ e }))]);
-  if ('c' in first) return first.c;
-  if (first.e) {
-    conn.catch(() => undefined);
-    check(false, 'the client submits the job', `the library refused it before connecting: ${first.e.message}`);
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (ctx.stage.waiting > 0) return ctx.stage.accept();
+    const refused = await driver.maybe('error', (e) => e.id === id, 50);
+    if (refused) fail('the client submits the job', `the library reported an error before connecting: ${refused.message}`);
+    if (Date.now() > deadline) fail(`the client connects to the server at ${ctx.stage.address}`, `no connection within ${ms} ms${driver.exited ? '; the driver exited' : ''}`);
   }
-  return conn;
 }
 
 /** JOB_CREATED for the submit, then the result packets; the driver's events for the job follow. */

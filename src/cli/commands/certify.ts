@@ -4,6 +4,7 @@
  * failure or a stale baseline entry, 2 on a harness or usage error.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { CATALOGUE } from '../../../suites/conformance/catalogue.js';
 import { CLIENT_CASES, LIBRARY_CATALOGUE, WORKER_CASES } from '../../../suites/library/catalogue.js';
@@ -119,6 +120,7 @@ function plan(argv: readonly string[]): { plan: Plan; flags: Record<string, unkn
   };
   const cases = specs.length ? pick(CATALOGUE) : [];
   const libraryCases = libraries.length ? pick(LIBRARY_CATALOGUE) : [];
+  if (cases.length + libraryCases.length === 0 && !flags.list) throw usageError('the selection is empty: --cases/--exclude leave no case to run');
   if (flags.baseline !== undefined && flags['no-baseline']) throw usageError('--baseline and --no-baseline exclude each other');
   // Baselines are read (and validated against the catalogue) up front: a bad one is a usage error.
   const explicit = typeof flags.baseline === 'string' ? { baseline: readBaseline(resolve(flags.baseline), [...CATALOGUE, ...LIBRARY_CATALOGUE]), file: flags.baseline } : undefined;
@@ -183,6 +185,21 @@ function progress(server: string): { onResult: (id: string, done: number, total:
   };
 }
 
+/** A TCP connection to host:port opens within `ms` (a server nobody runs is one line and exit 2, not 200 failures). */
+function reachable(host: string, port: number, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), ms);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
 function writeFile(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
@@ -201,6 +218,11 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
       continue;
     }
     try {
+      if (spec.kind === 'address' && !(await reachable(started.target.host, started.target.port, p.timeoutMs * 2))) {
+        process.stderr.write(`gearspec certify: cannot reach ${started.target.name}: nothing accepts connections there\n`);
+        harness = true;
+        continue;
+      }
       const bar = progress(started.target.name);
       const run = await runSuite({ target: started.target, cases: p.cases, timeoutMs: p.timeoutMs, strict: p.strict, concurrency: p.jobs, onResult: (r, done, total) => bar.onResult(r.id, done, total, r.outcome) });
       bar.end();

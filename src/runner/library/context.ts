@@ -8,7 +8,7 @@ import { type Behaviour, type DriverRole, type DriverSource, startDriver } from 
 import type { ProviderKind } from '../../peers/types.js';
 import { WireLog } from '../../transport/wire-log.js';
 import { ERROR_CODES, PeerError } from '../../errors.js';
-import { Unsupported } from '../failures.js';
+import { CaseFailure, Unsupported } from '../failures.js';
 import type { HarnessContext } from '../run-case.js';
 import { Stage } from './stage.js';
 import { SubjectDriver } from './subject-driver.js';
@@ -33,13 +33,18 @@ export interface LibraryCaseContext {
   fn(name?: string): string;
   /** A unique id private to this case. */
   uniq(name?: string): string;
-  /** Start the client library (client cases). It connects when it first needs the server. */
-  client(label?: string): Promise<SubjectDriver>;
+  /**
+   * Start the client library (client cases). It connects when it first needs the server. With
+   * `servers`, the library is given each of those stages, in order, instead of `stage` alone.
+   */
+  client(label?: string, servers?: readonly Stage[]): Promise<SubjectDriver>;
   /**
    * Start the worker library with these functions registered and its work loop entered (worker
    * cases). A behaviour the driver cannot express makes the case `unsupported`.
    */
-  worker(functions: readonly Registration[], label?: string): Promise<SubjectDriver>;
+  worker(functions: readonly Registration[], label?: string, servers?: readonly Stage[]): Promise<SubjectDriver>;
+  /** Another job server played by gearspec (for a library given several servers). */
+  openStage(): Promise<Stage>;
   note(text: string): void;
   sleep(ms: number): Promise<void>;
 }
@@ -65,6 +70,7 @@ export class LibraryRunContext implements LibraryCaseContext, HarnessContext {
   readonly stage: Stage;
   readonly #init: LibraryRunInit;
   readonly #drivers: SubjectDriver[] = [];
+  readonly #extraStages: Stage[] = [];
   #closed = false;
 
   private constructor(init: LibraryRunInit, stage: Stage, log: WireLog, violations: string[]) {
@@ -93,11 +99,12 @@ export class LibraryRunContext implements LibraryCaseContext, HarnessContext {
     return `${this.#init.prefix}-${name}`;
   }
 
-  async #start(role: DriverRole, label?: string): Promise<SubjectDriver> {
+  async #start(role: DriverRole, label?: string, servers?: readonly Stage[]): Promise<SubjectDriver> {
     if (this.#closed) throw new Error('case already finished');
     if (role !== this.role) throw new Error(`a ${this.role} case asked for a ${role} driver`);
     const handle = await startDriver(this.#init.subject, role, {
-      server: this.stage.address,
+      // Several servers travel as one comma-separated GEARSPEC_SERVER (docs/driver-protocol.md).
+      server: (servers ?? [this.stage]).map((s) => s.address).join(','),
       startupTimeoutMs: this.#init.startupTimeoutMs,
       ...(this.#init.provider ? { provider: this.#init.provider } : {}),
       ...(label ? { label } : {}),
@@ -109,16 +116,27 @@ export class LibraryRunContext implements LibraryCaseContext, HarnessContext {
     return d;
   }
 
-  client(label?: string): Promise<SubjectDriver> {
-    return this.#start('client', label);
+  client(label?: string, servers?: readonly Stage[]): Promise<SubjectDriver> {
+    return this.#start('client', label, servers);
   }
 
-  async worker(functions: readonly Registration[], label?: string): Promise<SubjectDriver> {
-    const d = await this.#start('worker', label);
+  async openStage(): Promise<Stage> {
+    if (this.#closed) throw new Error('case already finished');
+    const s = await Stage.open({ log: this.log, sender: this.role, timeoutMs: this.timeoutMs, quietMs: this.quietMs, onViolation: (v) => this.violations.push(v) });
+    this.#extraStages.push(s);
+    return s;
+  }
+
+  async worker(functions: readonly Registration[], label?: string, servers?: readonly Stage[]): Promise<SubjectDriver> {
+    const d = await this.#start('worker', label, servers);
     // A driver that does not acknowledge its commands is broken (a harness problem), not the library.
     const ack = async (id: string, what: string): Promise<void> => {
       const e = await d.first((x) => x.event === 'done' && x.id === id, this.#init.startupTimeoutMs);
-      if (!e) throw new PeerError(ERROR_CODES.HARNESS, d.who, `no acknowledgement of ${what} within ${this.#init.startupTimeoutMs} ms`, d.handle.logs());
+      if (e) return;
+      // A driver that reported its library's error and exited: the library could not start.
+      const errors = d.errors();
+      if (d.exited && errors.length > 0) throw new CaseFailure([`the worker library starts and takes ${what}`], `it reported "${errors.join('; ')}" and the driver exited`);
+      throw new PeerError(ERROR_CODES.HARNESS, d.who, d.exited ? `exited before acknowledging ${what}` : `no acknowledgement of ${what} within ${this.#init.startupTimeoutMs} ms`, d.handle.logs());
     };
     for (const [i, r] of functions.entries()) {
       const id = `r${i}`;
@@ -140,14 +158,14 @@ export class LibraryRunContext implements LibraryCaseContext, HarnessContext {
     return new Promise((r) => setTimeout(r, ms));
   }
 
-  drain(): Promise<void> {
-    return this.stage.drain();
+  async drain(): Promise<void> {
+    for (const s of [this.stage, ...this.#extraStages]) await s.drain();
   }
 
   async closeAll(): Promise<void> {
     this.#closed = true;
     await Promise.all(this.#drivers.map((d) => d.stop().catch(() => undefined)));
-    await this.stage.close();
+    for (const s of [this.stage, ...this.#extraStages]) await s.close();
   }
 
   peerLogs(): string {

@@ -304,8 +304,8 @@ static const char *env_or_die(const char *k) {
   return v;
 }
 
-static char srv_host[256];
-static int srv_port;
+/* GEARSPEC_SERVER: one host:port, or several separated by commas, in libgearman's own format. */
+static const char *srv_list;
 
 /* ------------------------------------------------------------------ client */
 
@@ -338,7 +338,7 @@ static gearman_client_st *client_for(int exc) {
   gearman_client_st *c = gearman_client_create(NULL);
   if (!c) { emit("error", "message", "gearman_client_create failed", NULL); exit(1); }
   gearman_client_set_timeout(c, 20000);
-  gearman_client_add_server(c, srv_host, (in_port_t)srv_port);
+  gearman_client_add_servers(c, srv_list);
   if (exc == 1) gearman_client_set_server_option(c, "exceptions", strlen("exceptions"));
   gearman_client_set_created_fn(c, on_created);
   gearman_client_set_data_fn(c, on_data);
@@ -537,7 +537,7 @@ static void *run_job(gearman_job_st *job, void *context, size_t *result_size, ge
 static void worker_loop(void) {
   gearman_worker_st *w = gearman_worker_create(NULL);
   if (!w) { emit("error", "message", "gearman_worker_create failed", NULL); exit(1); }
-  gearman_worker_add_server(w, srv_host, (in_port_t)srv_port);
+  gearman_worker_add_servers(w, srv_list);
   for (;;) {
     jv *cmd = read_command();
     const char *op = jstr(cmd, "op");
@@ -581,7 +581,7 @@ int main(void) {
   char ctl_host[256];
   int ctl_port;
   split_host_port(env_or_die("GEARSPEC_CONTROL"), ctl_host, sizeof ctl_host, &ctl_port);
-  split_host_port(env_or_die("GEARSPEC_SERVER"), srv_host, sizeof srv_host, &srv_port);
+  srv_list = env_or_die("GEARSPEC_SERVER");
   const char *role = env_or_die("GEARSPEC_ROLE");
 
   struct sockaddr_in sa = {0};

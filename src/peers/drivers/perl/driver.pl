@@ -22,6 +22,8 @@ sub env_or_die {
 
 my $control = env_or_die('GEARSPEC_CONTROL');
 my $server  = env_or_die('GEARSPEC_SERVER');
+# One server, or several separated by commas (given to the library in that order).
+my @servers = split /,/, $server;
 my $role    = env_or_die('GEARSPEC_ROLE');
 
 my $ctl = IO::Socket::INET->new(PeerAddr => $control, Proto => 'tcp', Timeout => 5)
@@ -76,7 +78,7 @@ sub client_for {
     my ($exc) = @_;
     my $key = !defined $exc ? 'default' : ($exc ? 'on' : 'off');
     $clients{$key} ||= Gearman::Client->new(
-        job_servers => [$server],
+        job_servers => [@servers],
         (defined $exc ? (exceptions => ($exc ? 1 : 0)) : ()),
     );
     return $clients{$key};
@@ -136,7 +138,7 @@ sub client_loop {
         } elsif ($op eq 'submit-batch') {
             submit_jobs($id, $cmd->{exceptions}, @{ $cmd->{jobs} });
         } elsif ($op eq 'status') {
-            my $st = eval { client_for(undef)->get_status("$server//$cmd->{handle}") };
+            my $st = eval { client_for(undef)->get_status("$servers[0]//$cmd->{handle}") };
             if ($@ || !$st) {
                 emit({ event => 'error', id => $id, message => 'get_status: ' . ($@ || 'no status') });
             } else {
@@ -252,7 +254,7 @@ sub run_job {
 }
 
 sub worker_loop {
-    my $worker = Gearman::Worker->new(job_servers => [$server]);
+    my $worker = Gearman::Worker->new(job_servers => [@servers]);
     while (1) {
         my $cmd = read_command();
         my $op = $cmd->{op};
@@ -265,7 +267,11 @@ sub worker_loop {
                 emit({ event => 'error', id => $id, message => $why });
             } else {
                 my $ok = $worker->register_function($fn => sub { return run_job($worker, $_[0], $fn, $b); });
-                emit({ event => 'error', id => $id, message => "register_function $fn failed" }) unless $ok;
+                # A false return is the library's own failure (not a form the driver cannot
+                # express): it means CAN_DO did not reach every job server (Worker.pm 470-478).
+                # It is reported as a library error, without the register's id, and the
+                # application carries on with the servers that did take it.
+                emit({ event => 'error', message => "register_function $fn returned false: not every job server took CAN_DO" }) unless $ok;
             }
             emit({ event => 'done', id => $id });
         } elsif ($op eq 'work') {

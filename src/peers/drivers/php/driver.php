@@ -27,7 +27,8 @@ function split_host_port(string $hp): array
 }
 
 [$ctlHost, $ctlPort] = split_host_port(env_or_die('GEARSPEC_CONTROL'));
-[$srvHost, $srvPort] = split_host_port(env_or_die('GEARSPEC_SERVER'));
+// One server, or several separated by commas (given to the library in that order).
+$servers = array_map('split_host_port', explode(',', env_or_die('GEARSPEC_SERVER')));
 $role = env_or_die('GEARSPEC_ROLE');
 
 $ctl = stream_socket_client("tcp://$ctlHost:$ctlPort", $errno, $errstr, 5);
@@ -98,7 +99,7 @@ $clients = [];
 
 function client_for(?bool $exceptions): GearmanClient
 {
-    global $clients, $srvHost, $srvPort;
+    global $clients, $servers;
     $k = $exceptions === null ? 2 : ($exceptions ? 1 : 0);
     if (isset($clients[$k])) {
         return $clients[$k];
@@ -106,10 +107,12 @@ function client_for(?bool $exceptions): GearmanClient
     $c = new GearmanClient();
     $c->setTimeout(20000);
     // The third argument decides whether addServer sends OPTION_REQ "exceptions" (default: yes).
-    if ($exceptions === null) {
-        $c->addServer($srvHost, $srvPort);
-    } else {
-        $c->addServer($srvHost, $srvPort, $exceptions);
+    foreach ($servers as [$srvHost, $srvPort]) {
+        if ($exceptions === null) {
+            $c->addServer($srvHost, $srvPort);
+        } else {
+            $c->addServer($srvHost, $srvPort, $exceptions);
+        }
     }
     $c->setCreatedCallback(function (GearmanTask $t, $ctx) {
         emit(['event' => 'created', 'id' => (string) $ctx, 'handle' => (string) $t->jobHandle()]);
@@ -335,9 +338,17 @@ function run_job(GearmanJob $job, array $b)
 
 function worker_loop(): void
 {
-    global $srvHost, $srvPort;
+    global $servers;
     $w = new GearmanWorker();
-    $w->addServer($srvHost, $srvPort);
+    try {
+        foreach ($servers as [$srvHost, $srvPort]) {
+            $w->addServer($srvHost, $srvPort);
+        }
+    } catch (Throwable $e) {
+        // The application cannot start its worker: report the library's words and exit.
+        emit(['event' => 'error', 'message' => 'addServer: ' . get_class($e) . ': ' . $e->getMessage()]);
+        exit(1);
+    }
     for (;;) {
         $cmd = read_command();
         $op = $cmd['op'];

@@ -88,7 +88,21 @@ class CommandQueue {
 
 export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun {
   const ctl = splitHostPort(env.control);
-  const srv = splitHostPort(env.server);
+  // One server, or several separated by commas. The reference roles talk to one server at a
+  // time, so the driver (the application) uses the first one that accepts a connection.
+  const servers = env.server.split(',').map(splitHostPort);
+  const firstReachable = async <T>(open: (srv: { host: string; port: number }) => Promise<T>): Promise<T> => {
+    let last: unknown;
+    for (const srv of servers) {
+      try {
+        return await open(srv);
+      } catch (e) {
+        last = e;
+        env.log(`${srv.host}:${srv.port} unreachable (${errorMessage(e)})${servers.length > 1 ? '; trying the next server' : ''}`);
+      }
+    }
+    throw last;
+  };
   const socket = net.connect(ctl.port, ctl.host);
   socket.setNoDelay(true);
   const queue = new CommandQueue();
@@ -139,7 +153,7 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
     // An application keeps one client and opens a new connection when the old one is gone (the
     // server restarted); the job that was in flight on it has already failed with the library's error.
     if (!c || c.closed) {
-      c = await GearmanClient.connect({ host: srv.host, port: srv.port, timeoutMs: 20_000, label: `reference-client-${key}` });
+      c = await firstReachable((srv) => GearmanClient.connect({ host: srv.host, port: srv.port, timeoutMs: 20_000, label: `reference-client-${key}` }));
       if (exceptions === true) {
         // A server that refuses the option still runs jobs: carry on without exceptions, as an
         // application would, and say so in the driver log.
@@ -260,7 +274,7 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
   // The application around the worker library: when the library stops (its connection is gone,
   // or the server refused its grab), it reports that once and exits non-zero, without a retry.
   const connectWorker = (): Promise<GearmanWorker> =>
-    GearmanWorker.connect({
+    firstReachable((srv) => GearmanWorker.connect({
       host: srv.host,
       port: srv.port,
       label: 'reference-worker',
@@ -272,7 +286,7 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
         emit({ event: 'error', message: `work: ${n.error.message}` });
         kill({ code: 1, signal: null });
       },
-    });
+    }));
 
   const execute = async (cmd: DriverCommand): Promise<void> => {
     switch (cmd.op) {

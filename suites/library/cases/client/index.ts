@@ -11,5 +11,6 @@ import { cases as results } from './04-10-results.js';
 import { cases as errors } from './04-13-errors.js';
 import { cases as badInput } from './04-14-bad-input.js';
 import { cases as reconnect } from './reconnect.js';
+import { cases as servers } from './servers.js';
 
-export const CLIENT_CASES: readonly LibraryCaseDef[] = [...framing, ...limits, ...requests, ...handles, ...uniques, ...status, ...exceptions, ...results, ...errors, ...badInput, ...reconnect];
+export const CLIENT_CASES: readonly LibraryCaseDef[] = [...framing, ...limits, ...requests, ...handles, ...uniques, ...status, ...exceptions, ...results, ...errors, ...badInput, ...reconnect, ...servers];

@@ -10,5 +10,6 @@ import { cases as exceptions } from './04-9-exceptions.js';
 import { cases as results } from './04-10-results.js';
 import { cases as errors } from './04-13-errors.js';
 import { cases as badInput } from './04-14-bad-input.js';
+import { cases as servers } from './servers.js';
 
-export const WORKER_CASES: readonly LibraryCaseDef[] = [...framing, ...handles, ...jobs, ...flow, ...grab, ...disconnect, ...exceptions, ...results, ...errors, ...badInput];
+export const WORKER_CASES: readonly LibraryCaseDef[] = [...framing, ...handles, ...jobs, ...flow, ...grab, ...disconnect, ...exceptions, ...results, ...errors, ...badInput, ...servers];
