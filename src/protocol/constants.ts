@@ -153,3 +153,12 @@ export function submitTypeFor(priority: Priority, background: boolean): number {
 
 /** Types the server relays from the worker to the job's foreground clients. */
 export const WORK_RESULT_TYPES = [T.WORK_DATA, T.WORK_WARNING, T.WORK_STATUS, T.WORK_COMPLETE, T.WORK_FAIL, T.WORK_EXCEPTION] as const;
+
+/**
+ * An ERROR reply meaning "this server does not implement that packet type": gearmand's
+ * INVALID_COMMAND / UNKNOWN_COMMAND, or Perl Gearman::Server's server_error from a missing
+ * CMD_ handler (protocol.md §2).
+ */
+export function isUnknownCommandError(code: string, text: string): boolean {
+  return code === 'INVALID_COMMAND' || code === 'UNKNOWN_COMMAND' || (code === 'server_error' && /Can't locate object method/.test(text));
+}

@@ -6,7 +6,7 @@
  */
 import { ConnectionClosedError, GearmanErrorReply, type GearspecError, ProtocolError, TimeoutError } from '../errors.js';
 import { adminReplyShape, parseErrLine } from '../protocol/admin.js';
-import { packetName, T } from '../protocol/constants.js';
+import { isUnknownCommandError, packetName, T } from '../protocol/constants.js';
 import { describePacket, type Arg, type Packet, req } from '../protocol/packet.js';
 import { type ConnEvent, describeEvent, GearmanConnection } from '../transport/connection.js';
 import type { WireLog } from '../transport/wire-log.js';
@@ -35,9 +35,7 @@ export interface ExpectOptions {
 }
 
 /** ERROR codes that mean "this server does not implement that packet type" (protocol.md §2). */
-export function isUnsupportedError(code: string, text: string): boolean {
-  return code === 'INVALID_COMMAND' || code === 'UNKNOWN_COMMAND' || (code === 'server_error' && /Can't locate object method/.test(text));
-}
+export const isUnsupportedError = isUnknownCommandError;
 
 /** `ERR` codes that mean "no such admin command" (protocol.md §3.2, §3.3). */
 export function isUnknownAdminCommand(line: string): boolean {

@@ -11,7 +11,7 @@
  * SET_CLIENT_ID and every registration again, then resumes grabbing.
  */
 import { ConnectionClosedError, ERROR_CODES, GearmanErrorReply, GearspecError, InputError, TimeoutError } from '../errors.js';
-import { T } from '../protocol/constants.js';
+import { isUnknownCommandError, T } from '../protocol/constants.js';
 import { describePacket, req, type Packet } from '../protocol/packet.js';
 import { GearmanConnection } from '../transport/connection.js';
 import type { WireLog } from '../transport/wire-log.js';
@@ -272,10 +272,20 @@ export class GearmanWorker {
     const duringGrab = s.state === 'grabbing' && !aboutResult;
     this.#notice({ kind: 'error-reply', code, text, duringGrab });
     if (!duringGrab) return;
-    // The server refused the grab variant (Perl knows only GRAB_JOB): stop grabbing here.
     this.#grabAnswered(s);
-    s.state = 'refused';
-    this.#notice({ kind: 'stopped', error: new GearmanErrorReply(code, text) });
+    // A server without this grab variant (Perl knows only GRAB_JOB) says so in the ERROR: stop
+    // grabbing here rather than ask again and again.
+    if (this.#grabType !== T.GRAB_JOB && isUnknownCommandError(code, text)) {
+      s.state = 'refused';
+      this.#notice({ kind: 'stopped', error: new GearmanErrorReply(code, text) });
+      return;
+    }
+    // Any other ERROR while a grab is out (about the CAN_DO before it, or a refused grab) is
+    // taken as "no job now": sleep until the server wakes the worker, as after NO_JOB. A late
+    // JOB_ASSIGN for the grab is still run (assignments are accepted in every state).
+    this.stats.preSleeps++;
+    s.state = 'sleeping';
+    s.conn.send(req(T.PRE_SLEEP));
   }
 
   #runJob(s: Session, a: Assignment): void {
