@@ -61,7 +61,7 @@ export type WorkerNotice =
   | { readonly kind: 'job-start'; readonly handle: string; readonly function: string }
   | { readonly kind: 'job-end'; readonly handle: string; readonly outcome: 'complete' | 'fail' | 'exception' | 'lost' }
   | { readonly kind: 'handler-error'; readonly handle: string; readonly error: string }
-  /** An ERROR packet; during a grab it means the server refused the grab variant (Perl: GRAB_JOB_UNIQ). */
+  /** An ERROR packet. During a grab: a refused grab variant stops the worker (Perl: GRAB_JOB_UNIQ); any other ERROR is taken as no job now (PRE_SLEEP). */
   | { readonly kind: 'error-reply'; readonly code: string; readonly text: string; readonly duringGrab: boolean }
   | { readonly kind: 'unexpected-packet'; readonly summary: string }
   | { readonly kind: 'stopped'; readonly error: GearspecError };

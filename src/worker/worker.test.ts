@@ -161,7 +161,7 @@ describe('GearmanWorker against a scripted server', () => {
     expect(args(await conn.expect(T.WORK_COMPLETE))).toEqual(['H:1', 'ok']);
   });
 
-  test('an ERROR answering the grab stops grabbing; a result ERROR does not', async () => {
+  test('an ERROR refusing the grab variant stops grabbing; a result ERROR does not', async () => {
     const [w, conn] = await start({ grab: 'GRAB_JOB_UNIQ' });
     w.register('f', () => 'x');
     w.work();
@@ -175,6 +175,20 @@ describe('GearmanWorker against a scripted server', () => {
     expect(stopped).toMatchObject({ error: { serverCode: 'server_error' } });
     expect(w.state).toBe('refused');
     expect(await conn.quietFor(100)).toBe(true);
+  });
+
+  test('any other ERROR while a grab is out means no job now: PRE_SLEEP, and a late assignment still runs', async () => {
+    const [w, conn] = await start();
+    w.register('f', () => 'x');
+    w.work();
+    await conn.expect(T.CAN_DO);
+    await conn.expect(T.GRAB_JOB);
+    conn.send(res(T.ERROR, 'server_error', 'about the CAN_DO'));
+    await conn.expect(T.PRE_SLEEP);
+    expect(w.state).toBe('sleeping');
+    conn.send(res(T.JOB_ASSIGN, 'H:1', 'f', 'data'));
+    expect(args(await conn.expect(T.WORK_COMPLETE))).toEqual(['H:1', 'x']);
+    await conn.expect(T.GRAB_JOB);
   });
 
   test('register while asleep grabs at once (no NOOP comes for jobs queued before CAN_DO)', async () => {
