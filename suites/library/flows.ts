@@ -87,22 +87,11 @@ async function acceptOrRefusal(ctx: LibraryCaseContext, driver: SubjectDriver, i
   }
 }
 
-/** JOB_CREATED for the submit, then the result packets; the driver's events for the job follow. */
-export function created(job: SubmittedJob, handle: string): void {
-  job.conn.send(T.JOB_CREATED, handle);
-}
-
 /** The client reports the job's completion with exactly `data`. */
 export async function expectComplete(job: SubmittedJob, data: Uint8Array, what = 'the client reports WORK_COMPLETE with the exact result bytes'): Promise<void> {
   const e = await job.driver.expect('complete', what, (x) => x.id === job.id, allowanceFor(job.conn, data.length));
   const got = unb64(e.payload);
   check(sameBytes(got, data), `${what}: ${hex(data)}`, `got ${hex(got)}`);
-}
-
-/** The terminal event for the job: complete, fail or exception (or an error the library reported). */
-export async function terminal(job: SubmittedJob, ms?: number): Promise<EventOf<'complete'> | EventOf<'fail'> | EventOf<'exception'> | EventOf<'error'> | undefined> {
-  const e = await job.driver.first((x) => (x.event === 'complete' || x.event === 'fail' || x.event === 'exception' || x.event === 'error') && 'id' in x && x.id === job.id, ms);
-  return e as EventOf<'complete'> | EventOf<'fail'> | EventOf<'exception'> | EventOf<'error'> | undefined;
 }
 
 // ------------------------------------------------------------------------------------- worker

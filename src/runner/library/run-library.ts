@@ -30,7 +30,10 @@ export interface LibrarySuiteOptions {
   readonly onResult?: (result: CaseResult, done: number, total: number) => void;
 }
 
-/** What the library says it is: started once up front, so a driver that cannot start fails the run, not 60 cases. */
+/**
+ * What the library says it is: started once up front, so a driver that cannot start fails the run
+ * (with the driver's PeerError), not every case.
+ */
 export async function describeSubject(subject: DriverSource, role: DriverRole, provider: ProviderKind | undefined, startupTimeoutMs: number): Promise<{ library: string; version: string }> {
   const h = await startDriver(subject, role, { server: '127.0.0.1:9', startupTimeoutMs, ...(provider ? { provider } : {}), label: 'hello' });
   try {
@@ -44,8 +47,7 @@ export async function runLibrarySuite(options: LibrarySuiteOptions): Promise<Ser
   const started = Date.now();
   const startupTimeoutMs = options.startupTimeoutMs ?? 30_000;
   const cases = options.cases.filter((c) => c.role === options.role);
-  const who = describeSubject(options.subject, options.role, options.provider, startupTimeoutMs);
-  const { library } = await who;
+  const { library } = await describeSubject(options.subject, options.role, options.provider, startupTimeoutMs);
   const runToken = `gs${randomBytes(3).toString('hex')}`;
   const quietMs = options.quietMs ?? Math.min(options.timeoutMs, 400);
   const results: CaseResult[] = new Array(cases.length);

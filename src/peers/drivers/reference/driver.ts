@@ -155,9 +155,9 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
     if (!c || c.closed) {
       c = await firstReachable((srv) => GearmanClient.connect({ host: srv.host, port: srv.port, timeoutMs: 20_000, label: `reference-client-${key}` }));
       if (exceptions === true) {
-        // A server that refuses the option still runs jobs: carry on without exceptions, as an
-        // application would, and say so in the driver log.
-        await c.setOption('exceptions').catch((e: unknown) => env.log(`OPTION_REQ exceptions refused (${errorMessage(e)}); going on without it`));
+        // A server that refuses the option still runs jobs: the library's error is reported (an
+        // `error` event), and the application carries on without exceptions.
+        await c.setOption('exceptions').catch((e: unknown) => emit({ event: 'error', message: `setOption exceptions: ${errorMessage(e)}` }));
       }
       clients.set(key, c);
     }
