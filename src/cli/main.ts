@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   fuzz: () => import('./commands/fuzz.js'),
   interop: () => import('./commands/interop.js'),
   'driver-check': () => import('./commands/driver-check.js'),
+  peers: () => import('./commands/peers.js'),
 };
 
 async function help(): Promise<void> {

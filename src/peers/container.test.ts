@@ -8,7 +8,7 @@ import { LABEL, LABEL_HOST, LABEL_PID, LABEL_RUN, RUN_ID, containerRuntime, runC
 import { ensureImage } from './container-images.js';
 import { pickFreePort } from './ports.js';
 import { containerEngineAvailable } from './provider.js';
-import { dockerDir } from './repo-paths.js';
+import { imageContext } from './image-contexts.js';
 import { GEARMAND, PERL_GEARMAND } from './servers/catalogue.js';
 import { startServerPeer } from './servers/index.js';
 import type { RunningServer } from './servers/started-server.js';
@@ -49,7 +49,7 @@ async function echo(s: RunningServer): Promise<string> {
 describe.skipIf(!engine)('container provider', () => {
   beforeAll(async () => {
     // Cold builds run apt-get inside the image (about a minute each here); cached ones are instant.
-    await Promise.all([GEARMAND, PERL_GEARMAND].map((d) => ensureImage(d.name, `gearspec-${d.name}`, dockerDir(d.dockerDir))));
+    await Promise.all([GEARMAND, PERL_GEARMAND].map((d) => ensureImage(d.name, `gearspec-${d.name}`, imageContext(d.image))));
   }, 900_000);
 
   afterAll(async () => {
@@ -100,7 +100,7 @@ describe.skipIf(!engine)('container provider', () => {
     const port = await pickFreePort();
     const e = await runContainer({
       name: 'never-ready',
-      dockerfileDir: GEARMAND.dockerDir,
+      dockerfileDir: imageContext(GEARMAND.image),
       imageName: `gearspec-${GEARMAND.name}`,
       command: ['-L', '127.0.0.1', '-p', String(port), '--log-file=stderr'],
       startupTimeoutMs: 1500,
@@ -133,7 +133,7 @@ describe.skipIf(!engine)('container provider', () => {
   it('sweeps containers left by a harness process that died, and keeps live runs', async () => {
     const dead = spawnSync('true').pid!;
     const client = await containerRuntime('test');
-    const image = await ensureImage(GEARMAND.name, `gearspec-${GEARMAND.name}`, dockerDir(GEARMAND.dockerDir));
+    const image = await ensureImage(GEARMAND.name, `gearspec-${GEARMAND.name}`, imageContext(GEARMAND.image));
     const make = (pid: number) =>
       client.container.dockerode.createContainer({
         Image: image,

@@ -51,7 +51,7 @@ describe('a missing peer', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     expect(peerSkipReason('gearmand')).toMatch(/setup-podman\.sh/);
     expect(requirePeer('gearmand', 'gearmand interop')).toBe(false);
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/SKIPPING gearmand interop: .*install-native-peers\.sh/));
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/SKIPPING gearmand interop: .*gearspec peers install/));
   });
 
   it('fails in CI', () => {

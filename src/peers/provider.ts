@@ -8,8 +8,8 @@ import { accessSync, constants } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { ERROR_CODES, InputError, PeerError } from '../errors.js';
 import { applyPodmanEnv, engineSocketPath, isSocket } from './container-env.js';
-import { EXTERNAL_SERVERS, type ExternalServerName } from './servers/catalogue.js';
-import type { ProviderChoice, ProviderKind, ServerPeerName } from './types.js';
+import { EXTERNAL_SERVER_NAMES, PEERS, type PeerName, installHint, installedPath } from './registry/index.js';
+import type { ProviderChoice, ProviderKind } from './types.js';
 
 export interface ResolvedProvider {
   readonly provider: ProviderKind | 'none';
@@ -17,7 +17,7 @@ export interface ResolvedProvider {
 }
 
 export const ENABLE_HINT =
-  'enable peers with `sudo bash docker/setup-podman.sh` (containers, then GEARSPEC_PEERS=container) or `sudo bash docker/install-native-peers.sh` (Debian packages, then GEARSPEC_PEERS=native)';
+  'enable peers with `sudo bash docker/setup-podman.sh` (containers, then GEARSPEC_PEERS=container) or `sudo npx gearspec peers install` (installed here, then GEARSPEC_PEERS=native)';
 
 export function providerChoice(env: NodeJS.ProcessEnv = process.env): ProviderChoice {
   const raw = (env.GEARSPEC_PEERS ?? '').trim().toLowerCase();
@@ -52,14 +52,18 @@ export function engineAnswers(socketPath: string): boolean {
   return ok;
 }
 
-export function nativeAvailable(name: ExternalServerName): boolean {
+/** Whether a peer is installed on this machine (its registry record's `installed` file exists). */
+export function nativeAvailable(name: PeerName): boolean {
+  const file = installedPath(PEERS[name]);
+  if (file === undefined) return true; // the embedded reference
   try {
-    accessSync(EXTERNAL_SERVERS[name].binary, constants.X_OK);
+    accessSync(file, constants.R_OK);
     return true;
   } catch {
     return false;
   }
 }
+
 
 /** Whether a container engine answers now (DOCKER_HOST, or the Podman socket setup-podman.sh starts). */
 export function containerEngineAvailable(): boolean {
@@ -74,14 +78,14 @@ function containerStatus(): ResolvedProvider {
   return { provider: 'container', reason: `container engine answers at ${socket}` };
 }
 
-function nativeStatus(names: readonly ExternalServerName[]): ResolvedProvider {
+function nativeStatus(names: readonly PeerName[]): ResolvedProvider {
   const missing = names.filter((n) => !nativeAvailable(n));
-  if (missing.length === 0) return { provider: 'native', reason: `installed: ${names.map((n) => EXTERNAL_SERVERS[n].binary).join(', ')}` };
-  return { provider: 'none', reason: `not installed: ${missing.map((n) => `${EXTERNAL_SERVERS[n].binary} (Debian package ${EXTERNAL_SERVERS[n].debianPackage})`).join(', ')}` };
+  if (missing.length === 0) return { provider: 'native', reason: `installed: ${names.join(', ')}` };
+  return { provider: 'none', reason: `not installed: ${missing.map(installHint).join('; ')}` };
 }
 
 /** The provider for external server peers (all of `names`, default every one). */
-export function resolveProvider(names: readonly ExternalServerName[] = ['gearmand', 'perl-gearmand']): ResolvedProvider {
+export function resolveProvider(names: readonly PeerName[] = EXTERNAL_SERVER_NAMES): ResolvedProvider {
   const choice = providerChoice();
   if (choice === 'container') {
     const c = containerStatus();
@@ -99,7 +103,7 @@ export function resolveProvider(names: readonly ExternalServerName[] = ['gearman
 }
 
 /** Where `name` would run, or a PeerError(PEER_UNAVAILABLE) saying why it cannot and how to fix it. */
-export function providerFor(name: ServerPeerName): ProviderKind {
+export function providerFor(name: PeerName): ProviderKind {
   if (name === 'reference') return 'embedded';
   const r = resolveProvider([name]);
   if (r.provider === 'none') throw new PeerError(ERROR_CODES.PEER_UNAVAILABLE, name, `no provider can run it (${r.reason}); ${ENABLE_HINT}`);
@@ -107,8 +111,8 @@ export function providerFor(name: ServerPeerName): ProviderKind {
 }
 
 /** Undefined when every named peer can run; otherwise why not (for `describe.skipIf`). */
-export function peerSkipReason(names: ServerPeerName | readonly ServerPeerName[]): string | undefined {
-  const external = (typeof names === 'string' ? [names] : names).filter((n): n is ExternalServerName => n !== 'reference');
+export function peerSkipReason(names: PeerName | readonly PeerName[]): string | undefined {
+  const external = (typeof names === 'string' ? [names] : names).filter((n) => n !== 'reference');
   if (external.length === 0) return undefined;
   const r = resolveProvider(external);
   return r.provider === 'none' ? `${external.join(', ')} unavailable: ${r.reason}; ${ENABLE_HINT}` : undefined;
@@ -124,7 +128,7 @@ export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
  * elsewhere warns loudly and returns false so the caller skips.
  * Usage: `describe.skipIf(!requirePeer('gearmand'))('gearmand interop', ...)`.
  */
-export function requirePeer(names: ServerPeerName | readonly ServerPeerName[], suite = 'peer suite'): boolean {
+export function requirePeer(names: PeerName | readonly PeerName[], suite = 'peer suite'): boolean {
   const reason = peerSkipReason(names);
   if (reason === undefined) return true;
   if (isCi()) throw new PeerError(ERROR_CODES.PEER_UNAVAILABLE, suite, `required in CI: ${reason}`);

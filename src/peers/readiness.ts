@@ -1,9 +1,12 @@
 /**
- * Readiness of a Gearman server: the port accepts a connection and the admin `version` command
- * is answered. When we know the server's pid, the listening socket must also be its own, because
- * gearmand does not exit when its port is taken and something else could answer in its place.
+ * Readiness of a Gearman server: the port accepts a connection and the server answers a probe:
+ * the admin `version` command, or, for servers without the text protocol, a binary ECHO_REQ.
+ * When we know the server's pid, the listening socket must also be its own, because gearmand
+ * does not exit when its port is taken and something else could answer in its place.
  */
 import { ERROR_CODES, PeerError, errorMessage } from '../errors.js';
+import { T } from '../protocol/constants.js';
+import { req } from '../protocol/packet.js';
 import { GearmanConnection } from '../transport/connection.js';
 import { listenerOwner } from './proc-net.js';
 import { sleep } from './wait.js';
@@ -37,7 +40,16 @@ export function parseVersionReply(line: string): string {
 }
 
 /** Polls until `version` is answered; returns the reply line. Stops when `signal` aborts. */
-export async function waitForAdminVersion(options: AdminReadyOptions): Promise<string> {
+export function waitForAdminVersion(options: AdminReadyOptions): Promise<string> {
+  return pollUntilAnswered(options, probeVersion);
+}
+
+/** Polls with the probe the server's registry record names; returns the version line, if any. */
+export function waitForServerReady(kind: 'admin-version' | 'echo', options: AdminReadyOptions): Promise<string> {
+  return pollUntilAnswered(options, kind === 'admin-version' ? probeVersion : probeEcho);
+}
+
+async function pollUntilAnswered(options: AdminReadyOptions, probe: (host: string, port: number) => Promise<string>): Promise<string> {
   const pollMs = options.pollMs ?? 50;
   let lastError = 'no attempt yet';
   while (!options.signal.aborted) {
@@ -51,7 +63,7 @@ export async function waitForAdminVersion(options: AdminReadyOptions): Promise<s
       }
     }
     try {
-      return await probeVersion(options.host, options.port);
+      return await probe(options.host, options.port);
     } catch (e) {
       lastError = errorMessage(e);
       await sleep(pollMs, options.signal);
@@ -68,6 +80,19 @@ export async function probeVersion(host: string, port: number, timeoutMs = 1000)
     const [line] = await conn.admin('version', timeoutMs);
     if (line === undefined || line.startsWith('ERR')) throw new Error(`unexpected version reply ${JSON.stringify(line)}`);
     return line;
+  } finally {
+    conn.close();
+  }
+}
+
+/** One binary probe: connect, ECHO_REQ, the byte-identical ECHO_RES, close. No version to report. */
+export async function probeEcho(host: string, port: number, timeoutMs = 1000): Promise<string> {
+  const conn = await GearmanConnection.connect({ host, port, connectTimeoutMs: timeoutMs });
+  try {
+    conn.send(req(T.ECHO_REQ, 'gearspec-ready'));
+    const answer = await conn.expect([T.ECHO_RES], timeoutMs);
+    if (answer.args[0]?.toString() !== 'gearspec-ready') throw new Error('ECHO_RES did not echo the probe');
+    return '';
   } finally {
     conn.close();
   }

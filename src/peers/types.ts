@@ -10,8 +10,9 @@ export type ProviderKind = 'container' | 'native' | 'embedded';
 /** GEARSPEC_PEERS: container | native | auto (auto: a reachable engine, else installed binaries, else skip loudly). */
 export type ProviderChoice = 'container' | 'native' | 'auto';
 
-export type ServerPeerName = 'reference' | 'gearmand' | 'perl-gearmand';
-export type DriverPeerName = 'reference' | 'php' | 'perl' | 'libgearman-c';
+/** Peer names come from the registry (registry/records.ts); these aliases keep imports short. */
+export type { ServerPeerName, DriverPeerName, ClientPeerName, WorkerPeerName } from './registry/index.js';
+import type { ServerPeerName } from './registry/index.js';
 
 export interface StartOptions {
   /** Deadline for start → ready; the peer is torn down and the start fails past it. */

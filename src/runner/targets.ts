@@ -3,22 +3,16 @@
  * started through the peers layer (src/peers/servers, native or container per GEARSPEC_PEERS).
  * Each start returns a Target and an idempotent stop.
  */
+import { EXTERNAL_SERVER_NAMES, type ExternalServerName, peerLabel } from '../peers/registry/index.js';
 import { startServerPeer } from '../peers/servers/index.js';
 import { startReferenceServer } from '../server/index.js';
 import type { Target } from './context.js';
 
 export type TargetSpec = { readonly kind: 'reference' } | { readonly kind: 'address'; readonly host: string; readonly port: number } | { readonly kind: 'peer'; readonly name: PeerName };
 
-export const PEER_NAMES = ['gearmand', 'perl-gearmand'] as const;
-export type PeerName = (typeof PEER_NAMES)[number];
-
-/** Baseline shipped for each peer (relative to the package root). */
-export const PEER_BASELINES: Readonly<Record<PeerName, string>> = {
-  gearmand: 'suites/conformance/baselines/gearmand-1.1.20.json',
-  'perl-gearmand': 'suites/conformance/baselines/perl-gearmand-1.130.json',
-};
-
-export const PEER_LABELS: Readonly<Record<PeerName, string>> = { gearmand: 'gearmand 1.1.20', 'perl-gearmand': 'perl-gearmand 1.130' };
+/** The server peers certify can start (every registry server but the embedded reference). */
+export const PEER_NAMES = EXTERNAL_SERVER_NAMES;
+export type PeerName = ExternalServerName;
 
 export interface StartedTarget {
   readonly target: Target;
@@ -36,7 +30,7 @@ export async function startTarget(spec: TargetSpec): Promise<StartedTarget> {
       return { target: { name: `${spec.host}:${spec.port}`, host: spec.host, port: spec.port }, stop: async () => undefined, logs: () => '' };
     case 'peer': {
       const p = await startServerPeer(spec.name);
-      return { target: { name: PEER_LABELS[spec.name], host: p.host, port: p.port }, stop: () => p.stop(), logs: () => p.logs() };
+      return { target: { name: peerLabel(spec.name), host: p.host, port: p.port }, stop: () => p.stop(), logs: () => p.logs() };
     }
   }
 }

@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command } from '../../src/cli/commands/interop.js';
-import { packageRoot } from '../../src/runner/package-root.js';
+import { repoRoot } from '../../src/peers/repo-paths.js';
 import { startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
 import { runCli } from '../cli-run.js';
 
 const interop = (...argv: string[]) => runCli(command, argv);
-const referenceMain = join(packageRoot(), 'dist', 'src', 'peers', 'drivers', 'reference', 'main.js');
+const referenceMain = join(repoRoot(), 'dist', 'src', 'peers', 'drivers', 'reference', 'main.js');
 
 describe('gearspec interop (CLI)', () => {
   let dir: string;

@@ -1,5 +1,6 @@
 /**
- * The cross-language interop matrix: every server × client driver × worker driver × scenario,
+ * The cross-language interop matrix: every server of the registry × the client × worker cells of
+ * the `ring` plan (plan.ts; GEARSPEC_INTEROP_PLAN=full runs the whole product) × every scenario,
  * graded against suites/interop/expectations.ts. Writes reports/interop/ (cells/*.json,
  * index.json, index.html). Fails on any undeclared outcome and on any stale expectation.
  *
@@ -10,15 +11,14 @@
  */
 import path from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { DRIVER_NAMES } from '../../src/peers/drivers/index.js';
 import { requirePeer, resolveProvider } from '../../src/peers/provider.js';
-import type { DriverPeerName, ProviderKind, ServerPeerName } from '../../src/peers/types.js';
+import { CLIENT_NAMES, SERVER_NAMES, WORKER_NAMES } from '../../src/peers/registry/index.js';
+import type { ProviderKind } from '../../src/peers/types.js';
 import type { MatrixReport, ServerRun } from '../../src/report/interop/model.js';
 import { writeInteropReport } from '../../src/report/interop/write.js';
 import { runMatrixOn, undeclaredOutcomes } from './run-on.js';
+import { cellFilter, MATRIX_PLANS, type MatrixPlan } from './plan.js';
 import { SCENARIOS } from './scenarios/index.js';
-
-const SERVERS: readonly ServerPeerName[] = ['reference', 'gearmand', 'perl-gearmand'];
 
 function listFromEnv<T extends string>(key: string, all: readonly T[]): readonly T[] {
   const raw = process.env[key];
@@ -29,9 +29,10 @@ function listFromEnv<T extends string>(key: string, all: readonly T[]): readonly
 
 const resolved = resolveProvider();
 const provider: ProviderKind = resolved.provider === 'container' ? 'container' : 'native';
-const servers = listFromEnv('GEARSPEC_INTEROP_SERVERS', SERVERS);
-const clients = listFromEnv<DriverPeerName>('GEARSPEC_INTEROP_CLIENTS', DRIVER_NAMES);
-const workers = listFromEnv<DriverPeerName>('GEARSPEC_INTEROP_WORKERS', DRIVER_NAMES);
+const servers = listFromEnv('GEARSPEC_INTEROP_SERVERS', SERVER_NAMES);
+const clients = listFromEnv('GEARSPEC_INTEROP_CLIENTS', CLIENT_NAMES);
+const workers = listFromEnv('GEARSPEC_INTEROP_WORKERS', WORKER_NAMES);
+const plan: MatrixPlan = listFromEnv('GEARSPEC_INTEROP_PLAN', MATRIX_PLANS)[0] ?? 'ring';
 const scenarioIds = listFromEnv('GEARSPEC_INTEROP_SCENARIOS', SCENARIOS.map((s) => s.id));
 const scenarios = SCENARIOS.filter((s) => scenarioIds.includes(s.id));
 const reportDir = path.resolve(process.env['GEARSPEC_INTEROP_REPORT_DIR'] ?? 'reports/interop');
@@ -39,7 +40,7 @@ const reportDir = path.resolve(process.env['GEARSPEC_INTEROP_REPORT_DIR'] ?? 're
 const runs: ServerRun[] = [];
 const t0 = Date.now();
 
-describe(`interop matrix (${provider})`, () => {
+describe(`interop matrix (${provider}, ${plan} plan)`, () => {
   afterAll(() => {
     const report: MatrixReport = { generatedAt: new Date().toISOString(), provider, wallMs: Date.now() - t0, servers: runs };
     const index = writeInteropReport(reportDir, report);
@@ -52,7 +53,7 @@ describe(`interop matrix (${provider})`, () => {
     // A missing peer fails in CI (requirePeer throws) and is a loud skip elsewhere.
     const runsHere = name === 'reference' || requirePeer(name, `interop matrix on ${name}`);
     (runsHere ? it.concurrent : it.skip)(`${name}: every client × worker cell behaves as declared`, { timeout: provider === 'container' ? 3_600_000 : 900_000 }, async ({ expect }) => {
-      const run = await runMatrixOn({ kind: 'peer', name }, { clients, workers, scenarios, provider, log: (l) => process.env['GEARSPEC_INTEROP_VERBOSE'] && console.log(`[${name}] ${l}`) });
+      const run = await runMatrixOn({ kind: 'peer', name }, { clients, workers, scenarios, provider, cellFilter: cellFilter(plan), log: (l) => process.env['GEARSPEC_INTEROP_VERBOSE'] && console.log(`[${name}] ${l}`) });
       runs.push(run);
       expect(run.error, `server ${name} could not be run`).toBeUndefined();
       expect(undeclaredOutcomes(run), `undeclared or stale outcomes on ${name}`).toEqual([]);

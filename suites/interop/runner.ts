@@ -37,6 +37,8 @@ export interface MatrixOptions {
   readonly clients: readonly DriverSource[];
   readonly workers: readonly DriverSource[];
   readonly scenarios: readonly Scenario[];
+  /** Which client × worker cells to run (default every one): a plan over the product (plan.ts). */
+  readonly cellFilter?: (client: string, worker: string) => boolean;
   /** Provider for the library drivers (the reference driver always runs embedded). */
   readonly provider?: ProviderKind;
   readonly timing?: Timing;
@@ -174,7 +176,9 @@ export async function runServerMatrix(server: MatrixServer, options: MatrixOptio
   try {
     for (const workerSource of options.workers) {
       const w = driverName(workerSource);
-      const regs = options.clients.map(driverName).flatMap((c) => [
+      const cellClients = options.clients.filter((c) => options.cellFilter?.(driverName(c), w) ?? true);
+      if (cellClients.length === 0) continue;
+      const regs = cellClients.map(driverName).flatMap((c) => [
         { function: functionNamer(c, w)(HEALTH_SCENARIO), behaviour: { outcome: { kind: 'complete' } } } satisfies Registration,
         ...options.scenarios.flatMap((s) => s.functions(functionNamer(c, w))),
       ]);
@@ -199,7 +203,7 @@ export async function runServerMatrix(server: MatrixServer, options: MatrixOptio
       } catch (e) {
         workerError = errorMessage(e);
       }
-      for (const clientSource of options.clients) {
+      for (const clientSource of cellClients) {
         const c = driverName(clientSource);
         const cell: CellId = { server: server.name, client: c, worker: w };
         log(`cell ${server.name} / ${c} client / ${w} worker`);

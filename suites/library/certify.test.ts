@@ -9,12 +9,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
 import { errorMessage, PeerError } from '../../src/errors.js';
-import { DRIVER_NAMES, type DriverRole } from '../../src/peers/drivers/index.js';
+import type { DriverRole } from '../../src/peers/drivers/index.js';
+import { CLIENT_NAMES, WORKER_NAMES, libraryBaselineFile } from '../../src/peers/registry/index.js';
 import { isCi } from '../../src/peers/provider.js';
 import { applyBaseline, readBaseline } from '../../src/runner/baseline.js';
 import { isFailing } from '../../src/runner/outcome.js';
 import { runLibrarySuite } from '../../src/runner/library/run-library.js';
-import { packageRoot } from '../../src/runner/package-root.js';
+import { repoRoot } from '../../src/peers/repo-paths.js';
 import { LIBRARY_CATALOGUE } from './catalogue.js';
 
 // Per-event deadline: generous, because these suites share 2 cores with the container matrix;
@@ -23,15 +24,15 @@ const TIMEOUT_MS = 5000;
 
 for (const role of ['client', 'worker'] as const satisfies readonly DriverRole[]) {
   describe(`${role} library certification`, () => {
-    for (const name of DRIVER_NAMES) {
+    for (const name of role === 'client' ? CLIENT_NAMES : WORKER_NAMES) {
       it.concurrent(`${name} ${role}: every case passes or is baselined, no stale entry`, { timeout: 900_000 }, async ({ expect, skip }) => {
-        const file = path.join(packageRoot(), `suites/library/baselines/${name}-${role}.json`);
+        const file = path.join(repoRoot(), libraryBaselineFile(name, role));
         const baseline = existsSync(file) ? readBaseline(file, LIBRARY_CATALOGUE) : undefined;
         // runLibrarySuite starts the driver once before any case: a library that is not installed
         // fails there, with the driver's PeerError.
         const run = await runLibrarySuite({ subject: name, role, cases: LIBRARY_CATALOGUE, timeoutMs: TIMEOUT_MS, concurrency: 3 }).catch((e: unknown) => {
           if (isCi() || !(e instanceof PeerError)) throw e;
-          console.warn(`\n*** SKIPPING ${name} ${role} certification: the driver does not start (${errorMessage(e)}); docker/install-native-peers.sh installs the libraries\n`);
+          console.warn(`\n*** SKIPPING ${name} ${role} certification: the driver does not start (${errorMessage(e)}); sudo npx gearspec peers install installs the libraries\n`);
           return skip();
         });
         const results = baseline ? applyBaseline(run.results, baseline).results : run.results;

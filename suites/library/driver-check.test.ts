@@ -6,8 +6,8 @@
  * line, one that corrupts result payloads and a worker that never reports `finished` fail the
  * named step (exit 1). After every run no process started by the check is left.
  *
- * The PHP, Perl and C drivers need their Debian packages (docker/install-native-peers.sh): in CI
- * a missing one fails, elsewhere it is a loud skip. The reference driver runs from dist/ (built by
+ * The library drivers need their peers installed (`gearspec peers install`): in CI a missing one
+ * fails, elsewhere it is a loud skip. The reference driver runs from dist/ (built by
  * `npx tsc -p tsconfig.json`, which `npm test` does first).
  */
 import { execFile, spawnSync } from 'node:child_process';
@@ -19,13 +19,13 @@ import { command } from '../../src/cli/commands/driver-check.js';
 import { errorMessage } from '../../src/errors.js';
 import type { DriverRole } from '../../src/peers/drivers/index.js';
 import { nativeProgram } from '../../src/peers/drivers/programs.js';
-import { isCi } from '../../src/peers/provider.js';
-import type { DriverPeerName } from '../../src/peers/types.js';
-import { packageRoot } from '../../src/runner/package-root.js';
+import { isCi, nativeAvailable } from '../../src/peers/provider.js';
+import { CLIENT_NAMES, type DriverPeerName, WORKER_NAMES, installHint } from '../../src/peers/registry/index.js';
+import { repoRoot } from '../../src/peers/repo-paths.js';
 import { runCli } from '../cli-run.js';
 import { isAlive } from '../../src/peers/test-helpers.js';
 
-const ROOT = packageRoot();
+const ROOT = repoRoot();
 const REFERENCE_MAIN = join(ROOT, 'dist', 'src', 'peers', 'drivers', 'reference', 'main.js');
 const NODE = process.execPath;
 // Per-wait deadline: generous, since the suites share two cores; it is only paid where something hangs.
@@ -59,6 +59,7 @@ function run(file: string, args: readonly string[]): Promise<string | undefined>
 /** The command line of a built-in driver, or why its library is missing here. */
 async function builtIn(name: DriverPeerName): Promise<{ cmd: string } | { missing: string }> {
   if (name === 'reference') return existsSync(REFERENCE_MAIN) ? { cmd: `${NODE} ${REFERENCE_MAIN}` } : { missing: `${REFERENCE_MAIN} is not built: run npx tsc -p tsconfig.json` };
+  if (!nativeAvailable(name)) return { missing: installHint(name) };
   const probe =
     name === 'php'
       ? await run('php', ['-r', 'exit(extension_loaded("gearman") ? 0 : 1);'])
@@ -81,14 +82,13 @@ async function builtIn(name: DriverPeerName): Promise<{ cmd: string } | { missin
 const KNOWN_FAILURES: Readonly<Record<string, Readonly<Record<string, string>>>> = {};
 
 describe('gearspec driver-check: the built-in drivers as external commands', () => {
-  const drivers: readonly DriverPeerName[] = ['reference', 'php', 'perl', 'libgearman-c'];
-  for (const name of drivers) {
-    for (const role of ['client', 'worker'] as const) {
+  for (const role of ['client', 'worker'] as const) {
+    for (const name of role === 'client' ? CLIENT_NAMES : WORKER_NAMES) {
       it(`${name} ${role}: every step passes (exit 0)`, { timeout: 180_000 }, async ({ skip }) => {
         const found = await builtIn(name);
         if ('missing' in found) {
           if (isCi() || name === 'reference') throw new Error(`${name} driver unavailable: ${found.missing}`);
-          console.warn(`\n*** SKIPPING driver-check of the ${name} ${role} driver: ${found.missing}; docker/install-native-peers.sh installs the libraries\n`);
+          console.warn(`\n*** SKIPPING driver-check of the ${name} ${role} driver: ${found.missing}; sudo npx gearspec peers install installs the libraries\n`);
           skip();
           return;
         }

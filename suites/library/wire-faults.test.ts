@@ -10,7 +10,7 @@ import { describe, it } from 'vitest';
 import type { DriverRole, ExternalDriver } from '../../src/peers/drivers/index.js';
 import type { WireFault } from '../../src/peers/drivers/reference/wire-faults.js';
 import { runLibrarySuite } from '../../src/runner/library/run-library.js';
-import { packageRoot } from '../../src/runner/package-root.js';
+import { repoRoot } from '../../src/peers/repo-paths.js';
 import { LIBRARY_CATALOGUE } from './catalogue.js';
 
 interface FaultCheck {
@@ -34,7 +34,7 @@ const CHECKS: readonly FaultCheck[] = [
 
 const faulty = (fault: WireFault): ExternalDriver => ({
   name: `reference+${fault}`,
-  command: `env GEARSPEC_WIRE_FAULT=${fault} ${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(packageRoot(), 'dist', 'src', 'peers', 'drivers', 'reference', 'main.js'))}`,
+  command: `env GEARSPEC_WIRE_FAULT=${fault} ${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(repoRoot(), 'dist', 'src', 'peers', 'drivers', 'reference', 'main.js'))}`,
 });
 
 describe('library certification catches injected wire bugs', () => {

@@ -7,12 +7,11 @@
  * Payloads the interop matrix declares a library cannot carry ("" and "0" for some) are counted,
  * not sent: see payload-declared.ts.
  */
-import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckedRelay } from '../../src/runner/wire-check.js';
-import { DRIVER_NAMES, type DriverHandle, b64, startDriver, unb64 } from '../../src/peers/drivers/index.js';
-import { isCi, peerSkipReason } from '../../src/peers/provider.js';
+import { CLIENT_NAMES, WORKER_NAMES, type DriverHandle, b64, startDriver, unb64 } from '../../src/peers/drivers/index.js';
+import { isCi, nativeAvailable, peerSkipReason } from '../../src/peers/provider.js';
 import { startServerPeer } from '../../src/peers/servers/index.js';
 import { declaredPayloadDifference } from './payload-declared.js';
 import { declaredWireFinding } from '../interop/expectations.js';
@@ -24,12 +23,11 @@ const FUNCTIONS_PER_WORKER = 2;
 /** Deadline for one round trip (submit, assignment, result), 1 MiB through a container included. */
 const RUN_MS = 30_000;
 
-const TOOL: Readonly<Record<DriverPeerName, string | undefined>> = { reference: undefined, php: 'php', perl: 'perl', 'libgearman-c': 'gcc' };
-const has = (cmd: string | undefined): boolean => cmd === undefined || spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-/** Drivers whose toolchain is here; in CI every driver must be (a missing one fails the start). */
-const DRIVERS = DRIVER_NAMES.filter((d) => isCi() || has(TOOL[d]));
+/** Drivers installed here; in CI every driver must be (a missing one fails the start). */
+const CLIENTS = CLIENT_NAMES.filter((d) => isCi() || nativeAvailable(d));
+const WORKERS = WORKER_NAMES.filter((d) => isCi() || nativeAvailable(d));
 /** libgearman-based workers (PHP, C) grab with GRAB_JOB_ALL, which Perl gearmand lacks (protocol.md §4.15). */
-const workersFor = (server: ServerPeerName): DriverPeerName[] => DRIVERS.filter((d) => server !== 'perl-gearmand' || (d !== 'php' && d !== 'libgearman-c'));
+const workersFor = (server: ServerPeerName): DriverPeerName[] => WORKERS.filter((d) => server !== 'perl-gearmand' || (d !== 'php' && d !== 'libgearman-c'));
 
 /** Deterministic bytes of a given size from a seed, with NULs forced in at `nulEvery`. */
 function fill(size: number, seed: number, nulEvery: number): Buffer {
@@ -91,7 +89,7 @@ function suite(server: ServerPeerName): void {
         await handle.waitFor((e) => e.event === 'done' && e.id === 'w', 15_000, `${name} worker ready`);
         workers.set(name, { handle, functions });
       }
-      for (const name of DRIVERS) clients.set(name, await startDriver(name, 'client', { server: await via(name, 'client'), label: 'payload' }));
+      for (const name of CLIENTS) clients.set(name, await startDriver(name, 'client', { server: await via(name, 'client'), label: 'payload' }));
     }, 120_000);
     afterAll(async () => {
       await Promise.all([...clients.values(), ...[...workers.values()].map((w) => w.handle)].map((d) => d.stop()));
@@ -100,7 +98,7 @@ function suite(server: ServerPeerName): void {
     });
 
     it('bytes arrive exactly, client → worker → client, for every driver pair', async () => {
-      const pairs = DRIVERS.flatMap((c) => workersFor(server).map((w) => [c, w] as const));
+      const pairs = CLIENTS.flatMap((c) => workersFor(server).map((w) => [c, w] as const));
       const seenPairs = new Set<string>();
       const declared = new Map<string, number>();
       let jobs = 0;

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { CATALOGUE } from '../../../suites/conformance/catalogue.js';
 import { CLIENT_CASES, LIBRARY_CATALOGUE, WORKER_CASES } from '../../../suites/library/catalogue.js';
-import { DRIVER_NAMES, type DriverRole, type DriverSource, driverName } from '../../peers/drivers/index.js';
+import { type DriverRole, type DriverSource, driverName } from '../../peers/drivers/index.js';
 import type { DriverPeerName } from '../../peers/types.js';
 import { type LibraryCaseDef, runLibrarySuite } from '../../runner/library/run-library.js';
 import { errorMessage, ERROR_CODES, isGearspecError } from '../../errors.js';
@@ -20,11 +20,12 @@ import { applyBaseline, type Baseline, readBaseline } from '../../runner/baselin
 import type { CaseDef } from '../../runner/case-def.js';
 import { exitCode, tally } from '../../runner/exit-code.js';
 import { OUTCOME_LEGEND, OUTCOMES } from '../../runner/outcome.js';
-import { packageRoot } from '../../runner/package-root.js';
+import { repoRoot } from '../../peers/repo-paths.js';
 import type { ServerRun } from '../../runner/result.js';
 import { runSuite } from '../../runner/run-suite.js';
 import { matchesPrefix, selectCases } from '../../runner/select.js';
-import { PEER_BASELINES, PEER_NAMES, type PeerName, startTarget, type StartedTarget, type TargetSpec } from '../../runner/targets.js';
+import { PEER_NAMES, type PeerName, startTarget, type StartedTarget, type TargetSpec } from '../../runner/targets.js';
+import { CLIENT_NAMES, WORKER_NAMES, libraryBaselineFile, serverBaselineFile } from '../../peers/registry/index.js';
 import { type FlagSpecs, parseAddress, parseArgs, parseDriverCommand, usageError } from '../args.js';
 import { type Command, EXIT } from '../command.js';
 
@@ -32,9 +33,9 @@ const FLAGS: FlagSpecs = {
   server: { type: 'string', repeat: true, help: 'certify a running server at host:port (repeat for a comparison matrix)' },
   reference: { type: 'boolean', help: 'also certify the embedded reference server (the default when no --server/--peer is given)' },
   peer: { type: 'string', repeat: true, help: `start and certify a peer: ${PEER_NAMES.join(' | ')} (uses its committed baseline)` },
-  client: { type: 'string', repeat: true, help: `certify a client library through its built-in driver: ${DRIVER_NAMES.join(' | ')} (gearspec plays the server; uses the driver's committed baseline)` },
+  client: { type: 'string', repeat: true, help: `certify a client library through its built-in driver: ${CLIENT_NAMES.join(' | ')} (gearspec plays the server; uses the driver's committed baseline)` },
   'client-cmd': { type: 'string', repeat: true, help: 'certify a client library through your own driver program: [NAME=]COMMAND (speaks the driver protocol, docs/driver-protocol.md)' },
-  worker: { type: 'string', repeat: true, help: `certify a worker library through its built-in driver: ${DRIVER_NAMES.join(' | ')}` },
+  worker: { type: 'string', repeat: true, help: `certify a worker library through its built-in driver: ${WORKER_NAMES.join(' | ')}` },
   'worker-cmd': { type: 'string', repeat: true, help: 'certify a worker library through your own driver program: [NAME=]COMMAND' },
   cases: { type: 'string', repeat: true, help: 'only case ids under this prefix of whole segments (binary/echo: binary/echo/*, not binary/echoes); end with * for a plain prefix (binary/echo/size-*)' },
   exclude: { type: 'string', repeat: true, help: 'skip case ids under this prefix (same matching as --cases)' },
@@ -82,7 +83,6 @@ interface Plan {
 }
 
 /** Committed baseline of a built-in driver for one role (relative to the package root). */
-export const libraryBaselineFile = (name: DriverPeerName, role: DriverRole): string => `suites/library/baselines/${name}-${role}.json`;
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : [];
@@ -104,7 +104,8 @@ function plan(argv: readonly string[]): { plan: Plan; flags: Record<string, unkn
   const libraries: LibrarySpec[] = [];
   for (const role of ['client', 'worker'] as const) {
     for (const n of strings(flags[role])) {
-      if (!(DRIVER_NAMES as readonly string[]).includes(n)) throw usageError(`--${role} must be one of ${DRIVER_NAMES.join(', ')}, got ${JSON.stringify(n)} (use --${role}-cmd for your own driver)`);
+      const known: readonly string[] = role === 'client' ? CLIENT_NAMES : WORKER_NAMES;
+      if (!known.includes(n)) throw usageError(`--${role} must be one of ${known.join(', ')}, got ${JSON.stringify(n)} (use --${role}-cmd for your own driver)`);
       libraries.push({ source: n as DriverPeerName, role });
     }
     for (const c of strings(flags[`${role}-cmd`])) libraries.push({ source: parseDriverCommand(c, `--${role}-cmd`), role });
@@ -129,14 +130,14 @@ function plan(argv: readonly string[]): { plan: Plan; flags: Record<string, unkn
   if (!explicit && !flags['no-baseline']) {
     for (const s of specs) {
       if (s.kind !== 'peer' || perPeer.has(s.name)) continue;
-      const file = join(packageRoot(), PEER_BASELINES[s.name]);
-      perPeer.set(s.name, { baseline: readBaseline(file, CATALOGUE), file: PEER_BASELINES[s.name] });
+      const file = join(repoRoot(), serverBaselineFile(s.name));
+      perPeer.set(s.name, { baseline: readBaseline(file, CATALOGUE), file: serverBaselineFile(s.name) });
     }
     for (const l of libraries) {
       if (typeof l.source !== 'string') continue;
       const rel = libraryBaselineFile(l.source, l.role);
-      if (perLibrary.has(rel) || !existsSync(join(packageRoot(), rel))) continue;
-      perLibrary.set(rel, { baseline: readBaseline(join(packageRoot(), rel), LIBRARY_CATALOGUE), file: rel });
+      if (perLibrary.has(rel) || !existsSync(join(repoRoot(), rel))) continue;
+      perLibrary.set(rel, { baseline: readBaseline(join(repoRoot(), rel), LIBRARY_CATALOGUE), file: rel });
     }
   }
   const baselineFor = (spec: TargetSpec) => explicit ?? (spec.kind === 'peer' ? perPeer.get(spec.name) : undefined);

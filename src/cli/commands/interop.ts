@@ -7,27 +7,29 @@
  * server could not be run or on a usage error.
  */
 import path from 'node:path';
-import { DRIVER_NAMES, type DriverSource, driverName } from '../../peers/drivers/index.js';
+import { type DriverSource, driverName } from '../../peers/drivers/index.js';
 import { resolveProvider } from '../../peers/provider.js';
-import { isServerPeerName, SERVER_PEER_NAMES } from '../../peers/servers/index.js';
-import type { DriverPeerName, ProviderKind } from '../../peers/types.js';
+import { CLIENT_NAMES, type DriverPeerName, PEERS, type PeerName, SERVER_NAMES, WORKER_NAMES, isServerPeerName, reach } from '../../peers/registry/index.js';
+import type { ProviderKind } from '../../peers/types.js';
 import { countGrades, type MatrixReport, type ServerRun } from '../../report/interop/model.js';
 import { writeInteropReport } from '../../report/interop/write.js';
 import { type MatrixTarget, runMatrixOn, targetName, undeclaredOutcomes } from '../../../suites/interop/run-on.js';
 import { SCENARIOS } from '../../../suites/interop/scenarios/index.js';
+import { cellFilter, MATRIX_PLANS, type MatrixPlan } from '../../../suites/interop/plan.js';
 import { type FlagSpecs, parseAddress, parseArgs, parseDriverCommand, usageError } from '../args.js';
 import { type Command, EXIT } from '../command.js';
 
 const flags: FlagSpecs = {
   server: { type: 'string', repeat: true, help: 'a running server at host:port (only library-side expectations apply to it)' },
-  peer: { type: 'string', repeat: true, help: `a server gearspec starts: ${SERVER_PEER_NAMES.join(' | ')} (default: all three when no --server is given)` },
-  clients: { type: 'string', help: `comma list of client drivers (default: ${DRIVER_NAMES.join(',')})` },
-  workers: { type: 'string', help: `comma list of worker drivers (default: ${DRIVER_NAMES.join(',')})` },
+  peer: { type: 'string', repeat: true, help: `a server gearspec starts: ${SERVER_NAMES.join(' | ')} (default: every one when no --server is given)` },
+  clients: { type: 'string', help: `comma list of client drivers (default: ${CLIENT_NAMES.join(',')})` },
+  workers: { type: 'string', help: `comma list of worker drivers (default: ${WORKER_NAMES.join(',')})` },
   'client-cmd': { type: 'string', repeat: true, help: 'add your own client driver program, NAME=COMMAND (docs/driver-protocol.md); without --clients it is the only client' },
   'worker-cmd': { type: 'string', repeat: true, help: 'add your own worker driver program, NAME=COMMAND; without --workers it is the only worker' },
   scenarios: { type: 'string', help: 'comma list of scenario ids (default: all; see --list)' },
+  plan: { type: 'string', default: 'full', help: `which client × worker cells: full (every pair) or ring (the Debian libraries in full, every other library with the reference counterpart)` },
   out: { type: 'string', default: 'reports/interop', help: 'report directory (index.html, index.json, cells/)' },
-  list: { type: 'boolean', help: 'list the scenarios and drivers, and exit' },
+  list: { type: 'boolean', help: 'list the scenarios, servers and drivers (language, implementation, version), and exit' },
   verbose: { type: 'boolean', help: 'print each cell and scenario as it runs' },
 };
 
@@ -39,30 +41,41 @@ function pickList<T extends string>(raw: unknown, all: readonly T[], flag: strin
   return all.filter((x) => wanted.includes(x));
 }
 
+/** `--list`: the scenarios, then every server, client and worker with where it comes from. */
+function listing(): string {
+  const lines = SCENARIOS.map((s) => `${s.id.padEnd(20)} ${s.title} (nominal: ${s.nominal})`);
+  const row = (n: PeerName): string => `  ${n.padEnd(16)} ${PEERS[n].language.padEnd(11)} ${PEERS[n].implementation.padEnd(16)} ${PEERS[n].version.padEnd(9)} ${PEERS[n].library}`;
+  for (const [title, names] of [['servers', SERVER_NAMES], ['clients', CLIENT_NAMES], ['workers', WORKER_NAMES]] as const) {
+    lines.push('', `${title} (${names.length}):`, ...names.map(row));
+  }
+  const all = reach([...SERVER_NAMES, ...CLIENT_NAMES, ...WORKER_NAMES]);
+  lines.push('', `${all.implementations.length} independent implementations (${all.implementations.join(', ')}) in ${all.languages.length} languages (${all.languages.join(', ')})`);
+  return `${lines.join('\n')}\n`;
+}
+
 export const command: Command = {
   name: 'interop',
   summary: 'cross-language matrix: every client driver × worker driver × scenario through each server',
-  usage: 'gearspec interop [--peer reference|gearmand|perl-gearmand ...] [--server host:port ...] [--clients a,b] [--workers a,b] [--client-cmd NAME=CMD ...] [--worker-cmd NAME=CMD ...] [--scenarios a,b] [--out DIR]',
+  usage: 'gearspec interop [--peer NAME ...] [--server host:port ...] [--clients a,b] [--workers a,b] [--client-cmd NAME=CMD ...] [--worker-cmd NAME=CMD ...] [--scenarios a,b] [--out DIR]',
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs(argv, flags);
     if (positionals.length > 0) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     if (f.list) {
-      for (const s of SCENARIOS) process.stdout.write(`${s.id.padEnd(20)} ${s.title} (nominal: ${s.nominal})\n`);
-      process.stdout.write(`drivers: ${DRIVER_NAMES.join(', ')}\n`);
+      process.stdout.write(listing());
       return EXIT.OK;
     }
     const peers = ((f.peer as readonly string[] | undefined) ?? []).map((p) => {
-      if (!isServerPeerName(p)) throw usageError(`--peer: unknown ${JSON.stringify(p)}; one of ${SERVER_PEER_NAMES.join(', ')}`);
+      if (!isServerPeerName(p)) throw usageError(`--peer: unknown ${JSON.stringify(p)}; one of ${SERVER_NAMES.join(', ')}`);
       return p;
     });
     const externals = ((f.server as readonly string[] | undefined) ?? []).map((s) => parseAddress(s, '--server'));
     const targets: MatrixTarget[] = [...peers.map((name): MatrixTarget => ({ kind: 'peer', name })), ...externals.map((a): MatrixTarget => ({ kind: 'external', ...a }))];
-    if (targets.length === 0) targets.push(...SERVER_PEER_NAMES.map((name): MatrixTarget => ({ kind: 'peer', name })));
+    if (targets.length === 0) targets.push(...SERVER_NAMES.map((name): MatrixTarget => ({ kind: 'peer', name })));
     const drivers = (role: 'client' | 'worker'): readonly DriverSource[] => {
       const external = ((f[`${role}-cmd`] as readonly string[] | undefined) ?? []).map((c) => parseDriverCommand(c, `--${role}-cmd`));
       const listed = f[`${role}s`];
-      const builtIn = listed === undefined && external.length > 0 ? [] : pickList<DriverPeerName>(listed, DRIVER_NAMES, `--${role}s`);
+      const builtIn = listed === undefined && external.length > 0 ? [] : pickList<DriverPeerName>(listed, role === 'client' ? CLIENT_NAMES : WORKER_NAMES, `--${role}s`);
       const all = [...builtIn, ...external];
       const names = all.map(driverName);
       const twice = names.filter((n, i) => names.indexOf(n) !== i);
@@ -73,6 +86,8 @@ export const command: Command = {
     const workers = drivers('worker');
     const scenarioIds = pickList(f.scenarios, SCENARIOS.map((s) => s.id), '--scenarios');
     const scenarios = SCENARIOS.filter((s) => scenarioIds.includes(s.id));
+    const plan = String(f.plan);
+    if (!(MATRIX_PLANS as readonly string[]).includes(plan)) throw usageError(`--plan must be one of ${MATRIX_PLANS.join(', ')}, got ${JSON.stringify(plan)}`);
     const resolved = resolveProvider();
     const provider: ProviderKind = resolved.provider === 'container' ? 'container' : 'native';
     process.stdout.write(`interop: ${targets.map(targetName).join(', ')}; ${clients.length} clients × ${workers.length} workers × ${scenarios.length} scenarios; drivers ${provider} (${resolved.reason})\n`);
@@ -80,7 +95,7 @@ export const command: Command = {
     const t0 = Date.now();
     // Servers run side by side: each has its own drivers and names, and most time is waiting.
     const runs: ServerRun[] = await Promise.all(
-      targets.map((t) => runMatrixOn(t, { clients, workers, scenarios, provider, log: (l) => f.verbose && process.stdout.write(`[${targetName(t)}] ${l}\n`) })),
+      targets.map((t) => runMatrixOn(t, { clients, workers, scenarios, provider, cellFilter: cellFilter(plan as MatrixPlan), log: (l) => f.verbose && process.stdout.write(`[${targetName(t)}] ${l}\n`) })),
     );
     const report: MatrixReport = { generatedAt: new Date().toISOString(), provider, wallMs: Date.now() - t0, servers: runs };
     const dir = path.resolve(String(f.out));

@@ -1,6 +1,7 @@
 /**
- * startDriver: runs one client or worker driver (PHP, Perl, libgearman C, or the gearspec
- * reference) against a Gearman server, and hands back a handle speaking the control protocol.
+ * startDriver: runs one client or worker driver (any registry peer with a client or worker role,
+ * or a driver program someone else wrote) against a Gearman server, and hands back a handle
+ * speaking the control protocol.
  * The harness listens on 127.0.0.1:ephemeral; the driver is told where via GEARSPEC_CONTROL.
  */
 import { ERROR_CODES, PeerError, errorMessage } from '../../errors.js';
@@ -15,12 +16,13 @@ import { runEmbeddedReference } from './reference/embedded.js';
 export type { DriverHandle } from './handle.js';
 export * from './protocol.js';
 
-export const DRIVER_NAMES: readonly DriverPeerName[] = ['reference', 'php', 'perl', 'libgearman-c'];
+export { DRIVER_NAMES, CLIENT_NAMES, WORKER_NAMES } from '../registry/index.js';
+import { installHint } from '../registry/index.js';
 
 export interface StartDriverOptions {
   /** Gearman server the driver talks to, host:port. */
   readonly server: string;
-  /** native (default for php/perl/c), embedded (default for reference), or container. */
+  /** native (default for library drivers), embedded (default for reference), or container. */
   readonly provider?: ProviderKind;
   readonly startupTimeoutMs?: number;
   /** Extra label for logs (e.g. "victim"). */
@@ -77,7 +79,7 @@ async function launch(name: DriverPeerName, provider: ProviderKind, env: Record<
       return runEmbeddedReference(env);
     case 'native':
       if (name === 'reference') return runEmbeddedReference(env);
-      return runNative({ ...(await nativeProgram(name)), env, label: who });
+      return runNative({ ...(await nativeProgram(name)), env, label: who, missingHint: installHint(name) });
     case 'container': {
       const { runDriverContainer } = await import('./container.js');
       return runDriverContainer(name, env, who);

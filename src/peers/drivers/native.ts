@@ -11,12 +11,9 @@ export interface NativeSpec {
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly label: string;
+  /** Said when the program is not installed. */
+  readonly missingHint?: string;
 }
-
-const HINTS: Readonly<Record<string, string>> = {
-  php: 'install Debian packages php8.2-cli php8.2-gearman (docker/install-native-peers.sh)',
-  perl: 'install Debian package libgearman-client-perl (docker/install-native-peers.sh)',
-};
 
 export async function runNative(spec: NativeSpec): Promise<DriverRuntime> {
   const handle = await runProcess({
@@ -25,7 +22,7 @@ export async function runNative(spec: NativeSpec): Promise<DriverRuntime> {
     args: spec.args,
     env: spec.env,
     stopGraceMs: 1500,
-    ...(HINTS[spec.command] ? { missingHint: HINTS[spec.command] } : {}),
+    ...(spec.missingHint !== undefined && { missingHint: spec.missingHint }),
   });
   return {
     logs: () => handle.logs(),

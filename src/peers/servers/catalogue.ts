@@ -1,68 +1,52 @@
 /**
- * The server peers gearspec can run natively or in a container: where the binary lives, which
- * Debian package provides it, and how our start options become its command-line flags.
- * Versions are pinned by the Debian 12 packages (containers.md).
+ * The external server peers, as the server adapters use them: each definition is derived from its
+ * record in the peer registry (../registry/records.ts), which is where servers are added.
  */
-import { ERROR_CODES, InputError } from '../../errors.js';
+import { ERROR_CODES, PeerError } from '../../errors.js';
+import { type ExternalServerName, EXTERNAL_SERVER_NAMES, PEERS, type ImageName, type PeerRecord, type ServerSpec, installHint, installedPath, resolveProgram } from '../registry/index.js';
 import type { ServerStartOptions } from '../types.js';
 
-export type ExternalServerName = 'gearmand' | 'perl-gearmand';
+export type { ExternalServerName } from '../registry/index.js';
 
 export interface ExternalServerDef {
   readonly name: ExternalServerName;
-  /** Absolute path in Debian 12 (both are called gearmand; the path tells them apart). */
+  /** The program to run natively (absolute, or a name on PATH). */
   readonly binary: string;
-  readonly debianPackage: string;
-  /** The version the package pins, used when the server does not say. */
+  /** Arguments before the start arguments (an interpreter's script, say). */
+  readonly prefixArgs: readonly string[];
+  /** The version the registry pins, used when the server does not say. */
   readonly expectedVersion: string;
-  /** Folder under docker/ holding its Dockerfile. */
-  readonly dockerDir: string;
-  /** Full argument list: listen address, port, then options, then the caller's raw `args`. */
+  readonly image: ImageName;
+  /** The command inside the image, before the start arguments. */
+  readonly containerCommand: readonly string[];
+  readonly readiness: ServerSpec['readiness'];
+  /** Full start argument list: listen address, port, then options, then the caller's raw `args`. */
   buildArgs(host: string, port: number, options: ServerStartOptions): string[];
+  /** What to do when it is not installed. */
+  readonly missingHint: string;
+  /** A file that exists once it is installed natively. */
+  readonly installed: string;
 }
 
-function reject(server: string, option: string, why: string): never {
-  throw new InputError(ERROR_CODES.USAGE, `${server} start option ${option}`, why);
+export function serverDef(name: ExternalServerName): ExternalServerDef {
+  const record: PeerRecord = PEERS[name];
+  const spec = record.server;
+  if (!spec) throw new PeerError(ERROR_CODES.HARNESS, name, 'its registry record has the server role but no server section');
+  const program = resolveProgram(spec.native);
+  return {
+    name,
+    binary: program.command,
+    prefixArgs: program.args,
+    expectedVersion: record.version,
+    image: spec.container.image,
+    containerCommand: spec.container.command,
+    readiness: spec.readiness,
+    buildArgs: (host, port, options) => spec.buildArgs(host, port, options),
+    missingHint: `${installHint(name)}, or use containers: sudo bash docker/setup-podman.sh and GEARSPEC_PEERS=container`,
+    installed: installedPath(record) ?? program.command,
+  };
 }
 
-export const GEARMAND: ExternalServerDef = {
-  name: 'gearmand',
-  binary: '/usr/sbin/gearmand',
-  debianPackage: 'gearman-job-server',
-  expectedVersion: '1.1.20+ds',
-  dockerDir: 'gearmand',
-  buildArgs(host, port, o) {
-    // --log-file=stderr so errors land in our log ring rather than /var/log/gearmand.log.
-    const args = ['-L', host, '-p', String(port), '--log-file=stderr'];
-    if (o.threads !== undefined) args.push('-t', String(o.threads));
-    if (o.jobRetries !== undefined) args.push('-j', String(o.jobRetries));
-    if (o.exceptions) args.push('--exceptions');
-    if (o.handlePrefix !== undefined) args.push('--job-handle-prefix', o.handlePrefix);
-    return [...args, ...(o.args ?? [])];
-  },
-};
-
-export const PERL_GEARMAND: ExternalServerDef = {
-  name: 'perl-gearmand',
-  binary: '/usr/bin/gearmand',
-  debianPackage: 'gearman-server',
-  expectedVersion: '1.130.1',
-  dockerDir: 'perl-gearmand',
-  buildArgs(host, port, o) {
-    // Gearman::Server has no such switches; its behaviour is fixed (protocol.md §4.7, §4.9).
-    if (o.threads !== undefined) reject('perl-gearmand', 'threads', 'Gearman::Server is single-threaded');
-    if (o.jobRetries) reject('perl-gearmand', 'jobRetries', 'Gearman::Server has no retry limit; it fails the job when its worker disconnects');
-    if (o.exceptions) reject('perl-gearmand', 'exceptions', 'Gearman::Server has no default-exceptions switch');
-    if (o.handlePrefix !== undefined) reject('perl-gearmand', 'handlePrefix', 'Gearman::Server has no handle-prefix switch');
-    return ['-L', host, '-p', String(port), ...(o.args ?? [])];
-  },
-};
-
-export const EXTERNAL_SERVERS: Readonly<Record<ExternalServerName, ExternalServerDef>> = {
-  gearmand: GEARMAND,
-  'perl-gearmand': PERL_GEARMAND,
-};
-
-export function missingHint(def: ExternalServerDef): string {
-  return `install Debian package ${def.debianPackage} (sudo bash docker/install-native-peers.sh), or use containers: sudo bash docker/setup-podman.sh and GEARSPEC_PEERS=container`;
-}
+export const EXTERNAL_SERVERS = Object.fromEntries(EXTERNAL_SERVER_NAMES.map((n) => [n, serverDef(n)])) as Readonly<Record<ExternalServerName, ExternalServerDef>>;
+export const GEARMAND = EXTERNAL_SERVERS.gearmand;
+export const PERL_GEARMAND = EXTERNAL_SERVERS['perl-gearmand'];

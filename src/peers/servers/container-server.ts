@@ -1,10 +1,11 @@
 /**
- * A server peer in a container built from docker/<peer>/Dockerfile, host networking, bound to
- * 127.0.0.1:<ephemeral port>. Readiness is the same as native: `version` answered by a listener
- * the container's own process holds (its host pid is visible in our /proc).
+ * A server peer in a container built from its registry image, host networking, bound to
+ * 127.0.0.1:<ephemeral port>. Readiness is the same as native (readiness.ts), with the container's
+ * own process as the listener's owner (its host pid is visible in our /proc).
  */
 import { runContainer } from '../container.js';
-import { waitForAdminVersion } from '../readiness.js';
+import { imageContext } from '../image-contexts.js';
+import { waitForServerReady } from '../readiness.js';
 import type { ServerStartOptions, StartedServer } from '../types.js';
 import type { ExternalServerDef } from './catalogue.js';
 import { SERVER_HOST as HOST, startOnFreePort } from './port-retry.js';
@@ -19,13 +20,13 @@ export async function startContainerServer(def: ExternalServerDef, options: Serv
     let versionLine = '';
     const container = await runContainer({
       name: def.name,
-      dockerfileDir: def.dockerDir,
-      imageName: `gearspec-${def.name}`,
-      command: def.buildArgs(HOST, port, options),
+      dockerfileDir: imageContext(def.image),
+      imageName: `gearspec-${def.image}`,
+      command: [...def.containerCommand, ...def.buildArgs(HOST, port, options)],
       startupTimeoutMs: options.startupTimeoutMs ?? DEFAULT_CONTAINER_STARTUP_MS,
       logMaxBytes: options.logMaxBytes,
       ready: async ({ hostPid, signal }) => {
-        versionLine = await waitForAdminVersion({ name: def.name, host: HOST, port, signal, ...(hostPid !== undefined && { pid: hostPid }) });
+        versionLine = await waitForServerReady(def.readiness, { name: def.name, host: HOST, port, signal, ...(hostPid !== undefined && { pid: hostPid }) });
       },
     });
     return externalServer(def, 'container', HOST, port, versionLine, container, { containerId: container.id, image: container.image, ...(container.hostPid !== undefined && { hostPid: container.hostPid }) });

@@ -48,7 +48,7 @@ for (const def of [GEARMAND, PERL_GEARMAND]) {
       expect(s.host).toBe('127.0.0.1');
       expect(s.port).not.toBe(4730);
       expect(s.address).toBe(`127.0.0.1:${s.port}`);
-      expect(s.version).toBe(def.expectedVersion);
+      expect(s.version.startsWith(def.expectedVersion), `${s.version} is ${def.expectedVersion}`).toBe(true);
       expect(await adminLines(s, 'workers')).toEqual(expect.any(Array));
       const pid = Number(s.details.pid);
       expect(isAlive(pid)).toBe(true);
@@ -107,7 +107,7 @@ describe.skipIf(!nativeAvailable('gearmand'))('native start failures', () => {
     const e = await startError(start(def));
     expect(e).toBeInstanceOf(PeerError);
     expect((e as PeerError).code).toBe(ERROR_CODES.PEER_UNAVAILABLE);
-    expect((e as PeerError).message).toContain('install Debian package gearman-job-server');
+    expect((e as PeerError).message).toContain('Debian packages gearman-job-server');
   });
 
   it('a server that exits at once fails fast with its output attached', async () => {

@@ -1,12 +1,12 @@
 /**
  * A server peer run from this machine's Debian packages: spawn on an ephemeral loopback port,
- * ready once `version` is answered by a socket our pid owns; retry with a fresh port when
+ * ready once it answers (readiness.ts) on a socket our pid owns; retry with a fresh port when
  * another process wins the race for it.
  */
 import { runProcess } from '../process.js';
-import { waitForAdminVersion } from '../readiness.js';
+import { waitForServerReady } from '../readiness.js';
 import type { ServerStartOptions, StartedServer } from '../types.js';
-import { type ExternalServerDef, missingHint } from './catalogue.js';
+import type { ExternalServerDef } from './catalogue.js';
 import { SERVER_HOST as HOST, startOnFreePort } from './port-retry.js';
 import { externalServer } from './started-server.js';
 
@@ -25,12 +25,12 @@ export async function startNativeServer(def: ExternalServerDef, options: ServerS
       const proc = await runProcess({
         name: def.name,
         command: def.binary,
-        args: def.buildArgs(HOST, port, options),
+        args: [...def.prefixArgs, ...def.buildArgs(HOST, port, options)],
         startupTimeoutMs: options.startupTimeoutMs ?? DEFAULT_SERVER_STARTUP_MS,
         logMaxBytes: options.logMaxBytes,
-        missingHint: missingHint(def),
+        missingHint: def.missingHint,
         ready: async ({ pid, signal }) => {
-          versionLine = await waitForAdminVersion({ name: def.name, host: HOST, port, pid, signal });
+          versionLine = await waitForServerReady(def.readiness, { name: def.name, host: HOST, port, pid, signal });
         },
       });
       return externalServer(def, 'native', HOST, port, versionLine, proc, { pid: proc.pid, binary: def.binary });

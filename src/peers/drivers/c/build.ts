@@ -8,10 +8,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ERROR_CODES, PeerError } from '../../../errors.js';
+import { repoRoot } from '../../repo-paths.js';
 
 const builds = new Map<string, Promise<string>>();
 
-export function buildCDriver(sourcePath: string): Promise<string> {
+export function buildCDriver(sourcePath = path.join(repoRoot(), 'src', 'peers', 'drivers', 'c', 'driver.c')): Promise<string> {
   let p = builds.get(sourcePath);
   if (!p) {
     p = compile(sourcePath);

@@ -1,0 +1,81 @@
+/**
+ * The shape of a peer record: everything gearspec needs to know to install, start and name one
+ * Gearman implementation (a job server, a client/worker library, or both). The records live in
+ * records.ts; every list of peer names in gearspec derives from that table (index.ts).
+ */
+import type { ServerStartOptions } from '../types.js';
+
+export type PeerRole = 'server' | 'client' | 'worker';
+
+export type Language = 'TypeScript' | 'C' | 'Perl' | 'PHP' | 'JavaScript' | 'Python' | 'Go' | 'Rust' | 'Java';
+
+/** A command line; `{root}` in the command or an argument stands for gearspec's package root. */
+export interface ProgramSpec {
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+/**
+ * How a peer is installed on this machine: Debian packages (apt, as root), and/or a script under
+ * the package root that installs pinned dependencies into `.peers/` (idempotent).
+ */
+export interface InstallSpec {
+  readonly debian?: readonly string[];
+  readonly script?: string;
+  /** A file that exists once the peer is installed (`{root}` allowed): the native provider's check. */
+  readonly installed: string;
+}
+
+/** Images gearspec builds; each record names the one it runs in (images.ts says how to build it). */
+export type ImageName = 'gearmand' | 'perl-gearmand' | 'drivers' | 'polyglot';
+
+export interface ContainerSpec {
+  readonly image: ImageName;
+  /** The command inside the image; a server's start arguments are appended to it. */
+  readonly command: readonly string[];
+}
+
+export interface DriverSpec {
+  /** The native command line; a function when the program must be prepared first (compiled). */
+  readonly native: ProgramSpec | (() => Promise<ProgramSpec>);
+  readonly container: ContainerSpec;
+}
+
+export interface ServerSpec {
+  readonly native: ProgramSpec;
+  readonly container: ContainerSpec;
+  /**
+   * The arguments after `native.args` / `container.command`: listen address, port, then the
+   * start options this server can honour. An option it cannot honour is a usage error, never
+   * silently ignored.
+   */
+  buildArgs(host: string, port: number, options: ServerStartOptions): string[];
+  /**
+   * When the server is ready: it answers the admin `version` command, or (servers without the
+   * text protocol) its own process listens on the port and a Gearman ECHO_REQ is answered.
+   */
+  readonly readiness: 'admin-version' | 'echo';
+}
+
+export interface PeerRecord {
+  /** The implementation's language. */
+  readonly language: Language;
+  /**
+   * The independent code base this peer is built on: two peers share it when they share their
+   * protocol code (PHP pecl gearman and the C driver are both libgearman).
+   */
+  readonly implementation: string;
+  /** The library or server as its authors name it, with what it runs on. */
+  readonly library: string;
+  /** The pinned version (the Debian package's, the lock file's). */
+  readonly version: string;
+  readonly roles: readonly PeerRole[];
+  /** Where its code comes from (package registry and name), for reports and the checklist. */
+  readonly source: string;
+  /** How it is installed natively; absent for the embedded reference. */
+  readonly install?: InstallSpec;
+  /** Client/worker driver program, for peers with a client or worker role (not the reference). */
+  readonly driver?: DriverSpec;
+  /** Job server, for peers with the server role (not the reference). */
+  readonly server?: ServerSpec;
+}
