@@ -10,7 +10,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, r
 import os from 'node:os';
 import path from 'node:path';
 import { ERROR_CODES, PeerError } from '../errors.js';
-import type { ImageName } from './registry/index.js';
+import { PEER_NAMES, PEERS, type ImageName, type PeerRecord } from './registry/index.js';
 import { repoRoot } from './repo-paths.js';
 
 interface StagedImage {
@@ -18,15 +18,27 @@ interface StagedImage {
   readonly copy: readonly (readonly [string, string])[];
 }
 
-const STAGED: Readonly<Partial<Record<ImageName, StagedImage>>> = {
-  drivers: {
+
+/** The polyglot image: its Dockerfile plus every path its peers' records stage, under root/. */
+function polyglotPlan(): StagedImage {
+  const paths = new Set<string>();
+  for (const n of PEER_NAMES) {
+    const r: PeerRecord = PEERS[n];
+    for (const c of [r.driver?.container, r.server?.container]) if (c?.image === 'polyglot') for (const p of c.stage ?? []) paths.add(p);
+  }
+  return { copy: [['docker/polyglot/Dockerfile', 'Dockerfile'], ...[...paths].sort().map((p) => [p, `root/${p}`] as const)] };
+}
+
+const STAGED: Readonly<Partial<Record<ImageName, () => StagedImage>>> = {
+  drivers: () => ({
     copy: [
       ['docker/drivers/Dockerfile', 'Dockerfile'],
       ['src/peers/drivers/php/driver.php', 'php/driver.php'],
       ['src/peers/drivers/perl/driver.pl', 'perl/driver.pl'],
       ['src/peers/drivers/c/driver.c', 'c/driver.c'],
     ],
-  },
+  }),
+  polyglot: polyglotPlan,
 };
 
 const staged = new Map<ImageName, string>();
@@ -42,10 +54,11 @@ function hashInto(hash: ReturnType<typeof createHash>, abs: string, rel: string)
 
 /** The build-context folder of `image`. */
 export function imageContext(image: ImageName): string {
-  const plan = STAGED[image];
-  if (!plan) return path.join(repoRoot(), 'docker', image);
+  const makePlan = STAGED[image];
+  if (!makePlan) return path.join(repoRoot(), 'docker', image);
   const done = staged.get(image);
   if (done) return done;
+  const plan = makePlan();
   const root = repoRoot();
   const hash = createHash('sha256');
   for (const [from, to] of plan.copy) {

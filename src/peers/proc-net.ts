@@ -30,25 +30,42 @@ async function listeningInodes(port: number): Promise<Set<string> | undefined> {
   return readAny ? inodes : undefined;
 }
 
-/** Whether the process `pid` holds the listening socket on `port` (any local address). */
+/** `pid` and its descendants, a few levels deep (a server under tini, or exec'd by a launcher). */
+async function processTree(pid: number, depth = 4): Promise<number[]> {
+  if (depth === 0) return [pid];
+  let children: number[] = [];
+  try {
+    children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // gone, or no children file: the process alone
+  }
+  const below = await Promise.all(children.map((c) => processTree(c, depth - 1)));
+  return [pid, ...below.flat()];
+}
+
+/** Whether the process `pid` (or one of its descendants) holds the listening socket on `port` (any local address). */
 export async function listenerOwner(pid: number, port: number): Promise<ListenerOwner> {
   const inodes = await listeningInodes(port);
   if (inodes === undefined) return 'unknown';
   if (inodes.size === 0) return 'none';
-  let fds: string[];
-  try {
-    fds = await readdir(`/proc/${pid}/fd`);
-  } catch {
-    return 'unknown';
-  }
-  for (const fd of fds) {
+  let readable = false;
+  for (const p of await processTree(pid)) {
+    let fds: string[];
     try {
-      const target = await readlink(`/proc/${pid}/fd/${fd}`);
-      const m = /^socket:\[(\d+)\]$/.exec(target);
-      if (m && inodes.has(m[1]!)) return 'ours';
+      fds = await readdir(`/proc/${p}/fd`);
+      readable = true;
     } catch {
-      // fd closed between readdir and readlink
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const target = await readlink(`/proc/${p}/fd/${fd}`);
+        const m = /^socket:\[(\d+)\]$/.exec(target);
+        if (m && inodes.has(m[1]!)) return 'ours';
+      } catch {
+        // fd closed between readdir and readlink
+      }
     }
   }
-  return 'other';
+  return readable ? 'other' : 'unknown';
 }

@@ -44,9 +44,12 @@ export function waitForAdminVersion(options: AdminReadyOptions): Promise<string>
   return pollUntilAnswered(options, probeVersion);
 }
 
+const PROBES = { 'admin-version': probeVersion, echo: probeEcho, listening: probeConnect } as const;
+export type ReadinessProbe = keyof typeof PROBES;
+
 /** Polls with the probe the server's registry record names; returns the version line, if any. */
-export function waitForServerReady(kind: 'admin-version' | 'echo', options: AdminReadyOptions): Promise<string> {
-  return pollUntilAnswered(options, kind === 'admin-version' ? probeVersion : probeEcho);
+export function waitForServerReady(kind: ReadinessProbe, options: AdminReadyOptions): Promise<string> {
+  return pollUntilAnswered(options, PROBES[kind]);
 }
 
 async function pollUntilAnswered(options: AdminReadyOptions, probe: (host: string, port: number) => Promise<string>): Promise<string> {
@@ -96,4 +99,14 @@ export async function probeEcho(host: string, port: number, timeoutMs = 1000): P
   } finally {
     conn.close();
   }
+}
+
+/**
+ * The weakest probe, for servers that answer neither `version` nor ECHO_REQ (Python gear's): a
+ * connection is accepted. With the pid known, the listener was already checked to be the server's.
+ */
+export async function probeConnect(host: string, port: number, timeoutMs = 1000): Promise<string> {
+  const conn = await GearmanConnection.connect({ host, port, connectTimeoutMs: timeoutMs });
+  conn.close();
+  return '';
 }

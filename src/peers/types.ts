@@ -13,6 +13,7 @@ export type ProviderChoice = 'container' | 'native' | 'auto';
 /** Peer names come from the registry (registry/records.ts); these aliases keep imports short. */
 export type { ServerPeerName, DriverPeerName, ClientPeerName, WorkerPeerName } from './registry/index.js';
 import type { ServerPeerName } from './registry/index.js';
+import type { ProcessExit } from './peer-start.js';
 
 export interface StartOptions {
   /** Deadline for start → ready; the peer is torn down and the start fails past it. */
@@ -54,6 +55,8 @@ export interface StartedPeer extends AsyncDisposable {
 }
 
 export interface StartedServer extends StartedPeer {
+  /** Resolves when the server's process or container exits (a crash, or our stop); absent when embedded. */
+  readonly exited?: Promise<ProcessExit> | undefined;
   readonly host: string;
   readonly port: number;
   /** host:port */

@@ -17,6 +17,11 @@ export interface BaselineEntry {
   readonly reason: string;
   /** protocol.md section and observation key, e.g. "protocol.md §4.1 [OBS:long_handle_get_status]". */
   readonly source: string;
+  /**
+   * The failure depends on timing (a race inside the implementation), so a pass is not stale.
+   * Only for races whose cause `reason` names; every other entry must keep failing.
+   */
+  readonly flaky?: true;
 }
 
 export interface Baseline {
@@ -46,7 +51,8 @@ export function parseBaseline(json: unknown, where: string, catalogue: readonly 
     seen.add(r.case);
     if (typeof r.reason !== 'string' || r.reason.trim().length === 0) throw bad(at, '"reason" must say why the case fails');
     if (typeof r.source !== 'string' || r.source.trim().length === 0) throw bad(at, '"source" must cite protocol.md or an observation');
-    return { case: r.case, reason: r.reason, source: r.source };
+    if (r.flaky !== undefined && r.flaky !== true) throw bad(at, '"flaky" must be true or absent');
+    return { case: r.case, reason: r.reason, source: r.source, ...(r.flaky === true && { flaky: true as const }) };
   });
   return { format: BASELINE_FORMAT, server: o.server, entries };
 }
@@ -76,7 +82,7 @@ export function applyBaseline(results: readonly CaseResult[], baseline: Baseline
     if (!e) return r;
     ran.add(r.id);
     if (isFailing(r.outcome)) return { ...r, baseline: { reason: e.reason, source: e.source, stale: false } };
-    if (isPassing(r.outcome)) return { ...r, baseline: { reason: e.reason, source: e.source, stale: true } };
+    if (isPassing(r.outcome)) return { ...r, baseline: { reason: e.reason, source: e.source, stale: e.flaky !== true } };
     // non-strict, unsupported, skipped, harness-error: the entry is neither confirmed nor stale.
     return { ...r, baseline: { reason: e.reason, source: e.source, stale: false } };
   });

@@ -2,15 +2,26 @@
  * Run a selection of cases against one server: probe the optional features the cases need, then
  * run each case on its own connections (sequentially, or a small pool). Total time is bounded by
  * cases × their watchdog budgets; a dead or silent server costs one read timeout per case.
+ *
+ * A server gearspec started itself (options.server) may crash under a case. Without care every
+ * later case then fails with ECONNREFUSED, a cascade whose extent depends on order and
+ * concurrency. Instead the crash is reported on the case it happened in, and the server is
+ * restarted before the next case starts (see ServerWatch).
  */
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { errorMessage } from '../errors.js';
+import { HEADER_SIZE, T } from '../protocol/constants.js';
+import { encodeFrame } from '../protocol/encoder.js';
 import { WireLog } from '../transport/wire-log.js';
 import type { CaseDef } from './case-def.js';
 import type { Target } from './context.js';
 import { FEATURES, type FeatureName, type FeatureSupport } from './features.js';
+import { isPassing } from './outcome.js';
 import { Probe } from './probe.js';
 import type { CaseResult, ServerRun } from './result.js';
 import { runCase } from './run-case.js';
+import type { ServerExit, StartedTarget } from './targets.js';
 
 export interface SuiteOptions {
   readonly target: Target;
@@ -24,6 +35,169 @@ export interface SuiteOptions {
   readonly concurrency?: number;
   readonly onResult?: (result: CaseResult, done: number, total: number) => void;
   readonly onCaseStart?: (c: CaseDef, index: number, total: number) => void;
+  /**
+   * The started server behind `target`, when gearspec started it (startTarget): its exit is
+   * watched, and a crashed server is restarted before the next case; cases then take its current
+   * address. Without it (an address target) nothing is restarted.
+   */
+  readonly server?: Pick<StartedTarget, 'target' | 'logs' | 'alive' | 'exited' | 'restart'>;
+  /** Restarts allowed per run; default 5. Past it the remaining cases fail without running. */
+  readonly maxRestarts?: number;
+  /** Called after a crashed server was restarted (the restart count so far, how it ended). */
+  readonly onRestart?: (restarts: number, how: string) => void;
+}
+
+/**
+ * Restarts per run. Five crashes are plenty to show a pattern; a few more leave room for the
+ * re-runs that find the culprit when several cases were in flight (concurrency > 1).
+ */
+export const DEFAULT_MAX_RESTARTS = 8;
+/** After a failing case finds the server gone, how long its exit may take to be reported. */
+const EXIT_REPORT_MS = 3000;
+/** Output a dying process wrote can arrive just after its exit is reported. */
+const LOG_SETTLE_MS = 150;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Does the server still answer: an ECHO round trip on a fresh connection (with `echo`), else just
+ * a TCP connect. `gone` (refused, reset or closed) is what a dead server gives; `silent` is a live
+ * but hung one. A bare connect is cheaper but not proof: while a dying process is torn down the
+ * kernel may still accept on its listening socket.
+ */
+const PING = Buffer.from('ping');
+
+function answers(target: Target, ms: number, echo: boolean): Promise<'yes' | 'gone' | 'silent'> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: target.host, port: target.port });
+    let got = 0;
+    const done = (verdict: 'yes' | 'gone' | 'silent'): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(verdict);
+    };
+    const timer = setTimeout(() => done('silent'), ms);
+    socket.once('connect', () => (echo ? socket.write(encodeFrame('REQ', T.ECHO_REQ, PING)) : done('yes')));
+    socket.on('data', (d: Buffer) => {
+      got += d.length;
+      if (got >= HEADER_SIZE + PING.length) done('yes'); // ECHO_RES "ping"
+    });
+    socket.once('error', () => done('gone'));
+    socket.once('close', () => done('gone'));
+  });
+}
+
+function describeServerExit(exit: ServerExit): string {
+  if (exit.signal) return `killed by signal ${exit.signal}`;
+  if (exit.code !== null) return `exit code ${exit.code}`;
+  return 'it stopped';
+}
+
+/** One crash of the server: how it ended, its last output, and how many cases were in flight. */
+interface Crash {
+  readonly how: string;
+  readonly inFlight: number;
+  logTail: string;
+}
+
+/**
+ * Watches a started server's exit. A crash is charged to every case in flight at that moment (a
+ * failing case stays "in flight" until settle() has checked the server is still there, so the
+ * case whose packet killed it is among them even when the exit is reported after its own
+ * failure). ready() restarts a dead server before the next case starts, at most maxRestarts times.
+ */
+class ServerWatch {
+  readonly inFlight = new Set<number>();
+  readonly crashes = new Map<number, Crash>();
+  crashCount = 0;
+  restarts = 0;
+  /** Once set, no more restarts: the remaining cases fail with this detail. */
+  gaveUp: string | undefined;
+  /** Resolves once the current instance's death has been recorded (never, while it lives). */
+  death: Promise<void> = new Promise(() => undefined);
+  #dead = false;
+  #finished = false;
+  #restarting: Promise<void> | undefined;
+  #lastHow = '';
+
+  constructor(
+    private readonly server: SuiteOptions['server'],
+    private readonly maxRestarts: number,
+    private readonly onRestart: SuiteOptions['onRestart'],
+  ) {
+    this.#watch();
+  }
+
+  #watch(): void {
+    const exited = this.server?.exited?.();
+    if (exited) this.death = exited.then((exit) => this.#died(exit));
+  }
+
+  async #died(exit: ServerExit): Promise<void> {
+    if (this.#finished) return; // our own stop at the end of the run
+    this.#dead = true;
+    this.crashCount++;
+    const crash: Crash = { how: describeServerExit(exit), inFlight: this.inFlight.size, logTail: '' };
+    this.#lastHow = crash.how;
+    for (const i of this.inFlight) this.crashes.set(i, crash);
+    await sleep(LOG_SETTLE_MS);
+    crash.logTail = (this.server?.logs() ?? '').trim().split('\n').slice(-20).join('\n');
+  }
+
+  /** After a case that did not pass: if the server is gone, give its exit time to be reported. */
+  async settle(target: Target, death: Promise<void>, ms: number): Promise<void> {
+    if (this.server?.alive?.() !== false && (await answers(target, ms, true)) !== 'gone') return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([death, new Promise<void>((r) => (timer = setTimeout(r, EXIT_REPORT_MS)))]);
+    clearTimeout(timer);
+  }
+
+  /** Resolves when a case may start: the server is alive, restarted, or given up on. */
+  async ready(): Promise<void> {
+    while (this.#dead && this.gaveUp === undefined) {
+      this.#restarting ??= this.#restart().finally(() => (this.#restarting = undefined));
+      await this.#restarting;
+    }
+  }
+
+  async #restart(): Promise<void> {
+    const restart = this.server?.restart;
+    if (!restart || this.restarts >= this.maxRestarts) {
+      this.gaveUp = `server crashed ${this.crashCount} time${this.crashCount === 1 ? '' : 's'}; not restarted again`;
+      return;
+    }
+    this.restarts++;
+    try {
+      await restart.call(this.server);
+    } catch (e) {
+      this.gaveUp = `server crashed and could not be restarted: ${errorMessage(e)}`;
+      return;
+    }
+    this.#dead = false;
+    this.#watch();
+    this.onRestart?.(this.restarts, this.#lastHow);
+  }
+
+  /** The run is over: the stop that follows is not a crash. */
+  finish(): void {
+    this.#finished = true;
+  }
+}
+
+const describeCase = (c: CaseDef) => ({ id: c.id, section: c.section, level: c.level, requirement: c.requirement, description: c.description });
+
+/** The case the server died under: a failure, whatever the case itself concluded. */
+function crashed(r: CaseResult, crash: Crash): CaseResult {
+  const others = crash.inFlight > 1 ? ` (${crash.inFlight - 1} other case${crash.inFlight === 2 ? ' was' : 's were'} in flight)` : '';
+  const last = crash.logTail.split('\n').filter((l) => l.trim() && !l.startsWith('[harness]')).at(-1)?.trim();
+  return {
+    ...r,
+    outcome: 'fail',
+    detail: `the server exited during this case (${crash.how})${others}; ${last ? `its last output: ${last}` : 'it wrote nothing'}`,
+    expected: ['the server keeps running'],
+    actual: `the server exited (${crash.how}); the case saw: ${r.detail}`,
+    ...(crash.logTail && { logs: crash.logTail }),
+  };
 }
 
 /** Probe the features `cases` need. A server that does not even echo gets all `unknown`. */
@@ -68,28 +242,63 @@ export async function runSuite(options: SuiteOptions): Promise<ServerRun> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   const runToken = `gs${randomBytes(3).toString('hex')}`;
-  const features = await probeFeatures(options.target, options.cases, options.timeoutMs, runToken);
+  const firstTarget = options.server?.target ?? options.target;
+  const watch = new ServerWatch(options.server, options.maxRestarts ?? DEFAULT_MAX_RESTARTS, options.onRestart);
+  const features = await probeFeatures(firstTarget, options.cases, options.timeoutMs, runToken);
   const quietMs = options.quietMs ?? Math.min(options.timeoutMs, 400);
-  const results: CaseResult[] = new Array(options.cases.length);
-  let next = 0;
+  // Liveness check after a failing case; a slow answer only means "alive", so keep it short.
+  const probeMs = Math.min(options.timeoutMs, 500);
+  const total = options.cases.length;
+  const results: CaseResult[] = new Array(total);
+  /** Cases in flight with others when the server died: re-run alone at the end to find the culprit. */
+  const suspects = new Map<number, CaseResult>();
+  let stoppedAnswering = false;
   let done = 0;
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      const i = next++;
-      if (i >= options.cases.length) return;
-      const c = options.cases[i]!;
-      options.onCaseStart?.(c, i, options.cases.length);
-      const r = await runCase(c, { target: options.target, timeoutMs: options.timeoutMs, quietMs, strict: options.strict ?? false, features, prefix: `${runToken}_${i}` });
-      results[i] = r;
-      done++;
-      options.onResult?.(r, done, options.cases.length);
+  const finish = (i: number, r: CaseResult): void => {
+    results[i] = r;
+    done++;
+    options.onResult?.(r, done, total);
+  };
+  const runOne = async (i: number, retry: boolean): Promise<void> => {
+    const c = options.cases[i]!;
+    await watch.ready();
+    if (watch.gaveUp !== undefined) {
+      // A suspect keeps what it saw in the crash; a case that never ran says why.
+      const first = suspects.get(i);
+      return finish(i, first ?? { ...describeCase(c), outcome: 'fail', durationMs: 0, detail: watch.gaveUp, violations: [], wire: [] });
     }
+    // The current address: it changes when the server was restarted.
+    const target = options.server?.target ?? options.target;
+    const death = watch.death;
+    watch.inFlight.add(i);
+    options.onCaseStart?.(c, i, total);
+    let r = await runCase(c, { target, timeoutMs: options.timeoutMs, quietMs, strict: options.strict ?? false, features, prefix: `${runToken}_${i}${retry ? 'r' : ''}` });
+    if (options.server?.exited) {
+      if (!isPassing(r.outcome)) await watch.settle(target, death, probeMs);
+    } else if (!stoppedAnswering && !isPassing(r.outcome) && (await answers(target, probeMs, false)) === 'gone') {
+      // Someone else's server: never restarted, but say once, plainly, where it went away.
+      stoppedAnswering = true;
+      r = { ...r, detail: `server stopped answering (${target.host}:${target.port} refuses or drops connections): ${r.detail}` };
+    }
+    watch.inFlight.delete(i);
+    const crash = watch.crashes.get(i);
+    if (!crash) return finish(i, r);
+    if (crash.inFlight === 1 || retry) return finish(i, crashed(r, crash));
+    // Several cases were in flight: which one killed it depends on timing, so each is re-run alone.
+    watch.crashes.delete(i);
+    suspects.set(i, crashed(r, crash));
+  };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < total; i = next++) await runOne(i, false);
   };
   const pool = Math.max(1, Math.min(options.concurrency ?? 1, 8));
   await Promise.all(Array.from({ length: pool }, () => worker()));
+  for (const i of [...suspects.keys()].sort((a, b) => a - b)) await runOne(i, true);
+  watch.finish();
   return {
-    server: options.target.name,
-    address: `${options.target.host}:${options.target.port}`,
+    server: firstTarget.name,
+    address: `${firstTarget.host}:${firstTarget.port}`,
     startedAt,
     durationMs: Date.now() - started,
     timeoutMs: options.timeoutMs,

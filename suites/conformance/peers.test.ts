@@ -30,7 +30,7 @@ for (const peer of PEER_NAMES) {
         // Per-read deadline for answers that must come. In CI the container interop matrix shares the
         // 2 cores; one JOB_CREATED from containerised gearmand once took longer than 2.5 s there.
         // Waits for answers that must NOT come use the separate quiet window (400 ms), unchanged.
-        const run = await runSuite({ target: target.target, cases: CATALOGUE, timeoutMs: 5000, concurrency: 2 });
+        const run = await runSuite({ target: target.target, server: target, cases: CATALOGUE, timeoutMs: 5000, concurrency: 2 });
         const baseline = readBaseline(join(repoRoot(), serverBaselineFile(peer)), CATALOGUE);
         const applied = applyBaseline(run.results, baseline);
         const runs = [{ ...run, results: applied.results }];

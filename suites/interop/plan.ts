@@ -1,20 +1,23 @@
 /**
  * Which cells of the client × worker product a run covers. `full` is the whole space (what
- * `gearspec interop` runs by default). `ring` is what `npm test` runs: the libraries Debian ships
- * (libgearman through PHP and C, Perl) in their full product with the reference, as before, and
- * every other library paired with the reference counterpart (its client with the reference worker,
- * the reference client with its worker), on every server. The ring grows by two cells per server
- * for each new library instead of by a row and a column.
+ * `gearspec interop` runs by default). `ring` is what `npm test` runs: on the servers Debian ships
+ * and the reference server, the libraries Debian ships (libgearman through PHP and C, Perl) in
+ * their full product with the reference, as before; and on every server, every library paired
+ * with the reference counterpart (its client with the reference worker, the reference client with
+ * its worker). The ring grows by two cells per server for each new library instead of by a row and
+ * a column.
  */
-import type { DriverPeerName } from '../../src/peers/registry/index.js';
+import type { DriverPeerName, ServerPeerName } from '../../src/peers/registry/index.js';
 
 export type MatrixPlan = 'full' | 'ring';
 export const MATRIX_PLANS: readonly MatrixPlan[] = ['full', 'ring'];
 
 const FULL_PRODUCT: readonly DriverPeerName[] = ['reference', 'libgearman-c', 'php', 'perl'];
-const inProduct = (name: string): boolean => (FULL_PRODUCT as readonly string[]).includes(name);
+const FULL_PRODUCT_SERVERS: readonly ServerPeerName[] = ['reference', 'gearmand', 'perl-gearmand'];
+const among = (list: readonly string[], name: string): boolean => list.includes(name);
 
-export function cellFilter(plan: MatrixPlan): ((client: string, worker: string) => boolean) | undefined {
+/** Undefined for the full product; else whether the plan runs a client × worker cell on a server. */
+export function cellFilter(plan: MatrixPlan): ((server: string, client: string, worker: string) => boolean) | undefined {
   if (plan === 'full') return undefined;
-  return (client, worker) => (inProduct(client) && inProduct(worker)) || client === 'reference' || worker === 'reference';
+  return (server, client, worker) => (among(FULL_PRODUCT_SERVERS, server) && among(FULL_PRODUCT, client) && among(FULL_PRODUCT, worker)) || client === 'reference' || worker === 'reference';
 }

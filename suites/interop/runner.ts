@@ -28,7 +28,7 @@ import type { CellContext, CellId, Registration, Scenario, Timing } from './type
  * a library sent a packet that breaks the protocol table (the request-side check, on the relay
  * every driver talks through) and the finding is not declared in WIRE_FINDINGS.
  */
-export const CHECK_SUFFIXES = ['+wire-violation', '+worker-error', '+worker-gone', '+worker-stuck', '+client-gone', '+client-stuck'] as const;
+export const CHECK_SUFFIXES = ['+wire-violation', '+worker-error', '+worker-gone', '+worker-stuck', '+client-gone', '+client-stuck', '+server-crashed'] as const;
 /** Outcome of a scenario the worker driver could not register (an outcome form its library lacks). */
 export const FORM_UNSUPPORTED = 'form-unsupported';
 
@@ -37,8 +37,8 @@ export interface MatrixOptions {
   readonly clients: readonly DriverSource[];
   readonly workers: readonly DriverSource[];
   readonly scenarios: readonly Scenario[];
-  /** Which client × worker cells to run (default every one): a plan over the product (plan.ts). */
-  readonly cellFilter?: (client: string, worker: string) => boolean;
+  /** Which server × client × worker cells to run (default every one): a plan over the product (plan.ts). */
+  readonly cellFilter?: (server: string, client: string, worker: string) => boolean;
   /** Provider for the library drivers (the reference driver always runs embedded). */
   readonly provider?: ProviderKind;
   readonly timing?: Timing;
@@ -58,6 +58,8 @@ const DEFAULT_TIMING: Timing = { eventMs: 8000, quietMs: 300 };
  */
 const DECLARED_DIFFERENCE_EVENT_MS = 3000;
 const SCENARIO_DEADLINE_MS = 90_000;
+/** A server that keeps crashing is restarted this often per run, then left down (later scenarios fail). */
+const MAX_SERVER_RESTARTS = 25;
 const MAX_LOG_CHARS = 20_000;
 
 /** Function names are unique per (scenario, client, worker); the server is fresh per run. */
@@ -165,7 +167,7 @@ export async function runServerMatrix(server: MatrixServer, options: MatrixOptio
   const cells: CellResult[] = [];
   // Drivers a scenario left unhealthy are replaced before the next scenario, including when that
   // scenario is in the next cell (the worker driver is shared by the cells of one worker).
-  const carry = { restartAll: false };
+  const carry = { restartAll: false, serverRestarts: 0 };
 
   const fresh = async (tap: DriverTap | undefined, make: () => Promise<DriverTap>, force = false): Promise<DriverTap> => {
     if (tap && !force && !tap.exited && tap.pending.size === 0) return tap;
@@ -176,7 +178,7 @@ export async function runServerMatrix(server: MatrixServer, options: MatrixOptio
   try {
     for (const workerSource of options.workers) {
       const w = driverName(workerSource);
-      const cellClients = options.clients.filter((c) => options.cellFilter?.(driverName(c), w) ?? true);
+      const cellClients = options.clients.filter((c) => options.cellFilter?.(server.name, driverName(c), w) ?? true);
       if (cellClients.length === 0) continue;
       const regs = cellClients.map(driverName).flatMap((c) => [
         { function: functionNamer(c, w)(HEALTH_SCENARIO), behaviour: { outcome: { kind: 'complete' } } } satisfies Registration,
@@ -213,7 +215,7 @@ export async function runServerMatrix(server: MatrixServer, options: MatrixOptio
           cells.push(harnessCell(cell, options, `worker driver ${w} did not start: ${workerError}`));
           continue;
         }
-        cells.push(await runCell(cell, { client: clientSource, worker: workerSource }, server.address, options, timing, pool, slot, ensureWorker, fresh, carry, log));
+        cells.push(await runCell(cell, { client: clientSource, worker: workerSource }, server, options, timing, pool, slot, ensureWorker, fresh, carry, log));
       }
       await worker?.handle.stop();
     }
@@ -227,16 +229,17 @@ export async function runServerMatrix(server: MatrixServer, options: MatrixOptio
 async function runCell(
   cell: CellId,
   sources: { readonly client: DriverSource; readonly worker: DriverSource },
-  serverAddress: string,
+  server: MatrixServer,
   options: MatrixOptions,
   timing: Timing,
   pool: Pool,
   slot: { main?: DriverTap; second?: DriverTap; error?: string },
   ensureWorker: (force?: boolean) => Promise<WorkerSlot>,
   fresh: (tap: DriverTap | undefined, make: () => Promise<DriverTap>, force?: boolean) => Promise<DriverTap>,
-  carry: { restartAll: boolean },
+  carry: { restartAll: boolean; serverRestarts: number },
   log: (line: string) => void,
 ): Promise<CellResult> {
+  const serverAddress = server.address;
   const t0 = Date.now();
   const results: ScenarioResult[] = [];
   const logs: Record<string, string> = {};
@@ -311,6 +314,20 @@ async function runCell(
       if (workerErrors.length > 0) detail += `; worker driver reported: ${workerErrors.join(' | ')}`;
       if (check.suffixes.length > 0) detail += `; fresh-job check: ${check.detail}`;
       if (suffixes.length > 0) carry.restartAll = true;
+    }
+    // A server that died during the scenario: graded as part of the outcome, then started again on
+    // the same port so that one crash does not decide every later cell.
+    const crash = server.crashed();
+    if (crash !== undefined) {
+      outcome += '+server-crashed';
+      detail += `; the server exited during this scenario (${crash})`;
+      keepLog('server', server.logs());
+      carry.restartAll = true;
+      if (carry.serverRestarts++ < MAX_SERVER_RESTARTS) {
+        await server.restart().catch((e: unknown) => {
+          detail += `; restarting it failed: ${errorMessage(e)}`;
+        });
+      } else detail += `; not restarted again (${MAX_SERVER_RESTARTS} restarts already)`;
     }
     const g = grade(cell, s, outcome);
     if (s.id === PROBE.id && g.grade === 'expected-different') blocked = cellBlocker(cell, s.id);

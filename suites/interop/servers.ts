@@ -2,8 +2,9 @@
  * Starts the matrix's servers through the peers layer: the reference server embedded, C gearmand
  * and Perl gearmand natively or in containers (GEARSPEC_PEERS, or the matrix's provider).
  */
+import { describeExit } from '../../src/peers/peer-start.js';
 import { startServerPeer } from '../../src/peers/servers/index.js';
-import type { ProviderKind, ServerPeerName } from '../../src/peers/types.js';
+import type { ProviderKind, ServerPeerName, StartedServer } from '../../src/peers/types.js';
 import { GearmanConnection } from '../../src/transport/connection.js';
 import type { MatrixServerName } from './types.js';
 
@@ -14,6 +15,10 @@ export interface MatrixServer {
   readonly provider: string;
   logs(): string;
   stop(): Promise<void>;
+  /** How the server's process ended, when it has exited on its own (a crash); undefined while it runs. */
+  crashed(): string | undefined;
+  /** Start it again on the same address after a crash (the drivers' relays keep pointing there). */
+  restart(): Promise<void>;
 }
 
 /** Start a server; one retry, because a readiness probe can lose a race with a loaded machine. */
@@ -27,8 +32,36 @@ export async function startMatrixServer(name: ServerPeerName, provider: Provider
 
 async function startOnce(name: ServerPeerName, provider: ProviderKind | undefined): Promise<MatrixServer> {
   // The reference server always runs embedded; the provider applies to the external servers.
-  const s = await startServerPeer(name, { ...(provider && name !== 'reference' ? { provider } : {}), startupTimeoutMs: 20_000 });
-  return { name, address: s.address, version: s.version, provider: s.provider, logs: () => s.logs(), stop: () => s.stop() };
+  const start = (port?: number): Promise<StartedServer> => startServerPeer(name, { ...(provider && name !== 'reference' ? { provider } : {}), startupTimeoutMs: 20_000, ...(port !== undefined && { port }) });
+  let current = await start();
+  let exit: string | undefined;
+  let earlierLogs = '';
+  const watch = (s: StartedServer): void => {
+    void s.exited?.then((x) => {
+      if (s === current && !stopping) exit = describeExit(x);
+    });
+  };
+  let stopping = false;
+  watch(current);
+  return {
+    name,
+    address: current.address,
+    version: current.version,
+    provider: current.provider,
+    logs: () => `${earlierLogs}${current.logs()}`,
+    stop: () => {
+      stopping = true;
+      return current.stop();
+    },
+    crashed: () => exit,
+    restart: async () => {
+      earlierLogs += `${current.logs()}\n=== the server exited (${exit ?? '?'}); gearspec restarted it on the same port ===\n`;
+      await current.stop();
+      current = await start(current.port);
+      exit = undefined;
+      watch(current);
+    },
+  };
 }
 
 /**
@@ -46,5 +79,6 @@ export async function externalMatrixServer(host: string, port: number, timeoutMs
   } finally {
     conn.close();
   }
-  return { name: 'external', address: `${host}:${port}`, version, provider: 'external', logs: () => '', stop: async () => undefined };
+  // Someone else's server: its death is not ours to see or mend (the scenarios fail instead).
+  return { name: 'external', address: `${host}:${port}`, version, provider: 'external', logs: () => '', stop: async () => undefined, crashed: () => undefined, restart: async () => undefined };
 }

@@ -76,10 +76,71 @@ async function builtIn(name: DriverPeerName): Promise<{ cmd: string } | { missin
 }
 
 /**
- * Steps a built-in driver is known to fail, and why. The test insists on exactly these failures,
- * so a fixed driver makes its entry stale and the test tells you to remove it.
+ * Steps a built-in driver is known to fail because of its library (driver-check judges the driver
+ * through the library's behaviour), and why; docs/peers.md has each cause with its file and line.
+ * The test insists on exactly these failures, so a fixed library makes its entry stale and the
+ * test tells you to remove it.
  */
-const KNOWN_FAILURES: Readonly<Record<string, Readonly<Record<string, string>>>> = {};
+const NO_OPTION_REQ = 'the library has no OPTION_REQ call: the driver refuses exceptions: true';
+const KNOWN_FAILURES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'abraxas client': {
+    'status of a background job': 'abraxas reports status as one fraction, and answers GET_STATUS from connected servers only (client-jobs.js:21-28)',
+    'relay: data (WORK_DATA)': 'abraxas merges WORK_DATA into the result stream (client-connection.js:232)',
+    'relay: warning (WORK_WARNING)': 'abraxas decodes warnings as UTF-8 text (client-connection.js)',
+    'relay: status (WORK_STATUS)': 'abraxas relays status as a fraction (client-connection.js:213)',
+    'relay: exception (WORK_EXCEPTION, exceptions: true)': 'abraxas decodes exception data as UTF-8 text (client-connection.js)',
+  },
+  'abraxas worker': { 'job: steps data, warning, status, sleep': 'abraxas buffers WORK_DATA into WORK_COMPLETE and sends status as percent/100 (worker.js:228, client-connection.js:145)' },
+  'npm-gearman client': {
+    'status of a background job': 'STATUS_RES denominator read as one byte (gearman/index.js:427)',
+    'relay: warning (WORK_WARNING)': 'warnings decoded as text (gearman/index.js)',
+    'relay: exception (WORK_EXCEPTION, exceptions: true)': 'exception data decoded as text (gearman/index.js)',
+  },
+  'gearmanode worker': {
+    'job: complete (native, echo) with every byte value and a unique': 'workComplete turns the result into a UTF-8 string (worker.js:320)',
+    'job: complete (native) with a result': 'workComplete turns the result into a UTF-8 string (worker.js:320)',
+    'job: complete (form call)': 'workComplete turns the result into a UTF-8 string (worker.js:320)',
+    'job: steps data, warning, status, sleep': 'sendData / sendWarning turn the bytes into UTF-8 text (worker.js:320)',
+  },
+  'node-gearman client': {
+    'submit: background': 'no handle is given back for a background job (gearman.js:546)',
+    'status of a background job': 'no GET_STATUS call (and no background handle)',
+    'relay: data (WORK_DATA)': 'WORK_DATA is joined into the result (gearman.js:441-462)',
+    'relay: warning (WORK_WARNING)': 'no WORK_WARNING handler (gearman.js:392-397)',
+    'relay: status (WORK_STATUS)': 'no WORK_STATUS handler (gearman.js:392-397)',
+    'relay: exception (WORK_EXCEPTION, exceptions: true)': NO_OPTION_REQ,
+  },
+  'node-gearman worker': { 'register dcw-steps: data+warning+status+sleep → complete': 'no WORK_WARNING / WORK_STATUS call: the driver refuses the behaviour (gearman.js:498-523)' },
+  'gear client': { 'status of a background job': 'gear 0.16.0 has no call that sends GET_STATUS (__init__.py:1710 handles STATUS_RES only)' },
+  'pygearman client': { 'relay: exception (WORK_EXCEPTION, exceptions: true)': NO_OPTION_REQ },
+  'gearman-go client': { 'relay: exception (WORK_EXCEPTION, exceptions: true)': NO_OPTION_REQ },
+  'rustygear client': {
+    'submit: foreground job with every byte value': 'payloads are cut at the first NUL (conn.rs:187)',
+    'base64 round-trips': 'payloads are cut at the first NUL (conn.rs:187)',
+    'submit: priority high': 'only SUBMIT_JOB and SUBMIT_JOB_BG are public (client.rs:608-649)',
+    'submit: priority low': 'only SUBMIT_JOB and SUBMIT_JOB_BG are public (client.rs:608-649)',
+    'relay: exception (WORK_EXCEPTION, exceptions: true)': NO_OPTION_REQ,
+  },
+  'rustygear worker': {
+    'job: complete (native, echo) with every byte value and a unique': 'JOB_ASSIGN_UNIQ data cut at the first NUL (conn.rs:253)',
+    'job: fail (native)': 'WORK_FAIL sent with response magic (client.rs:253); the reference server answers ERROR',
+    'job: fail (form call)': 'WORK_FAIL sent with response magic (client.rs:253)',
+  },
+};
+
+/**
+ * Steps that fail or pass from run to run because of a race inside the library (named here); not
+ * stale when they pass. rustygear drops WORK_* packets that arrive right behind JOB_CREATED and
+ * hands each packet to its own task (client.rs:691-699, conn.rs:222-226), and a call left waiting
+ * by it keeps the driver from answering later commands.
+ */
+const RACES: Readonly<Record<string, readonly string[]>> = {
+  'rustygear client': [
+    'submit: unique', 'submit: background', 'status of a background job', 'submit-batch', 'relay: data (WORK_DATA)', 'relay: warning (WORK_WARNING)', 'relay: status (WORK_STATUS)',
+    'relay: fail (WORK_FAIL)', 'unknown op: error event, driver keeps working', 'quit: exits 0',
+  ],
+  'rustygear worker': ['job: exception (native)', 'job: exception (form call)', 'job: steps data, warning, status, sleep', 'job: gate, then release'],
+};
 
 describe('gearspec driver-check: the built-in drivers as external commands', () => {
   for (const role of ['client', 'worker'] as const) {
@@ -94,13 +155,14 @@ describe('gearspec driver-check: the built-in drivers as external commands', () 
         }
         const r = await check(found.cmd, role);
         const known = KNOWN_FAILURES[`${name} ${role}`] ?? {};
+        const races = RACES[`${name} ${role}`] ?? [];
         const failed = failedSteps(r.out);
         const stale = Object.keys(known).filter((s) => !failed.includes(s));
         expect(stale, `${name} ${role}: known failures that now pass — remove them from KNOWN_FAILURES`).toEqual([]);
-        expect(failed.filter((s) => !(s in known)), `${name} ${role}:\n${r.out}${r.err}`).toEqual([]);
+        expect(failed.filter((s) => !(s in known) && !races.includes(s)), `${name} ${role}:\n${r.out}${r.err}`).toEqual([]);
         expect(r.code, r.out + r.err).toBe(failed.length ? 1 : 0);
         expect(r.out).toMatch(/^ {2}[✓!] hello/m);
-        expect(r.out).toMatch(role === 'client' ? /✓ quit: exits 0/ : /✓ fresh worker: die/);
+        if (!failed.includes('quit: exits 0')) expect(r.out).toMatch(role === 'client' ? /✓ quit: exits 0/ : /✓ fresh worker: die/);
         expect(children(), 'processes left behind').toEqual([]);
       });
     }

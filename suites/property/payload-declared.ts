@@ -1,29 +1,51 @@
 /**
- * Generated payloads that land on a difference the interop matrix already declares: "" and "0",
- * which some client and worker libraries cannot carry (suites/interop/expectations.ts). The
- * property does not send these: the matrix checks that each declared difference still happens
- * (and fails when one goes stale), and a malformed WORK_COMPLETE from a Perl worker could upset the
- * server connection the rest of the property runs on. The property counts them instead, so a
- * generator that likes "" (fast-check's bias does) never fails on a known, documented bug, and a
- * payload class the matrix does not declare is always sent.
+ * Generated payloads that land on a difference the interop matrix already declares for the cell
+ * (suites/interop/expectations.ts): payload classes a client or worker library cannot carry ("",
+ * "0", bytes after a NUL, bytes ≥ 0x80, 64 KiB and 1 MiB replies), and cells the matrix declares
+ * blocked altogether (the worker never gets a job from that server). The property does not send
+ * these: the matrix checks that each declared difference still happens (and fails when one goes
+ * stale), and a known-broken result could upset the server connection the rest of the property
+ * runs on. The property counts them instead, so a generator that likes "" (fast-check's bias
+ * does) never fails on a known, documented bug, and a payload class the matrix does not declare
+ * is always sent.
  */
-import { type Expectation, findExpectation } from '../interop/expectations.js';
-import { EMPTY_PAYLOAD, type PayloadCase, ZERO_CHAR_PAYLOAD, payloadBinary, payloadEmpty } from '../interop/scenarios/payloads.js';
+import { cellBlocker, type Expectation, findExpectation } from '../interop/expectations.js';
+import { PROBE } from '../interop/scenarios/index.js';
+import { EMPTY_PAYLOAD, ZERO_CHAR_PAYLOAD, payload1m, payload64k, payloadBinary, payloadEmpty } from '../interop/scenarios/payloads.js';
 import type { CellId } from '../interop/types.js';
 
-const CLASSES: readonly { readonly scenario: string; readonly payload: PayloadCase }[] = [
-  { scenario: payloadEmpty.id, payload: EMPTY_PAYLOAD },
-  { scenario: payloadBinary.id, payload: ZERO_CHAR_PAYLOAD },
+interface PayloadClass {
+  readonly scenario: string;
+  readonly covers: (payload: Buffer) => boolean;
+  /**
+   * The payload case of that scenario the declared outcome must name ("corrupted:nul-middle,…"),
+   * or undefined when any declared outcome of the scenario covers the class (sizes).
+   */
+  readonly named?: string;
+}
+
+const CLASSES: readonly PayloadClass[] = [
+  { scenario: payloadEmpty.id, covers: (p) => p.equals(EMPTY_PAYLOAD.bytes), named: EMPTY_PAYLOAD.name },
+  { scenario: payloadBinary.id, covers: (p) => p.equals(ZERO_CHAR_PAYLOAD.bytes), named: ZERO_CHAR_PAYLOAD.name },
+  // A library that loses the bytes after a NUL loses them wherever the NUL is.
+  { scenario: payloadBinary.id, covers: (p) => p.includes(0), named: 'nul-middle' },
+  // A library that turns the payload into text corrupts every byte ≥ 0x80.
+  { scenario: payloadBinary.id, covers: (p) => p.some((b) => b >= 0x80), named: 'high-bytes' },
+  { scenario: payload64k.id, covers: (p) => p.length >= 60 * 1024 },
+  { scenario: payload1m.id, covers: (p) => p.length >= 256 * 1024 },
 ];
 
-/** The declared expectation whose outcome names this exact payload for this cell, if any. */
+/** Payload case names a declared outcome label lists: "corrupted:empty,zero-char+client-stuck". */
+const namedIn = (e: Expectation): string[] => [e.expect].flat().flatMap((label) => (label.split('+')[0]!.split(':')[1] ?? '').split(','));
+
+/** The declared expectation that covers sending this payload through this cell, if any. */
 export function declaredPayloadDifference(cell: CellId, payload: Buffer): Expectation | undefined {
-  const cls = CLASSES.find((c) => c.payload.bytes.equals(payload));
-  if (!cls) return undefined;
-  const e = findExpectation(cell, cls.scenario);
-  if (!e) return undefined;
-  // Outcome labels look like "corrupted:empty" or "client-refused:empty,zero-char", with what the
-  // matrix's fresh-job check found after a "+" ("corrupted:empty+client-stuck").
-  const named = [e.expect].flat().some((label) => (label.split('+')[0]!.split(':')[1] ?? '').split(',').includes(cls.payload.name));
-  return named ? e : undefined;
+  const blocked = cellBlocker(cell, PROBE.id);
+  if (blocked) return blocked;
+  for (const cls of CLASSES) {
+    if (!cls.covers(payload)) continue;
+    const e = findExpectation(cell, cls.scenario);
+    if (e && (cls.named === undefined || namedIn(e).includes(cls.named))) return e;
+  }
+  return undefined;
 }

@@ -16,7 +16,7 @@ import { renderComparison, renderSummary } from '../../report/console.js';
 import { renderHtml } from '../../report/html.js';
 import { writeJsonReports } from '../../report/json.js';
 import { renderJUnit } from '../../report/junit.js';
-import { applyBaseline, type Baseline, readBaseline } from '../../runner/baseline.js';
+import { applyBaseline, type Baseline, BASELINE_FORMAT, type BaselineEntry, readBaseline } from '../../runner/baseline.js';
 import type { CaseDef } from '../../runner/case-def.js';
 import { exitCode, tally } from '../../runner/exit-code.js';
 import { OUTCOME_LEGEND, OUTCOMES } from '../../runner/outcome.js';
@@ -45,6 +45,7 @@ const FLAGS: FlagSpecs = {
   list: { type: 'boolean', help: 'list the case catalogue (ids, sections, levels, outcomes) and exit' },
   'dry-run': { type: 'boolean', help: 'show which cases would run against which servers, without connecting' },
   baseline: { type: 'string', help: 'expected-failures file applied to every server (default: the peer\'s committed baseline)' },
+  'write-baseline': { type: 'string', help: 'write this run\'s failures to FILE as a baseline (one server or library only); entries of the applied baseline keep their reason; exit as if it applied' },
   'no-baseline': { type: 'boolean', help: 'do not apply the committed peer baselines' },
   junit: { type: 'string', help: 'write JUnit XML to FILE' },
   json: { type: 'string', help: 'write index.json and one detail file per server into DIR' },
@@ -123,6 +124,8 @@ function plan(argv: readonly string[]): { plan: Plan; flags: Record<string, unkn
   const libraryCases = libraries.length ? pick(LIBRARY_CATALOGUE) : [];
   if (cases.length + libraryCases.length === 0 && !flags.list) throw usageError('the selection is empty: --cases/--exclude leave no case to run');
   if (flags.baseline !== undefined && flags['no-baseline']) throw usageError('--baseline and --no-baseline exclude each other');
+  // A baseline belongs to one server (or library): with several, whose failures would it list?
+  if (flags['write-baseline'] !== undefined && specs.length + libraries.length !== 1) throw usageError(`--write-baseline needs exactly one server or library to certify, got ${specs.length + libraries.length}`);
   // Baselines are read (and validated against the catalogue) up front: a bad one is a usage error.
   const explicit = typeof flags.baseline === 'string' ? { baseline: readBaseline(resolve(flags.baseline), [...CATALOGUE, ...LIBRARY_CATALOGUE]), file: flags.baseline } : undefined;
   const perPeer = new Map<PeerName, { baseline: Baseline; file: string }>();
@@ -206,6 +209,32 @@ function writeFile(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
+/**
+ * A baseline listing every case that failed in `run`, for --write-baseline. An entry of the applied
+ * baseline is kept as it is (a maintainer may have edited its reason and source) when its case
+ * still fails, is marked flaky (a pass proves nothing), or was not in this selection.
+ */
+function baselineOfRun(run: ServerRun, previous: Baseline | undefined): Baseline {
+  const source = `observed: gearspec certify on ${new Date().toISOString().slice(0, 10)} against ${run.server}`;
+  const old = new Map((previous?.entries ?? []).map((e) => [e.case, e]));
+  // `flaky` is read loosely: it is an optional field a baseline may or may not carry.
+  const flaky = (e: BaselineEntry | undefined) => (e as { readonly flaky?: boolean } | undefined)?.flaky === true;
+  const entries: BaselineEntry[] = [];
+  for (const r of run.results) {
+    const kept = old.get(r.id);
+    old.delete(r.id);
+    if (r.outcome !== 'fail') {
+      if (kept && flaky(kept)) entries.push(kept);
+      continue;
+    }
+    const line = r.detail.split('\n')[0]!.trim();
+    const reason = line.length > 300 ? `${line.slice(0, 299)}…` : line;
+    entries.push(kept ?? { case: r.id, reason: reason || 'failed (no detail)', source });
+  }
+  entries.push(...old.values()); // cases this selection did not run: not judged
+  return { format: BASELINE_FORMAT, server: previous?.server ?? run.server, entries };
+}
+
 async function certify(p: Plan, flags: Record<string, unknown>): Promise<number> {
   const runs: ServerRun[] = [];
   let harness = false;
@@ -225,7 +254,9 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
         continue;
       }
       const bar = progress(started.target.name);
-      const run = await runSuite({ target: started.target, cases: p.cases, timeoutMs: p.timeoutMs, strict: p.strict, concurrency: p.jobs, onResult: (r, done, total) => bar.onResult(r.id, done, total, r.outcome) });
+      // `server: started`: a peer that crashes is restarted, and the crash charged to its case.
+      const onRestart = (n: number, how: string) => process.stderr.write(`\ngearspec certify: ${started.target.name} exited (${how}); restarted it (${n})\n`);
+      const run = await runSuite({ target: started.target, server: started, onRestart, cases: p.cases, timeoutMs: p.timeoutMs, strict: p.strict, concurrency: p.jobs, onResult: (r, done, total) => bar.onResult(r.id, done, total, r.outcome) });
       bar.end();
       const bl = p.baselineFor(spec);
       if (bl) {
@@ -253,6 +284,16 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
       process.stderr.write(`gearspec certify: cannot run the ${name} driver: ${errorMessage(e)}\n`);
       harness = true;
     }
+  }
+  const writeTo = typeof flags['write-baseline'] === 'string' ? flags['write-baseline'] : undefined;
+  if (writeTo && runs.length === 1) {
+    const previous = p.specs[0] ? p.baselineFor(p.specs[0]) : p.libraries[0] ? p.libraryBaselineFor(p.libraries[0]) : undefined;
+    const baseline = baselineOfRun(runs[0]!, previous?.baseline);
+    writeFile(resolve(writeTo), `${JSON.stringify(baseline, null, 2)}\n`);
+    // Judge the run by the baseline just written (the exit code a commit of it would give).
+    const applied = applyBaseline(runs[0]!.results.map(({ baseline: _old, ...r }) => r), baseline);
+    runs[0] = { ...runs[0]!, results: applied.results, baselineFile: writeTo, baselineUnused: applied.unused };
+    process.stdout.write(`baseline written: ${writeTo} (${baseline.entries.length} entr${baseline.entries.length === 1 ? 'y' : 'ies'})\n`);
   }
   for (const run of runs) process.stdout.write(`${renderSummary(run)}\n\n`);
   const cmp = renderComparison(runs);

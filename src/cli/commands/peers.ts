@@ -12,7 +12,17 @@ import { type Command, EXIT } from '../command.js';
 
 const flags: FlagSpecs = {
   'dry-run': { type: 'boolean', help: 'install: print the steps instead of running them' },
+  markdown: { type: 'boolean', help: 'list: a Markdown table (the one in docs/peers.md)' },
 };
+
+/** The registry as the Markdown table docs/peers.md carries (a test keeps the two equal). */
+export function markdownTable(names: readonly PeerName[] = PEER_NAMES): string {
+  const rows = names.map((n) => {
+    const r = PEERS[n];
+    return `| \`${n}\` | ${r.roles.join(', ')} | ${r.language} | ${r.implementation} | ${r.version} | ${r.library} | ${r.source} |`;
+  });
+  return ['| peer | roles | language | implementation | version | library | source |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n') + '\n';
+}
 
 function table(names: readonly PeerName[]): string {
   const header = `${'name'.padEnd(16)} ${'roles'.padEnd(22)} ${'language'.padEnd(11)} ${'implementation'.padEnd(16)} ${'version'.padEnd(9)} installed  library`;
@@ -27,7 +37,7 @@ function table(names: readonly PeerName[]): string {
 export const command: Command = {
   name: 'peers',
   summary: 'list the peer registry, or install peers for the native provider',
-  usage: 'gearspec peers list | gearspec peers install [NAME...] [--dry-run]',
+  usage: 'gearspec peers list [NAME...] [--markdown] | gearspec peers install [NAME...] [--dry-run]',
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs(argv, flags);
@@ -36,7 +46,7 @@ export const command: Command = {
     if (unknown.length > 0) throw usageError(`unknown peer ${unknown.map((u) => JSON.stringify(u)).join(', ')}; one of ${PEER_NAMES.join(', ')}`);
     const names = rest.length > 0 ? (rest as PeerName[]) : PEER_NAMES;
     if (action === 'list') {
-      process.stdout.write(table(names));
+      process.stdout.write(f.markdown ? markdownTable(names) : table(names));
       return EXIT.OK;
     }
     if (action !== 'install') throw usageError(`expected list or install, got ${action === undefined ? 'nothing' : JSON.stringify(action)}`);

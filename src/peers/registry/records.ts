@@ -8,7 +8,7 @@
 import { ERROR_CODES, InputError } from '../../errors.js';
 import { buildCDriver } from '../drivers/c/build.js';
 import type { ServerStartOptions } from '../types.js';
-import type { PeerRecord } from './types.js';
+import type { ContainerSpec, PeerRecord, ProgramSpec } from './types.js';
 
 function reject(server: string, option: string, why: string): never {
   throw new InputError(ERROR_CODES.USAGE, `${server} start option ${option}`, why);
@@ -23,6 +23,33 @@ function noOptions(server: string, o: ServerStartOptions): void {
 }
 
 const DRIVERS_IMAGE_DIR = '/opt/gearspec/drivers';
+
+/**
+ * A peer in the polyglot image (docker/polyglot): the image mirrors the package tree at
+ * /opt/gearspec, so its command is the native one with the package root there, and `stage` lists
+ * the sources and built files (under .peers/) the image needs.
+ */
+function polyglot(native: ProgramSpec, stage: readonly string[]): ContainerSpec {
+  const fill = (x: string): string => x.split('{root}').join('/opt/gearspec');
+  return { image: 'polyglot', command: [fill(native.command), ...native.args.map(fill)], stage };
+}
+
+/** The Node drivers share control.mjs and the pinned node_modules of their folder. */
+const node = (file: string): ProgramSpec => ({ command: 'node', args: [`{root}/src/peers/drivers/node/${file}`] });
+const NODE_INSTALL = { script: 'src/peers/drivers/node/install.sh', installed: '{root}/src/peers/drivers/node/node_modules/.package-lock.json' } as const;
+const nodeStage = (file: string): string[] => ['src/peers/drivers/node/control.mjs', 'src/peers/drivers/node/package.json', 'src/peers/drivers/node/node_modules', `src/peers/drivers/node/${file}`];
+const ABRAXAS_SERVER = node('abraxas-server.mjs');
+const GEAR_PYTHON = '{root}/.peers/python/gear/bin/python';
+const GEAR_DRIVER: ProgramSpec = { command: GEAR_PYTHON, args: ['{root}/src/peers/drivers/python/gear_driver.py'] };
+const GEAR_SERVER: ProgramSpec = { command: GEAR_PYTHON, args: ['{root}/src/peers/drivers/python/gear_server.py'] };
+const PYGEARMAN_DRIVER: ProgramSpec = { command: '{root}/.peers/python/pygearman/bin/python', args: ['{root}/src/peers/drivers/python/pygearman_driver.py'] };
+/** The Python sources, and each venv's pure-Python site-packages (the image makes its own venv around them). */
+const PYTHON_STAGE = ['src/peers/drivers/python/control.py'];
+const GEAR_STAGE = [...PYTHON_STAGE, 'src/peers/drivers/python/gear_driver.py', 'src/peers/drivers/python/gear_server.py', '.peers/python/gear/lib'];
+const GEARMAN_GO_DRIVER: ProgramSpec = { command: '{root}/.peers/go/gearman-go-driver', args: [] };
+const G2: ProgramSpec = { command: '{root}/.peers/go/g2-gearmand', args: ['run'] };
+const RUSTYGEAR_DRIVER: ProgramSpec = { command: '{root}/.peers/rust/target/release/rustygear-driver', args: [] };
+const RUSTYGEARD: ProgramSpec = { command: '{root}/.peers/rust/bin/rustygeard', args: [] };
 
 export const PEERS = {
   reference: {
@@ -116,6 +143,155 @@ export const PEERS = {
     driver: {
       native: { command: 'perl', args: ['{root}/src/peers/drivers/perl/driver.pl'] },
       container: { image: 'drivers', command: ['perl', `${DRIVERS_IMAGE_DIR}/perl/driver.pl`] },
+    },
+  },
+
+  // ---- Node: abraxas (client, worker and job server), gearman, gearmanode, node-gearman, npm.
+  abraxas: {
+    language: 'JavaScript',
+    implementation: 'abraxas',
+    library: 'abraxas 2.1.10 (gearman-packet) on Node',
+    version: '2.1.10',
+    roles: ['server', 'client', 'worker'],
+    source: 'npm abraxas@2.1.10 (src/peers/drivers/node/package-lock.json)',
+    install: NODE_INSTALL,
+    driver: { native: node('abraxas.mjs'), container: polyglot(node('abraxas.mjs'), nodeStage('abraxas.mjs')) },
+    server: {
+      native: ABRAXAS_SERVER,
+      container: polyglot(ABRAXAS_SERVER, nodeStage('abraxas-server.mjs')),
+      // abraxas has no admin text protocol, and an unknown packet can stop it: ready on a connection.
+      readiness: 'listening',
+      buildArgs(host, port, o) {
+        noOptions('abraxas', o);
+        return ['--host', host, '--port', String(port), ...(o.args ?? [])];
+      },
+    },
+  },
+  'npm-gearman': {
+    language: 'JavaScript',
+    implementation: 'npm-gearman',
+    library: 'gearman 2.1.0 (npm "gearman") on Node',
+    version: '2.1.0',
+    roles: ['client', 'worker'],
+    source: 'npm gearman@2.1.0 (src/peers/drivers/node/package-lock.json)',
+    install: NODE_INSTALL,
+    driver: { native: node('gearman.mjs'), container: polyglot(node('gearman.mjs'), nodeStage('gearman.mjs')) },
+  },
+  gearmanode: {
+    language: 'JavaScript',
+    implementation: 'gearmanode',
+    library: 'gearmanode 0.9.2 on Node',
+    version: '0.9.2',
+    roles: ['client', 'worker'],
+    source: 'npm gearmanode@0.9.2 (src/peers/drivers/node/package-lock.json)',
+    install: NODE_INSTALL,
+    driver: { native: node('gearmanode.mjs'), container: polyglot(node('gearmanode.mjs'), nodeStage('gearmanode.mjs')) },
+  },
+  'node-gearman': {
+    language: 'JavaScript',
+    implementation: 'node-gearman',
+    library: 'node-gearman 0.2.2 on Node',
+    version: '0.2.2',
+    roles: ['client', 'worker'],
+    source: 'npm node-gearman@0.2.2 (src/peers/drivers/node/package-lock.json)',
+    install: NODE_INSTALL,
+    driver: { native: node('node-gearman.mjs'), container: polyglot(node('node-gearman.mjs'), nodeStage('node-gearman.mjs')) },
+  },
+
+  // ---- Python: gear (client, worker and job server) and pygearman (python-gearman lineage), PyPI.
+  gear: {
+    language: 'Python',
+    implementation: 'gear',
+    library: 'gear 0.16.0 (OpenStack Zuul) on CPython 3.11',
+    version: '0.16.0',
+    roles: ['server', 'client', 'worker'],
+    source: 'PyPI gear==0.16.0 with hashes (src/peers/drivers/python/requirements-gear.txt)',
+    install: { script: 'src/peers/drivers/python/install.sh', installed: '{root}/.peers/python/gear/.gearspec-stamp' },
+    driver: { native: GEAR_DRIVER, container: polyglot(GEAR_DRIVER, GEAR_STAGE) },
+    server: {
+      native: GEAR_SERVER,
+      container: polyglot(GEAR_SERVER, GEAR_STAGE),
+      // gear.Server answers neither admin `version` nor ECHO_REQ (gear/__init__.py: "unhandled").
+      readiness: 'listening',
+      buildArgs(host, port, o) {
+        noOptions('gear', o);
+        if (host !== '127.0.0.1') reject('gear', 'host', 'the launcher binds 127.0.0.1 only');
+        return ['--port', String(port), ...(o.args ?? [])];
+      },
+    },
+  },
+  pygearman: {
+    language: 'Python',
+    implementation: 'python-gearman',
+    library: 'pygearman 0.2.6 (python-gearman 2.0 API, Python 3 port) on CPython 3.11',
+    version: '0.2.6',
+    roles: ['client', 'worker'],
+    source: 'PyPI pygearman==0.2.6 with hashes (src/peers/drivers/python/requirements-pygearman.txt)',
+    install: { script: 'src/peers/drivers/python/install.sh', installed: '{root}/.peers/python/pygearman/.gearspec-stamp' },
+    driver: { native: PYGEARMAN_DRIVER, container: polyglot(PYGEARMAN_DRIVER, [...PYTHON_STAGE, 'src/peers/drivers/python/pygearman_driver.py', '.peers/python/pygearman/lib']) },
+  },
+
+  // ---- Go: mikespook/gearman-go (client and worker) and appscode/g2 (job server), Go module proxy.
+  'gearman-go': {
+    language: 'Go',
+    implementation: 'gearman-go',
+    library: 'github.com/mikespook/gearman-go (2022-05-20)',
+    version: '0.0.0-20220520031403-2a518e866145',
+    roles: ['client', 'worker'],
+    source: 'Go module proxy, github.com/mikespook/gearman-go pseudo-version (src/peers/drivers/go/go.sum)',
+    install: { script: 'src/peers/drivers/go/install.sh', installed: GEARMAN_GO_DRIVER.command },
+    driver: { native: GEARMAN_GO_DRIVER, container: polyglot(GEARMAN_GO_DRIVER, ['.peers/go/gearman-go-driver']) },
+  },
+  g2: {
+    language: 'Go',
+    implementation: 'g2',
+    library: 'appscode/g2 gearmand (2019-01-23)',
+    version: '0.0.0-20190123131438-388ba74fd273',
+    roles: ['server'],
+    source: 'Go module proxy, github.com/appscode/g2 pseudo-version (src/peers/drivers/go/g2/go.sum)',
+    install: { script: 'src/peers/drivers/go/install.sh', installed: G2.command },
+    server: {
+      native: G2,
+      container: polyglot(G2, ['.peers/go/g2-gearmand']),
+      // No admin `version` ("unimplemented", g2 pkg/server/session.go:195), so ready on ECHO.
+      readiness: 'echo',
+      buildArgs(host, port, o) {
+        noOptions('g2', o);
+        // Empty --storage-dir: no LevelDB persistence (no state between runs); empty --web.addr:
+        // no HTTP API (it would listen on :3000 on every interface); glog to stderr, not /tmp.
+        return ['--addr', `${host}:${port}`, '--storage-dir=', '--web.addr=', '--logtostderr', ...(o.args ?? [])];
+      },
+    },
+  },
+
+  // ---- Rust: rustygear (client and worker) and rustygeard (job server), crates.io.
+  rustygear: {
+    language: 'Rust',
+    implementation: 'rustygear',
+    library: 'rustygear 0.15.0 (tokio)',
+    version: '0.15.0',
+    roles: ['client', 'worker'],
+    source: 'crates.io rustygear =0.15.0 (src/peers/drivers/rust/Cargo.lock)',
+    install: { script: 'src/peers/drivers/rust/install.sh', installed: RUSTYGEAR_DRIVER.command },
+    driver: { native: RUSTYGEAR_DRIVER, container: polyglot(RUSTYGEAR_DRIVER, ['.peers/rust/target/release/rustygear-driver']) },
+  },
+  rustygeard: {
+    language: 'Rust',
+    implementation: 'rustygear',
+    library: 'rustygeard 0.15.0 (tokio)',
+    version: '0.15.0',
+    roles: ['server'],
+    source: 'crates.io rustygeard =0.15.0, cargo install --locked',
+    install: { script: 'src/peers/drivers/rust/install.sh', installed: RUSTYGEARD.command },
+    server: {
+      native: RUSTYGEARD,
+      container: polyglot(RUSTYGEARD, ['.peers/rust/bin/rustygeard']),
+      // It answers `version` with a fixed "OK some-rustygear-version" (rustygeard service.rs:62).
+      readiness: 'admin-version',
+      buildArgs(host, port, o) {
+        noOptions('rustygeard', o);
+        return ['-L', `${host}:${port}`, ...(o.args ?? [])];
+      },
     },
   },
 } as const satisfies Record<string, PeerRecord>;

@@ -3,6 +3,7 @@
  * Gearman implementation (a job server, a client/worker library, or both). The records live in
  * records.ts; every list of peer names in gearspec derives from that table (index.ts).
  */
+import type { ReadinessProbe } from '../readiness.js';
 import type { ServerStartOptions } from '../types.js';
 
 export type PeerRole = 'server' | 'client' | 'worker';
@@ -33,6 +34,11 @@ export interface ContainerSpec {
   readonly image: ImageName;
   /** The command inside the image; a server's start arguments are appended to it. */
   readonly command: readonly string[];
+  /**
+   * Package-relative files and folders this peer needs in a staged image (the polyglot image is
+   * the union of its peers' lists), copied to the same place under the image's package root.
+   */
+  readonly stage?: readonly string[];
 }
 
 export interface DriverSpec {
@@ -51,10 +57,11 @@ export interface ServerSpec {
    */
   buildArgs(host: string, port: number, options: ServerStartOptions): string[];
   /**
-   * When the server is ready: it answers the admin `version` command, or (servers without the
-   * text protocol) its own process listens on the port and a Gearman ECHO_REQ is answered.
+   * When the server is ready: its own process listens on the port and it answers the admin
+   * `version` command, or a Gearman ECHO_REQ (servers without `version`), or, for servers that
+   * answer neither, it accepts a connection.
    */
-  readonly readiness: 'admin-version' | 'echo';
+  readonly readiness: ReadinessProbe;
 }
 
 export interface PeerRecord {

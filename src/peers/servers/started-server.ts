@@ -1,4 +1,5 @@
 /** The one StartedServer shape every provider returns; stop is idempotent and serialised. */
+import type { ProcessExit } from '../peer-start.js';
 import { parseVersionReply } from '../readiness.js';
 import { StopOnce } from '../stop-once.js';
 import type { ProviderKind, StartedServer } from '../types.js';
@@ -14,6 +15,8 @@ export interface StartedServerParts {
   stop: () => Promise<void>;
   /** Extra facts for reports (pid, container id, image). */
   details?: Readonly<Record<string, string | number>>;
+  /** Resolves when the server's process or container has exited (crash or stop). */
+  exited?: Promise<ProcessExit>;
 }
 
 export class RunningServer extends StopOnce<void> implements StartedServer {
@@ -24,6 +27,11 @@ export class RunningServer extends StopOnce<void> implements StartedServer {
   readonly port: number;
   readonly address: string;
   readonly details: Readonly<Record<string, string | number>>;
+  /**
+   * Resolves when the server's process or container has exited, whether it crashed or was
+   * stopped; undefined when the provider cannot tell (certify uses it to restart a crashed peer).
+   */
+  readonly exited: Promise<ProcessExit> | undefined;
   readonly #logs: () => string;
   readonly #stop: () => Promise<void>;
 
@@ -36,6 +44,7 @@ export class RunningServer extends StopOnce<void> implements StartedServer {
     this.port = parts.port;
     this.address = `${parts.host}:${parts.port}`;
     this.details = parts.details ?? {};
+    this.exited = parts.exited;
     this.#logs = parts.logs;
     this.#stop = parts.stop;
   }
@@ -63,7 +72,7 @@ export function externalServer(
   host: string,
   port: number,
   versionLine: string,
-  peer: { logs(): string; stop(): Promise<unknown> },
+  peer: { logs(): string; stop(): Promise<unknown>; readonly exited?: Promise<ProcessExit> },
   details: Readonly<Record<string, string | number>>,
 ): RunningServer {
   return new RunningServer({
@@ -77,5 +86,6 @@ export function externalServer(
       await peer.stop();
     },
     details,
+    ...(peer.exited && { exited: peer.exited }),
   });
 }

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderInteropHtml } from './html.js';
-import { type CellResult, type MatrixReport, countGrades, worstGrade } from './model.js';
+import { languageOf, renderInteropHtml } from './html.js';
+import { type CellResult, type ExpectationRef, type MatrixReport, countGrades, worstGrade } from './model.js';
 import { writeInteropReport } from './write.js';
 
 function cell(server: string, client: string, worker: string, grades: ('pass' | 'fail' | 'stale' | 'expected-different')[]): CellResult {
@@ -29,6 +29,21 @@ const report: MatrixReport = {
     { name: 'perl-gearmand', version: '1.130', provider: 'native', wallMs: 500, cells: [cell('perl-gearmand', 'php', 'php', ['expected-different', 'stale'])] },
   ],
 };
+
+/** A cell whose only differences are expected-different under an expectation of `kind`. */
+function declared(server: string, client: string, worker: string, kind: ExpectationRef['kind']): CellResult {
+  const base = cell(server, client, worker, ['pass', 'expected-different']);
+  const expectation: ExpectationRef = { id: `e-${kind}`, kind, why: 'why', source: 'src' };
+  return { ...base, scenarios: base.scenarios.map((s) => (s.grade === 'expected-different' ? { ...s, expectation } : s)) };
+}
+
+/** The summary section: everything between its tags, and one pair cell's opening tag. */
+const summaryOf = (html: string): string => html.slice(html.indexOf('<section class="summary">'), html.indexOf('</section>', html.indexOf('<section class="summary">')));
+function pairTd(html: string, client: string, worker: string): string {
+  const m = new RegExp(`<td class="pair [^"]*"[^>]*data-client="${client}"[^>]*data-worker="${worker}"[^>]*>[^<]*</td>`).exec(summaryOf(html));
+  if (!m) throw new Error(`no pair cell ${client} × ${worker}`);
+  return m[0];
+}
 
 describe('interop report', () => {
   it('should grade a cell by its worst scenario', () => {
@@ -62,5 +77,61 @@ describe('interop report', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('should summarise pairs over all servers: a pair with an undeclared failure is broken and named', () => {
+    const html = renderInteropHtml(report);
+    const summary = summaryOf(html);
+    expect(html.indexOf('<section class="summary">')).toBeLessThan(html.indexOf('<div class="tabs">'));
+    // php × perl fails on gearmand (not run on perl-gearmand).
+    const broken = pairTd(html, 'php', 'perl');
+    expect(broken).toContain('p-broken');
+    expect(broken).toContain('✗');
+    expect(broken).toMatch(/title="[^"]*gearmand: fail[^"]*perl-gearmand: not run/);
+    // php × php: pass on gearmand, stale on perl-gearmand: broken too, on perl-gearmand only.
+    expect(pairTd(html, 'php', 'php')).toContain('p-broken');
+    const list = summary.slice(summary.indexOf('<ul class="broken">'));
+    expect(list).toMatch(/<b>php<\/b> client × <b>perl<\/b> worker: <a href="#cell-gearmand-php-perl">gearmand<\/a> fail/);
+    expect(list).toMatch(/<b>php<\/b> client × <b>php<\/b> worker: <a href="#cell-perl-gearmand-php-php">perl-gearmand<\/a> stale/);
+    // Per-server line: cells by grade.
+    expect(summary).toMatch(/data-server="gearmand"><b>gearmand<\/b>[^]*?badge g-fail">fail<\/span> 1 <span class="badge g-pass">pass<\/span> 1/);
+  });
+
+  it('should mark a pair with only alternative differences as working, and unsupported ones as limited', () => {
+    const html = renderInteropHtml({
+      ...report,
+      servers: [
+        { name: 'gearmand', version: '1', provider: 'native', wallMs: 1, cells: [declared('gearmand', 'php', 'perl', 'alternative'), declared('gearmand', 'perl', 'php', 'unsupported')] },
+        { name: 'reference', version: '1', provider: 'native', wallMs: 1, cells: [cell('reference', 'php', 'perl', ['pass']), declared('reference', 'perl', 'php', 'alternative')] },
+        { name: 'broken-server', version: '1', provider: 'native', wallMs: 1, cells: [], error: 'no binary' },
+      ],
+    });
+    expect(pairTd(html, 'php', 'perl')).toMatch(/class="pair p-ok".*>✓<\/td>/);
+    expect(pairTd(html, 'perl', 'php')).toMatch(/class="pair p-limited".*>◐<\/td>/);
+    expect(pairTd(html, 'php', 'php')).toMatch(/class="pair p-none".*>–<\/td>/);
+    expect(summaryOf(html)).toContain('<h3>Broken pairs</h3><p>none</p>');
+    expect(summaryOf(html)).toContain('could not be run: no binary');
+  });
+
+  it('should offer filters with every server, language, driver and grade as options, and data attributes to filter on', () => {
+    const html = renderInteropHtml({ ...report, servers: [...report.servers, { name: 'x', version: '1', provider: 'native', wallMs: 1, cells: [cell('x', 'my-driver', 'reference', ['pass'])] }] });
+    const options = (key: string): string[] => {
+      const sel = new RegExp(`<select data-filter="${key}">(.*?)</select>`).exec(html);
+      if (!sel) throw new Error(`no ${key} filter`);
+      return [...sel[1]!.matchAll(/<option value="([^"]*)">/g)].map((m) => m[1]!);
+    };
+    expect(languageOf('php')).toBe('PHP');
+    expect(languageOf('my-driver')).toBe('other');
+    expect(options('server')).toEqual(['', 'gearmand', 'perl-gearmand', 'x']);
+    expect(options('lang')).toEqual(['', 'PHP', 'Perl', 'TypeScript', 'other']);
+    expect(options('client')).toEqual(['', 'php', 'my-driver']);
+    expect(options('worker')).toEqual(['', 'perl', 'php', 'reference']);
+    expect(options('grade')).toEqual(['', 'fail', 'stale', 'expected-different', 'pass']);
+    expect(html).toContain('<td class="cell g-fail" data-server="gearmand" data-client="php" data-client-lang="PHP" data-worker="perl" data-worker-lang="Perl" data-grade="fail">');
+    expect(html).toContain('data-client="my-driver" data-client-lang="other" data-worker="reference" data-worker-lang="TypeScript"');
+    expect(html).toMatch(/<button class="tab f active" data-tab="0" data-server="gearmand">/);
+    // The page's script compiles (it only runs in a browser).
+    const script = /<script>([^]*?)<\/script>/.exec(html)![1]!;
+    expect(() => new Function(script)).not.toThrow();
   });
 });

@@ -2,9 +2,12 @@
  * Renders the interop matrix as one self-contained HTML page (inline CSS and a few lines of JS,
  * no external assets): a tab per server, a client × worker grid coloured by grade, a legend, and
  * per-cell detail (scenario verdicts, declared expectations with sources, transcripts, logs) that
- * a click on a grid cell opens.
+ * a click on a grid cell opens. Above the tabs, a summary of which client × worker pairs work
+ * across all servers, and a filter bar (language, server, client, worker, grade): the matrix has
+ * ~12 × 11 pairs on 7 servers, too many to read tab by tab.
  */
-import { GRADE_LEGEND, type CellResult, type InteropGrade, type MatrixReport, type ScenarioResult, type ServerRun, cellFileName } from './model.js';
+import { PEERS, isPeerName } from '../../peers/registry/index.js';
+import { GRADE_LEGEND, GRADE_ORDER, type CellResult, type InteropGrade, type MatrixReport, type ScenarioResult, type ServerRun, cellFileName, worstGrade } from './model.js';
 
 const COLOURS: Readonly<Record<InteropGrade, { bg: string; fg: string; label: string }>> = {
   pass: { bg: '#2e7d32', fg: '#fff', label: 'pass' },
@@ -17,6 +20,27 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 const anchor = (c: { server: string; client: string; worker: string }): string => `cell-${c.server}-${c.client}-${c.worker}`.replace(/[^a-zA-Z0-9_-]/g, '_');
 const badge = (g: InteropGrade): string => `<span class="badge g-${g}">${esc(COLOURS[g].label)}</span>`;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const uniq = (xs: readonly string[]): string[] => [...new Set(xs)];
+
+/** A driver's language from the peer registry; user-supplied external drivers are "other". */
+export const languageOf = (driver: string): string => (isPeerName(driver) ? PEERS[driver].language : 'other');
+
+/**
+ * The data-* attributes the filter script matches on. Values are space-separated token lists
+ * (an aggregate pair cell spans several servers and grades); peer, driver (`[A-Za-z0-9._-]`) and
+ * server names hold no spaces, so a token is always a whole name.
+ */
+function dataAttrs(a: { server?: readonly string[]; client?: string; worker?: string; grade?: readonly string[]; sg?: readonly string[] }): string {
+  const out: string[] = [];
+  if (a.server) out.push(`data-server="${esc(a.server.join(' '))}"`);
+  if (a.client !== undefined) out.push(`data-client="${esc(a.client)}" data-client-lang="${esc(languageOf(a.client))}"`);
+  if (a.worker !== undefined) out.push(`data-worker="${esc(a.worker)}" data-worker-lang="${esc(languageOf(a.worker))}"`);
+  if (a.grade) out.push(`data-grade="${esc(a.grade.join(' '))}"`);
+  if (a.sg) out.push(`data-sg="${esc(a.sg.join(' '))}"`);
+  return out.join(' ');
+}
+
+const driverTh = (role: 'client' | 'worker', name: string): string => `<th ${dataAttrs(role === 'client' ? { client: name } : { worker: name })}>${esc(name)}<br><small>${esc(languageOf(name))}</small></th>`;
 
 function countsText(c: CellResult): string {
   const parts: string[] = [];
@@ -31,16 +55,90 @@ function grid(run: ServerRun): string {
   const clients = [...new Set(run.cells.map((c) => c.client))];
   const workers = [...new Set(run.cells.map((c) => c.worker))];
   const find = (cl: string, wk: string): CellResult | undefined => run.cells.find((c) => c.client === cl && c.worker === wk);
-  const head = `<tr><th class="corner">client ↓ · worker →</th>${workers.map((w) => `<th>${esc(w)}</th>`).join('')}</tr>`;
+  const head = `<tr><th class="corner">client ↓ · worker →</th>${workers.map((w) => driverTh('worker', w)).join('')}</tr>`;
   const rows = clients.map((cl) => {
     const tds = workers.map((wk) => {
       const c = find(cl, wk);
-      if (!c) return '<td class="empty">–</td>';
-      return `<td class="cell g-${c.grade}"><a href="#${anchor(c)}" data-cell="${anchor(c)}"><strong>${esc(COLOURS[c.grade].label)}</strong><br><small>${esc(countsText(c))}</small></a></td>`;
+      if (!c) return `<td class="empty" ${dataAttrs({ server: [run.name], client: cl, worker: wk, grade: ['none'] })}>–</td>`;
+      return `<td class="cell g-${c.grade}" ${dataAttrs({ server: [run.name], client: cl, worker: wk, grade: [c.grade] })}><a href="#${anchor(c)}" data-cell="${anchor(c)}"><strong>${esc(COLOURS[c.grade].label)}</strong><br><small>${esc(countsText(c))}</small></a></td>`;
     });
-    return `<tr><th>${esc(cl)}</th>${tds.join('')}</tr>`;
+    return `<tr>${driverTh('client', cl)}${tds.join('')}</tr>`;
   });
-  return `<table class="grid">${head}${rows.join('')}</table>`;
+  return `<table class="grid xtab">${head}${rows.join('')}</table>`;
+}
+
+/**
+ * How a client × worker pair fares over every server that ran it. ok: nominal everywhere, or only
+ * `alternative` differences (another valid behaviour). limited: some declared `unsupported` /
+ * `interop-bug` difference. broken: a fail or a stale expectation somewhere (both fail the suite).
+ */
+type PairVerdict = 'ok' | 'limited' | 'broken' | 'none';
+const PAIR_SYMBOL: Readonly<Record<PairVerdict, { sym: string; text: string }>> = {
+  ok: { sym: '✓', text: 'works on every server that ran it (nominal, or only declared alternative behaviours)' },
+  limited: { sym: '◐', text: 'works with declared limitations (an unsupported feature or a declared interop bug)' },
+  broken: { sym: '✗', text: 'an undeclared failure or a stale expectation on some server' },
+  none: { sym: '–', text: 'not run' },
+};
+
+function pairVerdict(cells: readonly CellResult[]): PairVerdict {
+  if (cells.length === 0) return 'none';
+  if (cells.some((c) => c.grade === 'fail' || c.grade === 'stale')) return 'broken';
+  // An expected-different scenario without an `alternative` expectation (or with none at all,
+  // which should not happen) is a limitation.
+  const limited = cells.some((c) => c.scenarios.some((s) => s.grade === 'expected-different' && s.expectation?.kind !== 'alternative'));
+  return limited ? 'limited' : 'ok';
+}
+
+function summary(report: MatrixReport): string {
+  const all = report.servers.flatMap((s) => s.cells);
+  const clients = uniq(all.map((c) => c.client));
+  const workers = uniq(all.map((c) => c.worker));
+  const serverLines = report.servers.map((s) => {
+    const counts = GRADE_ORDER.filter((g) => s.cells.some((c) => c.grade === g)).map((g) => `${badge(g)} ${s.cells.filter((c) => c.grade === g).length}`);
+    const body = s.error ? `${badge('fail')} could not be run: ${esc(s.error)}` : `${counts.join(' ')} <small>(${s.cells.length} cells)</small>`;
+    return `<li class="f" ${dataAttrs({ server: [s.name] })}><b>${esc(s.name)}</b> <small>${esc(s.version)}</small>: ${body}</li>`;
+  });
+  const broken: string[] = [];
+  const rows = clients.map((cl) => {
+    const tds = workers.map((wk) => {
+      const cells = all.filter((c) => c.client === cl && c.worker === wk);
+      const v = pairVerdict(cells);
+      const attrs = dataAttrs({ server: cells.map((c) => c.server), client: cl, worker: wk, grade: cells.length ? uniq(cells.map((c) => c.grade)) : ['none'], sg: cells.map((c) => `${c.server}:${c.grade}`) });
+      const title = report.servers.map((s) => `${s.name}: ${cells.find((c) => c.server === s.name)?.grade ?? 'not run'}`).join('\n');
+      const bad = cells.filter((c) => c.grade === 'fail' || c.grade === 'stale');
+      if (bad.length) {
+        const where = bad.map((c) => `<a href="#${anchor(c)}">${esc(c.server)}</a> ${esc(c.grade)}`).join(', ');
+        broken.push(`<li class="f" ${dataAttrs({ server: bad.map((c) => c.server), client: cl, worker: wk, grade: uniq(bad.map((c) => c.grade)), sg: bad.map((c) => `${c.server}:${c.grade}`) })}><b>${esc(cl)}</b> client × <b>${esc(wk)}</b> worker: ${where}</li>`);
+      }
+      return `<td class="pair p-${v}" ${attrs} title="${esc(`${cl} client × ${wk} worker\n${title}`).replace(/\n/g, '&#10;')}">${PAIR_SYMBOL[v].sym}</td>`;
+    });
+    return `<tr>${driverTh('client', cl)}${tds.join('')}</tr>`;
+  });
+  const table = `<table class="pairs xtab"><tr><th class="corner">client ↓ · worker →</th>${workers.map((w) => driverTh('worker', w)).join('')}</tr>${rows.join('')}</table>`;
+  const key = (Object.keys(PAIR_SYMBOL) as PairVerdict[]).map((v) => `<span class="p-${v}">${PAIR_SYMBOL[v].sym}</span> ${esc(PAIR_SYMBOL[v].text)}`).join(' · ');
+  return `<section class="summary"><h2>Summary</h2>
+<ul class="servers">${serverLines.join('')}</ul>
+<h3>Pairs over all servers <small>(hover a cell for its grade per server)</small></h3>
+${table}<p class="hint">${key}</p>
+<h3>Broken pairs</h3>${broken.length ? `<ul class="broken">${broken.join('')}</ul>` : '<p>none</p>'}
+</section>`;
+}
+
+/** One <select> per filter; the script reads `data-filter` and matches the data-* attributes. */
+function filterBar(report: MatrixReport): string {
+  const all = report.servers.flatMap((s) => s.cells);
+  const clients = uniq(all.map((c) => c.client));
+  const workers = uniq(all.map((c) => c.worker));
+  const langs = uniq([...clients, ...workers].map(languageOf)).sort();
+  const select = (key: string, label: string, values: readonly string[]): string =>
+    `<label>${esc(label)} <select data-filter="${key}"><option value="">all</option>${values.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`).join('')}</select></label>`;
+  return `<form class="filters">${[
+    select('lang', 'language', langs),
+    select('server', 'server', report.servers.map((s) => s.name)),
+    select('client', 'client', clients),
+    select('worker', 'worker', workers),
+    select('grade', 'outcome', GRADE_ORDER),
+  ].join(' ')} <button type="reset">clear</button></form>`;
 }
 
 function scenarioRow(s: ScenarioResult): string {
@@ -78,8 +176,8 @@ export function renderInteropHtml(report: MatrixReport): string {
   const totals = (['pass', 'expected-different', 'stale', 'fail'] as const).map((g) => `${badge(g)} ${cells.filter((c) => c.grade === g).length}`).join(' ');
   const tabs = report.servers
     .map((s, i) => {
-      const worst = s.error ? 'fail' : s.cells.reduce<InteropGrade>((w, c) => (['fail', 'stale', 'expected-different', 'pass'].indexOf(c.grade) < ['fail', 'stale', 'expected-different', 'pass'].indexOf(w) ? c.grade : w), 'pass');
-      return `<button class="tab${i === 0 ? ' active' : ''}" data-tab="${i}"><span class="dot g-${worst}"></span>${esc(s.name)}</button>`;
+      const worst = s.error ? 'fail' : worstGrade(s.cells.map((c) => c.grade));
+      return `<button class="tab f${i === 0 ? ' active' : ''}" data-tab="${i}" ${dataAttrs({ server: [s.name] })}><span class="dot g-${worst}"></span>${esc(s.name)}</button>`;
     })
     .join('');
   const legend = (Object.keys(GRADE_LEGEND) as InteropGrade[]).map((g) => `<li>${badge(g)} ${esc(GRADE_LEGEND[g])}</li>`).join('');
@@ -107,10 +205,18 @@ tr.row-fail td{background:#fdecea}tr.row-stale td{background:#fff3e0}tr.row-expe
 .exp{margin-top:4px;padding:4px;border-left:3px solid #1565c0;background:#f5f8fd}
 pre{white-space:pre-wrap;font-size:12px;background:#f7f7f7;padding:6px;max-height:420px;overflow:auto}
 .num{text-align:right;white-space:nowrap}.hint{color:#666}.banner{padding:8px}
+.filters{position:sticky;top:0;background:#fff;padding:6px 0;border-bottom:1px solid #ddd;z-index:1}.filters label{margin-right:10px}
+.servers{padding-left:18px;margin:6px 0}
+table.pairs{border-collapse:collapse;margin:6px 0}table.pairs th{padding:3px 6px;background:#eee;text-align:left;font-size:12px}
+table.pairs td{border:1px solid #ddd;width:34px;text-align:center;font-size:16px;cursor:default}
+.p-ok{color:#2e7d32}.p-limited{color:#1565c0}.p-broken{color:#c62828;font-weight:bold}.p-none{color:#999}
+.dim{opacity:.12}
 </style></head><body>
 <h1>gearspec interop matrix</h1>
 <p>${esc(report.generatedAt)} · provider <b>${esc(report.provider)}</b> · wall time ${seconds(report.wallMs)} · cells: ${totals}</p>
 <ul class="legend">${legend}</ul>
+${filterBar(report)}
+${summary(report)}
 <div class="tabs">${tabs}</div>
 ${report.servers.map(panel).join('\n')}
 <script>
@@ -128,6 +234,34 @@ ${report.servers.map(panel).join('\n')}
     el.classList.add('open'); el.scrollIntoView();
   }
   window.addEventListener('hashchange', openHash); openHash();
+  // Filters: an element passes when, for every chosen value, one of its matching data-* token
+  // lists holds it; an element without those attributes is not concerned by that filter.
+  var KEYS={lang:['clientLang','workerLang'],server:['server'],client:['client'],worker:['worker'],grade:['grade']};
+  function match(el,f){
+    for(var k in f){ if(!f[k]) continue;
+      var attrs=KEYS[k].filter(function(a){return a in el.dataset;}); if(!attrs.length) continue;
+      if(!attrs.some(function(a){return el.dataset[a].split(' ').indexOf(f[k])>=0;})) return false; }
+    // An aggregate (pair) cell spans servers: the chosen grade must be on the chosen server.
+    return !(f.server&&f.grade&&el.dataset.sg&&el.dataset.sg.split(' ').indexOf(f.server+':'+f.grade)<0);
+  }
+  function applyFilters(){
+    var f={}; document.querySelectorAll('[data-filter]').forEach(function(s){f[s.dataset.filter]=s.value;});
+    document.querySelectorAll('.f').forEach(function(el){el.hidden=!match(el,f);});
+    // Grids: dim non-matching cells (keeps the columns aligned), hide rows and columns with no
+    // matching cell that ran.
+    document.querySelectorAll('table.xtab').forEach(function(t){
+      var rows=t.rows, live=[];
+      for(var r=1;r<rows.length;r++){ var any=false;
+        for(var i=1;i<rows[r].cells.length;i++){ var td=rows[r].cells[i], m=match(td,f); td.classList.toggle('dim',!m);
+          if(m&&td.dataset.grade!=='none'){any=true;live[i]=true;} }
+        rows[r].hidden=!any; }
+      for(var r2=0;r2<rows.length;r2++) for(var j=1;j<rows[r2].cells.length;j++) rows[r2].cells[j].hidden=!live[j];
+    });
+    var active=document.querySelector('.tab.active'), first=document.querySelector('.tab:not([hidden])');
+    if(active&&active.hidden&&first) show(first.dataset.tab);
+  }
+  document.querySelectorAll('[data-filter]').forEach(function(s){s.addEventListener('change',applyFilters);});
+  document.querySelector('.filters').addEventListener('reset',function(){setTimeout(applyFilters,0);});
 })();
 </script>
 </body></html>

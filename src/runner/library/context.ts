@@ -129,13 +129,18 @@ export class LibraryRunContext implements LibraryCaseContext, HarnessContext {
 
   async worker(functions: readonly Registration[], label?: string, servers?: readonly Stage[]): Promise<SubjectDriver> {
     const d = await this.#start('worker', label, servers);
-    // A driver that does not acknowledge its commands is broken (a harness problem), not the library.
+    // A driver that exits without a word is broken (a harness problem); one whose library fails or
+    // hangs in the call is the library's outcome.
     const ack = async (id: string, what: string): Promise<void> => {
       const e = await d.first((x) => x.event === 'done' && x.id === id, this.#init.startupTimeoutMs);
       if (e) return;
       // A driver that reported its library's error and exited: the library could not start.
       const errors = d.errors();
       if (d.exited && errors.length > 0) throw new CaseFailure([`the worker library starts and takes ${what}`], `it reported "${errors.join('; ')}" and the driver exited`);
+      // Alive and silent: the driver hands the command to its library and answers when the library
+      // returns (driver-check holds every driver to that), so the library is stuck inside the call,
+      // e.g. waiting to connect to a server that is down.
+      if (!d.exited) throw new CaseFailure([`the worker library takes ${what} and returns`], `its ${what} call had not returned after ${this.#init.startupTimeoutMs} ms (the driver is alive and waiting on the library)`);
       throw new PeerError(ERROR_CODES.HARNESS, d.who, d.exited ? `exited before acknowledging ${what}` : `no acknowledgement of ${what} within ${this.#init.startupTimeoutMs} ms`, d.handle.logs());
     };
     for (const [i, r] of functions.entries()) {

@@ -11,7 +11,7 @@
  */
 import type { OutcomeForm } from '../../../src/peers/drivers/index.js';
 import type { Scenario } from '../types.js';
-import { b64, errorsOf, sequence, terminal, unb64, workerJob } from './helpers.js';
+import { b64, clientRefusal, errorsOf, sequence, terminal, unb64, workerJob } from './helpers.js';
 
 const EXCEPTION = Buffer.from('boom\0exception');
 
@@ -41,6 +41,8 @@ function exceptionScenario(c: ExceptionCase): Scenario {
       const done = await ctx.client.waitFor((e) => e.event === 'done' && e.id === jobId, job ? 1500 : ctx.timing.quietMs);
       const events = ctx.client.eventsFor(jobId).filter((e) => e.event !== 'done');
       const detail = `client saw: ${sequence(events)}${done ? '' : ' (still waiting)'}`;
+      const refused = job ? undefined : await clientRefusal(ctx, jobId);
+      if (refused !== undefined) return { outcome: 'client-refused', detail: `the client library refused the submit: ${refused}` };
       if (!job) return { outcome: 'worker-never-assigned', detail };
       if (errorsOf(events).length) return { outcome: 'client-error', detail };
       const ends = events.filter(terminal);

@@ -59,6 +59,19 @@ export function showBytes(b: Buffer): string {
 export const terminal = (e: DriverEvent): boolean => e.event === 'complete' || e.event === 'fail' || e.event === 'exception';
 export const errorsOf = (events: readonly DriverEvent[]): string[] => events.flatMap((e) => (e.event === 'error' ? [e.message.split('\n')[0]!] : []));
 
+/**
+ * Why the client refused a submit, when it did: its library cannot do what the scenario asks (the
+ * exceptions option, a priority), so the driver answered the submit with an error and `done` and
+ * no `created`. Call it after the wait for the job has come to nothing.
+ */
+export async function clientRefusal(ctx: CellContext, jobId: string): Promise<string | undefined> {
+  // A refusal is answered at once, so its `done` is already queued; a quiet window bounds the read.
+  if (!ctx.client.eventsFor(jobId).some((e) => e.event === 'done')) await ctx.client.waitFor((e) => e.event === 'done' && e.id === jobId, ctx.timing.quietMs);
+  const events = ctx.client.eventsFor(jobId);
+  if (events.some((e) => e.event === 'created') || !events.some((e) => e.event === 'done')) return undefined;
+  return errorsOf(events)[0];
+}
+
 /** The job a worker received for `fn` (first unclaimed), or undefined. */
 export async function workerJob(ctx: CellContext, fn: string, timeoutMs: number): Promise<Extract<DriverEvent, { event: 'job' }> | undefined> {
   const e = await ctx.worker.waitFor((x) => x.event === 'job' && x.function === fn, timeoutMs);

@@ -10,7 +10,7 @@
  */
 import type { BehaviourOutcome, DriverHandle } from '../../../src/peers/drivers/index.js';
 import type { Scenario } from '../types.js';
-import { b64, nextId, sequence, unb64 } from './helpers.js';
+import { b64, clientRefusal, nextId, sequence, unb64 } from './helpers.js';
 
 function workerGoneScenario(id: string, title: string, outcome: BehaviourOutcome, exceptions: boolean | undefined): Scenario {
   return {
@@ -28,7 +28,11 @@ function workerGoneScenario(id: string, title: string, outcome: BehaviourOutcome
         const jobId = nextId('j');
         ctx.client.send({ op: 'submit', id: jobId, function: fn, payload: b64('survive me'), ...(exceptions === undefined ? {} : { exceptions }) });
         const assigned = await victim.waitFor((e) => e.event === 'job', ctx.timing.eventMs, 'the job at the victim').catch(() => undefined);
-        if (!assigned || assigned.event !== 'job') return { outcome: 'worker-never-assigned', detail: `client: ${sequence(ctx.client.eventsFor(jobId))}` };
+        if (!assigned || assigned.event !== 'job') {
+          const refused = await clientRefusal(ctx, jobId);
+          if (refused !== undefined) return { outcome: 'client-refused', detail: `the client library refused the submit: ${refused}` };
+          return { outcome: 'worker-never-assigned', detail: `client: ${sequence(ctx.client.eventsFor(jobId))}` };
+        }
         const exited = await victim.waitFor((e) => e.event === 'exited', ctx.timing.eventMs, 'the victim to exit').catch(() => undefined);
         ctx.note(`victim (pid ${String(victim.hello.pid)}) ${exited?.event === 'exited' ? `went away (code ${String(exited.code)}, signal ${String(exited.signal)})` : 'did not exit'} holding ${assigned.handle}`);
         if (!exited) return { outcome: 'victim-did-not-exit', detail: `client: ${sequence(ctx.client.eventsFor(jobId))}` };

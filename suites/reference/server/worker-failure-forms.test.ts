@@ -12,7 +12,7 @@ import { DRIVER_NAMES, type DriverEvent, type DriverHandle, type OutcomeForm, b6
 import type { DriverPeerName } from '../../../src/peers/types.js';
 import { type ReferenceServer, startReferenceServer } from '../../../src/server/index.js';
 
-const NEEDS: Readonly<Record<DriverPeerName, string | undefined>> = { reference: undefined, php: 'php', perl: 'perl', 'libgearman-c': 'gcc' };
+const NEEDS: Readonly<Partial<Record<DriverPeerName, string | undefined>>> = { reference: undefined, php: 'php', perl: 'perl', 'libgearman-c': 'gcc' };
 const has = (cmd: string | undefined): boolean => cmd === undefined || spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
 type Kind = 'fail' | 'exception';
@@ -34,7 +34,7 @@ const FORMS: readonly (readonly [Kind, OutcomeForm])[] = [
 const on = (client: Expected['client']): Expected => ({ client, after: 'works-on' });
 // The tables of src/peers/drivers/README.md ("Outcome forms on the wire"), with the reference
 // server's answer: the exception ends the job, a WORK_FAIL after it is dropped.
-const EXPECTED: Readonly<Record<DriverPeerName, Readonly<Record<string, Expected>>>> = {
+const EXPECTED: Readonly<Partial<Record<DriverPeerName, Readonly<Record<string, Expected>>>>> = {
   perl: { 'fail/native': on('fail'), 'fail/throw': on('exception'), 'fail/call': on('fail'), 'exception/native': on('exception'), 'exception/throw': on('exception'), 'exception/call': on('exception') },
   php: {
     'fail/native': on('fail'),
@@ -81,10 +81,12 @@ async function submit(fn: string, payload: string): Promise<DriverEvent[]> {
 }
 
 describe('every worker driver, every failure form, against the reference server', () => {
-  for (const name of DRIVER_NAMES) {
+  // The Debian libraries and the reference (the README table); the other libraries' failure forms
+  // are graded by the interop matrix (work-fail, fail-native, exception-* scenarios).
+  for (const name of DRIVER_NAMES.filter((n) => n in EXPECTED)) {
     const skip = !has(NEEDS[name]) && !process.env['CI'];
     for (const [kind, form] of FORMS) {
-      const expected = EXPECTED[name][`${kind}/${form}`]!;
+      const expected = EXPECTED[name]![`${kind}/${form}`]!;
       const what = expected.after === 'refused' ? 'refuses the form at registration' : expected.after === 'exits' ? `the client sees ${expected.client}; the worker application ends (the library rethrows)` : `the client sees ${expected.client}; the same worker process completes a fresh job`;
       it.skipIf(skip)(`${name}: ${kind}/${form}: ${what}`, { timeout: 60_000 }, async () => {
         const fn = `ff-${name}-${kind}-${form}`;

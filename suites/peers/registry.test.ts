@@ -1,0 +1,89 @@
+/**
+ * The peer registry is the one table of implementations: every record is complete for its roles,
+ * its install script and driver sources exist, docs/peers.md carries the same table, and
+ * `gearspec peers list|install` read it. Installed files are checked where the peers are
+ * installed (in CI, always: .ci/run installs every record first).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { command, markdownTable } from '../../src/cli/commands/peers.js';
+import { ERROR_CODES } from '../../src/errors.js';
+import { isCi, nativeAvailable } from '../../src/peers/provider.js';
+import { CLIENT_NAMES, PEER_NAMES, PEERS, type PeerRecord, SERVER_NAMES, WORKER_NAMES, reach } from '../../src/peers/registry/index.js';
+import { installPlan } from '../../src/peers/install.js';
+import { repoRoot } from '../../src/peers/repo-paths.js';
+import { runCli } from '../cli-run.js';
+
+const ROOT = repoRoot();
+const record = (n: (typeof PEER_NAMES)[number]): PeerRecord => PEERS[n];
+
+describe('peer registry', () => {
+  it('gives every role its program: a driver for clients and workers, a server section for servers', () => {
+    for (const n of PEER_NAMES) {
+      const r = record(n);
+      if (n === 'reference') continue; // embedded
+      if (r.roles.includes('client') || r.roles.includes('worker')) expect(r.driver, `${n} driver`).toBeDefined();
+      if (r.roles.includes('server')) expect(r.server, `${n} server`).toBeDefined();
+      expect(r.install, `${n} install`).toBeDefined();
+    }
+  });
+
+  it('names install scripts and driver sources that exist in the repository', () => {
+    for (const n of PEER_NAMES) {
+      const r = record(n);
+      if (r.install?.script) expect(existsSync(path.join(ROOT, r.install.script)), r.install.script).toBe(true);
+      for (const spec of [r.driver?.native, r.server?.native]) {
+        if (!spec || typeof spec === 'function') continue;
+        for (const a of spec.args.filter((x) => x.startsWith('{root}/src/'))) expect(existsSync(a.replace('{root}', ROOT)), `${n}: ${a}`).toBe(true);
+      }
+      for (const c of [r.driver?.container, r.server?.container]) {
+        for (const p of c?.stage?.filter((x) => x.startsWith('src/')) ?? []) expect(existsSync(path.join(ROOT, p)), `${n}: staged ${p}`).toBe(true);
+      }
+    }
+  });
+
+  it.runIf(isCi())('has every peer installed in CI (.ci/run installs the whole registry)', () => {
+    expect(PEER_NAMES.filter((n) => !nativeAvailable(n))).toEqual([]);
+  });
+
+  it('reaches at least 6 servers, 10 clients and 10 workers from 9 implementations in 5 languages', () => {
+    expect(SERVER_NAMES.length).toBeGreaterThanOrEqual(6);
+    expect(CLIENT_NAMES.length).toBeGreaterThanOrEqual(10);
+    expect(WORKER_NAMES.length).toBeGreaterThanOrEqual(10);
+    const all = reach(PEER_NAMES);
+    expect(all.implementations.length).toBeGreaterThanOrEqual(9);
+    expect(all.languages.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('is the table docs/peers.md shows', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs', 'peers.md'), 'utf8');
+    const between = /<!-- peers-table:start[^>]*-->\n([\s\S]*?)<!-- peers-table:end -->/.exec(doc);
+    expect(between?.[1], 'docs/peers.md: regenerate with npx gearspec peers list --markdown').toBe(markdownTable());
+  });
+});
+
+describe('gearspec peers (CLI)', () => {
+  it('lists every peer with its roles and language', async () => {
+    const r = await runCli(command, ['list']);
+    expect(r.code).toBe(0);
+    for (const n of PEER_NAMES) expect(r.out).toContain(n);
+    expect(r.out).toMatch(/\d+ peers, \d+ independent implementations, \d+ languages/);
+  });
+
+  it('plans the Debian packages once, then each install script once', async () => {
+    const plan = installPlan(PEER_NAMES);
+    const scripts = plan.filter((s) => s.what.endsWith('install.sh'));
+    expect(new Set(scripts.map((s) => s.what)).size).toBe(scripts.length);
+    expect(plan[0]?.what).toMatch(/^Debian packages/);
+    const r = await runCli(command, ['install', '--dry-run', 'gearmand', 'gear']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('gearman-job-server');
+    expect(r.out).toContain('src/peers/drivers/python/install.sh');
+  });
+
+  it('refuses an unknown peer and an unknown action with a usage error (exit 2 from the CLI)', async () => {
+    await expect(runCli(command, ['install', 'no-such-peer'])).rejects.toMatchObject({ code: ERROR_CODES.USAGE, message: expect.stringMatching(/unknown peer "no-such-peer"/) });
+    await expect(runCli(command, ['frobnicate'])).rejects.toMatchObject({ code: ERROR_CODES.USAGE });
+  });
+});
