@@ -7,8 +7,9 @@ export default defineConfig({
     globalSetup: ['src/peers/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
-    // Peer suites start real servers and containers; keep files in parallel but bounded on 2 cores.
-    maxWorkers: 2,
+    // Peer suites start real servers and containers and mostly wait on deadlines: three files at
+    // once on 2 cores keeps the machine busy without starving the deadlines.
+    maxWorkers: 3,
     minWorkers: 1,
     reporters: ['default'],
   },

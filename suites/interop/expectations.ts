@@ -54,6 +54,8 @@ export const EXPECTATIONS: readonly Expectation[] = [
   // ---- The servers outside Debian, and the Python, Go and Rust libraries: one entry per
   // observed cell and scenario, each naming the code responsible (expectations/observed.ts).
   ...OBSERVED_EXPECTATIONS,
+  // ---- The Node libraries, on the reference server and the Debian servers (expectations/node.ts).
+  ...NODE_EXPECTATIONS,
   // ---- Perl Gearman::Server 1.130: features it does not have, and legitimate alternatives.
   {
     id: 'perl-server/no-grab-job-all',
@@ -251,8 +253,6 @@ export const EXPECTATIONS: readonly Expectation[] = [
     why: 'Gearman::Task builds the submit with `${ $self->{argref} } || \'\'`, so the one-byte payload "0" (false in Perl) is sent as an empty payload.',
     source: 'Gearman/Task.pm pack_submit_packet (line 368); [MATRIX:*/perl/payload-binary]',
   },
-  // ---- The Node libraries, on the reference server and the Debian servers (expectations/node.ts).
-  ...NODE_EXPECTATIONS,
 ];
 
 /** An entry without a list applies to every value; an external server matches only such entries. */

@@ -17,7 +17,7 @@ import type { ProviderKind } from '../../src/peers/types.js';
 import type { MatrixReport, ServerRun } from '../../src/report/interop/model.js';
 import { writeInteropReport } from '../../src/report/interop/write.js';
 import { runMatrixOn, undeclaredOutcomes } from './run-on.js';
-import { cellFilter, MATRIX_PLANS, type MatrixPlan } from './plan.js';
+import { cellFilter, MATRIX_PLANS, type MatrixPlan, scenarioFilter } from './plan.js';
 import { SCENARIOS } from './scenarios/index.js';
 
 function listFromEnv<T extends string>(key: string, all: readonly T[]): readonly T[] {
@@ -32,7 +32,7 @@ const provider: ProviderKind = resolved.provider === 'container' ? 'container' :
 const servers = listFromEnv('GEARSPEC_INTEROP_SERVERS', SERVER_NAMES);
 const clients = listFromEnv('GEARSPEC_INTEROP_CLIENTS', CLIENT_NAMES);
 const workers = listFromEnv('GEARSPEC_INTEROP_WORKERS', WORKER_NAMES);
-const plan: MatrixPlan = listFromEnv('GEARSPEC_INTEROP_PLAN', MATRIX_PLANS)[0] ?? 'ring';
+const plan: MatrixPlan = process.env['GEARSPEC_INTEROP_PLAN'] ? (listFromEnv('GEARSPEC_INTEROP_PLAN', MATRIX_PLANS)[0] ?? 'ring') : 'ring';
 const scenarioIds = listFromEnv('GEARSPEC_INTEROP_SCENARIOS', SCENARIOS.map((s) => s.id));
 const scenarios = SCENARIOS.filter((s) => scenarioIds.includes(s.id));
 const reportDir = path.resolve(process.env['GEARSPEC_INTEROP_REPORT_DIR'] ?? 'reports/interop');
@@ -53,7 +53,7 @@ describe(`interop matrix (${provider}, ${plan} plan)`, () => {
     // A missing peer fails in CI (requirePeer throws) and is a loud skip elsewhere.
     const runsHere = name === 'reference' || requirePeer(name, `interop matrix on ${name}`);
     (runsHere ? it.concurrent : it.skip)(`${name}: every client × worker cell behaves as declared`, { timeout: provider === 'container' ? 3_600_000 : 900_000 }, async ({ expect }) => {
-      const run = await runMatrixOn({ kind: 'peer', name }, { clients, workers, scenarios, provider, cellFilter: cellFilter(plan), log: (l) => process.env['GEARSPEC_INTEROP_VERBOSE'] && console.log(`[${name}] ${l}`) });
+      const run = await runMatrixOn({ kind: 'peer', name }, { clients, workers, scenarios, provider, cellFilter: cellFilter(plan), scenarioFilter: scenarioFilter(plan), log: (l) => process.env['GEARSPEC_INTEROP_VERBOSE'] && console.log(`[${name}] ${l}`) });
       runs.push(run);
       expect(run.error, `server ${name} could not be run`).toBeUndefined();
       expect(undeclaredOutcomes(run), `undeclared or stale outcomes on ${name}`).toEqual([]);

@@ -16,6 +16,19 @@ const FULL_PRODUCT: readonly DriverPeerName[] = ['reference', 'libgearman-c', 'p
 const FULL_PRODUCT_SERVERS: readonly ServerPeerName[] = ['reference', 'gearmand', 'perl-gearmand'];
 const among = (list: readonly string[], name: string): boolean => list.includes(name);
 
+/**
+ * The scenarios the ring runs on the servers outside Debian (where most libraries meet gaps the
+ * server's own baseline already records): the probe, a background status, streaming, each way a
+ * job ends, binary payloads and a worker death — one of each family instead of all 16.
+ */
+export const RING_SCENARIOS_ELSEWHERE: readonly string[] = ['foreground', 'background-status', 'streaming', 'work-fail', 'exception-option', 'payload-binary', 'worker-death'];
+
+/** Undefined for the full product; else whether the plan runs a scenario on a server. */
+export function scenarioFilter(plan: MatrixPlan): ((server: string, scenario: string) => boolean) | undefined {
+  if (plan === 'full') return undefined;
+  return (server, scenario) => among(FULL_PRODUCT_SERVERS, server) || RING_SCENARIOS_ELSEWHERE.includes(scenario);
+}
+
 /** Undefined for the full product; else whether the plan runs a client × worker cell on a server. */
 export function cellFilter(plan: MatrixPlan): ((server: string, client: string, worker: string) => boolean) | undefined {
   if (plan === 'full') return undefined;

@@ -39,6 +39,8 @@ export interface MatrixOptions {
   readonly scenarios: readonly Scenario[];
   /** Which server × client × worker cells to run (default every one): a plan over the product (plan.ts). */
   readonly cellFilter?: (server: string, client: string, worker: string) => boolean;
+  /** Which scenarios to run on a server (default every one): the plan's subset (plan.ts). */
+  readonly scenarioFilter?: (server: string, scenario: string) => boolean;
   /** Provider for the library drivers (the reference driver always runs embedded). */
   readonly provider?: ProviderKind;
   readonly timing?: Timing;
@@ -158,7 +160,8 @@ async function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
 
-export async function runServerMatrix(server: MatrixServer, options: MatrixOptions): Promise<ServerRun> {
+export async function runServerMatrix(server: MatrixServer, allOptions: MatrixOptions): Promise<ServerRun> {
+  const options: MatrixOptions = { ...allOptions, scenarios: allOptions.scenarios.filter((s) => allOptions.scenarioFilter?.(server.name, s.id) ?? true) };
   const t0 = Date.now();
   const log = options.log ?? (() => undefined);
   const timing = options.timing ?? DEFAULT_TIMING;
@@ -175,10 +178,14 @@ export async function runServerMatrix(server: MatrixServer, options: MatrixOptio
     return make();
   };
 
+  const inPlan = (c: DriverSource, w: DriverSource): boolean => options.cellFilter?.(server.name, driverName(c), driverName(w)) ?? true;
+  // A client's drivers stay up across worker columns, and go once no later column needs them
+  // (in the ring most clients meet only the reference worker): idle drivers cost a container each.
+  const lastColumn = new Map(options.clients.map((c) => [driverName(c), options.workers.reduce((last, w, i) => (inPlan(c, w) ? i : last), -1)]));
   try {
-    for (const workerSource of options.workers) {
+    for (const [column, workerSource] of options.workers.entries()) {
       const w = driverName(workerSource);
-      const cellClients = options.clients.filter((c) => options.cellFilter?.(server.name, driverName(c), w) ?? true);
+      const cellClients = options.clients.filter((c) => inPlan(c, workerSource));
       if (cellClients.length === 0) continue;
       const regs = cellClients.map(driverName).flatMap((c) => [
         { function: functionNamer(c, w)(HEALTH_SCENARIO), behaviour: { outcome: { kind: 'complete' } } } satisfies Registration,
@@ -218,6 +225,12 @@ export async function runServerMatrix(server: MatrixServer, options: MatrixOptio
         cells.push(await runCell(cell, { client: clientSource, worker: workerSource }, server, options, timing, pool, slot, ensureWorker, fresh, carry, log));
       }
       await worker?.handle.stop();
+      for (const c of cellClients) {
+        const slot = clients.get(driverName(c));
+        if (!slot || lastColumn.get(driverName(c)) !== column) continue;
+        await Promise.all([slot.main?.handle.stop(), slot.second?.handle.stop()]);
+        clients.delete(driverName(c));
+      }
     }
   } finally {
     for (const slot of clients.values()) await Promise.all([slot.main?.handle.stop(), slot.second?.handle.stop()]);

@@ -15,7 +15,7 @@ import { countGrades, type MatrixReport, type ServerRun } from '../../report/int
 import { writeInteropReport } from '../../report/interop/write.js';
 import { type MatrixTarget, runMatrixOn, targetName, undeclaredOutcomes } from '../../../suites/interop/run-on.js';
 import { SCENARIOS } from '../../../suites/interop/scenarios/index.js';
-import { cellFilter, MATRIX_PLANS, type MatrixPlan } from '../../../suites/interop/plan.js';
+import { cellFilter, MATRIX_PLANS, type MatrixPlan, scenarioFilter } from '../../../suites/interop/plan.js';
 import { type FlagSpecs, parseAddress, parseArgs, parseDriverCommand, usageError } from '../args.js';
 import { type Command, EXIT } from '../command.js';
 
@@ -95,7 +95,7 @@ export const command: Command = {
     const t0 = Date.now();
     // Servers run side by side: each has its own drivers and names, and most time is waiting.
     const runs: ServerRun[] = await Promise.all(
-      targets.map((t) => runMatrixOn(t, { clients, workers, scenarios, provider, cellFilter: cellFilter(plan as MatrixPlan), log: (l) => f.verbose && process.stdout.write(`[${targetName(t)}] ${l}\n`) })),
+      targets.map((t) => runMatrixOn(t, { clients, workers, scenarios, provider, cellFilter: cellFilter(plan as MatrixPlan), scenarioFilter: scenarioFilter(plan as MatrixPlan), log: (l) => f.verbose && process.stdout.write(`[${targetName(t)}] ${l}\n`) })),
     );
     const report: MatrixReport = { generatedAt: new Date().toISOString(), provider, wallMs: Date.now() - t0, servers: runs };
     const dir = path.resolve(String(f.out));

@@ -10,6 +10,9 @@ out="$root/.peers/rust"
 driver="$out/target/release/rustygear-driver"
 geard="$out/bin/rustygeard"
 GEARD_VERSION="0.15.0"
+# Compiled crates are kept outside the clone, so a fresh clone (CI) links instead of compiling
+# everything again; cargo's own fingerprints decide what is still fresh.
+cache="${GEARSPEC_BUILD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gearspec}/rust"
 
 fail() { echo "rust install: $*" >&2; exit 1; }
 step() { echo "rust install: $*"; }
@@ -23,10 +26,11 @@ if [[ -x "$driver" && -z "$(find "$here/src" "$here/Cargo.toml" "$here/Cargo.loc
 else
     step "fetching the driver's pinned crates"
     (cd "$here" && timeout 600 cargo fetch --locked) || fail "cargo fetch failed (crates.io unreachable?)"
-    step "building the driver (cargo build --release --locked)"
-    (cd "$here" && CARGO_TARGET_DIR="$out/target" timeout 1800 cargo build --release --locked --offline) \
+    step "building the driver (cargo build --release --locked; build cache $cache)"
+    (cd "$here" && CARGO_TARGET_DIR="$cache/target" timeout 1800 cargo build --release --locked --offline) \
         || fail "cargo build of the driver failed"
-    touch "$driver"
+    mkdir -p "$(dirname "$driver")"
+    install -m 0755 "$cache/target/release/rustygear-driver" "$driver"
 fi
 
 # 2. rustygeard: the published crate with its own published Cargo.lock (--locked).
@@ -34,7 +38,7 @@ if [[ -x "$geard" ]] && "$geard" --version 2>/dev/null | grep -q " $GEARD_VERSIO
     step "rustygeard $GEARD_VERSION up to date ($geard)"
 else
     step "installing rustygeard $GEARD_VERSION (cargo install --locked)"
-    CARGO_TARGET_DIR="$out/target-rustygeard" timeout 2400 \
+    CARGO_TARGET_DIR="$cache/target-rustygeard" timeout 2400 \
         cargo install rustygeard --version "=$GEARD_VERSION" --locked --root "$out" --force \
         || fail "cargo install rustygeard failed"
 fi
