@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs every peer of gearspec's registry natively (Debian packages, and the pinned npm, PyPI,
-# Go, crates.io and Maven packages of the other languages under .peers/): a shorthand for
+# Go and crates.io packages of the other languages under .peers/): a shorthand for
 # `gearspec peers install [NAME...]`, which reads the registry (src/peers/registry/records.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."

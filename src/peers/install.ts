@@ -1,7 +1,7 @@
 /**
  * Installs registry peers on this machine: first every Debian package they name (one bounded
  * apt run, docker/apt-install.sh), then each record's own install script (pinned npm, PyPI, Go,
- * crates.io or Maven packages built under .peers/), one after another so that their output stays
+ * or crates.io packages built under .peers/), one after another so that their output stays
  * readable. Scripts are idempotent, so a second run is quick.
  */
 import { spawn } from 'node:child_process';
