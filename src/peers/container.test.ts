@@ -66,7 +66,8 @@ describe.skipIf(!engine)('container provider', () => {
       try {
         expect(s.provider).toBe('container');
         expect(s.host).toBe('127.0.0.1');
-        expect(s.version).toBe(def.expectedVersion);
+        // Debian's build reports its packaging suffix too (1.1.20+ds).
+        expect(s.version.startsWith(def.expectedVersion), `${s.version} is ${def.expectedVersion}`).toBe(true);
         expect(await echo(s)).toBe('hello');
         const id = String(s.details.containerId);
         expect(await containerExists(id)).toBe(true);

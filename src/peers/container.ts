@@ -71,8 +71,9 @@ export interface ContainerHandle extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-// Generous: on a loaded 2-core CI machine a container start has taken over 20 s.
-const DEFAULT_STARTUP_MS = 60_000;
+// Generous: on a loaded 2-core CI machine a container start has taken over 60 s (Podman creating
+// several containers at once while driver processes and other suites hold both cores).
+export const DEFAULT_CONTAINER_STARTUP_MS = 180_000;
 const DEFAULT_GRACE_MS = 2_000;
 
 function pidAlive(pid: number): boolean {
@@ -172,7 +173,7 @@ export async function runContainer(options: RunContainerOptions): Promise<Contai
   const dir = dockerDir(options.dockerfileDir);
   const image = await ensureImage(name, options.imageName, dir, options.buildTimeoutMs);
   const log = new LogRing(options.logMaxBytes ?? DEFAULT_LOG_BYTES);
-  const timeoutMs = options.startupTimeoutMs ?? DEFAULT_STARTUP_MS;
+  const timeoutMs = options.startupTimeoutMs ?? DEFAULT_CONTAINER_STARTUP_MS;
   const graceMs = options.stopGraceMs ?? DEFAULT_GRACE_MS;
   const startId = randomUUID();
   let container = new GenericContainer(image)

@@ -30,6 +30,11 @@ async function listeningInodes(port: number): Promise<Set<string> | undefined> {
   return readAny ? inodes : undefined;
 }
 
+/** Whether any process listens on `port`: after our server exited, that listener is another's. */
+export async function someoneListensOn(port: number): Promise<boolean> {
+  return ((await listeningInodes(port))?.size ?? 0) > 0;
+}
+
 /** `pid` and its descendants, a few levels deep (a server under tini, or exec'd by a launcher). */
 async function processTree(pid: number, depth = 4): Promise<number[]> {
   if (depth === 0) return [pid];

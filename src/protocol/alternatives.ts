@@ -2,7 +2,7 @@
  * Named behaviour alternatives: points where correct Gearman servers legitimately differ.
  * Conformance cases record which alternative a server chose instead of failing it, the model
  * (src/model) is parameterised by the same names, and interop expectations cite them.
- * Sources: ../shared/reference/protocol.md §4-§5 and landscape.md B3/B6.
+ * Sources: protocol.md §4-§5 and landscape.md B3/B6.
  */
 
 export interface AlternativeSpec {

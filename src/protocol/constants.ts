@@ -4,7 +4,7 @@
  * client, worker, conformance checks, fixtures) derives from this one table.
  *
  * Sources: gearmand PROTOCOL @1.1.20, libgearman-1.0/protocol.h and libgearman/command.cc
- * (argument counts), ../shared/reference/protocol.md §2. "since" is the first gearmand release
+ * (argument counts), protocol.md §2. "since" is the first gearmand release
  * tag whose tree contains the constant (git history); "danga" means the type predates the C
  * server (the original Danga/Perl protocol).
  */

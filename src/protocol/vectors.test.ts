@@ -1,5 +1,5 @@
 /**
- * Table-driven wire vectors from ../shared/reference/protocol.md (exact bytes observed on C
+ * Table-driven wire vectors from protocol.md (exact bytes observed on C
  * gearmand 1.1.20 and Perl Gearman::Server 1.130). Each vector runs whole, byte by byte, and
  * at split points chosen by fast-check; vectors for requests also re-encode to the same bytes.
  */

@@ -27,4 +27,22 @@ describe('runner - baselines and exit codes', () => {
     expect(exitCode([run([res('a/one', 'harness-error')])])).toBe(2);
     expect(applyBaseline([res('a/two', 'pass')], b).unused).toEqual(['a/one']);
   });
+
+  it('a declared race explains failures of its case families, never a harness error, and rejects prefixes that match no case', () => {
+    const withRace = (cases: unknown) => parseBaseline({ format: 'gearspec-baseline/1', server: 's', entries: [], races: [{ cases, reason: 'data race', source: 'lib.go:1' }] }, 'test', cat);
+    expect(() => withRace(['b/'])).toThrow(/no case id starts with/);
+    expect(() => withRace([])).toThrow(/cases/);
+    const b = withRace(['a/t']);
+    const applied = applyBaseline([res('a/two', 'fail'), res('a/three', 'pass'), res('a/one', 'fail'), res('a/two', 'harness-error')], b).results;
+    expect(applied[0]!.baseline?.stale).toBe(false);
+    expect(applied[1]!.baseline).toBeUndefined();
+    expect(applied[2]!.baseline).toBeUndefined();
+    expect(applied[3]!.baseline).toBeUndefined();
+    expect(exitCode([run(applied.slice(0, 2))])).toBe(0);
+    // An entry inside the race's families is not stale when it passes; one outside still is.
+    const both = parseBaseline({ format: 'gearspec-baseline/1', server: 's', entries: [{ case: 'a/two', reason: 'r', source: 's' }, { case: 'a/one', reason: 'r', source: 's' }], races: [{ cases: ['a/t'], reason: 'data race', source: 'lib.go:1' }] }, 'test', cat);
+    const passed = applyBaseline([res('a/two', 'pass'), res('a/one', 'pass')], both).results;
+    expect(passed.map((r) => r.baseline?.stale)).toEqual([false, true]);
+    expect(exitCode([run(applied.slice(0, 3))])).toBe(1);
+  });
 });

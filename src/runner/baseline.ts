@@ -24,10 +24,24 @@ export interface BaselineEntry {
   readonly flaky?: true;
 }
 
+/**
+ * A race inside the implementation that can make any case of some families fail, with no case
+ * reliably failing (a data race that corrupts packets, a task that drops them): a failing case
+ * whose id starts with one of `cases` is explained by it, a passing one is fine, and an entry
+ * for such a case is not stale when it passes.
+ */
+export interface BaselineRace {
+  /** Case id prefixes, e.g. "worker/payload/". */
+  readonly cases: readonly string[];
+  readonly reason: string;
+  readonly source: string;
+}
+
 export interface Baseline {
   readonly format: typeof BASELINE_FORMAT;
   readonly server: string;
   readonly entries: readonly BaselineEntry[];
+  readonly races?: readonly BaselineRace[];
 }
 
 const bad = (where: string, message: string) => new InputError(ERROR_CODES.USAGE, where, message);
@@ -54,7 +68,22 @@ export function parseBaseline(json: unknown, where: string, catalogue: readonly 
     if (r.flaky !== undefined && r.flaky !== true) throw bad(at, '"flaky" must be true or absent');
     return { case: r.case, reason: r.reason, source: r.source, ...(r.flaky === true && { flaky: true as const }) };
   });
-  return { format: BASELINE_FORMAT, server: o.server, entries };
+  const races = o.races === undefined ? undefined : parseRaces(o.races, `${where} races`, [...ids]);
+  return { format: BASELINE_FORMAT, server: o.server, entries, ...(races && { races }) };
+}
+
+function parseRaces(json: unknown, where: string, ids: readonly string[]): BaselineRace[] {
+  if (!Array.isArray(json)) throw bad(where, '"races" must be an array');
+  return json.map((e: unknown, i: number): BaselineRace => {
+    const at = `${where}[${i}]`;
+    if (typeof e !== 'object' || e === null) throw bad(at, 'a race must be an object');
+    const r = e as Record<string, unknown>;
+    if (!Array.isArray(r.cases) || r.cases.length === 0 || !r.cases.every((c) => typeof c === 'string' && c.length > 0)) throw bad(at, '"cases" must be a non-empty array of case id prefixes');
+    for (const prefix of r.cases as string[]) if (!ids.some((id) => id.startsWith(prefix))) throw bad(at, `no case id starts with ${JSON.stringify(prefix)}`);
+    if (typeof r.reason !== 'string' || r.reason.trim().length === 0) throw bad(at, '"reason" must name the race');
+    if (typeof r.source !== 'string' || r.source.trim().length === 0) throw bad(at, '"source" must cite the code responsible');
+    return { cases: r.cases as string[], reason: r.reason, source: r.source };
+  });
 }
 
 export function readBaseline(path: string, catalogue: readonly Pick<CaseDef, 'id'>[]): Baseline {
@@ -73,16 +102,25 @@ export function readBaseline(path: string, catalogue: readonly Pick<CaseDef, 'id
   return parseBaseline(json, path, catalogue);
 }
 
+/** The declared race whose case families include `id`, if any. */
+export function raceOf(baseline: Baseline | undefined, id: string): BaselineRace | undefined {
+  return baseline?.races?.find((x) => x.cases.some((prefix) => id.startsWith(prefix)));
+}
+
 /** Mark results the baseline explains, and stale entries; returns ids of entries not run. */
 export function applyBaseline(results: readonly CaseResult[], baseline: Baseline): { results: CaseResult[]; unused: string[] } {
   const byId = new Map(baseline.entries.map((e) => [e.case, e]));
   const ran = new Set<string>();
   const out = results.map((r) => {
     const e = byId.get(r.id);
-    if (!e) return r;
+    if (!e) {
+      const race = isFailing(r.outcome) ? raceOf(baseline, r.id) : undefined;
+      return race ? { ...r, baseline: { reason: `${race.reason} (a race; this run: ${r.detail})`, source: race.source, stale: false } } : r;
+    }
     ran.add(r.id);
     if (isFailing(r.outcome)) return { ...r, baseline: { reason: e.reason, source: e.source, stale: false } };
-    if (isPassing(r.outcome)) return { ...r, baseline: { reason: e.reason, source: e.source, stale: e.flaky !== true } };
+    // Inside a declared race's families a pass proves nothing either.
+    if (isPassing(r.outcome)) return { ...r, baseline: { reason: e.reason, source: e.source, stale: e.flaky !== true && raceOf(baseline, r.id) === undefined } };
     // non-strict, unsupported, skipped, harness-error: the entry is neither confirmed nor stale.
     return { ...r, baseline: { reason: e.reason, source: e.source, stale: false } };
   });

@@ -7,7 +7,7 @@ import { T } from '../protocol/constants.js';
 import type { ErrorCode } from '../errors.js';
 import { dispatchFatal, dispatchPacket, dispatchText } from './dispatch.js';
 import { Faults } from './faults.js';
-import type { Job, PriorityIndex } from './job.js';
+import type { FunctionEntry, Job, PriorityIndex } from './job.js';
 import { JobStore } from './job-store.js';
 import type { ResolvedOptions } from './options.js';
 import type { ConnectionHost, ServerConnection } from './server-connection.js';
@@ -90,7 +90,7 @@ export class ServerCore implements ConnectionHost {
       fn.sleepers.delete(conn);
     }
     conn.abilities.clear();
-    for (const job of [...conn.holding]) this.requeue(job);
+    this.requeueHeld(conn);
     for (const job of conn.listening) this.detachClient(job, conn);
     conn.listening.clear();
   }
@@ -188,6 +188,20 @@ export class ServerCore implements ConnectionHost {
     job.denominator = '0';
     this.store.enqueue(job);
     this.wake(job);
+  }
+
+  /**
+   * Take back what `conn` holds (only `fn`'s jobs when given): worker disconnect, CANT_DO,
+   * RESET_ABILITIES. Most recently taken first, as gearmand 1.1.20 does: a worker's jobs are a
+   * list it pushes onto at take time (gearman_server_job_take) and requeues from the head
+   * (gearman_server_worker_free). So of two held jobs of one priority, the one taken last is
+   * queued first and handed out first again. `holding` is in take order, hence the reverse walk.
+   * Requeue order among jobs given back together is not in protocol.md; following gearmand keeps
+   * the server on the model (seed 1161357094 found the take-order walk that used to be here).
+   */
+  requeueHeld(conn: ServerConnection, fn?: FunctionEntry): void {
+    const held = [...conn.holding];
+    for (let i = held.length - 1; i >= 0; i--) if (fn === undefined || held[i]!.fn === fn) this.requeue(held[i]!);
   }
 
   /** A foreground client left: stop relaying to it; a job nobody waits for is dropped at take time. */

@@ -4,24 +4,19 @@
  * the source that shows it. Anything not listed must produce the nominal outcome. An entry whose
  * difference does not happen is reported as stale and fails the suite, so this file cannot rot.
  *
- * Sources: ../shared/reference/protocol.md (§ sections and [OBS:*] keys), landscape.md (B3-B5),
+ * Sources: protocol.md (§ sections and [OBS:*] keys), landscape.md (B3-B5),
  * the alternatives in src/protocol/alternatives.ts, and observations of this matrix ([MATRIX:*],
  * reproducible with `npx vitest run suites/interop`), each naming the library code responsible.
  * First matching entry wins, so specific entries come before general ones.
  */
 import type { AlternativeId } from '../../src/protocol/alternatives.js';
-import type { DriverPeerName, ServerPeerName } from '../../src/peers/types.js';
+import type { DriverPeerName } from '../../src/peers/types.js';
 import { NODE_EXPECTATIONS } from './expectations/node.js';
 import { OBSERVED_EXPECTATIONS } from './expectations/observed.js';
+import { type CellSelector, selects } from './expectations/select.js';
 import type { CellId } from './types.js';
 
-export interface Expectation {
-  /** Stable id, shown in reports. */
-  readonly id: string;
-  readonly servers?: readonly ServerPeerName[];
-  readonly clients?: readonly DriverPeerName[];
-  readonly workers?: readonly DriverPeerName[];
-  readonly scenarios: readonly string[] | '*';
+export interface Expectation extends CellSelector {
   /** Outcome label(s) that happen instead of the nominal one. */
   readonly expect: string | readonly string[];
   /**
@@ -255,15 +250,8 @@ export const EXPECTATIONS: readonly Expectation[] = [
   },
 ];
 
-/** An entry without a list applies to every value; an external server matches only such entries. */
-function matches(list: readonly string[] | undefined, value: string): boolean {
-  return list === undefined || list.includes(value);
-}
-
 export function findExpectation(cell: CellId, scenario: string): Expectation | undefined {
-  return EXPECTATIONS.find(
-    (e) => matches(e.servers, cell.server) && matches(e.clients, cell.client) && matches(e.workers, cell.worker) && (e.scenarios === '*' || e.scenarios.includes(scenario)),
-  );
+  return EXPECTATIONS.find((e) => selects(e, cell, scenario));
 }
 
 /** The expectation that blocks this cell when its probe behaves as declared. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALTERNATIVES } from '../../src/protocol/alternatives.js';
 import { EXPECTATIONS, findExpectation } from './expectations.js';
+import { RACES } from './expectations/races.js';
 import { grade } from './grading.js';
 import { SCENARIOS, SCENARIO_IDS } from './scenarios/index.js';
 import type { CellId } from './types.js';
@@ -52,6 +53,20 @@ describe('interop grading', () => {
     expect(grade({ ...gearmandPerl, server: 'reference' }, byId('exception-throw'), 'exception+worker-error+worker-gone').grade).toBe('fail');
   });
 
+  it('should accept what a declared race allows, the nominal outcome too, and nothing else', () => {
+    const rustygear: CellId = { server: 'gearmand', client: 'rustygear', worker: 'reference' };
+    // The race lets the racy client end without its result ...
+    const lost = grade(rustygear, byId('foreground'), 'no-result+client-stuck');
+    expect(lost.grade).toBe('expected-different');
+    expect(lost.expectation?.id).toBe('rustygear-client/packets-behind-job-created');
+    expect(grade(rustygear, byId('foreground'), 'completed').grade).toBe('pass');
+    // ... but not take the worker or the server down with it.
+    expect(grade(rustygear, byId('foreground'), 'no-result+worker-gone+client-stuck').grade).toBe('fail');
+    expect(grade(rustygear, byId('foreground'), 'completed+server-crashed').grade).toBe('fail');
+    // Another client in the same cell is not covered by it.
+    expect(grade({ ...rustygear, client: 'reference' }, byId('foreground'), 'no-result+client-stuck').grade).toBe('fail');
+  });
+
   it('should use the explicit-call form for the explicit-packet scenarios and the native form for the rest', () => {
     const fn = (scenario: string, suffix?: string): string => `${scenario}${suffix ?? ''}`;
     const forms = (id: string) => byId(id).functions(fn).map((r) => (r.behaviour.outcome.kind === 'die' || r.behaviour.outcome.kind === 'exit' ? undefined : r.behaviour.outcome.form));
@@ -71,5 +86,16 @@ describe('interop grading', () => {
       if (e.scenarios !== '*') for (const s of e.scenarios) expect(expect_, e.id).not.toContain(byId(s).nominal);
     }
     expect(new Set(EXPECTATIONS.map((e) => e.id)).size).toBe(EXPECTATIONS.length);
+  });
+
+  it('should declare every race with known scenarios, a source, a reason, and a pattern the nominal outcomes do not need', () => {
+    for (const r of RACES) {
+      expect(r.source.length, r.id).toBeGreaterThan(10);
+      expect(r.why.length, r.id).toBeGreaterThan(20);
+      if (r.scenarios !== '*') for (const s of r.scenarios) expect(SCENARIO_IDS, r.id).toContain(s);
+      // A harness failure is never a library's race.
+      expect(r.outcomes.test('harness-error'), r.id).toBe(false);
+    }
+    expect(new Set([...EXPECTATIONS, ...RACES].map((e) => e.id)).size).toBe(EXPECTATIONS.length + RACES.length);
   });
 });

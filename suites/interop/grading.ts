@@ -4,6 +4,7 @@
  */
 import type { ExpectationRef, InteropGrade } from '../../src/report/interop/model.js';
 import { type Expectation, findExpectation } from './expectations.js';
+import { findRace, type Race } from './expectations/races.js';
 import type { CellId, Scenario } from './types.js';
 
 export interface Graded {
@@ -12,11 +13,23 @@ export interface Graded {
   readonly expectation?: ExpectationRef;
 }
 
-export function refOf(e: Expectation): ExpectationRef {
-  return { id: e.id, kind: e.kind, why: e.why, source: e.source, ...(e.alternative ? { alternative: e.alternative } : {}) };
+export function refOf(e: Expectation | Race): ExpectationRef {
+  return { id: e.id, kind: e.kind, why: e.why, source: e.source, ...('alternative' in e && e.alternative ? { alternative: e.alternative } : {}) };
 }
 
 export function grade(cell: CellId, scenario: Scenario, actual: string): Graded {
+  const declared = gradeDeclared(cell, scenario, actual);
+  if (declared.grade !== 'fail' && declared.grade !== 'stale') return declared;
+  // A race (expectations/races.ts) allows the nominal outcome and the outcomes it names.
+  const race = findRace(cell, scenario.id);
+  if (!race) return declared;
+  const expected = [...declared.expected, `/${race.outcomes.source}/ (${race.id})`];
+  if (actual === scenario.nominal) return { grade: 'pass', expected, expectation: refOf(race) };
+  if (race.outcomes.test(actual)) return { grade: 'expected-different', expected, expectation: refOf(race) };
+  return { ...declared, expected };
+}
+
+function gradeDeclared(cell: CellId, scenario: Scenario, actual: string): Graded {
   const e = findExpectation(cell, scenario.id);
   if (!e) return { grade: actual === scenario.nominal ? 'pass' : 'fail', expected: [scenario.nominal] };
   const expected = typeof e.expect === 'string' ? [e.expect] : [...e.expect];

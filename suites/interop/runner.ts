@@ -11,12 +11,12 @@
  * then replaced before the next scenario. A scenario whose behaviour the worker driver refused at
  * registration (a form its library cannot express) is `form-unsupported` and is not run.
  */
-import { errorMessage } from '../../src/errors.js';
+import { ERROR_CODES, errorMessage, PeerError } from '../../src/errors.js';
 import { type DriverHandle, type DriverSource, b64, driverName, startDriver, unb64 } from '../../src/peers/drivers/index.js';
 import type { ProviderKind } from '../../src/peers/types.js';
 import { type CellResult, type DriverInfo, type ScenarioResult, type ServerRun, countGrades, worstGrade } from '../../src/report/interop/model.js';
 import { CheckedRelay } from '../../src/runner/wire-check.js';
-import { cellBlocker, declaredWireFinding, findExpectation } from './expectations.js';
+import { cellBlocker, declaredWireFinding, type Expectation, findExpectation } from './expectations.js';
 import { grade, refOf } from './grading.js';
 import { PROBE } from './scenarios/index.js';
 import type { MatrixServer } from './servers.js';
@@ -63,6 +63,22 @@ const SCENARIO_DEADLINE_MS = 90_000;
 /** A server that keeps crashing is restarted this often per run, then left down (later scenarios fail). */
 const MAX_SERVER_RESTARTS = 25;
 const MAX_LOG_CHARS = 20_000;
+
+/** How long a started worker driver may take to register every function and enter its loop. */
+const WORKER_READY_MS = 20_000;
+/** Outcome of every scenario of a cell whose worker library never finished registering. */
+export const WORKER_NOT_READY = 'worker-not-ready';
+
+/** A worker driver that started but whose library blocked before its work loop. */
+class WorkerNotReady extends Error {
+  constructor(
+    message: string,
+    readonly log: string,
+    readonly gone: boolean,
+  ) {
+    super(message);
+  }
+}
 
 /** Function names are unique per (scenario, client, worker); the server is fresh per run. */
 export const functionNamer =
@@ -140,14 +156,21 @@ class Pool {
     try {
       for (const [i, r] of regs.entries()) h.send({ op: 'register', id: `r${i}`, function: r.function, behaviour: r.behaviour });
       h.send({ op: 'work', id: 'work' });
-      await h.waitFor((e) => e.event === 'done' && e.id === 'work', 20_000, 'registration and work', (e) => {
+      await h.waitFor((e) => e.event === 'done' && e.id === 'work', WORKER_READY_MS, 'registration and work', (e) => {
         const i = e.event === 'error' && e.id?.startsWith('r') ? Number(e.id.slice(1)) : NaN;
         if (e.event === 'error' && Number.isInteger(i) && regs[i]) refused.set(regs[i].function, e.message);
       });
       return { handle: h, refused };
     } catch (e) {
+      // The driver said hello, so its process runs: a library call that never returns while
+      // registering (libgearman waits for an OPTION_RES some servers never send) is the library's
+      // outcome against this server, graded like any other, with the driver's output kept.
+      // A driver that exits here instead (its library's error ended the application) is the same
+      // outcome with the worker gone.
+      const libraryOutcome = e instanceof PeerError && (e.code === ERROR_CODES.TIMEOUT || e.code === ERROR_CODES.PEER_EXITED);
+      const stuck = libraryOutcome ? new WorkerNotReady(errorMessage(e), h.logs(), h.exited) : e;
       await h.stop();
-      throw e;
+      throw stuck;
     }
   }
 }
@@ -193,6 +216,7 @@ export async function runServerMatrix(server: MatrixServer, allOptions: MatrixOp
       ]);
       let worker: DriverTap | undefined;
       let workerError: string | undefined;
+      let workerNotReady: WorkerNotReady | undefined;
       const refused = new Map<string, string>();
       const ensureWorker = async (force = false): Promise<WorkerSlot> => {
         worker = await fresh(
@@ -210,7 +234,15 @@ export async function runServerMatrix(server: MatrixServer, allOptions: MatrixOp
       try {
         await ensureWorker();
       } catch (e) {
-        workerError = errorMessage(e);
+        if (e instanceof WorkerNotReady) workerNotReady = e;
+        else workerError = errorMessage(e);
+      }
+      // A worker library can bring the server down while it connects (abraxas on the PHP worker's
+      // OPTION_REQ): that is part of the cell's outcome, and the server is started again.
+      let crashAtStart: string | undefined;
+      if (workerNotReady || workerError) {
+        crashAtStart = server.crashed();
+        if (crashAtStart !== undefined && carry.serverRestarts++ < MAX_SERVER_RESTARTS) await server.restart().catch((e: unknown) => log(`  restarting the server failed: ${errorMessage(e)}`));
       }
       for (const clientSource of cellClients) {
         const c = driverName(clientSource);
@@ -220,6 +252,10 @@ export async function runServerMatrix(server: MatrixServer, allOptions: MatrixOp
         clients.set(c, slot);
         if (workerError) {
           cells.push(harnessCell(cell, options, `worker driver ${w} did not start: ${workerError}`));
+          continue;
+        }
+        if (workerNotReady) {
+          cells.push(notReadyCell(cell, options, workerNotReady, crashAtStart));
           continue;
         }
         cells.push(await runCell(cell, { client: clientSource, worker: workerSource }, server, options, timing, pool, slot, ensureWorker, fresh, carry, log));
@@ -263,7 +299,7 @@ async function runCell(
   const drivers: { client?: DriverInfo; worker?: DriverInfo } = {};
   for (const s of options.scenarios) {
     if (blocked) {
-      results.push({ id: s.id, title: s.title, nominal: s.nominal, expected: [s.nominal], actual: 'not-run', grade: 'expected-different', detail: `not run: the probe showed ${blocked.id} as declared`, expectation: refOf(blocked), notRun: true, durationMs: 0, transcript: [] });
+      results.push(notRun(s, blocked));
       continue;
     }
     const transcript: string[] = [];
@@ -305,6 +341,12 @@ async function runCell(
       if (e instanceof FormUnsupported) {
         outcome = FORM_UNSUPPORTED;
         detail = e.message;
+      } else if (e instanceof WorkerNotReady) {
+        // A replacement worker whose library blocked or failed while registering.
+        outcome = `${WORKER_NOT_READY}${e.gone ? '+worker-gone' : ''}`;
+        detail = `the ${cell.worker} worker's library never finished registering its functions: ${e.message}`;
+        keepLog('worker', e.log);
+        carry.restartAll = true;
       } else {
         outcome = 'harness-error';
         detail = errorMessage(e);
@@ -336,6 +378,9 @@ async function runCell(
       detail += `; the server exited during this scenario (${crash})`;
       keepLog('server', server.logs());
       carry.restartAll = true;
+      // The drivers go first: a library that reconnects on its own would meet the new server with
+      // whatever brought the old one down, and crash it again before the next scenario.
+      for (const t of [client, client2, worker]) await t?.handle.stop();
       if (carry.serverRestarts++ < MAX_SERVER_RESTARTS) {
         await server.restart().catch((e: unknown) => {
           detail += `; restarting it failed: ${errorMessage(e)}`;
@@ -462,6 +507,26 @@ async function freshJobCheck(cell: CellId, taps: { client: DriverTap; client2: D
 function exitOf(tap: DriverTap): string {
   const e = tap.seen.find((x) => x.event === 'exited');
   return e?.event === 'exited' ? `code ${String(e.code)}, signal ${String(e.signal)}` : 'gone';
+}
+
+/** A scenario left out because the cell's probe showed a declared blocker. */
+function notRun(s: Scenario, blocked: Expectation): ScenarioResult {
+  return { id: s.id, title: s.title, nominal: s.nominal, expected: [s.nominal], actual: 'not-run', grade: 'expected-different', detail: `not run: the probe showed ${blocked.id} as declared`, expectation: refOf(blocked), notRun: true, durationMs: 0, transcript: [] };
+}
+
+/** A cell whose worker library never entered its loop: every scenario has that outcome, graded. */
+function notReadyCell(cell: CellId, options: MatrixOptions, stuck: WorkerNotReady, crash: string | undefined): CellResult {
+  const outcome = `${WORKER_NOT_READY}${stuck.gone ? '+worker-gone' : ''}${crash !== undefined ? '+server-crashed' : ''}`;
+  const detail = `the ${cell.worker} worker's library never finished registering its functions: ${stuck.message}${crash !== undefined ? `; the server exited meanwhile (${crash})` : ''}`;
+  let blocked: ReturnType<typeof cellBlocker>;
+  const scenarios = options.scenarios.map((s): ScenarioResult => {
+    if (blocked) return notRun(s, blocked);
+    const g = grade(cell, s, outcome);
+    if (s.id === PROBE.id && g.grade === 'expected-different') blocked = cellBlocker(cell, s.id);
+    return { id: s.id, title: s.title, nominal: s.nominal, expected: g.expected, actual: outcome, grade: g.grade, detail, ...(g.expectation ? { expectation: g.expectation } : {}), durationMs: 0, transcript: [] };
+  });
+  const grades = scenarios.map((s) => s.grade);
+  return { ...cell, provider: options.provider ?? 'native', grade: worstGrade(grades), counts: countGrades(grades), scenarios, drivers: {}, logs: { worker: stuck.log.slice(-MAX_LOG_CHARS) }, durationMs: 0 };
 }
 
 function harnessCell(cell: CellId, options: MatrixOptions, why: string): CellResult {

@@ -1,6 +1,6 @@
 /**
  * Generated payloads that land on a difference the interop matrix already declares for the cell
- * (suites/interop/expectations.ts): payload classes a client or worker library cannot carry ("",
+ * (suites/interop/expectations.ts, and the races of expectations/races.ts): payload classes a client or worker library cannot carry ("",
  * "0", bytes after a NUL, bytes ≥ 0x80, 64 KiB and 1 MiB replies), and cells the matrix declares
  * blocked altogether (the worker never gets a job from that server). The property does not send
  * these: the matrix checks that each declared difference still happens (and fails when one goes
@@ -10,6 +10,7 @@
  * is always sent.
  */
 import { cellBlocker, type Expectation, findExpectation } from '../interop/expectations.js';
+import { findRace, type Race } from '../interop/expectations/races.js';
 import { PROBE } from '../interop/scenarios/index.js';
 import { EMPTY_PAYLOAD, ZERO_CHAR_PAYLOAD, payload1m, payload64k, payloadBinary, payloadEmpty } from '../interop/scenarios/payloads.js';
 import type { CellId } from '../interop/types.js';
@@ -38,14 +39,22 @@ const CLASSES: readonly PayloadClass[] = [
 /** Payload case names a declared outcome label lists: "corrupted:empty,zero-char+client-stuck". */
 const namedIn = (e: Expectation): string[] => [e.expect].flat().flatMap((label) => (label.split('+')[0]!.split(':')[1] ?? '').split(','));
 
-/** The declared expectation that covers sending this payload through this cell, if any. */
-export function declaredPayloadDifference(cell: CellId, payload: Buffer): Expectation | undefined {
+/**
+ * The declared expectation or race that covers sending this payload through this cell, if any. A
+ * race over every scenario (a client that loses results at random) covers every payload; a race
+ * over a payload scenario covers that scenario's class.
+ */
+export function declaredPayloadDifference(cell: CellId, payload: Buffer): Expectation | Race | undefined {
   const blocked = cellBlocker(cell, PROBE.id);
   if (blocked) return blocked;
+  const everywhere = findRace(cell, payloadBinary.id);
+  if (everywhere?.scenarios === '*') return everywhere;
   for (const cls of CLASSES) {
     if (!cls.covers(payload)) continue;
     const e = findExpectation(cell, cls.scenario);
     if (e && (cls.named === undefined || namedIn(e).includes(cls.named))) return e;
+    const race = findRace(cell, cls.scenario);
+    if (race) return race;
   }
   return undefined;
 }

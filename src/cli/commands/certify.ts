@@ -16,7 +16,7 @@ import { renderComparison, renderSummary } from '../../report/console.js';
 import { renderHtml } from '../../report/html.js';
 import { writeJsonReports } from '../../report/json.js';
 import { renderJUnit } from '../../report/junit.js';
-import { applyBaseline, type Baseline, BASELINE_FORMAT, type BaselineEntry, readBaseline } from '../../runner/baseline.js';
+import { applyBaseline, type Baseline, BASELINE_FORMAT, type BaselineEntry, raceOf, readBaseline } from '../../runner/baseline.js';
 import type { CaseDef } from '../../runner/case-def.js';
 import { exitCode, tally } from '../../runner/exit-code.js';
 import { OUTCOME_LEGEND, OUTCOMES } from '../../runner/outcome.js';
@@ -212,7 +212,8 @@ function writeFile(path: string, text: string): void {
 /**
  * A baseline listing every case that failed in `run`, for --write-baseline. An entry of the applied
  * baseline is kept as it is (a maintainer may have edited its reason and source) when its case
- * still fails, is marked flaky (a pass proves nothing), or was not in this selection.
+ * still fails, is marked flaky (a pass proves nothing), or was not in this selection; its races
+ * are kept, and a failure one of them explains gets no entry of its own.
  */
 function baselineOfRun(run: ServerRun, previous: Baseline | undefined): Baseline {
   const source = `observed: gearspec certify on ${new Date().toISOString().slice(0, 10)} against ${run.server}`;
@@ -227,12 +228,14 @@ function baselineOfRun(run: ServerRun, previous: Baseline | undefined): Baseline
       if (kept && flaky(kept)) entries.push(kept);
       continue;
     }
+    // A failure a declared race of the baseline explains stays with the race.
+    if (!kept && raceOf(previous, r.id)) continue;
     const line = r.detail.split('\n')[0]!.trim();
     const reason = line.length > 300 ? `${line.slice(0, 299)}…` : line;
     entries.push(kept ?? { case: r.id, reason: reason || 'failed (no detail)', source });
   }
   entries.push(...old.values()); // cases this selection did not run: not judged
-  return { format: BASELINE_FORMAT, server: previous?.server ?? run.server, entries };
+  return { format: BASELINE_FORMAT, server: previous?.server ?? run.server, entries, ...(previous?.races && { races: previous.races }) };
 }
 
 async function certify(p: Plan, flags: Record<string, unknown>): Promise<number> {

@@ -3,7 +3,7 @@
  * 127.0.0.1:<ephemeral port>. Readiness is the same as native (readiness.ts), with the container's
  * own process as the listener's owner (its host pid is visible in our /proc).
  */
-import { runContainer } from '../container.js';
+import { DEFAULT_CONTAINER_STARTUP_MS, runContainer } from '../container.js';
 import { imageContext } from '../image-contexts.js';
 import { waitForServerReady } from '../readiness.js';
 import type { ServerStartOptions, StartedServer } from '../types.js';
@@ -11,9 +11,6 @@ import type { ExternalServerDef } from './catalogue.js';
 import { SERVER_HOST as HOST, startOnFreePort } from './port-retry.js';
 import { externalServer } from './started-server.js';
 
-/** Container create + start is slower than a spawn; the image build has its own deadline. */
-// Generous: on a loaded 2-core CI machine a container start has taken over 20 s.
-export const DEFAULT_CONTAINER_STARTUP_MS = 60_000;
 
 export async function startContainerServer(def: ExternalServerDef, options: ServerStartOptions = {}): Promise<StartedServer> {
   return startOnFreePort(options.port, async (port) => {

@@ -3,8 +3,10 @@
  * ready once it answers (readiness.ts) on a socket our pid owns; retry with a fresh port when
  * another process wins the race for it.
  */
+import { ERROR_CODES, PeerError } from '../../errors.js';
 import { runProcess } from '../process.js';
-import { waitForServerReady } from '../readiness.js';
+import { someoneListensOn } from '../proc-net.js';
+import { PortInUseError, waitForServerReady } from '../readiness.js';
 import type { ServerStartOptions, StartedServer } from '../types.js';
 import type { ExternalServerDef } from './catalogue.js';
 import { SERVER_HOST as HOST, startOnFreePort } from './port-retry.js';
@@ -15,6 +17,18 @@ export const DEFAULT_SERVER_STARTUP_MS = 10_000;
 export interface NativeServerDeps {
   /** Injected by tests to provoke a lost port race. */
   pickPort?: (host: string) => Promise<number>;
+}
+
+/**
+ * A server that exits at once when its port is taken (Perl gearmand) can exit before the first
+ * /proc check sees the other listener; an early exit while another process listens on the port
+ * is that port being taken, and reported so that the start is retried on a fresh port.
+ */
+async function portTakenExit(e: unknown, name: string, port: number): Promise<unknown> {
+  const exitedEarly = e instanceof PeerError && e.cause instanceof PeerError && e.cause.code === ERROR_CODES.PEER_EXITED;
+  if (!exitedEarly || !(await someoneListensOn(port))) return e;
+  const first = e.message.split('\n')[0]!.slice(`${e.peer}: `.length);
+  return new PeerError(e.code, e.peer, `${first} (127.0.0.1:${port} is held by another process)`, e.log, { cause: new PortInUseError(name, port) });
 }
 
 export async function startNativeServer(def: ExternalServerDef, options: ServerStartOptions = {}, deps: NativeServerDeps = {}): Promise<StartedServer> {
@@ -32,6 +46,8 @@ export async function startNativeServer(def: ExternalServerDef, options: ServerS
         ready: async ({ pid, signal }) => {
           versionLine = await waitForServerReady(def.readiness, { name: def.name, host: HOST, port, pid, signal });
         },
+      }).catch(async (e: unknown) => {
+        throw await portTakenExit(e, def.name, port);
       });
       return externalServer(def, 'native', HOST, port, versionLine, proc, { pid: proc.pid, binary: def.binary });
     },

@@ -21,8 +21,9 @@ function unregister(core: ServerCore, conn: ServerConnection, fn: FunctionEntry)
   conn.abilities.delete(fn);
   fn.workers.delete(conn);
   fn.sleepers.delete(conn);
-  // gearmand requeues what the worker holds for a function it gave up (protocol.md §4.5).
-  for (const job of [...conn.holding]) if (job.fn === fn) core.requeue(job);
+  // gearmand requeues what the worker holds for a function it gave up (protocol.md §4.5),
+  // most recently taken first (see ServerCore.requeueHeld).
+  core.requeueHeld(conn, fn);
 }
 
 /** CAN_DO_TIMEOUT value: milliseconds like gearmand; 1-999 → 1000; 0/negative → none; undefined if malformed. */

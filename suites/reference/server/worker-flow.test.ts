@@ -99,6 +99,33 @@ describe('requeue', () => {
     expect(await quiet(c)).toBe('timeout');
   });
 
+  // gearmand 1.1.20 gives a worker's jobs back most recently taken first (its worker job list is
+  // pushed at take time and requeued from the head); the model and gearmand agree, the server
+  // once requeued in take order (model-server fuzzer, seed 1161357094).
+  it.each(['close', 'CANT_DO', 'RESET_ABILITIES'] as const)('%s while holding two jobs of one priority: the one taken last is handed out first again', async (how) => {
+    const fn = fresh('f_order');
+    const c = await h.connect();
+    const first = await submit(c, fn, 'A', { type: T.SUBMIT_JOB_HIGH });
+    const second = await submit(c, fn, 'B', { type: T.SUBMIT_JOB_HIGH });
+    const w1 = await worker(h, fn);
+    expect(args(await grab(w1))[0]).toBe(first);
+    expect(args(await grab(w1))[0]).toBe(second);
+    const admin = await h.connect();
+    if (how === 'close') {
+      w1.close();
+      const deadline = Date.now() + WAIT_MS;
+      while ((await statusRows(admin)).get(fn)?.[1] !== '0' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    } else {
+      w1.send(how === 'CANT_DO' ? req(T.CANT_DO, fn) : req(T.RESET_ABILITIES));
+      await sync(w1);
+    }
+    expect((await statusRows(admin)).get(fn)?.slice(0, 2)).toEqual(['2', '0']); // both queued again
+    const w2 = await worker(h, fn);
+    expect(args(await grab(w2))).toEqual([second, fn, 'B']);
+    expect(args(await grab(w2))).toEqual([first, fn, 'A']);
+    expect(await quiet(c)).toBe('timeout'); // clients are not told
+  });
+
   it('CAN_DO_TIMEOUT (ms, 1-999 → 1000): requeued on expiry, clients not told, counters never wrap', async () => {
     const fn = fresh('f_to');
     const c = await h.connect();

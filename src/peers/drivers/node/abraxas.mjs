@@ -13,7 +13,7 @@
 //   WORK_WARNING + WORK_FAIL without the exceptions option (client-connection.js:129-139).
 import { createRequire } from 'node:module';
 import {
-  ROLE, SERVERS, start, send, b64, unb64, serve, runSteps, unsupportedOutcome, endWith, onQuit,
+  runRole, SERVERS, start, send, b64, unb64, serve, runSteps, unsupportedOutcome, endWith, onQuit,
   errorText,
 } from './control.mjs';
 
@@ -178,15 +178,4 @@ async function workerRole() {
   return stop;
 }
 
-if (ROLE === 'client') {
-  await serve({
-    submit: (cmd) => runJobs([cmd], cmd.exceptions),
-    'submit-batch': (cmd) => runJobs(cmd.jobs ?? [], cmd.exceptions),
-    status,
-  });
-} else if (ROLE === 'worker') {
-  await workerRole();
-} else {
-  send({ event: 'error', message: `unknown role ${ROLE}` });
-  process.exit(2);
-}
+await runRole({ runJobs: (jobs, cmd) => runJobs(jobs, cmd.exceptions), status, workerRole });

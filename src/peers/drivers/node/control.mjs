@@ -208,6 +208,21 @@ export async function serve(handlers, { stopOn = [] } = {}) {
   }
 }
 
+/**
+ * A driver's main: in the client role the `submit` and `submit-batch` commands go to
+ * `runJobs(jobs, cmd)` and `status` to `status(cmd)`; in the worker role `workerRole()` runs.
+ */
+export async function runRole({ runJobs, status, workerRole }) {
+  if (ROLE === 'client') {
+    await serve({ submit: (cmd) => runJobs([cmd], cmd), 'submit-batch': (cmd) => runJobs(cmd.jobs ?? [], cmd), status });
+  } else if (ROLE === 'worker') {
+    await workerRole();
+  } else {
+    send({ event: 'error', message: `unknown role ${ROLE}` });
+    process.exit(2);
+  }
+}
+
 export function waitGate(name) {
   const early = pendingReleases.findIndex((g) => g === name || g === '*');
   if (early >= 0) { pendingReleases.splice(early, 1); return Promise.resolve(); }
@@ -231,6 +246,58 @@ export async function runSteps(steps, { handle, data, warning, status }) {
         send({ event: 'error', message: `unknown step kind ${step.kind}` });
     }
   }
+}
+
+/**
+ * The job function of a library that runs it synchronously and reads a throw from inside its own
+ * call (gearmanode, node-gearman): the steps run in the same tick until a sleep or a gate needs the
+ * event loop and go on from the timer or the release; then `finished` is reported and the outcome
+ * ends the job through the library's calls (`end.complete(payload?)`, `end.fail()`,
+ * `end.exception(payload)`), or by a throw in the `throw` form, or by the process dying or exiting.
+ * `calls` holds the library's data / warning / status calls it has.
+ */
+export function runJobSync(steps, outcome, handle, calls, end) {
+  const finish = () => {
+    const form = outcome.form ?? 'native';
+    if (outcome.kind === 'die' || outcome.kind === 'exit') endWith(outcome);
+    send({ event: 'finished', handle, outcome: outcome.kind });
+    if (outcome.kind === 'complete') {
+      end.complete(outcome.payload != null ? unb64(outcome.payload) : undefined);
+    } else if (outcome.kind === 'fail') {
+      if (form === 'throw') throw new Error('job failed');
+      end.fail();
+    } else {
+      const payload = unb64(outcome.payload);
+      if (form === 'throw') throw new Error(payload.toString('utf8'));
+      end.exception(payload);
+    }
+  };
+  const runFrom = (i) => {
+    for (; i < steps.length; i++) {
+      const step = steps[i];
+      switch (step.kind) {
+        case 'data':
+        case 'warning':
+          if (calls[step.kind]) calls[step.kind](unb64(step.payload));
+          else send({ event: 'error', message: `no ${step.kind} call in this library` });
+          break;
+        case 'status':
+          if (calls.status) calls.status(step.numerator, step.denominator);
+          else send({ event: 'error', message: 'no status call in this library' });
+          break;
+        case 'sleep': { const next = i + 1; setTimeout(() => runFrom(next), Number(step.ms) || 0); return; }
+        case 'gate': {
+          const next = i + 1;
+          send({ event: 'gated', handle, gate: step.gate });
+          waitGate(step.gate).then(() => runFrom(next));
+          return;
+        }
+        default: send({ event: 'error', message: `unknown step kind ${step.kind}` });
+      }
+    }
+    finish();
+  };
+  runFrom(0);
 }
 
 export function unsupportedOutcome(outcome, forms) {

@@ -13,7 +13,7 @@
 // servers in GEARSPEC_SERVER only the first is used.
 import { createRequire } from 'node:module';
 import {
-  ROLE, SERVERS, start, send, b64, unb64, serve, runSteps, unsupportedOutcome, endWith, onQuit,
+  runRole, SERVERS, start, send, b64, unb64, serve, runSteps, unsupportedOutcome, endWith, onQuit,
   errorText, fatal,
 } from './control.mjs';
 
@@ -274,15 +274,4 @@ async function runJob(worker, job, behaviour) {
   }
 }
 
-if (ROLE === 'client') {
-  await serve({
-    submit: (cmd) => runJobs(cmd, [cmd]),
-    'submit-batch': (cmd) => runJobs(cmd, cmd.jobs ?? []),
-    status,
-  });
-} else if (ROLE === 'worker') {
-  await workerRole();
-} else {
-  send({ event: 'error', message: `unknown role ${ROLE}` });
-  process.exit(2);
-}
+await runRole({ runJobs: (jobs, cmd) => runJobs(cmd, jobs), status, workerRole });

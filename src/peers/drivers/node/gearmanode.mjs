@@ -18,7 +18,7 @@
 //   'socketDisconnect' as an error without ending the job.
 import { createRequire } from 'node:module';
 import {
-  ROLE, SERVERS, start, send, b64, unb64, serve, waitGate, unsupportedOutcome, endWith, onQuit,
+  runRole, SERVERS, start, send, b64, unb64, serve, runJobSync, unsupportedOutcome, onQuit,
   errorText, fatal,
 } from './control.mjs';
 
@@ -177,44 +177,15 @@ function makeFunction(name, behaviour) {
       event: 'job', handle, function: name, payload: b64(workload),
       ...(job.unique != null ? { unique: String(job.unique) } : {}),
     });
-    // Steps run synchronously inside the library's call until a sleep or gate needs the event
-    // loop; the rest continues from a timer or the gate's release.
-    const runFrom = (i) => {
-      for (; i < steps.length; i++) {
-        const step = steps[i];
-        switch (step.kind) {
-          case 'data': libraryCall('sendWorkData', job.sendWorkData(unb64(step.payload))); break;
-          case 'warning': libraryCall('reportWarning', job.reportWarning(unb64(step.payload))); break;
-          case 'status': libraryCall('reportStatus', job.reportStatus(step.numerator, step.denominator)); break;
-          case 'sleep': { const next = i + 1; setTimeout(() => runFrom(next), Number(step.ms) || 0); return; }
-          case 'gate': {
-            const next = i + 1;
-            send({ event: 'gated', handle, gate: step.gate });
-            waitGate(step.gate).then(() => runFrom(next));
-            return;
-          }
-          default: send({ event: 'error', message: `unknown step kind ${step.kind}` });
-        }
-      }
-      finish();
-    };
-    const finish = () => {
-      const out = behaviour.outcome;
-      const form = out.form ?? 'native';
-      if (out.kind === 'die' || out.kind === 'exit') endWith(out);
-      send({ event: 'finished', handle, outcome: out.kind });
-      if (out.kind === 'complete') {
-        job.workComplete(out.payload != null ? unb64(out.payload) : workload);
-      } else if (out.kind === 'fail') {
-        if (form === 'throw') throw new Error('job failed');
-        job.reportError();
-      } else {
-        const payload = unb64(out.payload);
-        if (form === 'throw') throw new Error(payload.toString('utf8'));
-        job.reportException(payload);
-      }
-    };
-    runFrom(0);
+    runJobSync(steps, behaviour.outcome, handle, {
+      data: (bytes) => libraryCall('sendWorkData', job.sendWorkData(bytes)),
+      warning: (bytes) => libraryCall('reportWarning', job.reportWarning(bytes)),
+      status: (n, d) => libraryCall('reportStatus', job.reportStatus(n, d)),
+    }, {
+      complete: (payload) => job.workComplete(payload ?? workload),
+      fail: () => job.reportError(),
+      exception: (payload) => job.reportException(payload),
+    });
   };
 }
 
@@ -252,15 +223,4 @@ async function workerRole() {
   }, { stopOn: ['work'] });
 }
 
-if (ROLE === 'client') {
-  await serve({
-    submit: (cmd) => runJobs([cmd], cmd.exceptions),
-    'submit-batch': (cmd) => runJobs(cmd.jobs ?? [], cmd.exceptions),
-    status,
-  });
-} else if (ROLE === 'worker') {
-  await workerRole();
-} else {
-  send({ event: 'error', message: `unknown role ${ROLE}` });
-  process.exit(2);
-}
+await runRole({ runJobs: (jobs, cmd) => runJobs(jobs, cmd.exceptions), status, workerRole });

@@ -15,7 +15,7 @@
 //   handler (gearman.js:464-470), so a throw escapes into Node's event loop.
 import { createRequire } from 'node:module';
 import {
-  ROLE, SERVERS, start, send, b64, unb64, serve, waitGate, unsupportedOutcome, endWith, onQuit,
+  runRole, SERVERS, start, send, b64, unb64, serve, runJobSync, unsupportedOutcome, onQuit,
   errorText, fatal,
 } from './control.mjs';
 
@@ -137,41 +137,11 @@ function makeFunction(name, behaviour) {
     const workload = payload ?? Buffer.alloc(0); // an empty workload arrives as undefined
     // GRAB_JOB only: the unique is not known to the worker.
     send({ event: 'job', handle, function: name, payload: b64(workload) });
-    // Steps run synchronously inside the library's call until a sleep or gate needs the event loop.
-    const runFrom = (i) => {
-      for (; i < steps.length; i++) {
-        const step = steps[i];
-        switch (step.kind) {
-          case 'data': worker.write(unb64(step.payload)); break;
-          case 'sleep': { const next = i + 1; setTimeout(() => runFrom(next), Number(step.ms) || 0); return; }
-          case 'gate': {
-            const next = i + 1;
-            send({ event: 'gated', handle, gate: step.gate });
-            waitGate(step.gate).then(() => runFrom(next));
-            return;
-          }
-          default: send({ event: 'error', message: `unknown step kind ${step.kind}` });
-        }
-      }
-      finish();
-    };
-    const finish = () => {
-      const out = behaviour.outcome;
-      const form = out.form ?? 'native';
-      if (out.kind === 'die' || out.kind === 'exit') endWith(out);
-      send({ event: 'finished', handle, outcome: out.kind });
-      if (out.kind === 'complete') {
-        worker.end(out.payload != null ? unb64(out.payload) : workload);
-      } else if (out.kind === 'fail') {
-        if (form === 'throw') throw new Error('job failed');
-        worker.error();
-      } else {
-        const message = unb64(out.payload).toString('utf8');
-        if (form === 'throw') throw new Error(message);
-        worker.error(new Error(message));
-      }
-    };
-    runFrom(0);
+    runJobSync(steps, behaviour.outcome, handle, { data: (bytes) => worker.write(bytes) }, {
+      complete: (payload) => worker.end(payload ?? workload),
+      fail: () => worker.error(),
+      exception: (payload) => worker.error(new Error(payload.toString('utf8'))),
+    });
   };
 }
 
@@ -196,15 +166,8 @@ async function workerRole() {
   }, { stopOn: ['work'] });
 }
 
-if (ROLE === 'client') {
-  await serve({
-    submit: (cmd) => runJobs([cmd], cmd.exceptions),
-    'submit-batch': (cmd) => runJobs(cmd.jobs ?? [], cmd.exceptions),
-    status: () => { throw new Error('node-gearman 0.2.2 has no job-status call (it never sends GET_STATUS)'); },
-  });
-} else if (ROLE === 'worker') {
-  await workerRole();
-} else {
-  send({ event: 'error', message: `unknown role ${ROLE}` });
-  process.exit(2);
-}
+await runRole({
+  runJobs: (jobs, cmd) => runJobs(jobs, cmd.exceptions),
+  status: () => { throw new Error('node-gearman 0.2.2 has no job-status call (it never sends GET_STATUS)'); },
+  workerRole,
+});

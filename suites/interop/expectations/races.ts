@@ -1,0 +1,79 @@
+/**
+ * Races: cells where an implementation makes the outcome differ from run to run, so that no single
+ * declared outcome can describe it. A race names which outcomes it allows (a pattern over outcome
+ * labels), why they vary, and the code responsible; an outcome it allows is graded
+ * expected-different under the race's id, the nominal outcome passes, and anything else still
+ * fails. The pattern is kept as narrow as the race: it says which part of the system may misbehave
+ * (a racy client may end stuck; the worker and the server must stay healthy).
+ *
+ * Races are consulted after the declared expectations (expectations.ts), whose outcomes keep
+ * their own ids; a race also keeps a declared outcome from being reported stale.
+ */
+import { type CellSelector, selects } from './select.js';
+
+export interface Race extends CellSelector {
+  /** Outcome labels the race can produce besides the nominal and the declared ones. */
+  readonly outcomes: RegExp;
+  readonly kind: 'interop-bug';
+  readonly why: string;
+  readonly source: string;
+}
+
+/**
+ * One outcome label whose only check suffix is `+client-stuck`: the client misbehaved, nothing else
+ * did. A harness failure is never the library's.
+ */
+const CLIENT_SIDE_ONLY = /^(?!harness-error)[a-z][A-Za-z0-9:,-]*(\+client-stuck)?$/;
+
+export const RACES: readonly Race[] = [
+  {
+    id: 'rustygear-client/packets-behind-job-created',
+    clients: ['rustygear'],
+    scenarios: '*',
+    outcomes: CLIENT_SIDE_ONLY,
+    kind: 'interop-bug',
+    why: 'rustygear 0.15.0 creates a job’s result channel only once its JOB_CREATED has been handled, and hands each incoming packet to its own task: a WORK_DATA, WORK_STATUS, WORK_FAIL or WORK_COMPLETE that arrives right behind JOB_CREATED is dropped or delivered out of order. Which packets are lost changes with scheduling, so every scenario can end with the result missing or partial and the client waiting; the worker and the server are unaffected.',
+    source: 'rustygear 0.15.0 client.rs:691-699, conn.rs:222-226; library certification rustygear client baseline (flaky entries); [MATRIX:*/rustygear/reference/*] 2026-12-04 and 2026-12-05',
+  },
+  {
+    id: 'gearmanode-client/lost-reply-on-abraxas',
+    servers: ['abraxas'],
+    clients: ['gearmanode'],
+    scenarios: ['payload-binary'],
+    outcomes: /^corrupted:[a-z0-9,-]+\+client-stuck$/,
+    kind: 'interop-bug',
+    why: 'Through the abraxas server one of the binary payloads’ results never reaches the gearmanode client, which then waits; which one changes from run to run (nul-start, nul-end, nuls and high-bytes have each been the one). This is what gearmanode’s reassembly of a packet split inside its 12-byte header does when a reply is split inside its header (the fragment replaces the buffered part instead of being appended); where replies split depends on how abraxas writes them.',
+    source: 'gearmanode/lib/gearmanode/job-server.js:303-318 (as gearmanode-client/short-read-reassembly); [MATRIX:abraxas/gearmanode/reference/payload-binary] 2026-12-04 and 2026-12-05',
+  },
+  {
+    id: 'gearman-go-worker/unsynchronised-writes',
+    workers: ['gearman-go'],
+    scenarios: '*',
+    outcomes: /^(?!harness-error)[a-z][A-Za-z0-9:,-]*(\+wire-violation)?(\+worker-error)?(\+worker-(gone|stuck))?(\+client-stuck)?$/,
+    kind: 'interop-bug',
+    why: 'gearman-go’s worker writes WORK_DATA and WORK_STATUS from the job’s goroutine without the lock its grab loop holds, so a job’s packets can interleave with the loop’s: the server then sees a corrupted packet (a wire violation, after which the worker is gone) or the worker is left waiting instead of asking for the next job. Which scenario it hits changes from run to run; the server must stay up and the client alive.',
+    source: 'gearman-go worker/inpack.go:56 and worker/worker.go (go build -race reports the race); docs/peers.md (gearman-go); library certification gearman-go worker baseline (races); [MATRIX:*/reference/gearman-go/*] 2026-12-04 and 2026-12-05',
+  },
+  {
+    id: 'gearmanode-worker/assign-split-in-header',
+    workers: ['gearmanode'],
+    scenarios: ['payload-binary', 'payload-64k', 'payload-1mib'],
+    outcomes: /^(corrupted:[A-Za-z0-9,-]+|worker-never-assigned)(\+worker-stuck)?(\+client-stuck)?$/,
+    kind: 'interop-bug',
+    why: 'gearmanode reassembles packets wrongly when a read ends inside the next packet’s 12-byte header (the fragment replaces what was buffered instead of being appended). On the worker side a JOB_ASSIGN split that way is never seen: the job stays with a worker that waits for the rest of a packet, and the client waits for its result. Where reads split depends on sizes and scheduling, so which payload is hit, if any, changes from run to run.',
+    source: 'gearmanode/lib/gearmanode/job-server.js:303-318; library certification worker/framing/assign-split-in-header (gearmanode worker baseline, flaky); [MATRIX:*/reference/gearmanode/payload-*] 2026-12-04 and 2026-12-05',
+  },
+  {
+    id: 'abraxas-server/late-assignment',
+    servers: ['abraxas'],
+    scenarios: '*',
+    outcomes: /^(worker-never-assigned|no-result)(\+worker-stuck)?(\+client-stuck)?$/,
+    kind: 'interop-bug',
+    why: 'The abraxas job server sometimes hands a queued job to an idle, sleeping worker seconds late: in the transcripts a job submitted while an earlier scenario’s job was still queued reached the worker about 3 s later, after the scenario’s deadline, and the client was left waiting. Seen with different clients (node-gearman, gear) and scenarios; not yet traced to a line of abraxas, so it is declared as a race of the server and listed in docs/peers.md as open.',
+    source: '[MATRIX:abraxas/node-gearman/reference/streaming], [MATRIX:abraxas/gear/reference/worker-death] 2026-12-05 (transcripts in reports/interop/cells)',
+  },
+];
+
+export function findRace(cell: { readonly server: string; readonly client: string; readonly worker: string }, scenario: string): Race | undefined {
+  return RACES.find((r) => selects(r, cell, scenario));
+}
