@@ -8,6 +8,84 @@
  */
 import type { Expectation } from '../expectations.js';
 
+/** Explanations shared by several entries (the same code is responsible for each). */
+const GEARMAN_GO_NO_CALL_FORM = {
+  why: "A gearman-go job has no explicit send-complete / send-fail / send-exception call, so the driver refuses the `call` form.",
+  source: "gearman-go worker/job.go, worker/inpack.go (no such call); docs/peers.md",
+};
+const PYGEARMAN_NO_CALL_FORM = {
+  why: "Every return from a pygearman worker function sends WORK_COMPLETE, so an explicit send_job_* cannot end a job without a second result: the driver refuses the `call` form.",
+  source: "pygearman worker.py:226-240; docs/peers.md",
+};
+const G2_LOSES_DEAD_WORKERS_JOB = {
+  why: "g2 loses a job whose worker disconnects while holding it: it is neither requeued nor failed.",
+  source: "appscode/g2 pkg/server/server.go (worker close handling); docs/peers.md",
+};
+const GEAR_FAILS_DEAD_WORKERS_JOB = {
+  why: "gear.Server fails the job of a worker that disconnects instead of requeueing it.",
+  source: "gear __init__.py (Server.handleDisconnect); alternatives.ts worker-death",
+};
+const PERL_SERVER_NO_GRAB_JOB_UNIQ = {
+  why: "Perl Gearman::Server 1.130 has no GRAB_JOB_UNIQ handler and answers it with ERROR; this worker library grabs only with GRAB_JOB_UNIQ and has no fallback, so it never gets a job.",
+  source: "/usr/share/perl5/Gearman/Server/Client.pm:355 (CMD_grab_job only); gear __init__.py:2049; pygearman worker_handler.py:112; gearman-go worker/agent.go:498; abraxas client-connection.js:86; rustygear client.rs:832; docs/peers.md",
+};
+const PERL_SERVER_EMPTY_STATUS = {
+  why: "Perl Gearman::Server answers GET_STATUS for a finished job with empty numerator and denominator; the library fails to parse the empty number and the status call never returns a result.",
+  source: "gearman-go client/response.go:137-139, client/client.go:281; pygearman client_handler.py:182; rustygear conn.rs:163-164; docs/peers.md",
+};
+const RUSTYGEARD_GAPS = {
+  why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
+  source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+};
+const RUSTYGEARD_EMPTY_UNIQUE_MERGED = {
+  why: "rustygeard merges jobs by unique across every function, the empty unique included: after the first job with an empty unique, every later empty-unique submit is merged into a stored job and never queued, so no fresh job reaches a worker.",
+  source: "rustygeard 0.15.0 queues.rs:75-80,128; service.rs:259; docs/peers.md",
+};
+const RUSTYGEAR_RESPONSE_MAGIC = {
+  why: "rustygear builds WORK_STATUS and WORK_FAIL with response magic (\\0RES): the request-side check flags it, the reference server answers ERROR and gearmand drops the status; rustygear has no WORK_EXCEPTION of its own.",
+  source: "rustygear 0.15.0 client.rs:229, 253 (new_res), 799-810; docs/peers.md",
+};
+const RUSTYGEAR_WORKER_CUTS_AT_NUL = {
+  why: "rustygear cuts a job's payload at its first NUL (JOB_ASSIGN / JOB_ASSIGN_UNIQ data read with next_field), so the worker echoes back a shorter result.",
+  source: "rustygear 0.15.0 conn.rs:234,253; docs/peers.md",
+};
+const RUSTYGEAR_CLIENT_CUTS_AT_NUL = {
+  why: "rustygear cuts every payload at its first NUL (it reads the data part with next_field) and loses WORK_* packets that arrive right behind JOB_CREATED (a race), so binary and large results come back short.",
+  source: "rustygear 0.15.0 conn.rs:187 (client), client.rs:691-699 and conn.rs:222-226 (race); docs/peers.md",
+};
+const RUSTYGEAR_PACKETS_BEHIND_JOB_CREATED = {
+  why: "rustygear registers a job's result channel only after JOB_CREATED has arrived, and hands each packet to its own task: WORK_DATA, WORK_STATUS and results right behind JOB_CREATED are dropped or reordered.",
+  source: "rustygear 0.15.0 client.rs:691-699, conn.rs:222-226; docs/peers.md",
+};
+const ABRAXAS_SERVER_NO_WORK_STATUS = {
+  why: "The abraxas job server does not forward WORK_STATUS (it wires only its own update-status event, and SingleJob calls a misspelt client.WorkStatus), so GET_STATUS never shows the progress.",
+  source: "abraxas/server.js:61-63, server-job-single.js:63; docs/peers.md",
+};
+const ABRAXAS_SERVER_GAPS = {
+  why: "The abraxas job server differs here: it forwards neither WORK_STATUS nor WORK_FAIL, merges coalesced jobs across functions, and exits on an unknown packet type with an empty body (gearspec restarts it).",
+  source: "abraxas/server.js:61-63; gearman-packet/packet-parser.js:81,184; docs/peers.md",
+};
+const ABRAXAS_SERVER_NO_WORK_FAIL = {
+  why: "The abraxas job server never forwards WORK_FAIL to the client (no handler is wired for it), so a failed job leaves its client waiting forever.",
+  source: "abraxas/server.js:61-63 (no work-fail handler), server-connection.js:136; docs/peers.md",
+};
+const CLIENT_HAS_NO_OPTION_REQ = {
+  why: "The client library has no OPTION_REQ call, so it cannot ask for exceptions; the driver refuses the submit that needs them.",
+  source: "pygearman (no OPTION_REQ); gearman-go client package (no OPTION_REQ); rustygear client.rs (no OPTION_REQ); docs/peers.md",
+};
+const SERVER_GRAB_JOB_UNIQ_ONLY = {
+  why: "The server answers only GRAB_JOB_UNIQ: GRAB_JOB and GRAB_JOB_ALL get no reply at all (not even ERROR or NO_JOB), so a worker that grabs with them waits forever and never gets a job.",
+  source: "gear 0.16.0 gear/__init__.py:1063,1153 (\"unhandled\", no reply); appscode/g2 pkg/server/session.go:175 (\"not support type\"); docs/peers.md",
+};
+const SERVER_NO_OPTION_RES = {
+  why: "The server does not answer OPTION_REQ at all, so a client that asks for exceptions before submitting waits for an answer that never comes.",
+  source: "gear __init__.py:1165 (\"unhandled\"); appscode/g2 pkg/server/session.go:175; docs/peers.md",
+};
+const SERVER_LACKS_FEATURE = {
+  why: "This server does not implement what the scenario needs (see docs/peers.md for its gaps).",
+  source: "docs/peers.md",
+};
+
 export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
   {
     id: "gear-g2-rustygeard/php-worker/option-req-unanswered",
@@ -28,8 +106,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["background-status"],
     expect: "status-progress-wrong",
     kind: "interop-bug",
-    why: "The abraxas job server does not forward WORK_STATUS (it wires only its own update-status event, and SingleJob calls a misspelt client.WorkStatus), so GET_STATUS never shows the progress.",
-    source: "abraxas/server.js:61-63, server-job-single.js:63; docs/peers.md",
+    ...ABRAXAS_SERVER_NO_WORK_STATUS,
   },
   {
     id: "abraxas/reference-client/abraxas-gear-gearman-go-gearmanode-npm-gearman-perl-pygearman-reference-worker/background-status",
@@ -39,8 +116,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["background-status"],
     expect: "status-progress-wrong",
     kind: "interop-bug",
-    why: "The abraxas job server does not forward WORK_STATUS (it wires only its own update-status event, and SingleJob calls a misspelt client.WorkStatus), so GET_STATUS never shows the progress.",
-    source: "abraxas/server.js:61-63, server-job-single.js:63; docs/peers.md",
+    ...ABRAXAS_SERVER_NO_WORK_STATUS,
   },
   {
     id: "abraxas/abraxas-gear-gearman-go-gearmanode-libgearman-c-node-gearman-npm-gearman-perl-php-pygearman-rustygear-client/reference-worker/streaming",
@@ -50,8 +126,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["streaming"],
     expect: "stream-differs",
     kind: "interop-bug",
-    why: "The abraxas job server differs here: it forwards neither WORK_STATUS nor WORK_FAIL, merges coalesced jobs across functions, and exits on an unknown packet type with an empty body (gearspec restarts it).",
-    source: "abraxas/server.js:61-63; gearman-packet/packet-parser.js:81,184; docs/peers.md",
+    ...ABRAXAS_SERVER_GAPS,
   },
   {
     id: "abraxas/reference-client/abraxas-gear-gearman-go-gearmanode-npm-gearman-perl-pygearman-reference-worker/streaming",
@@ -61,8 +136,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["streaming"],
     expect: "stream-differs",
     kind: "interop-bug",
-    why: "The abraxas job server differs here: it forwards neither WORK_STATUS nor WORK_FAIL, merges coalesced jobs across functions, and exits on an unknown packet type with an empty body (gearspec restarts it).",
-    source: "abraxas/server.js:61-63; gearman-packet/packet-parser.js:81,184; docs/peers.md",
+    ...ABRAXAS_SERVER_GAPS,
   },
   {
     id: "abraxas/abraxas-gear-gearman-go-gearmanode-libgearman-c-node-gearman-npm-gearman-perl-php-pygearman-rustygear-client/reference-worker/work-fail",
@@ -72,8 +146,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["work-fail"],
     expect: "no-result+client-stuck",
     kind: "interop-bug",
-    why: "The abraxas job server never forwards WORK_FAIL to the client (no handler is wired for it), so a failed job leaves its client waiting forever.",
-    source: "abraxas/server.js:61-63 (no work-fail handler), server-connection.js:136; docs/peers.md",
+    ...ABRAXAS_SERVER_NO_WORK_FAIL,
   },
   {
     id: "abraxas/reference-client/gear-node-gearman-npm-gearman-perl-reference-worker/work-fail",
@@ -83,8 +156,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["work-fail"],
     expect: "no-result+client-stuck",
     kind: "interop-bug",
-    why: "The abraxas job server never forwards WORK_FAIL to the client (no handler is wired for it), so a failed job leaves its client waiting forever.",
-    source: "abraxas/server.js:61-63 (no work-fail handler), server-connection.js:136; docs/peers.md",
+    ...ABRAXAS_SERVER_NO_WORK_FAIL,
   },
   {
     id: "abraxas/gear-client/reference-worker/background-status",
@@ -94,8 +166,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["background-status"],
     expect: "status-unanswered",
     kind: "interop-bug",
-    why: "The abraxas job server does not forward WORK_STATUS (it wires only its own update-status event, and SingleJob calls a misspelt client.WorkStatus), so GET_STATUS never shows the progress.",
-    source: "abraxas/server.js:61-63, server-job-single.js:63; docs/peers.md",
+    ...ABRAXAS_SERVER_NO_WORK_STATUS,
   },
   {
     id: "abraxas/gearman-go-node-gearman-pygearman-client/reference-worker/exception-option",
@@ -105,8 +176,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-option"],
     expect: "client-refused",
     kind: "interop-bug",
-    why: "The abraxas job server differs here: it forwards neither WORK_STATUS nor WORK_FAIL, merges coalesced jobs across functions, and exits on an unknown packet type with an empty body (gearspec restarts it).",
-    source: "abraxas/server.js:61-63; gearman-packet/packet-parser.js:81,184; docs/peers.md",
+    ...ABRAXAS_SERVER_GAPS,
   },
   {
     id: "abraxas/gearmanode-client/reference-worker/payload-binary",
@@ -116,8 +186,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-binary"],
     expect: ["corrupted:nul-end+client-stuck", "corrupted:nul-start+client-stuck", "corrupted:nuls+client-stuck"],
     kind: "interop-bug",
-    why: "The abraxas job server differs here: it forwards neither WORK_STATUS nor WORK_FAIL, merges coalesced jobs across functions, and exits on an unknown packet type with an empty body (gearspec restarts it).",
-    source: "abraxas/server.js:61-63; gearman-packet/packet-parser.js:81,184; docs/peers.md",
+    ...ABRAXAS_SERVER_GAPS,
   },
   {
     id: "abraxas/libgearman-c-npm-gearman-php-client/reference-worker/exception-option",
@@ -127,8 +196,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-option"],
     expect: "client-error+worker-stuck+client-stuck+server-crashed",
     kind: "interop-bug",
-    why: "The abraxas job server differs here: it forwards neither WORK_STATUS nor WORK_FAIL, merges coalesced jobs across functions, and exits on an unknown packet type with an empty body (gearspec restarts it).",
-    source: "abraxas/server.js:61-63; gearman-packet/packet-parser.js:81,184; docs/peers.md",
+    ...ABRAXAS_SERVER_GAPS,
   },
   {
     id: "abraxas/node-gearman-client/reference-worker/background-status",
@@ -138,8 +206,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["background-status"],
     expect: "not-created+worker-stuck",
     kind: "interop-bug",
-    why: "The abraxas job server does not forward WORK_STATUS (it wires only its own update-status event, and SingleJob calls a misspelt client.WorkStatus), so GET_STATUS never shows the progress.",
-    source: "abraxas/server.js:61-63, server-job-single.js:63; docs/peers.md",
+    ...ABRAXAS_SERVER_NO_WORK_STATUS,
   },
   {
     id: "abraxas/reference-client/gearman-go-node-gearman-pygearman-worker/exception-option",
@@ -149,8 +216,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-option"],
     expect: "form-unsupported",
     kind: "interop-bug",
-    why: "The abraxas job server differs here: it forwards neither WORK_STATUS nor WORK_FAIL, merges coalesced jobs across functions, and exits on an unknown packet type with an empty body (gearspec restarts it).",
-    source: "abraxas/server.js:61-63; gearman-packet/packet-parser.js:81,184; docs/peers.md",
+    ...ABRAXAS_SERVER_GAPS,
   },
   {
     id: "abraxas/reference-client/gearman-go-pygearman-worker/work-fail",
@@ -160,8 +226,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["work-fail"],
     expect: "form-unsupported",
     kind: "interop-bug",
-    why: "The abraxas job server never forwards WORK_FAIL to the client (no handler is wired for it), so a failed job leaves its client waiting forever.",
-    source: "abraxas/server.js:61-63 (no work-fail handler), server-connection.js:136; docs/peers.md",
+    ...ABRAXAS_SERVER_NO_WORK_FAIL,
   },
   {
     id: "abraxas/reference-client/gearmanode-worker/exception-option",
@@ -172,8 +237,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: "worker-never-assigned+worker-stuck+client-stuck",
     orNominal: true,
     kind: "interop-bug",
-    why: "The abraxas job server differs here: it forwards neither WORK_STATUS nor WORK_FAIL, merges coalesced jobs across functions, and exits on an unknown packet type with an empty body (gearspec restarts it).",
-    source: "abraxas/server.js:61-63; gearman-packet/packet-parser.js:81,184; docs/peers.md",
+    ...ABRAXAS_SERVER_GAPS,
   },
   {
     id: "abraxas/reference-client/gearmanode-worker/payload-binary",
@@ -183,8 +247,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-binary"],
     expect: ["corrupted:nul-only+client-stuck", "corrupted:nul-only+worker-stuck+client-stuck"],
     kind: "interop-bug",
-    why: "The abraxas job server differs here: it forwards neither WORK_STATUS nor WORK_FAIL, merges coalesced jobs across functions, and exits on an unknown packet type with an empty body (gearspec restarts it).",
-    source: "abraxas/server.js:61-63; gearman-packet/packet-parser.js:81,184; docs/peers.md",
+    ...ABRAXAS_SERVER_GAPS,
   },
   {
     id: "abraxas/reference-client/gearmanode-worker/work-fail",
@@ -194,8 +257,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["work-fail"],
     expect: ["no-result+client-stuck", "worker-never-assigned+worker-stuck+client-stuck"],
     kind: "interop-bug",
-    why: "The abraxas job server never forwards WORK_FAIL to the client (no handler is wired for it), so a failed job leaves its client waiting forever.",
-    source: "abraxas/server.js:61-63 (no work-fail handler), server-connection.js:136; docs/peers.md",
+    ...ABRAXAS_SERVER_NO_WORK_FAIL,
   },
   {
     id: "abraxas/reference-client/gearmanode-worker/worker-death",
@@ -206,8 +268,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: "worker-never-assigned+client-stuck",
     orNominal: true,
     kind: "interop-bug",
-    why: "The abraxas job server differs here: it forwards neither WORK_STATUS nor WORK_FAIL, merges coalesced jobs across functions, and exits on an unknown packet type with an empty body (gearspec restarts it).",
-    source: "abraxas/server.js:61-63; gearman-packet/packet-parser.js:81,184; docs/peers.md",
+    ...ABRAXAS_SERVER_GAPS,
   },
   {
     id: "abraxas/reference-client/libgearman-c-php-worker/foreground",
@@ -234,8 +295,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["background-status"],
     expect: "form-unsupported",
     kind: "interop-bug",
-    why: "The abraxas job server does not forward WORK_STATUS (it wires only its own update-status event, and SingleJob calls a misspelt client.WorkStatus), so GET_STATUS never shows the progress.",
-    source: "abraxas/server.js:61-63, server-job-single.js:63; docs/peers.md",
+    ...ABRAXAS_SERVER_NO_WORK_STATUS,
   },
   {
     id: "abraxas/reference-client/node-gearman-worker/streaming",
@@ -245,8 +305,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["streaming"],
     expect: "form-unsupported",
     kind: "interop-bug",
-    why: "The abraxas job server differs here: it forwards neither WORK_STATUS nor WORK_FAIL, merges coalesced jobs across functions, and exits on an unknown packet type with an empty body (gearspec restarts it).",
-    source: "abraxas/server.js:61-63; gearman-packet/packet-parser.js:81,184; docs/peers.md",
+    ...ABRAXAS_SERVER_GAPS,
   },
   {
     id: "abraxas/reference-client/perl-worker/foreground",
@@ -268,8 +327,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-binary"],
     expect: "corrupted:zero-char",
     kind: "interop-bug",
-    why: "The abraxas job server differs here: it forwards neither WORK_STATUS nor WORK_FAIL, merges coalesced jobs across functions, and exits on an unknown packet type with an empty body (gearspec restarts it).",
-    source: "abraxas/server.js:61-63; gearman-packet/packet-parser.js:81,184; docs/peers.md",
+    ...ABRAXAS_SERVER_GAPS,
   },
   {
     id: "abraxas/reference-client/rustygear-worker/background-status",
@@ -279,8 +337,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["background-status"],
     expect: "status-progress-wrong+wire-violation",
     kind: "interop-bug",
-    why: "The abraxas job server does not forward WORK_STATUS (it wires only its own update-status event, and SingleJob calls a misspelt client.WorkStatus), so GET_STATUS never shows the progress.",
-    source: "abraxas/server.js:61-63, server-job-single.js:63; docs/peers.md",
+    ...ABRAXAS_SERVER_NO_WORK_STATUS,
   },
   {
     id: "abraxas/reference-client/rustygear-worker/exception-option",
@@ -290,8 +347,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-option"],
     expect: "exception+wire-violation",
     kind: "interop-bug",
-    why: "The abraxas job server differs here: it forwards neither WORK_STATUS nor WORK_FAIL, merges coalesced jobs across functions, and exits on an unknown packet type with an empty body (gearspec restarts it).",
-    source: "abraxas/server.js:61-63; gearman-packet/packet-parser.js:81,184; docs/peers.md",
+    ...ABRAXAS_SERVER_GAPS,
   },
   {
     id: "abraxas/reference-client/rustygear-worker/payload-binary",
@@ -301,8 +357,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-binary"],
     expect: "corrupted:nul-start,nul-middle,nul-end,nul-only,nuls,every-byte,high-bytes",
     kind: "interop-bug",
-    why: "The abraxas job server differs here: it forwards neither WORK_STATUS nor WORK_FAIL, merges coalesced jobs across functions, and exits on an unknown packet type with an empty body (gearspec restarts it).",
-    source: "abraxas/server.js:61-63; gearman-packet/packet-parser.js:81,184; docs/peers.md",
+    ...ABRAXAS_SERVER_GAPS,
   },
   {
     id: "abraxas/rustygear-client/reference-worker/payload-binary",
@@ -312,8 +367,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-binary"],
     expect: "corrupted:nul-start,nul-middle,nul-end,nul-only,nuls,every-byte,high-bytes",
     kind: "interop-bug",
-    why: "The abraxas job server differs here: it forwards neither WORK_STATUS nor WORK_FAIL, merges coalesced jobs across functions, and exits on an unknown packet type with an empty body (gearspec restarts it).",
-    source: "abraxas/server.js:61-63; gearman-packet/packet-parser.js:81,184; docs/peers.md",
+    ...ABRAXAS_SERVER_GAPS,
   },
   {
     id: "abraxas/reference-client/rustygear-worker/streaming",
@@ -323,8 +377,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["streaming"],
     expect: "stream-differs+wire-violation",
     kind: "interop-bug",
-    why: "The abraxas job server differs here: it forwards neither WORK_STATUS nor WORK_FAIL, merges coalesced jobs across functions, and exits on an unknown packet type with an empty body (gearspec restarts it).",
-    source: "abraxas/server.js:61-63; gearman-packet/packet-parser.js:81,184; docs/peers.md",
+    ...ABRAXAS_SERVER_GAPS,
   },
   {
     id: "abraxas/reference-client/rustygear-worker/work-fail",
@@ -334,8 +387,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["work-fail"],
     expect: "no-result+wire-violation+client-stuck",
     kind: "interop-bug",
-    why: "The abraxas job server never forwards WORK_FAIL to the client (no handler is wired for it), so a failed job leaves its client waiting forever.",
-    source: "abraxas/server.js:61-63 (no work-fail handler), server-connection.js:136; docs/peers.md",
+    ...ABRAXAS_SERVER_NO_WORK_FAIL,
   },
   {
     id: "abraxas/rustygear-client/reference-worker/exception-option",
@@ -345,8 +397,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-option"],
     expect: ["client-refused", "client-refused+client-stuck"],
     kind: "interop-bug",
-    why: "The abraxas job server differs here: it forwards neither WORK_STATUS nor WORK_FAIL, merges coalesced jobs across functions, and exits on an unknown packet type with an empty body (gearspec restarts it).",
-    source: "abraxas/server.js:61-63; gearman-packet/packet-parser.js:81,184; docs/peers.md",
+    ...ABRAXAS_SERVER_GAPS,
   },
   {
     id: "g2-gear/abraxas-gear-gearman-go-gearmanode-libgearman-c-node-gearman-npm-gearman-perl-php-pygearman-rustygear-client/reference-worker/foreground",
@@ -357,8 +408,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: "worker-never-assigned+worker-stuck+client-stuck",
     blocksCell: true,
     kind: "unsupported",
-    why: "The server answers only GRAB_JOB_UNIQ: GRAB_JOB and GRAB_JOB_ALL get no reply at all (not even ERROR or NO_JOB), so a worker that grabs with them waits forever and never gets a job.",
-    source: "gear 0.16.0 gear/__init__.py:1063,1153 (\"unhandled\", no reply); appscode/g2 pkg/server/session.go:175 (\"not support type\"); docs/peers.md",
+    ...SERVER_GRAB_JOB_UNIQ_ONLY,
   },
   {
     id: "g2-gear/reference-client/gearmanode-libgearman-c-node-gearman-npm-gearman-perl-reference-worker/foreground",
@@ -369,8 +419,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: "worker-never-assigned+worker-stuck+client-stuck",
     blocksCell: true,
     kind: "unsupported",
-    why: "The server answers only GRAB_JOB_UNIQ: GRAB_JOB and GRAB_JOB_ALL get no reply at all (not even ERROR or NO_JOB), so a worker that grabs with them waits forever and never gets a job.",
-    source: "gear 0.16.0 gear/__init__.py:1063,1153 (\"unhandled\", no reply); appscode/g2 pkg/server/session.go:175 (\"not support type\"); docs/peers.md",
+    ...SERVER_GRAB_JOB_UNIQ_ONLY,
   },
   {
     id: "g2-gear/reference-client/abraxas-worker/background-status",
@@ -380,8 +429,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["background-status"],
     expect: "worker-never-assigned+worker-stuck",
     kind: "interop-bug",
-    why: "This server does not implement what the scenario needs (see docs/peers.md for its gaps).",
-    source: "docs/peers.md",
+    ...SERVER_LACKS_FEATURE,
   },
   {
     id: "g2-gear/reference-client/abraxas-worker/exception-option",
@@ -391,8 +439,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-option"],
     expect: "worker-never-assigned+worker-stuck+client-stuck",
     kind: "unsupported",
-    why: "The server does not answer OPTION_REQ at all, so a client that asks for exceptions before submitting waits for an answer that never comes.",
-    source: "gear __init__.py:1165 (\"unhandled\"); appscode/g2 pkg/server/session.go:175; docs/peers.md",
+    ...SERVER_NO_OPTION_RES,
   },
   {
     id: "g2-gear/reference-client/abraxas-worker/foreground",
@@ -402,8 +449,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["foreground"],
     expect: "worker-never-assigned+worker-stuck+client-stuck",
     kind: "interop-bug",
-    why: "This server does not implement what the scenario needs (see docs/peers.md for its gaps).",
-    source: "docs/peers.md",
+    ...SERVER_LACKS_FEATURE,
   },
   {
     id: "g2-gear/reference-client/abraxas-worker/payload-binary",
@@ -413,8 +459,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-binary"],
     expect: "worker-never-assigned+worker-stuck+client-stuck",
     kind: "interop-bug",
-    why: "This server does not implement what the scenario needs (see docs/peers.md for its gaps).",
-    source: "docs/peers.md",
+    ...SERVER_LACKS_FEATURE,
   },
   {
     id: "g2-gear/reference-client/abraxas-worker/streaming",
@@ -424,8 +469,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["streaming"],
     expect: "worker-never-assigned+worker-stuck+client-stuck",
     kind: "interop-bug",
-    why: "This server does not implement what the scenario needs (see docs/peers.md for its gaps).",
-    source: "docs/peers.md",
+    ...SERVER_LACKS_FEATURE,
   },
   {
     id: "g2-gear/reference-client/abraxas-worker/work-fail",
@@ -435,8 +479,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["work-fail"],
     expect: "worker-never-assigned+worker-stuck+client-stuck",
     kind: "interop-bug",
-    why: "This server does not implement what the scenario needs (see docs/peers.md for its gaps).",
-    source: "docs/peers.md",
+    ...SERVER_LACKS_FEATURE,
   },
   {
     id: "g2/reference-client/abraxas-worker/worker-death",
@@ -446,8 +489,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["worker-death"],
     expect: "worker-never-assigned+worker-stuck+client-stuck",
     kind: "interop-bug",
-    why: "g2 loses a job whose worker disconnects while holding it: it is neither requeued nor failed.",
-    source: "appscode/g2 pkg/server/server.go (worker close handling); docs/peers.md",
+    ...G2_LOSES_DEAD_WORKERS_JOB,
   },
   {
     id: "g2-gear/reference-client/gear-rustygear-worker/exception-option",
@@ -457,8 +499,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-option"],
     expect: "worker-never-assigned+client-stuck",
     kind: "unsupported",
-    why: "The server does not answer OPTION_REQ at all, so a client that asks for exceptions before submitting waits for an answer that never comes.",
-    source: "gear __init__.py:1165 (\"unhandled\"); appscode/g2 pkg/server/session.go:175; docs/peers.md",
+    ...SERVER_NO_OPTION_RES,
   },
   {
     id: "g2/reference-client/gear-gearman-go-pygearman-rustygear-worker/worker-death",
@@ -468,8 +509,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["worker-death"],
     expect: "lost+client-stuck",
     kind: "interop-bug",
-    why: "g2 loses a job whose worker disconnects while holding it: it is neither requeued nor failed.",
-    source: "appscode/g2 pkg/server/server.go (worker close handling); docs/peers.md",
+    ...G2_LOSES_DEAD_WORKERS_JOB,
   },
   {
     id: "g2-gear/reference-client/gearman-go-pygearman-worker/exception-option",
@@ -479,8 +519,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-option"],
     expect: "form-unsupported",
     kind: "unsupported",
-    why: "The server does not answer OPTION_REQ at all, so a client that asks for exceptions before submitting waits for an answer that never comes.",
-    source: "gear __init__.py:1165 (\"unhandled\"); appscode/g2 pkg/server/session.go:175; docs/peers.md",
+    ...SERVER_NO_OPTION_RES,
   },
   {
     id: "g2-gear/reference-client/gearman-go-pygearman-worker/work-fail",
@@ -490,8 +529,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["work-fail"],
     expect: "form-unsupported",
     kind: "interop-bug",
-    why: "This server does not implement what the scenario needs (see docs/peers.md for its gaps).",
-    source: "docs/peers.md",
+    ...SERVER_LACKS_FEATURE,
   },
   {
     id: "g2-gear/reference-client/rustygear-worker/background-status",
@@ -501,8 +539,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["background-status"],
     expect: "status-tracked+wire-violation",
     kind: "interop-bug",
-    why: "This server does not implement what the scenario needs (see docs/peers.md for its gaps).",
-    source: "docs/peers.md",
+    ...SERVER_LACKS_FEATURE,
   },
   {
     id: "g2-gear/reference-client/rustygear-worker/payload-binary",
@@ -512,8 +549,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-binary"],
     expect: "corrupted:nul-start,nul-middle,nul-end,nul-only,nuls,every-byte,high-bytes",
     kind: "interop-bug",
-    why: "This server does not implement what the scenario needs (see docs/peers.md for its gaps).",
-    source: "docs/peers.md",
+    ...SERVER_LACKS_FEATURE,
   },
   {
     id: "g2-gear/reference-client/rustygear-worker/streaming",
@@ -523,8 +559,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["streaming"],
     expect: "streamed+wire-violation",
     kind: "interop-bug",
-    why: "This server does not implement what the scenario needs (see docs/peers.md for its gaps).",
-    source: "docs/peers.md",
+    ...SERVER_LACKS_FEATURE,
   },
   {
     id: "g2-gear/reference-client/rustygear-worker/work-fail",
@@ -534,8 +569,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["work-fail"],
     expect: "failed+wire-violation",
     kind: "interop-bug",
-    why: "This server does not implement what the scenario needs (see docs/peers.md for its gaps).",
-    source: "docs/peers.md",
+    ...SERVER_LACKS_FEATURE,
   },
   {
     id: "gear/reference-client/abraxas-worker/worker-death",
@@ -545,8 +579,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["worker-death"],
     expect: "worker-never-assigned+worker-stuck+client-stuck",
     kind: "alternative",
-    why: "gear.Server fails the job of a worker that disconnects instead of requeueing it.",
-    source: "gear __init__.py (Server.handleDisconnect); alternatives.ts worker-death",
+    ...GEAR_FAILS_DEAD_WORKERS_JOB,
   },
   {
     id: "gear/reference-client/gear-gearman-go-pygearman-rustygear-worker/worker-death",
@@ -556,8 +589,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["worker-death"],
     expect: "failed",
     kind: "alternative",
-    why: "gear.Server fails the job of a worker that disconnects instead of requeueing it.",
-    source: "gear __init__.py (Server.handleDisconnect); alternatives.ts worker-death",
+    ...GEAR_FAILS_DEAD_WORKERS_JOB,
   },
   {
     id: "servers/gear-client/reference-worker/background-status",
@@ -578,8 +610,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-option"],
     expect: ["client-refused", "worker-never-assigned"],
     kind: "unsupported",
-    why: "The client library has no OPTION_REQ call, so it cannot ask for exceptions; the driver refuses the submit that needs them.",
-    source: "pygearman (no OPTION_REQ); gearman-go client package (no OPTION_REQ); rustygear client.rs (no OPTION_REQ); docs/peers.md",
+    ...CLIENT_HAS_NO_OPTION_REQ,
   },
   {
     id: "servers/gearman-go-pygearman-client/reference-worker/exception-throw",
@@ -589,8 +620,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-throw"],
     expect: ["client-refused", "worker-never-assigned"],
     kind: "unsupported",
-    why: "The client library has no OPTION_REQ call, so it cannot ask for exceptions; the driver refuses the submit that needs them.",
-    source: "pygearman (no OPTION_REQ); gearman-go client package (no OPTION_REQ); rustygear client.rs (no OPTION_REQ); docs/peers.md",
+    ...CLIENT_HAS_NO_OPTION_REQ,
   },
   {
     id: "servers/gearman-go-pygearman-rustygear-client/reference-worker/worker-exit",
@@ -600,8 +630,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["worker-exit"],
     expect: ["client-refused", "worker-never-assigned+client-stuck"],
     kind: "unsupported",
-    why: "The client library has no OPTION_REQ call, so it cannot ask for exceptions; the driver refuses the submit that needs them.",
-    source: "pygearman (no OPTION_REQ); gearman-go client package (no OPTION_REQ); rustygear client.rs (no OPTION_REQ); docs/peers.md",
+    ...CLIENT_HAS_NO_OPTION_REQ,
   },
   {
     id: "gearmand/pygearman-client/reference-worker/exception-no-option",
@@ -633,8 +662,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-no-option"],
     expect: "form-unsupported",
     kind: "unsupported",
-    why: "A gearman-go job has no explicit send-complete / send-fail / send-exception call, so the driver refuses the `call` form.",
-    source: "gearman-go worker/job.go, worker/inpack.go (no such call); docs/peers.md",
+    ...GEARMAN_GO_NO_CALL_FORM,
   },
   {
     id: "gearmand-reference/reference-client/gearman-go-worker/exception-option",
@@ -644,8 +672,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-option"],
     expect: "form-unsupported",
     kind: "unsupported",
-    why: "A gearman-go job has no explicit send-complete / send-fail / send-exception call, so the driver refuses the `call` form.",
-    source: "gearman-go worker/job.go, worker/inpack.go (no such call); docs/peers.md",
+    ...GEARMAN_GO_NO_CALL_FORM,
   },
   {
     id: "gearmand-reference/reference-client/gearman-go-worker/exception-throw",
@@ -666,8 +693,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["work-fail"],
     expect: "form-unsupported",
     kind: "unsupported",
-    why: "A gearman-go job has no explicit send-complete / send-fail / send-exception call, so the driver refuses the `call` form.",
-    source: "gearman-go worker/job.go, worker/inpack.go (no such call); docs/peers.md",
+    ...GEARMAN_GO_NO_CALL_FORM,
   },
   {
     id: "gearmand-reference/reference-client/pygearman-worker/exception-no-option",
@@ -677,8 +703,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-no-option"],
     expect: "form-unsupported",
     kind: "unsupported",
-    why: "Every return from a pygearman worker function sends WORK_COMPLETE, so an explicit send_job_* cannot end a job without a second result: the driver refuses the `call` form.",
-    source: "pygearman worker.py:226-240; docs/peers.md",
+    ...PYGEARMAN_NO_CALL_FORM,
   },
   {
     id: "gearmand-reference/reference-client/pygearman-worker/exception-option",
@@ -688,8 +713,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-option"],
     expect: "form-unsupported",
     kind: "unsupported",
-    why: "Every return from a pygearman worker function sends WORK_COMPLETE, so an explicit send_job_* cannot end a job without a second result: the driver refuses the `call` form.",
-    source: "pygearman worker.py:226-240; docs/peers.md",
+    ...PYGEARMAN_NO_CALL_FORM,
   },
   {
     id: "gearmand-reference/reference-client/pygearman-worker/work-fail",
@@ -699,8 +723,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["work-fail"],
     expect: "form-unsupported",
     kind: "unsupported",
-    why: "Every return from a pygearman worker function sends WORK_COMPLETE, so an explicit send_job_* cannot end a job without a second result: the driver refuses the `call` form.",
-    source: "pygearman worker.py:226-240; docs/peers.md",
+    ...PYGEARMAN_NO_CALL_FORM,
   },
   {
     id: "gearmand-reference/reference-client/rustygear-worker/background-status",
@@ -710,8 +733,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["background-status"],
     expect: "status-progress-wrong+wire-violation",
     kind: "interop-bug",
-    why: "rustygear builds WORK_STATUS and WORK_FAIL with response magic (\\0RES): the request-side check flags it, the reference server answers ERROR and gearmand drops the status; rustygear has no WORK_EXCEPTION of its own.",
-    source: "rustygear 0.15.0 client.rs:229, 253 (new_res), 799-810; docs/peers.md",
+    ...RUSTYGEAR_RESPONSE_MAGIC,
   },
   {
     id: "gearmand-reference/reference-client/rustygear-worker/exception-no-option",
@@ -721,8 +743,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-no-option"],
     expect: "failed+wire-violation",
     kind: "interop-bug",
-    why: "rustygear builds WORK_STATUS and WORK_FAIL with response magic (\\0RES): the request-side check flags it, the reference server answers ERROR and gearmand drops the status; rustygear has no WORK_EXCEPTION of its own.",
-    source: "rustygear 0.15.0 client.rs:229, 253 (new_res), 799-810; docs/peers.md",
+    ...RUSTYGEAR_RESPONSE_MAGIC,
   },
   {
     id: "gearmand-reference/reference-client/rustygear-worker/exception-option",
@@ -732,8 +753,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-option"],
     expect: "exception+wire-violation",
     kind: "interop-bug",
-    why: "rustygear builds WORK_STATUS and WORK_FAIL with response magic (\\0RES): the request-side check flags it, the reference server answers ERROR and gearmand drops the status; rustygear has no WORK_EXCEPTION of its own.",
-    source: "rustygear 0.15.0 client.rs:229, 253 (new_res), 799-810; docs/peers.md",
+    ...RUSTYGEAR_RESPONSE_MAGIC,
   },
   {
     id: "gearmand-reference/reference-client/rustygear-worker/exception-throw",
@@ -754,8 +774,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["fail-native"],
     expect: "no-result+wire-violation+client-stuck",
     kind: "interop-bug",
-    why: "rustygear builds WORK_STATUS and WORK_FAIL with response magic (\\0RES): the request-side check flags it, the reference server answers ERROR and gearmand drops the status; rustygear has no WORK_EXCEPTION of its own.",
-    source: "rustygear 0.15.0 client.rs:229, 253 (new_res), 799-810; docs/peers.md",
+    ...RUSTYGEAR_RESPONSE_MAGIC,
   },
   {
     id: "gearmand-reference/reference-client/rustygear-worker/payload-1mib",
@@ -765,8 +784,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-1mib"],
     expect: "corrupted:1MiB",
     kind: "interop-bug",
-    why: "rustygear cuts a job's payload at its first NUL (JOB_ASSIGN / JOB_ASSIGN_UNIQ data read with next_field), so the worker echoes back a shorter result.",
-    source: "rustygear 0.15.0 conn.rs:234,253; docs/peers.md",
+    ...RUSTYGEAR_WORKER_CUTS_AT_NUL,
   },
   {
     id: "gearmand-reference/reference-client/rustygear-worker/payload-64k",
@@ -776,8 +794,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-64k"],
     expect: "corrupted:65480,65495,65510,65519,65520,65524,65535,65536",
     kind: "interop-bug",
-    why: "rustygear cuts a job's payload at its first NUL (JOB_ASSIGN / JOB_ASSIGN_UNIQ data read with next_field), so the worker echoes back a shorter result.",
-    source: "rustygear 0.15.0 conn.rs:234,253; docs/peers.md",
+    ...RUSTYGEAR_WORKER_CUTS_AT_NUL,
   },
   {
     id: "gearmand-reference/reference-client/rustygear-worker/payload-binary",
@@ -787,8 +804,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-binary"],
     expect: "corrupted:nul-start,nul-middle,nul-end,nul-only,nuls,every-byte,high-bytes",
     kind: "interop-bug",
-    why: "rustygear cuts a job's payload at its first NUL (JOB_ASSIGN / JOB_ASSIGN_UNIQ data read with next_field), so the worker echoes back a shorter result.",
-    source: "rustygear 0.15.0 conn.rs:234,253; docs/peers.md",
+    ...RUSTYGEAR_WORKER_CUTS_AT_NUL,
   },
   {
     id: "gearmand-reference/reference-client/rustygear-worker/streaming",
@@ -798,8 +814,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["streaming"],
     expect: "stream-differs+wire-violation",
     kind: "interop-bug",
-    why: "rustygear builds WORK_STATUS and WORK_FAIL with response magic (\\0RES): the request-side check flags it, the reference server answers ERROR and gearmand drops the status; rustygear has no WORK_EXCEPTION of its own.",
-    source: "rustygear 0.15.0 client.rs:229, 253 (new_res), 799-810; docs/peers.md",
+    ...RUSTYGEAR_RESPONSE_MAGIC,
   },
   {
     id: "gearmand-reference/reference-client/rustygear-worker/work-fail",
@@ -809,8 +824,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["work-fail"],
     expect: "no-result+wire-violation+client-stuck",
     kind: "interop-bug",
-    why: "rustygear builds WORK_STATUS and WORK_FAIL with response magic (\\0RES): the request-side check flags it, the reference server answers ERROR and gearmand drops the status; rustygear has no WORK_EXCEPTION of its own.",
-    source: "rustygear 0.15.0 client.rs:229, 253 (new_res), 799-810; docs/peers.md",
+    ...RUSTYGEAR_RESPONSE_MAGIC,
   },
   {
     id: "gearmand-perl-gearmand/rustygear-client/reference-worker/exception-option",
@@ -820,8 +834,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-option"],
     expect: ["client-refused", "worker-never-assigned"],
     kind: "unsupported",
-    why: "The client library has no OPTION_REQ call, so it cannot ask for exceptions; the driver refuses the submit that needs them.",
-    source: "pygearman (no OPTION_REQ); gearman-go client package (no OPTION_REQ); rustygear client.rs (no OPTION_REQ); docs/peers.md",
+    ...CLIENT_HAS_NO_OPTION_REQ,
   },
   {
     id: "gearmand/rustygear-client/reference-worker/exception-throw",
@@ -831,8 +844,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-throw"],
     expect: ["client-refused", "worker-never-assigned"],
     kind: "unsupported",
-    why: "The client library has no OPTION_REQ call, so it cannot ask for exceptions; the driver refuses the submit that needs them.",
-    source: "pygearman (no OPTION_REQ); gearman-go client package (no OPTION_REQ); rustygear client.rs (no OPTION_REQ); docs/peers.md",
+    ...CLIENT_HAS_NO_OPTION_REQ,
   },
   {
     id: "gearmand/rustygear-client/reference-worker/payload-1mib",
@@ -842,8 +854,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-1mib"],
     expect: "corrupted:1MiB",
     kind: "interop-bug",
-    why: "rustygear cuts every payload at its first NUL (it reads the data part with next_field) and loses WORK_* packets that arrive right behind JOB_CREATED (a race), so binary and large results come back short.",
-    source: "rustygear 0.15.0 conn.rs:187 (client), client.rs:691-699 and conn.rs:222-226 (race); docs/peers.md",
+    ...RUSTYGEAR_CLIENT_CUTS_AT_NUL,
   },
   {
     id: "gearmand-perl-gearmand/rustygear-client/reference-worker/payload-64k",
@@ -853,8 +864,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-64k"],
     expect: "corrupted:65480,65495,65510,65519,65520,65524,65535,65536",
     kind: "interop-bug",
-    why: "rustygear cuts every payload at its first NUL (it reads the data part with next_field) and loses WORK_* packets that arrive right behind JOB_CREATED (a race), so binary and large results come back short.",
-    source: "rustygear 0.15.0 conn.rs:187 (client), client.rs:691-699 and conn.rs:222-226 (race); docs/peers.md",
+    ...RUSTYGEAR_CLIENT_CUTS_AT_NUL,
   },
   {
     id: "gearmand-perl-gearmand/rustygear-client/reference-worker/payload-binary",
@@ -864,8 +874,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-binary"],
     expect: "corrupted:nul-start,nul-middle,nul-end,nul-only,nuls,every-byte,high-bytes",
     kind: "interop-bug",
-    why: "rustygear cuts every payload at its first NUL (it reads the data part with next_field) and loses WORK_* packets that arrive right behind JOB_CREATED (a race), so binary and large results come back short.",
-    source: "rustygear 0.15.0 conn.rs:187 (client), client.rs:691-699 and conn.rs:222-226 (race); docs/peers.md",
+    ...RUSTYGEAR_CLIENT_CUTS_AT_NUL,
   },
   {
     id: "servers/rustygear-client/reference-worker/priorities",
@@ -886,8 +895,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["streaming"],
     expect: "stream-differs",
     kind: "interop-bug",
-    why: "rustygear registers a job's result channel only after JOB_CREATED has arrived, and hands each packet to its own task: WORK_DATA, WORK_STATUS and results right behind JOB_CREATED are dropped or reordered.",
-    source: "rustygear 0.15.0 client.rs:691-699, conn.rs:222-226; docs/peers.md",
+    ...RUSTYGEAR_PACKETS_BEHIND_JOB_CREATED,
   },
   {
     id: "perl-gearmand/gearman-go-pygearman-client/reference-worker/background-status",
@@ -897,8 +905,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["background-status"],
     expect: "status-unanswered",
     kind: "interop-bug",
-    why: "Perl Gearman::Server answers GET_STATUS for a finished job with empty numerator and denominator; the library fails to parse the empty number and the status call never returns a result.",
-    source: "gearman-go client/response.go:137-139, client/client.go:281; pygearman client_handler.py:182; rustygear conn.rs:163-164; docs/peers.md",
+    ...PERL_SERVER_EMPTY_STATUS,
   },
   {
     id: "perl-gearmand/pygearman-client/reference-worker/priorities",
@@ -920,8 +927,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: "worker-never-assigned+worker-stuck+client-stuck",
     blocksCell: true,
     kind: "unsupported",
-    why: "Perl Gearman::Server 1.130 has no GRAB_JOB_UNIQ handler and answers it with ERROR; this worker library grabs only with GRAB_JOB_UNIQ and has no fallback, so it never gets a job.",
-    source: "/usr/share/perl5/Gearman/Server/Client.pm:355 (CMD_grab_job only); gear __init__.py:2049; pygearman worker_handler.py:112; gearman-go worker/agent.go:498; abraxas client-connection.js:86; rustygear client.rs:832; docs/peers.md",
+    ...PERL_SERVER_NO_GRAB_JOB_UNIQ,
   },
   {
     id: "perl-gearmand/reference-client/gearman-go-worker/foreground",
@@ -932,8 +938,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: "worker-never-assigned+worker-error+worker-stuck+client-stuck",
     blocksCell: true,
     kind: "unsupported",
-    why: "Perl Gearman::Server 1.130 has no GRAB_JOB_UNIQ handler and answers it with ERROR; this worker library grabs only with GRAB_JOB_UNIQ and has no fallback, so it never gets a job.",
-    source: "/usr/share/perl5/Gearman/Server/Client.pm:355 (CMD_grab_job only); gear __init__.py:2049; pygearman worker_handler.py:112; gearman-go worker/agent.go:498; abraxas client-connection.js:86; rustygear client.rs:832; docs/peers.md",
+    ...PERL_SERVER_NO_GRAB_JOB_UNIQ,
   },
   {
     id: "perl-gearmand/rustygear-client/reference-worker/background-status",
@@ -943,8 +948,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["background-status"],
     expect: ["harness-error", "status-unanswered+client-stuck"],
     kind: "interop-bug",
-    why: "Perl Gearman::Server answers GET_STATUS for a finished job with empty numerator and denominator; the library fails to parse the empty number and the status call never returns a result.",
-    source: "gearman-go client/response.go:137-139, client/client.go:281; pygearman client_handler.py:182; rustygear conn.rs:163-164; docs/peers.md",
+    ...PERL_SERVER_EMPTY_STATUS,
   },
   {
     id: "perl-gearmand/rustygear-client/reference-worker/exception-throw",
@@ -954,8 +958,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-throw"],
     expect: ["client-refused", "worker-never-assigned+client-stuck"],
     kind: "unsupported",
-    why: "The client library has no OPTION_REQ call, so it cannot ask for exceptions; the driver refuses the submit that needs them.",
-    source: "pygearman (no OPTION_REQ); gearman-go client package (no OPTION_REQ); rustygear client.rs (no OPTION_REQ); docs/peers.md",
+    ...CLIENT_HAS_NO_OPTION_REQ,
   },
   {
     id: "perl-gearmand-reference/rustygear-client/reference-worker/payload-1mib",
@@ -965,8 +968,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-1mib"],
     expect: ["corrupted:1MiB", "corrupted:1MiB+client-stuck"],
     kind: "interop-bug",
-    why: "rustygear cuts every payload at its first NUL (it reads the data part with next_field) and loses WORK_* packets that arrive right behind JOB_CREATED (a race), so binary and large results come back short.",
-    source: "rustygear 0.15.0 conn.rs:187 (client), client.rs:691-699 and conn.rs:222-226 (race); docs/peers.md",
+    ...RUSTYGEAR_CLIENT_CUTS_AT_NUL,
   },
   {
     id: "perl-gearmand/rustygear-client/reference-worker/payload-empty",
@@ -977,8 +979,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: ["corrupted:empty+client-stuck", "intact+client-stuck"],
     orNominal: true,
     kind: "interop-bug",
-    why: "rustygear cuts every payload at its first NUL (it reads the data part with next_field) and loses WORK_* packets that arrive right behind JOB_CREATED (a race), so binary and large results come back short.",
-    source: "rustygear 0.15.0 conn.rs:187 (client), client.rs:691-699 and conn.rs:222-226 (race); docs/peers.md",
+    ...RUSTYGEAR_CLIENT_CUTS_AT_NUL,
   },
   {
     id: "perl-gearmand/rustygear-client/reference-worker/streaming",
@@ -988,8 +989,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["streaming"],
     expect: ["stream-differs", "stream-differs+client-stuck"],
     kind: "interop-bug",
-    why: "rustygear registers a job's result channel only after JOB_CREATED has arrived, and hands each packet to its own task: WORK_DATA, WORK_STATUS and results right behind JOB_CREATED are dropped or reordered.",
-    source: "rustygear 0.15.0 client.rs:691-699, conn.rs:222-226; docs/peers.md",
+    ...RUSTYGEAR_PACKETS_BEHIND_JOB_CREATED,
   },
   {
     id: "perl-gearmand/rustygear-client/reference-worker/worker-death",
@@ -999,8 +999,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["worker-death"],
     expect: "lost+client-stuck",
     kind: "interop-bug",
-    why: "rustygear registers a job's result channel only after JOB_CREATED has arrived, and hands each packet to its own task: WORK_DATA, WORK_STATUS and results right behind JOB_CREATED are dropped or reordered.",
-    source: "rustygear 0.15.0 client.rs:691-699, conn.rs:222-226; docs/peers.md",
+    ...RUSTYGEAR_PACKETS_BEHIND_JOB_CREATED,
   },
   {
     id: "reference/rustygear-client/reference-worker/exception-no-option",
@@ -1011,8 +1010,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: "no-result+client-stuck",
     orNominal: true,
     kind: "interop-bug",
-    why: "rustygear registers a job's result channel only after JOB_CREATED has arrived, and hands each packet to its own task: WORK_DATA, WORK_STATUS and results right behind JOB_CREATED are dropped or reordered.",
-    source: "rustygear 0.15.0 client.rs:691-699, conn.rs:222-226; docs/peers.md",
+    ...RUSTYGEAR_PACKETS_BEHIND_JOB_CREATED,
   },
   {
     id: "reference/rustygear-client/reference-worker/exception-option",
@@ -1022,8 +1020,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-option"],
     expect: ["client-refused+client-stuck", "worker-never-assigned"],
     kind: "unsupported",
-    why: "The client library has no OPTION_REQ call, so it cannot ask for exceptions; the driver refuses the submit that needs them.",
-    source: "pygearman (no OPTION_REQ); gearman-go client package (no OPTION_REQ); rustygear client.rs (no OPTION_REQ); docs/peers.md",
+    ...CLIENT_HAS_NO_OPTION_REQ,
   },
   {
     id: "reference/rustygear-client/reference-worker/exception-throw",
@@ -1033,8 +1030,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-throw"],
     expect: ["client-refused+client-stuck", "worker-never-assigned"],
     kind: "unsupported",
-    why: "The client library has no OPTION_REQ call, so it cannot ask for exceptions; the driver refuses the submit that needs them.",
-    source: "pygearman (no OPTION_REQ); gearman-go client package (no OPTION_REQ); rustygear client.rs (no OPTION_REQ); docs/peers.md",
+    ...CLIENT_HAS_NO_OPTION_REQ,
   },
   {
     id: "reference/rustygear-client/reference-worker/payload-64k",
@@ -1044,8 +1040,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-64k"],
     expect: ["corrupted:65480+client-stuck", "corrupted:65480,65495,65510,65519,65520,65524,65535,65536", "corrupted:65480,65495,65510,65519,65520,65524,65535,65536+client-stuck"],
     kind: "interop-bug",
-    why: "rustygear cuts every payload at its first NUL (it reads the data part with next_field) and loses WORK_* packets that arrive right behind JOB_CREATED (a race), so binary and large results come back short.",
-    source: "rustygear 0.15.0 conn.rs:187 (client), client.rs:691-699 and conn.rs:222-226 (race); docs/peers.md",
+    ...RUSTYGEAR_CLIENT_CUTS_AT_NUL,
   },
   {
     id: "reference/rustygear-client/reference-worker/payload-binary",
@@ -1055,8 +1050,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-binary"],
     expect: ["corrupted:nul-start+client-stuck", "corrupted:nul-start,nul-middle,nul-end,nul-only,nuls,every-byte+client-stuck", "corrupted:nul-start,nul-middle,nul-end,nul-only,nuls,every-byte,high-bytes"],
     kind: "interop-bug",
-    why: "rustygear cuts every payload at its first NUL (it reads the data part with next_field) and loses WORK_* packets that arrive right behind JOB_CREATED (a race), so binary and large results come back short.",
-    source: "rustygear 0.15.0 conn.rs:187 (client), client.rs:691-699 and conn.rs:222-226 (race); docs/peers.md",
+    ...RUSTYGEAR_CLIENT_CUTS_AT_NUL,
   },
   {
     id: "reference/rustygear-client/reference-worker/streaming",
@@ -1066,8 +1060,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["streaming"],
     expect: ["no-result+client-stuck", "stream-differs"],
     kind: "interop-bug",
-    why: "rustygear registers a job's result channel only after JOB_CREATED has arrived, and hands each packet to its own task: WORK_DATA, WORK_STATUS and results right behind JOB_CREATED are dropped or reordered.",
-    source: "rustygear 0.15.0 client.rs:691-699, conn.rs:222-226; docs/peers.md",
+    ...RUSTYGEAR_PACKETS_BEHIND_JOB_CREATED,
   },
   {
     id: "reference/rustygear-client/reference-worker/work-fail",
@@ -1078,8 +1071,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: "no-result+client-stuck",
     orNominal: true,
     kind: "interop-bug",
-    why: "rustygear registers a job's result channel only after JOB_CREATED has arrived, and hands each packet to its own task: WORK_DATA, WORK_STATUS and results right behind JOB_CREATED are dropped or reordered.",
-    source: "rustygear 0.15.0 client.rs:691-699, conn.rs:222-226; docs/peers.md",
+    ...RUSTYGEAR_PACKETS_BEHIND_JOB_CREATED,
   },
   {
     id: "reference/rustygear-client/reference-worker/worker-death",
@@ -1090,8 +1082,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: "requeued+client-stuck",
     orNominal: true,
     kind: "interop-bug",
-    why: "rustygear registers a job's result channel only after JOB_CREATED has arrived, and hands each packet to its own task: WORK_DATA, WORK_STATUS and results right behind JOB_CREATED are dropped or reordered.",
-    source: "rustygear 0.15.0 client.rs:691-699, conn.rs:222-226; docs/peers.md",
+    ...RUSTYGEAR_PACKETS_BEHIND_JOB_CREATED,
   },
   {
     id: "rustygeard/abraxas-php-client/reference-worker/foreground",
@@ -1102,8 +1093,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: "worker-never-assigned+worker-stuck+client-stuck",
     blocksCell: true,
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
-    source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+    ...RUSTYGEARD_GAPS,
   },
   {
     id: "rustygeard/reference-client/abraxas-worker/foreground",
@@ -1114,8 +1104,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: "worker-never-assigned+worker-stuck+client-stuck",
     blocksCell: true,
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
-    source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+    ...RUSTYGEARD_GAPS,
   },
   {
     id: "rustygeard/gear-client/reference-worker/foreground",
@@ -1126,8 +1115,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: "completed+worker-stuck",
     blocksCell: true,
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across every function, the empty unique included: after the first job with an empty unique, every later empty-unique submit is merged into a stored job and never queued, so no fresh job reaches a worker.",
-    source: "rustygeard 0.15.0 queues.rs:75-80,128; service.rs:259; docs/peers.md",
+    ...RUSTYGEARD_EMPTY_UNIQUE_MERGED,
   },
   {
     id: "rustygeard/reference-client/gear-gearman-go-gearmanode-libgearman-c-node-gearman-npm-gearman-perl-pygearman-rustygear-worker/foreground",
@@ -1138,8 +1126,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: "completed+worker-stuck",
     blocksCell: true,
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across every function, the empty unique included: after the first job with an empty unique, every later empty-unique submit is merged into a stored job and never queued, so no fresh job reaches a worker.",
-    source: "rustygeard 0.15.0 queues.rs:75-80,128; service.rs:259; docs/peers.md",
+    ...RUSTYGEARD_EMPTY_UNIQUE_MERGED,
   },
   {
     id: "rustygeard/gearman-go-libgearman-c-npm-gearman-rustygear-client/reference-worker/background-status",
@@ -1149,8 +1136,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["background-status"],
     expect: "status-not-running",
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
-    source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+    ...RUSTYGEARD_GAPS,
   },
   {
     id: "rustygeard/reference-client/reference-worker/background-status",
@@ -1160,8 +1146,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["background-status"],
     expect: "status-not-running",
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
-    source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+    ...RUSTYGEARD_GAPS,
   },
   {
     id: "rustygeard/gearman-go-rustygear-client/reference-worker/exception-option",
@@ -1171,8 +1156,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-option"],
     expect: ["client-refused", "worker-never-assigned"],
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
-    source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+    ...RUSTYGEARD_GAPS,
   },
   {
     id: "rustygeard/gearman-go-libgearman-c-npm-gearman-rustygear-client/reference-worker/streaming",
@@ -1182,8 +1166,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["streaming"],
     expect: "stream-differs",
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
-    source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+    ...RUSTYGEARD_GAPS,
   },
   {
     id: "rustygeard/reference-client/reference-worker/streaming",
@@ -1194,8 +1177,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: "stream-differs",
     orNominal: true,
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
-    source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+    ...RUSTYGEARD_GAPS,
   },
   {
     id: "rustygeard/gearman-go-libgearman-c-npm-gearman-rustygear-client/reference-worker/worker-death",
@@ -1205,8 +1187,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["worker-death"],
     expect: "lost+client-stuck",
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
-    source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+    ...RUSTYGEARD_GAPS,
   },
   {
     id: "rustygeard/gearmanode-client/reference-worker/foreground",
@@ -1217,8 +1198,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: "no-result+worker-stuck+client-stuck",
     blocksCell: true,
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
-    source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+    ...RUSTYGEARD_GAPS,
   },
   {
     id: "rustygeard/libgearman-c-client/reference-worker/exception-option",
@@ -1228,8 +1208,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-option"],
     expect: "worker-never-assigned+client-stuck",
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
-    source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+    ...RUSTYGEARD_GAPS,
   },
   {
     id: "rustygeard/node-gearman-perl-client/reference-worker/foreground",
@@ -1240,8 +1219,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: "client-error+worker-stuck",
     blocksCell: true,
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
-    source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+    ...RUSTYGEARD_GAPS,
   },
   {
     id: "rustygeard/pygearman-client/reference-worker/foreground",
@@ -1252,8 +1230,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     expect: "client-error+client-stuck",
     blocksCell: true,
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
-    source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+    ...RUSTYGEARD_GAPS,
   },
   {
     id: "rustygeard/reference-client/reference-worker/exception-option",
@@ -1263,8 +1240,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["exception-option"],
     expect: "worker-never-assigned+worker-stuck+client-stuck",
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
-    source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+    ...RUSTYGEARD_GAPS,
   },
   {
     id: "rustygeard/reference-client/reference-worker/payload-binary",
@@ -1274,8 +1250,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-binary"],
     expect: "worker-never-assigned+worker-stuck+client-stuck",
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
-    source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+    ...RUSTYGEARD_GAPS,
   },
   {
     id: "rustygeard/reference-client/reference-worker/work-fail",
@@ -1285,8 +1260,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["work-fail"],
     expect: "failed+worker-stuck",
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
-    source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+    ...RUSTYGEARD_GAPS,
   },
   {
     id: "rustygeard/reference-client/reference-worker/worker-death",
@@ -1296,8 +1270,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["worker-death"],
     expect: "worker-never-assigned+worker-stuck+client-stuck",
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
-    source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+    ...RUSTYGEARD_GAPS,
   },
   {
     id: "rustygeard/rustygear-client/reference-worker/payload-binary",
@@ -1307,7 +1280,6 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ["payload-binary"],
     expect: "corrupted:nul-start,nul-middle,nul-end,nul-only,nuls,every-byte,high-bytes",
     kind: "interop-bug",
-    why: "rustygeard merges jobs by unique across functions (the empty unique included), never ends a job on WORK_FAIL or WORK_EXCEPTION (it only forwards them), forwards worker packets with request magic, and answers nothing to OPTION_REQ: most scenarios cannot complete through it.",
-    source: "rustygeard 0.15.0 queues.rs:75-80; service.rs:259, 336-355, 456-461; docs/peers.md",
+    ...RUSTYGEARD_GAPS,
   },
 ];
