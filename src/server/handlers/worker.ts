@@ -59,7 +59,10 @@ const preSleep: Handler = (core, conn) => {
     return;
   }
   conn.sleeping = true;
-  conn.noopSent = false;
+  // A worker woken once stays woken until it grabs, as on gearmand (its noop_sent flag is cleared
+  // by a grab, not by another PRE_SLEEP): a second PRE_SLEEP without a grab waits for no NOOP.
+  // (differential seed 1163348247 found the reference re-arming here.)
+  if (conn.noopSent) return;
   for (const fn of conn.abilities.keys()) fn.sleepers.add(conn);
 };
 

@@ -57,6 +57,31 @@ describe('PRE_SLEEP and NOOP', () => {
     expect((await w.nextPacket(WAIT_MS)).type).toBe(T.NOOP);
     expect(await quiet(other)).toBe('timeout');
   });
+
+  // gearmand clears a worker's noop_sent flag on a grab, not on PRE_SLEEP; the model and gearmand
+  // agree, the server once re-armed on every PRE_SLEEP (differential fuzzer, seed 1163348247).
+  it('a worker woken once and sleeping again without a grab gets no second NOOP until it grabs', async () => {
+    const fn = fresh('f_rearm');
+    const w = await worker(h, fn);
+    w.send(req(T.PRE_SLEEP));
+    await sync(w);
+    const c = await h.connect();
+    const first = await submit(c, fn, '1', { type: T.SUBMIT_JOB_BG });
+    expect((await w.nextPacket(WAIT_MS)).type).toBe(T.NOOP);
+    // Another worker takes that job; the first one goes back to sleep without grabbing.
+    const taker = await worker(h, fn);
+    expect(args(await grab(taker))[0]).toBe(first);
+    w.send(req(T.PRE_SLEEP));
+    await sync(w);
+    await submit(c, fn, '2', { type: T.SUBMIT_JOB_BG });
+    expect(await quiet(w, 300)).toBe('timeout');
+    // A grab clears the flag: the next sleep is woken again.
+    expect(args(await grab(w))[1]).toBe(fn);
+    w.send(req(T.PRE_SLEEP));
+    await sync(w);
+    await submit(c, fn, '3', { type: T.SUBMIT_JOB_BG });
+    expect((await w.nextPacket(WAIT_MS)).type).toBe(T.NOOP);
+  });
 });
 
 describe('requeue', () => {
