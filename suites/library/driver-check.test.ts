@@ -132,13 +132,16 @@ const KNOWN_FAILURES: Readonly<Record<string, Readonly<Record<string, string>>>>
  * Steps that fail or pass from run to run because of a race inside the library (named here); not
  * stale when they pass. rustygear drops WORK_* packets that arrive right behind JOB_CREATED and
  * hands each packet to its own task (client.rs:691-699, conn.rs:222-226), and a call left waiting
- * by it keeps the driver from answering later commands.
+ * by it keeps the driver from answering later commands. gearman-go's worker writes WORK_DATA and
+ * WORK_STATUS from the job's goroutine without the lock its grab loop holds (worker/inpack.go:56;
+ * `go build -race` reports it): a step's packet can be corrupted and the connection then stalls.
  */
 const RACES: Readonly<Record<string, readonly string[]>> = {
   'rustygear client': [
     'submit: unique', 'submit: background', 'status of a background job', 'submit-batch', 'relay: data (WORK_DATA)', 'relay: warning (WORK_WARNING)', 'relay: status (WORK_STATUS)',
     'relay: fail (WORK_FAIL)', 'unknown op: error event, driver keeps working', 'quit: exits 0',
   ],
+  'gearman-go worker': ['job: steps data, warning, status, sleep', 'job: gate, then release'],
   'rustygear worker': ['job: exception (native)', 'job: exception (form call)', 'job: steps data, warning, status, sleep', 'job: gate, then release'],
 };
 

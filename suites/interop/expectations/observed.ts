@@ -1216,7 +1216,7 @@ export const OBSERVED_EXPECTATIONS: readonly Expectation[] = [
     clients: ["node-gearman", "perl"],
     workers: ["reference"],
     scenarios: ["foreground"],
-    expect: "client-error+worker-stuck",
+    expect: ["client-error+worker-stuck", "client-error+worker-stuck+client-stuck"],
     blocksCell: true,
     kind: "interop-bug",
     ...RUSTYGEARD_GAPS,
