@@ -41,17 +41,23 @@ export interface SuiteOptions {
    * address. Without it (an address target) nothing is restarted.
    */
   readonly server?: Pick<StartedTarget, 'target' | 'logs' | 'alive' | 'exited' | 'restart'>;
-  /** Restarts allowed per run; default 5. Past it the remaining cases fail without running. */
+  /**
+   * Restarts allowed per run; default restartBudget(cases). Past it the remaining cases fail
+   * without running.
+   */
   readonly maxRestarts?: number;
   /** Called after a crashed server was restarted (the restart count so far, how it ended). */
   readonly onRestart?: (restarts: number, how: string) => void;
 }
 
 /**
- * Restarts per run. Five crashes are plenty to show a pattern; a few more leave room for the
- * re-runs that find the culprit when several cases were in flight (concurrency > 1).
+ * Restarts per run, by default: enough for every case to crash the server once and every suspect
+ * to crash it again when re-run alone. A server gearspec started is cheap to restart, and giving up
+ * early would make the verdicts of every later case depend on case order and concurrency (a
+ * baseline full of "not restarted again" hides what the server really does). The bound still ends
+ * a server that dies on every start.
  */
-export const DEFAULT_MAX_RESTARTS = 8;
+export const restartBudget = (cases: number): number => 2 * cases + 2;
 /** After a failing case finds the server gone, how long its exit may take to be reported. */
 const EXIT_REPORT_MS = 3000;
 /** Output a dying process wrote can arrive just after its exit is reported. */
@@ -243,7 +249,7 @@ export async function runSuite(options: SuiteOptions): Promise<ServerRun> {
   const startedAt = new Date(started).toISOString();
   const runToken = `gs${randomBytes(3).toString('hex')}`;
   const firstTarget = options.server?.target ?? options.target;
-  const watch = new ServerWatch(options.server, options.maxRestarts ?? DEFAULT_MAX_RESTARTS, options.onRestart);
+  const watch = new ServerWatch(options.server, options.maxRestarts ?? restartBudget(options.cases.length), options.onRestart);
   const features = await probeFeatures(firstTarget, options.cases, options.timeoutMs, runToken);
   const quietMs = options.quietMs ?? Math.min(options.timeoutMs, 400);
   // Liveness check after a failing case; a slow answer only means "alive", so keep it short.

@@ -41,6 +41,9 @@ export interface DriverHandle extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
+/** How long a driver's exit waits for its control connection to deliver the last events. */
+const EXIT_AFTER_CLOSE_MS = 2000;
+
 export class StartedDriver implements DriverHandle {
   readonly name: string;
   readonly role: DriverRole;
@@ -70,8 +73,12 @@ export class StartedDriver implements DriverHandle {
       this.#exited = true;
       this.#control.push({ event: 'exited', code, signal });
     };
+    // Everything the driver wrote before it went (a worker's `job` just before it dies) is read
+    // before its exit is told: the exit waits for the control connection to close, which comes
+    // after its last data, for at most EXIT_AFTER_CLOSE_MS. A fixed short delay once let `exited`
+    // overtake a `job` event on a loaded machine.
     init.runtime.gone.then(
-      (r) => setTimeout(() => markGone(r.code, r.signal), 20),
+      (r) => void Promise.race([init.control.closed, new Promise((ok) => setTimeout(ok, EXIT_AFTER_CLOSE_MS))]).then(() => markGone(r.code, r.signal)),
       () => markGone(null, null),
     );
     // A driver that exits closes its control connection a moment before its exit status is

@@ -46,6 +46,15 @@ export const RACES: readonly Race[] = [
     source: 'gearmanode/lib/gearmanode/job-server.js:303-318 (as gearmanode-client/short-read-reassembly); [MATRIX:abraxas/gearmanode/reference/payload-binary|worker-death] 2026-12-04 and 2026-12-05',
   },
   {
+    id: 'gearmanode-client/short-read-reassembly-sizes',
+    clients: ['gearmanode'],
+    scenarios: ['payload-64k'],
+    outcomes: /^corrupted:(65480|65495|65510|65519|65520|65524|65535|65536)(,(65480|65495|65510|65519|65520|65524|65535|65536))*\+client-stuck$/,
+    kind: 'interop-bug',
+    why: 'The reassembly bug declared as gearmanode-client/short-read-reassembly loses whichever reply of about 64 KiB has a read end inside the next 12-byte header; where reads end depends on how the server wrote the reply and on scheduling, so which of the scenario’s sizes is lost changes from run to run (65519 and 65520 most often; 65524 once). Only the client may suffer: it waits for the lost reply.',
+    source: 'gearmanode/lib/gearmanode/job-server.js:303-318; [MATRIX:gearmand/gearmanode/reference/payload-64k] 2026-12-05 (corrupted:65524)',
+  },
+  {
     id: 'gearman-go-worker/unsynchronised-writes',
     workers: ['gearman-go'],
     scenarios: '*',
