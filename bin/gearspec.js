@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm install` (the prepare script).
+// Thin launcher: the CLI is compiled to dist/ by `npm install` (the prepare script). It runs in
+// this process, so signals sent to it reach gearspec; under `npx gearspec` (npm → /bin/sh -c →
+// here) the signal stops at the shell, and gearspec stops when that shell dies instead: see
+// src/cli/lifecycle.ts.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 const entry = new URL('../dist/src/cli/main.js', import.meta.url);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up Podman as the container engine for gearspec's container provider (containers.md):
+# Sets up Podman as the container engine for gearspec's container provider:
 # packages, /etc/containers/containers.conf, a local debian:bookworm-slim base image made with
 # debootstrap (no registry is reachable), and the Docker-compatible API socket.
 # Idempotent: a second run with everything in place takes under a second. Run as root.
@@ -42,7 +42,7 @@ hard_nofile=$(ulimit -Hn)
 nofile=20000
 if [ "$hard_nofile" != unlimited ] && [ "$hard_nofile" -lt "$nofile" ]; then nofile=$hard_nofile; fi
 desired=$(cat <<CONFEOF
-# Written by gearspec docker/setup-podman.sh (see containers.md for why each line is needed).
+# Written by gearspec docker/setup-podman.sh (its step 2 says why each line is needed).
 [containers]
 default_ulimits = ["nofile=${nofile}:${nofile}", "nproc=32768:32768"]
 

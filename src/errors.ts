@@ -1,5 +1,5 @@
 /**
- * gearspec's typed errors. Three families (style.md lesson 8):
+ * gearspec's typed errors. Three families:
  *  - ProtocolError: bytes that break the Gearman framing or argument rules;
  *  - GearmanErrorReply: an ERROR packet or `ERR` admin line a peer sent (a value, not a fault);
  *  - transport / lifecycle / input errors (connection closed, timeout, peer start, fixture, usage).

@@ -3,7 +3,7 @@
  * write only through process.stdout/stderr, so spying on both captures everything.
  */
 import { vi } from 'vitest';
-import type { Command } from '../src/cli/command.js';
+import { type Command, runCommand } from '../src/cli/command.js';
 
 export interface CliRun {
   readonly code: number;
@@ -11,13 +11,17 @@ export interface CliRun {
   readonly err: string;
 }
 
-export async function runCli(command: Command, argv: readonly string[]): Promise<CliRun> {
+/**
+ * `command.run(argv)`: an error it throws rejects. With `asMain`, errors become what the gearspec
+ * process does with them (runCommand: one stderr line, exit 2), to check the exit-code contract.
+ */
+export async function runCli(command: Command, argv: readonly string[], options: { readonly asMain?: boolean } = {}): Promise<CliRun> {
   let out = '';
   let err = '';
   const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
   const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
   try {
-    return { code: await command.run(argv), out, err };
+    return { code: await (options.asMain ? runCommand(command, argv) : command.run(argv)), out, err };
   } finally {
     o.mockRestore();
     e.mockRestore();

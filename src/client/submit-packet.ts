@@ -22,7 +22,7 @@ export function planSubmit(o: SubmitOptions): SubmitPlan {
   }
   if (o.epoch !== undefined) {
     if (!Number.isInteger(o.epoch) || o.epoch < 0) throw new InputError(ERROR_CODES.USAGE, 'submit.epoch', `must be a non-negative integer of seconds, got ${o.epoch}`);
-    // SUBMIT_JOB_EPOCH is background-only and normal priority in gearmand (protocol.md §4.11).
+    // SUBMIT_JOB_EPOCH is background-only and normal priority in gearmand (spec §4.11).
     if (o.background === false) throw new InputError(ERROR_CODES.USAGE, 'submit.epoch', 'epoch jobs are always background; background: false cannot be honoured');
     if (priority !== 'normal') throw new InputError(ERROR_CODES.USAGE, 'submit.epoch', `epoch jobs run at normal priority; ${priority} cannot be honoured`);
     return { packet: req(T.SUBMIT_JOB_EPOCH, o.function, unique, String(o.epoch), data), background: true };
@@ -31,7 +31,7 @@ export function planSubmit(o: SubmitOptions): SubmitPlan {
     if (priority !== 'normal') throw new InputError(ERROR_CODES.USAGE, 'submit.reducer', `reduce jobs run at normal priority; ${priority} cannot be honoured`);
     const background = o.background ?? false;
     // Four NUL-terminated arguments before the data, as gearmand requires; the PROTOCOL file's
-    // three-argument form makes gearmand swallow the next packet (protocol.md §2 notes).
+    // three-argument form makes gearmand swallow the next packet (spec §2 notes).
     const type = background ? T.SUBMIT_REDUCE_JOB_BACKGROUND : T.SUBMIT_REDUCE_JOB;
     return { packet: req(type, o.function, unique, o.reducer, o.aggregator ?? '', data), background };
   }

@@ -8,7 +8,7 @@ const WORK_TYPES: ReadonlySet<number> = new Set([T.WORK_DATA, T.WORK_WARNING, T.
 /**
  * The handle a WORK_* packet is about, or undefined for any other packet. gearmand turns a
  * WORK_EXCEPTION into WORK_FAIL with the handle plus a trailing NUL for clients without the
- * exceptions option (protocol.md §4.9), so one trailing NUL on WORK_FAIL is not part of the handle.
+ * exceptions option (spec §4.9), so one trailing NUL on WORK_FAIL is not part of the handle.
  */
 export function workHandle(p: Packet): string | undefined {
   if (!WORK_TYPES.has(p.type)) return undefined;

@@ -2,7 +2,7 @@
  * Concrete scenario actions: what one connection slot does next. Payloads are latin1 strings so
  * every byte value round-trips and model states stay plain JSON (cloned and compared cheaply).
  */
-import { T } from '../protocol/constants.js';
+import { packetName, T } from '../protocol/constants.js';
 
 export type SubmitType =
   | typeof T.SUBMIT_JOB | typeof T.SUBMIT_JOB_BG | typeof T.SUBMIT_JOB_HIGH | typeof T.SUBMIT_JOB_HIGH_BG | typeof T.SUBMIT_JOB_LOW | typeof T.SUBMIT_JOB_LOW_BG
@@ -72,7 +72,7 @@ export function describeStep(s: Step): string {
   const body = (() => {
     switch (a.kind) {
       case 'submit':
-        return `submit type=${a.type} fn=${show(a.fn)} unique=${show(a.unique)} data=${show(a.data)}${a.reducer ? ` reducer=${show(a.reducer)}` : ''}${a.epoch ? ` epoch=${a.epoch}` : ''}`;
+        return `submit ${packetName(a.type)} fn=${show(a.fn)} unique=${show(a.unique)} data=${show(a.data)}${a.reducer ? ` reducer=${show(a.reducer)}` : ''}${a.epoch ? ` epoch=${a.epoch}` : ''}`;
       case 'get-status':
         return `get-status ${ref(a.job)}`;
       case 'get-status-unique':
@@ -85,9 +85,9 @@ export function describeStep(s: Step): string {
       case 'cant-do':
         return `${a.kind} ${show(a.fn)}`;
       case 'grab':
-        return `grab type=${a.type}`;
+        return `grab ${packetName(a.type)}`;
       case 'work':
-        return `work type=${a.type} ${ref(a.job)}${a.numerator !== undefined ? ` ${a.numerator}/${a.denominator}` : ` data=${show(a.data)}`}`;
+        return `work ${packetName(a.type)} ${ref(a.job)}${a.numerator !== undefined ? ` ${a.numerator}/${a.denominator}` : ` data=${show(a.data)}`}`;
       default:
         return a.kind;
     }

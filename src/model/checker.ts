@@ -5,7 +5,7 @@
  */
 import type { Packet } from '../protocol/packet.js';
 import { describeStep, type Step } from './actions.js';
-import { type ExpectedPacket, type SeenPacket, describeExpected, describeSeen, matchAll } from './expect.js';
+import { type ExpectedPacket, type JobNamer, type SeenPacket, describeExpected, describeSeen, matchAll } from './expect.js';
 import type { ModelProfile } from './profiles.js';
 import { requestFor } from './requests.js';
 import { type ModelState, connById, initialState } from './state.js';
@@ -16,6 +16,10 @@ const MAX_BELIEFS = 256;
 export interface Mismatch {
   readonly step: Step;
   readonly message: string;
+  /** What the model would have accepted, one entry per alternative ("c0: ECHO_RES(\"x\")", or "(nothing)"). */
+  readonly expected: readonly string[];
+  /** What the server sent during the step, one entry per connection; empty when nothing. */
+  readonly actual: readonly string[];
 }
 
 export class ModelChecker {
@@ -46,7 +50,7 @@ export class ModelChecker {
         for (const [connId, list] of Object.entries(o.out)) (bySlot[connById(o.next, Number(connId)).slot] ??= []).push(...list);
         const bound = matchAll(bySlot, seen, b.handles);
         if (!bound) {
-          if (expectations.length < 4) expectations.push(renderSlots(bySlot, b.handles));
+          if (expectations.length < 4) expectations.push(renderSlots(bySlot, b.handles, jobNamer(b)));
           continue;
         }
         const s = { ...o.next, handles: bound };
@@ -57,21 +61,39 @@ export class ModelChecker {
       }
     }
     if (next.length === 0) {
-      const actual = Object.entries(seen)
-        .filter(([, l]) => l.length > 0)
-        .map(([slot, l]) => `c${slot}: ${l.map(describeSeen).join(', ')}`)
-        .join('; ');
+      const b0 = this.#beliefs[0]!;
+      const names = Object.fromEntries(Object.entries(b0.handles).flatMap(([job, h]) => {
+        const name = jobNamer(b0)(Number(job));
+        return name ? [[h, name]] : [];
+      }));
+      const actualParts = describeSlots(seen, names);
+      const actual = actualParts.join('; ');
       const expected = [...new Set(expectations)];
-      return { step: st, message: `${describeStep(st)}\n  expected ${expected.length > 1 ? 'one of' : ''}\n    ${expected.join('\n    ') || '(nothing)'}\n  actual\n    ${actual || '(nothing)'}` };
+      return { step: st, message: `${describeStep(st)}\n  expected ${expected.length > 1 ? 'one of' : ''}\n    ${expected.join('\n    ') || '(nothing)'}\n  actual\n    ${actual || '(nothing)'}`, expected: expected.length ? expected : ['(nothing)'], actual: actualParts };
     }
     this.#beliefs = next.slice(0, MAX_BELIEFS);
     return undefined;
   }
 }
 
-function renderSlots(bySlot: Record<number, ExpectedPacket[]>, handles: Record<string, string>): string {
+/** What each connection slot received, "c<slot>: PACKET(…), PACKET(…)", slots with nothing left out. */
+export function describeSlots(seen: Readonly<Record<number, readonly SeenPacket[]>>, names?: Readonly<Record<string, string>>): string[] {
+  return Object.entries(seen)
+    .filter(([, l]) => l.length > 0)
+    .map(([slot, l]) => `c${slot}: ${l.map((p) => describeSeen(p, names)).join(', ')}`);
+}
+
+/** Model jobs named as the scenario names them: "job#k" is the k-th job it created. */
+function jobNamer(s: ModelState): JobNamer {
+  return (job) => {
+    const k = s.created.indexOf(job);
+    return k < 0 ? undefined : `job#${k}`;
+  };
+}
+
+function renderSlots(bySlot: Record<number, ExpectedPacket[]>, handles: Record<string, string>, jobName: JobNamer): string {
   const parts = Object.entries(bySlot)
     .filter(([, l]) => l.length > 0)
-    .map(([slot, l]) => `c${slot}: ${l.map((e) => describeExpected(e, handles)).join(', ')}`);
+    .map(([slot, l]) => `c${slot}: ${l.map((e) => describeExpected(e, handles, jobName)).join(', ')}`);
   return parts.length ? parts.join('; ') : '(nothing)';
 }

@@ -88,17 +88,33 @@ export function matchAll(expected: Expectation, seen: Readonly<Record<number, re
   return h;
 }
 
-const showArg = (m: ArgMatch, handles: Record<string, string>): string => {
+/** How a model job is named to a reader ("job#1": the second job the scenario created). */
+export type JobNamer = (job: number) => string | undefined;
+
+const showArg = (m: ArgMatch, handles: Record<string, string>, jobName?: JobNamer): string => {
   if ('any' in m) return '*';
   if ('lit' in m) return /^[\x20-\x7e]*$/.test(m.lit) && m.lit.length <= 32 ? JSON.stringify(m.lit) : `<${m.lit.length}B>`;
   const h = handles[m.job];
-  return `${h !== undefined ? JSON.stringify(h) : `handle(job ${m.job})`}${m.nul === 'yes' ? '+NUL' : m.nul === 'either' ? '[+NUL]' : ''}`;
+  const name = jobName?.(m.job);
+  const nul = m.nul === 'yes' ? '+NUL' : m.nul === 'either' ? '[+NUL]' : '';
+  if (h === undefined) return jobName ? `<a new job's handle>${nul}` : `handle(job ${m.job})${nul}`;
+  return `${JSON.stringify(h)}${nul}${name ? ` (${name})` : ''}`;
 };
 
-export function describeExpected(e: ExpectedPacket, handles: Record<string, string>): string {
-  return `${packetName(e.type)}(${e.args.map((a) => showArg(a, handles)).join(', ')})`;
+export function describeExpected(e: ExpectedPacket, handles: Record<string, string>, jobName?: JobNamer): string {
+  return `${packetName(e.type)}(${e.args.map((a) => showArg(a, handles, jobName)).join(', ')})`;
 }
 
-export function describeSeen(s: SeenPacket): string {
-  return `${packetName(s.type)}(${s.args.map((a) => (/^[\x20-\x7e]*$/.test(a) && a.length <= 32 ? JSON.stringify(a) : `<${a.length}B>`)).join(', ')})`;
+const printable = (a: string): boolean => /^[\x20-\x7e]*$/.test(a) && a.length <= 32;
+
+/** A received packet; `names` labels known handles ("H:x:3" → "job#0"). */
+export function describeSeen(s: SeenPacket, names?: Readonly<Record<string, string>>): string {
+  const arg = (a: string): string => {
+    const nul = a.endsWith('\0') && printable(a.slice(0, -1));
+    const body = nul ? a.slice(0, -1) : a;
+    if (!printable(body)) return `<${a.length}B>`;
+    const name = names?.[body];
+    return `${JSON.stringify(body)}${nul ? '+NUL' : ''}${name ? ` (${name})` : ''}`;
+  };
+  return `${packetName(s.type)}(${s.args.map(arg).join(', ')})`;
 }

@@ -1,5 +1,5 @@
 /**
- * The model on its own: the observed server behaviours of protocol.md §4-§5, replayed through
+ * The model on its own: the observed server behaviours of spec §4-§5, replayed through
  * step() under each profile. Handles are bound in creation order as H:t:1, H:t:2, ...
  */
 import { describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
  * Model profiles: which named alternative (src/protocol/alternatives.ts) each server chose, plus
  * the behaviours the model must know that are NOT declared alternatives ("quirks"). A difference
  * between two servers that only a quirk explains is a finding for the differential fuzzer: it
- * is a divergence nobody declared yet. Sources: protocol.md §2, §4, §5; gearmand 1.1.20
+ * is a divergence nobody declared yet. Sources: spec §2, §4, §5; gearmand 1.1.20
  * libgearman-server/{job,gearmand_con,server,client,worker}.cc; Perl Gearman::Server 1.130.
  */
 import { type AlternativeChoice, type AlternativeId, type ChoiceOwner, KNOWN_SERVERS, declaredChoice } from '../protocol/alternatives.js';
@@ -77,7 +77,7 @@ export interface ModelProfile {
   readonly name: ProfileName;
   readonly choices: ModelChoices;
   readonly quirks: ModelQuirks;
-  /** Request types the server implements (protocol.md §2); scenarios use only these. */
+  /** Request types the server implements (spec §2); scenarios use only these. */
   readonly supported: ReadonlySet<number>;
 }
 
@@ -86,7 +86,7 @@ const ALL_REQUESTS = [
   T.SUBMIT_JOB_HIGH, T.SET_CLIENT_ID, T.CAN_DO_TIMEOUT, T.WORK_EXCEPTION, T.OPTION_REQ, T.WORK_DATA, T.WORK_WARNING, T.GRAB_JOB_UNIQ, T.SUBMIT_JOB_HIGH_BG, T.SUBMIT_JOB_LOW,
   T.SUBMIT_JOB_LOW_BG, T.SUBMIT_JOB_EPOCH, T.SUBMIT_REDUCE_JOB, T.SUBMIT_REDUCE_JOB_BACKGROUND, T.GRAB_JOB_ALL, T.GET_STATUS_UNIQUE,
 ];
-/** Perl handlers exist for these only (protocol.md §2 notes). */
+/** Perl handlers exist for these only (spec §2 notes). */
 const PERL_REQUESTS = [1, 2, 3, 4, 7, 9, 12, 13, 14, 15, 16, 18, 21, 22, 23, 25, 26];
 
 function declared(server: ChoiceOwner): ModelChoices {
@@ -131,7 +131,7 @@ export const PROFILES: Readonly<Record<ProfileName, ModelProfile>> = {
     },
     supported: new Set(PERL_REQUESTS),
   },
-  // The reference server follows gearmand where protocol.md documents it, and is not held to
+  // The reference server follows gearmand where the spec documents it, and is not held to
   // gearmand's accidents (epoch take order, the trailing NUL on WORK_FAIL). Its own choices on
   // points the protocol leaves open are declared alternatives (see alternatives.ts `reference`).
   // The rest are deliberate reference behaviours neither real server has, kept as quirks so the

@@ -30,12 +30,15 @@ export interface RunOptions {
   readonly log?: WireLog;
   /** Every packet sent/received and every disconnect, in order (for shrunk fixtures). */
   readonly onExchange?: (item: Exchange) => void;
+  /** Called before step `index` (0-based) sends anything (steps the model skips are not announced). */
+  readonly onStep?: (index: number) => void;
 }
 
 /** One transcript item; `conn` numbers connections from 1 in the order they were opened. */
 export type Exchange =
   | { readonly conn: number; readonly dir: 'c2s' | 's2c'; readonly packet: Packet }
-  | { readonly conn: number; readonly close: 'client' };
+  /** We closed a connection (a close step), or the server closed one under us (`reason` says how). */
+  | { readonly conn: number; readonly close: 'client' | 'server'; readonly reason?: string };
 
 export interface ScenarioResult {
   readonly ok: boolean;
@@ -52,6 +55,8 @@ interface Slot {
   clientId: string;
   /** Transcript connection number. */
   n: number;
+  /** The server closed it (reported to onExchange). */
+  serverClosed?: boolean;
 }
 
 const toSeen = (p: { type: number; args: readonly Buffer[] }): SeenPacket => ({ type: p.type, args: p.args.map((a) => a.toString('latin1')) });
@@ -61,14 +66,44 @@ export class ScenarioRunner {
   #admin: GearmanConnection | undefined;
   #adminUsable = true;
   #barrier = 0;
+  /**
+   * Set by close(), for good. A run can outlive the caller's interest in it: fast-check's
+   * interruptAfterTimeLimit races the property against a timer and returns while the scenario
+   * is still running. close() then destroys that run's connections, and no connection is opened
+   * after it (before, such a run could open the admin connection again after close() and hold
+   * the process open forever: `gearspec fuzz` stayed alive after its summary).
+   */
+  #closed = false;
+  /** Connections of runs in flight (closed by close()). */
+  readonly #live = new Set<GearmanConnection>();
 
   constructor(target: Target) {
     this.target = target;
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     this.#admin?.close();
     this.#admin = undefined;
+    for (const conn of this.#live) conn.close();
+    this.#live.clear();
+  }
+
+  /** Opens a connection for this runner; none once the runner is closed. */
+  async #connect(options: Parameters<typeof GearmanConnection.connect>[0]): Promise<GearmanConnection> {
+    if (this.#closed) throw new Error('the scenario runner was closed');
+    const conn = await GearmanConnection.connect(options);
+    if (this.#closed) {
+      conn.close();
+      throw new Error('the scenario runner was closed');
+    }
+    this.#live.add(conn);
+    return conn;
+  }
+
+  #drop(conn: GearmanConnection): void {
+    conn.close();
+    this.#live.delete(conn);
   }
 
   async run(steps: readonly Step[], options: RunOptions): Promise<ScenarioResult> {
@@ -83,12 +118,13 @@ export class ScenarioRunner {
         const st = steps[i]!;
         const request = checker.request(st);
         if (request === 'skip') continue;
+        options.onStep?.(i);
         const seen: Record<number, SeenPacket[]> = {};
         if (request === 'close') {
           const slot = slots.get(st.conn);
           if (slot) {
             slots.delete(st.conn);
-            slot.conn.close();
+            this.#drop(slot.conn);
             options.onExchange?.({ conn: slot.n, close: 'client' });
             await this.#awaitGone(slot.clientId, timeoutMs);
           }
@@ -96,7 +132,7 @@ export class ScenarioRunner {
           let slot = slots.get(st.conn);
           if (!slot) {
             const clientId = `gs-${options.runId}-${st.conn}-${++generation}`;
-            const conn = await GearmanConnection.connect({ host: this.target.host, port: this.target.port, connectTimeoutMs: timeoutMs, ...(options.log ? { log: options.log } : {}), label: `c${st.conn}` });
+            const conn = await this.#connect({ host: this.target.host, port: this.target.port, connectTimeoutMs: timeoutMs, ...(options.log ? { log: options.log } : {}), label: `c${st.conn}` });
             slot = { conn, clientId, n: generation };
             slots.set(st.conn, slot);
             this.#send(slot, req(T.SET_CLIENT_ID, clientId), options);
@@ -114,10 +150,15 @@ export class ScenarioRunner {
       }
       return { ok: true, stepsRun: steps.length, observed };
     } catch (e) {
+      // A server that closed one connection under us may be going down: give the others a moment
+      // to close too, so the transcript shows every connection it dropped.
+      if (options.onExchange && [...slots.values()].some((s) => s.serverClosed)) {
+        await Promise.all([...slots.values()].filter((s) => !s.serverClosed).map((s) => this.#awaitServerClose(s, Math.min(300, timeoutMs), options)));
+      }
       const st = steps[Math.min(i, steps.length - 1)];
       return { ok: false, stepsRun: i + 1, error: `${st ? describeStep(st) : 'setup'}: ${errorMessage(e)}`, observed };
     } finally {
-      for (const slot of slots.values()) slot.conn.close();
+      for (const slot of slots.values()) this.#drop(slot.conn);
     }
   }
 
@@ -146,9 +187,28 @@ export class ScenarioRunner {
         continue;
       }
       if (e.kind === 'timeout') throw new Error(`no answer to the barrier ECHO within ${timeoutMs} ms (received so far: ${out.map((p) => describePacket({ magic: 'RES', type: p.type, args: p.args.map((a) => Buffer.from(a, 'latin1')) })).join(', ') || 'nothing'})`);
-      if (e.kind === 'closed') throw new Error(`server closed connection ${conn.label ?? ''} (${e.reason})`);
+      if (e.kind === 'closed') {
+        slot.serverClosed = true;
+        options.onExchange?.({ conn: slot.n, close: 'server', reason: e.reason });
+        throw new Error(`server closed connection ${conn.label ?? ''} (${e.reason})`);
+      }
       if (e.kind === 'text') throw new Error(`unexpected text line ${JSON.stringify(e.line)} on ${conn.label ?? ''}`);
       throw e.error;
+    }
+  }
+
+  /** Records what arrives on `slot` until the server closes it or `waitMs` passes. */
+  async #awaitServerClose(slot: Slot, waitMs: number, options: RunOptions): Promise<void> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const e = await slot.conn.next(Math.max(1, deadline - Date.now()));
+      if (e.kind === 'timeout') return;
+      if (e.kind === 'packet') options.onExchange?.({ conn: slot.n, dir: 's2c', packet: e.packet });
+      if (e.kind === 'closed') {
+        slot.serverClosed = true;
+        options.onExchange?.({ conn: slot.n, close: 'server', reason: e.reason });
+        return;
+      }
     }
   }
 
@@ -156,12 +216,13 @@ export class ScenarioRunner {
   async #awaitGone(clientId: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
+      if (this.#closed) throw new Error('the scenario runner was closed');
       if (!this.#adminUsable) {
         await new Promise((r) => setTimeout(r, 50));
         return;
       }
       try {
-        this.#admin ??= await GearmanConnection.connect({ host: this.target.host, port: this.target.port, connectTimeoutMs: timeoutMs, label: 'admin' });
+        this.#admin ??= await this.#connect({ host: this.target.host, port: this.target.port, connectTimeoutMs: timeoutMs, label: 'admin' });
         const lines = await this.#admin.admin('workers', timeoutMs);
         if (lines.length === 1 && lines[0]!.startsWith('ERR')) {
           this.#adminUsable = false;

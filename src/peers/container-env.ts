@@ -1,5 +1,5 @@
 /**
- * Environment for testcontainers against the local Podman service (containers.md): when the
+ * Environment for testcontainers against the local Podman service (docker/setup-podman.sh): when the
  * socket docker/setup-podman.sh starts exists and the user set nothing, point DOCKER_HOST at it,
  * turn Ryuk off (its image cannot be pulled here) and make testcontainers use 127.0.0.1.
  */

@@ -1,6 +1,6 @@
 /**
  * The admin text protocol on the job port: commands, how each reply ends, and parsers for the
- * reply formats (protocol.md §3). Lists end with a line holding only "."; an `ERR` line ends any
+ * reply formats (spec §3). Lists end with a line holding only "."; an `ERR` line ends any
  * reply early.
  */
 

@@ -2,7 +2,7 @@
  * Named behaviour alternatives: points where correct Gearman servers legitimately differ.
  * Conformance cases record which alternative a server chose instead of failing it, the model
  * (src/model) is parameterised by the same names, and interop expectations cite them.
- * Sources: protocol.md §4-§5 and landscape.md B3/B6.
+ * Sources: spec §4-§5 (docs/spec.md) and the interop-bug catalogue (docs/interop-bugs.md).
  */
 
 export interface AlternativeSpec {
@@ -33,8 +33,8 @@ export const ALTERNATIVES = {
       'non-terminal': 'relayed only to clients with the option; the job continues until WORK_FAIL/COMPLETE',
     },
     known: {
-      [GEARMAND]: { choice: 'terminal', source: 'protocol.md §4.9, §5 row 3 [SRV][OBS:exceptions]' },
-      [PERL]: { choice: 'non-terminal', source: 'protocol.md §4.9, §5 row 3 [PL-C][OBS:exceptions]' },
+      [GEARMAND]: { choice: 'terminal', source: 'spec §4.9, §5 row 3 [SRV][OBS:exceptions]' },
+      [PERL]: { choice: 'non-terminal', source: 'spec §4.9, §5 row 3 [PL-C][OBS:exceptions]' },
     },
     reference: 'terminal',
   },
@@ -43,8 +43,8 @@ export const ALTERNATIVES = {
     question: 'What happens to a job whose worker disconnects mid-job?',
     choices: { requeue: 'requeued silently and handed to another worker', fail: 'WORK_FAIL to its clients and the job is dropped' },
     known: {
-      [GEARMAND]: { choice: 'requeue', source: 'protocol.md §4.7, §5 row 2 [WRK][JOB][OBS:worker_disconnect]' },
-      [PERL]: { choice: 'fail', source: 'protocol.md §4.7, §5 row 2 [PL-C][OBS:worker_disconnect]' },
+      [GEARMAND]: { choice: 'requeue', source: 'spec §4.7, §5 row 2 [WRK][JOB][OBS:worker_disconnect]' },
+      [PERL]: { choice: 'fail', source: 'spec §4.7, §5 row 2 [PL-C][OBS:worker_disconnect]' },
     },
     reference: 'requeue',
   },
@@ -53,8 +53,8 @@ export const ALTERNATIVES = {
     question: 'In what unit is the CAN_DO_TIMEOUT value?',
     choices: { milliseconds: 'milliseconds (values under 1000 raised to 1000 on gearmand)', seconds: 'seconds' },
     known: {
-      [GEARMAND]: { choice: 'milliseconds', source: 'protocol.md §4.8 [CONN][OBS:can_do_timeout]' },
-      [PERL]: { choice: 'seconds', source: 'protocol.md §4.8 [PL-C]' },
+      [GEARMAND]: { choice: 'milliseconds', source: 'spec §4.8 [CONN][OBS:can_do_timeout]' },
+      [PERL]: { choice: 'seconds', source: 'spec §4.8 [PL-C]' },
     },
     reference: 'milliseconds',
   },
@@ -63,8 +63,8 @@ export const ALTERNATIVES = {
     question: 'What happens when a CAN_DO_TIMEOUT expires?',
     choices: { requeue: 'job requeued, clients not told', fail: 'WORK_FAIL to clients, job dropped' },
     known: {
-      [GEARMAND]: { choice: 'requeue', source: 'protocol.md §4.8, §5 row 13' },
-      [PERL]: { choice: 'fail', source: 'protocol.md §4.8, §5 row 13' },
+      [GEARMAND]: { choice: 'requeue', source: 'spec §4.8, §5 row 13' },
+      [PERL]: { choice: 'fail', source: 'spec §4.8, §5 row 13' },
     },
     reference: 'requeue',
   },
@@ -73,8 +73,8 @@ export const ALTERNATIVES = {
     question: 'In what order are several HIGH jobs of one function assigned?',
     choices: { fifo: 'submission order', lifo: 'newest first' },
     known: {
-      [GEARMAND]: { choice: 'fifo', source: 'protocol.md §4.3, §5 row 14' },
-      [PERL]: { choice: 'lifo', source: 'protocol.md §4.3, §5 row 14 [PL-S]' },
+      [GEARMAND]: { choice: 'fifo', source: 'spec §4.3, §5 row 14' },
+      [PERL]: { choice: 'lifo', source: 'spec §4.3, §5 row 14 [PL-S]' },
     },
     reference: 'fifo',
   },
@@ -83,8 +83,8 @@ export const ALTERNATIVES = {
     question: 'What happens to a job held by a worker that sends CANT_DO for its function?',
     choices: { requeue: 'job requeued; the worker’s later result is rejected', keep: 'job stays with the worker' },
     known: {
-      [GEARMAND]: { choice: 'requeue', source: 'protocol.md §4.5, §5 row 20' },
-      [PERL]: { choice: 'keep', source: 'protocol.md §4.5, §5 row 20' },
+      [GEARMAND]: { choice: 'requeue', source: 'spec §4.5, §5 row 20' },
+      [PERL]: { choice: 'keep', source: 'spec §4.5, §5 row 20' },
     },
     reference: 'requeue',
   },
@@ -93,8 +93,8 @@ export const ALTERNATIVES = {
     question: 'What does a submit to a full queue get?',
     choices: { reject: 'ERROR QUEUE_ERROR, no job created', 'evict-newest': 'queued jobs evicted with WORK_FAIL, new job accepted' },
     known: {
-      [GEARMAND]: { choice: 'reject', source: 'protocol.md §4.12, §5 row 11' },
-      [PERL]: { choice: 'evict-newest', source: 'protocol.md §4.12, §5 row 11' },
+      [GEARMAND]: { choice: 'reject', source: 'spec §4.12, §5 row 11' },
+      [PERL]: { choice: 'evict-newest', source: 'spec §4.12, §5 row 11' },
     },
     reference: 'reject',
   },
@@ -103,8 +103,8 @@ export const ALTERNATIVES = {
     question: 'Is a repeated CAN_DO counted twice?',
     choices: { 'counted-twice': 'listed twice by workers, worker count 2', idempotent: 'registered once' },
     known: {
-      [GEARMAND]: { choice: 'counted-twice', source: 'protocol.md §4.5, §5 row 21' },
-      [PERL]: { choice: 'idempotent', source: 'protocol.md §4.5, §5 row 21' },
+      [GEARMAND]: { choice: 'counted-twice', source: 'spec §4.5, §5 row 21' },
+      [PERL]: { choice: 'idempotent', source: 'spec §4.5, §5 row 21' },
     },
     reference: 'idempotent',
   },
@@ -113,8 +113,8 @@ export const ALTERNATIVES = {
     question: 'Which functions does the admin status command list?',
     choices: { 'all-seen': 'every function ever seen, zero rows included', 'active-only': 'only functions with workers or jobs' },
     known: {
-      [GEARMAND]: { choice: 'all-seen', source: 'protocol.md §3.2, §5 row 31' },
-      [PERL]: { choice: 'active-only', source: 'protocol.md §3.3, §5 row 31' },
+      [GEARMAND]: { choice: 'all-seen', source: 'spec §3.2, §5 row 31' },
+      [PERL]: { choice: 'active-only', source: 'spec §3.3, §5 row 31' },
     },
     reference: 'all-seen',
   },
@@ -123,8 +123,8 @@ export const ALTERNATIVES = {
     question: 'What numerator/denominator does STATUS_RES carry before any WORK_STATUS?',
     choices: { zeros: '"0" and "0"', empty: 'empty strings' },
     known: {
-      [GEARMAND]: { choice: 'zeros', source: 'protocol.md §4.4, §5 row 1' },
-      [PERL]: { choice: 'empty', source: 'protocol.md §4.4, §5 row 1' },
+      [GEARMAND]: { choice: 'zeros', source: 'spec §4.4, §5 row 1' },
+      [PERL]: { choice: 'empty', source: 'spec §4.4, §5 row 1' },
     },
     reference: 'zeros',
   },
@@ -133,8 +133,8 @@ export const ALTERNATIVES = {
     question: 'How does the server answer a packet type it does not know (0, 43+)?',
     choices: { close: 'closes the connection without a reply', 'error-packet': 'ERROR packet, connection kept' },
     known: {
-      [GEARMAND]: { choice: 'close', source: 'protocol.md §1.2, §5 row 7' },
-      [PERL]: { choice: 'error-packet', source: 'protocol.md §1.3, §5 row 7' },
+      [GEARMAND]: { choice: 'close', source: 'spec §1.2, §5 row 7' },
+      [PERL]: { choice: 'error-packet', source: 'spec §1.3, §5 row 7' },
     },
     reference: 'error-packet',
   },
@@ -143,8 +143,8 @@ export const ALTERNATIVES = {
     question: 'How is the admin version reply worded?',
     choices: { 'ok-prefixed': '"OK <version>"', bare: '"<version>" with no OK' },
     known: {
-      [GEARMAND]: { choice: 'ok-prefixed', source: 'protocol.md §3.2, §5 row 23' },
-      [PERL]: { choice: 'bare', source: 'protocol.md §3.3, §5 row 23' },
+      [GEARMAND]: { choice: 'ok-prefixed', source: 'spec §3.2, §5 row 23' },
+      [PERL]: { choice: 'bare', source: 'spec §3.3, §5 row 23' },
     },
     reference: 'ok-prefixed',
   },
@@ -153,8 +153,8 @@ export const ALTERNATIVES = {
     question: 'How many sleeping workers does one new job wake at once?',
     choices: { all: 'every sleeping worker of the function', batched: 'a few at once, more later while the job waits' },
     known: {
-      [GEARMAND]: { choice: 'all', source: 'protocol.md §4.5, §5 row 22' },
-      [PERL]: { choice: 'batched', source: 'protocol.md §4.5, §5 row 22' },
+      [GEARMAND]: { choice: 'all', source: 'spec §4.5, §5 row 22' },
+      [PERL]: { choice: 'batched', source: 'spec §4.5, §5 row 22' },
     },
     reference: 'all',
   },
@@ -169,8 +169,8 @@ export const ALTERNATIVES = {
       'dash-only': 'only other "-" jobs of the function with the same (non-empty) data',
     },
     known: {
-      [GEARMAND]: { choice: 'data-key', source: 'protocol.md §4.2 [JOB]; suites/property/findings reference.dashUnique (seed 4249)' },
-      [PERL]: { choice: 'replace', source: 'protocol.md §4.2 [PL-J]; suites/property/findings perl-gearmand.dashUnique (seed 4246)' },
+      [GEARMAND]: { choice: 'data-key', source: 'spec §4.2 [JOB]; suites/property/findings reference.dashUnique (seed 4249)' },
+      [PERL]: { choice: 'replace', source: 'spec §4.2 [PL-J]; suites/property/findings perl-gearmand.dashUnique (seed 4246)' },
     },
     reference: 'dash-only',
   },
@@ -196,8 +196,8 @@ export const ALTERNATIVES = {
       'perl-names': 'lower-case names: not_worker for a WORK_* on a job not held, unknown_option',
     },
     known: {
-      [GEARMAND]: { choice: 'gearmand-names', source: 'protocol.md §4.13, §5 rows 4 and 10' },
-      [PERL]: { choice: 'perl-names', source: 'protocol.md §4.13, §5 rows 4 and 10; suites/property/findings perl-gearmand.notOwnerCode, .unknownOptionCode (seeds 4242, 4243)' },
+      [GEARMAND]: { choice: 'gearmand-names', source: 'spec §4.13, §5 rows 4 and 10' },
+      [PERL]: { choice: 'perl-names', source: 'spec §4.13, §5 rows 4 and 10; suites/property/findings perl-gearmand.notOwnerCode, .unknownOptionCode (seeds 4242, 4243)' },
     },
     reference: 'gearmand-names',
   },
@@ -235,7 +235,7 @@ export const ALTERNATIVES = {
       ignored: 'nothing: the late packet is dropped and the connection carries on',
     },
     known: {
-      [GEARMAND]: { choice: 'error', source: 'protocol.md §4.10 [OBS:exceptions]: ERROR "Job given in work result not found"' },
+      [GEARMAND]: { choice: 'error', source: 'spec §4.10 [OBS:exceptions]: ERROR "Job given in work result not found"' },
       [PERL]: { choice: 'error', source: 'Gearman::Server answers ERROR for a handle it no longer knows (conformance cases binary/forwarding/complete-twice and fail-then-complete, observed with certify --peer perl-gearmand)' },
     },
     reference: 'ignored',
@@ -348,7 +348,7 @@ export const ALTERNATIVES = {
     known: {
       [PERL_WORKER]: { choice: 'grab-job', source: 'Gearman/Worker.pm line 229 (_rc("grab_job")); observed by gearspec certify --worker perl' },
       [LIBGEARMAN]: { choice: 'grab-job-all', source: 'libgearman/worker.cc line 1284 (the grab packet is built as GRAB_JOB_ALL); observed by gearspec certify --worker libgearman-c' },
-      [PHP_PECL]: { choice: 'grab-job-all', source: 'libgearman 1.1.20 under pecl gearman (landscape.md B5 #30); observed by gearspec certify --worker php' },
+      [PHP_PECL]: { choice: 'grab-job-all', source: 'libgearman 1.1.20 under pecl gearman (interop-bugs #30); observed by gearspec certify --worker php' },
       [REFERENCE_CLIENT]: { choice: 'grab-job', source: 'src/worker/worker.ts (options.grab defaults to GRAB_JOB)' },
     },
     reference: 'grab-job',
@@ -358,7 +358,7 @@ export const ALTERNATIVES = {
     question: 'Which packets does a worker library send when its function ends a job with an exception?',
     choices: {
       'exception-only': 'WORK_EXCEPTION alone, which ends the job on C gearmand (alternative exception-terminal = terminal)',
-      'exception-then-fail': 'WORK_EXCEPTION, then WORK_FAIL for the same handle, which Perl Gearman::Server needs to end the job; C gearmand answers the WORK_FAIL with ERROR JOB_NOT_FOUND (landscape.md B5 #12)',
+      'exception-then-fail': 'WORK_EXCEPTION, then WORK_FAIL for the same handle, which Perl Gearman::Server needs to end the job; C gearmand answers the WORK_FAIL with ERROR JOB_NOT_FOUND (interop-bugs #12)',
     },
     known: {
       [PERL_WORKER]: { choice: 'exception-then-fail', source: 'Gearman/Worker.pm lines 349-365 (a function that dies gets WORK_EXCEPTION, then WORK_FAIL); send_work_exception alone sends only WORK_EXCEPTION; observed by gearspec certify --worker perl' },

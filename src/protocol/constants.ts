@@ -4,7 +4,7 @@
  * client, worker, conformance checks, fixtures) derives from this one table.
  *
  * Sources: gearmand PROTOCOL @1.1.20, libgearman-1.0/protocol.h and libgearman/command.cc
- * (argument counts), protocol.md §2. "since" is the first gearmand release
+ * (argument counts), spec §2. "since" is the first gearmand release
  * tag whose tree contains the constant (git history); "danga" means the type predates the C
  * server (the original Danga/Perl protocol).
  */
@@ -157,7 +157,7 @@ export const WORK_RESULT_TYPES = [T.WORK_DATA, T.WORK_WARNING, T.WORK_STATUS, T.
 /**
  * An ERROR reply meaning "this server does not implement that packet type": gearmand's
  * INVALID_COMMAND / UNKNOWN_COMMAND, or Perl Gearman::Server's server_error from a missing
- * CMD_ handler (protocol.md §2).
+ * CMD_ handler (spec §2).
  */
 export function isUnknownCommandError(code: string, text: string): boolean {
   return code === 'INVALID_COMMAND' || code === 'UNKNOWN_COMMAND' || (code === 'server_error' && /Can't locate object method/.test(text));

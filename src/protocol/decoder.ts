@@ -3,7 +3,7 @@
  *
  * `push(chunk)` accepts any split or coalescing of the stream and emits, in order, one event per
  * binary packet or admin text line. At each message boundary the first byte decides: 0x00 starts
- * a 12-byte binary header, anything else starts a text line ending at "\n" (protocol.md §1.4).
+ * a 12-byte binary header, anything else starts a text line ending at "\n" (spec §1.4).
  *
  * It never trusts a declared size: a header whose size exceeds `maxPacketBytes` is an error
  * before any body byte is buffered, and a body is kept as the chunks that arrived (joined once,

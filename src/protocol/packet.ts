@@ -35,7 +35,7 @@ export const res = (type: number, ...args: Arg[]): Packet => makePacket('RES', t
 /**
  * Split a body into the type's arguments: the first n-1 end at a NUL, the last runs to the end
  * of the body (and may hold NULs, as in gearmand for both shapes). Never reads past the body,
- * unlike gearmand 1.1.20 (protocol.md §1.2).
+ * unlike gearmand 1.1.20 (spec §1.2).
  */
 export function splitArgs(frame: Frame): Buffer[] {
   const spec = packetSpec(frame.type);

@@ -1,5 +1,5 @@
 /**
- * Table-driven wire vectors from protocol.md (exact bytes observed on C
+ * Table-driven wire vectors from gearspec's spec (docs/spec.md; exact bytes observed on C
  * gearmand 1.1.20 and Perl Gearman::Server 1.130). Each vector runs whole, byte by byte, and
  * at split points chosen by fast-check; vectors for requests also re-encode to the same bytes.
  */
@@ -77,7 +77,7 @@ function splits(bytes: Buffer, cuts: readonly number[]): Buffer[] {
   return out;
 }
 
-describe('wire vectors from protocol.md', () => {
+describe('wire vectors from the spec (docs/spec.md)', () => {
   for (const v of VECTORS) {
     const bytes = fromHex(v.hex);
     it(`${v.name} - whole`, () => check(v, decode([bytes])));

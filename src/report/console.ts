@@ -1,7 +1,9 @@
 /**
  * Console output: the end-of-run summary table (per section, one column per outcome), the list of
- * failures with Expected vs Actual and the requirement (h2spec style), and stale baseline entries.
+ * failures with their spec section (number and title, docs/spec.md), Expected vs Actual and the
+ * requirement (h2spec style), and stale baseline entries.
  */
+import { specLabel } from '../protocol/spec-sections.js';
 import { OUTCOMES, OUTCOME_SHORT } from '../runner/outcome.js';
 import type { ServerRun } from '../runner/result.js';
 import { attention, countsBySection, totals } from './model.js';
@@ -25,7 +27,7 @@ export function renderSummary(run: ServerRun): string {
     lines.push('', 'Needs attention:');
     for (const r of need) {
       const tag = r.baseline?.stale ? 'STALE BASELINE' : r.baseline ? 'fail (baselined)' : r.outcome.toUpperCase();
-      lines.push(`  × ${r.id} [${tag}] §${r.section} ${r.level}`);
+      lines.push(`  × ${r.id} [${tag}] ${specLabel(r.section)} ${r.level}`);
       lines.push(`      -> ${r.requirement}`);
       if (r.baseline) lines.push(`      baseline: ${r.baseline.reason} (${r.baseline.source})${r.baseline.stale ? ' — the case now passes: remove the entry' : ''}`);
       if (r.expected && !r.baseline?.stale) {

@@ -1,5 +1,5 @@
 /**
- * JSON reports (Autobahn's index.json model, style.md lesson 12): `index.json` maps server → case
+ * JSON reports (Autobahn's index.json model): `index.json` maps server → case
  * id → {outcome, alternative, durationMs, detail, baseline}; `<server>.json` holds every result in
  * full, with expected/actual, violations and the wire log.
  */

@@ -1,5 +1,5 @@
 /**
- * JUnit XML (style.md lesson 12): one <testsuite> per server and protocol section, one <testcase>
+ * JUnit XML: one <testsuite> per server and protocol section, one <testcase>
  * per case id. fail → <failure>, harness-error → <error>, unsupported/skipped → <skipped>;
  * a baselined failure is <skipped> with its reason; a stale entry is a <failure>.
  */

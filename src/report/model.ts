@@ -1,6 +1,6 @@
 /**
  * Shared report helpers: per-section counts and the ordering every writer uses (sections as
- * numeric tuples, style.md lesson 12, then catalogue order within a section).
+ * numeric tuples, then catalogue order within a section).
  */
 import { OUTCOMES, type Outcome } from '../runner/outcome.js';
 import type { CaseResult, ServerRun } from '../runner/result.js';

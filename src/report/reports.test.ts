@@ -56,4 +56,12 @@ describe('reports', () => {
     expect(h).toContain('data=&quot;&lt;x&gt;&quot;');
     expect(h.indexOf('§1.1')).toBeLessThan(h.indexOf('§4.10'));
   });
+
+  it('HTML shows each section with its title from docs/spec.md and links it to the section anchor', () => {
+    const h = renderHtml([run], 'gearspec certify', { specLocation: '../docs/spec.md' });
+    expect(h).toContain('<a class="spec" href="../docs/spec.md#s4.10">§4.10 Forwarding of WORK_* packets</a>');
+    expect(h).toContain('<a class="spec" href="../docs/spec.md#s2">§2 Packet types</a>');
+    // By default the link points at this installation's docs/spec.md.
+    expect(renderHtml([run])).toMatch(/href="file:\/\/[^"]*\/docs\/spec\.md#s4\.2">§4\.2 Unique IDs and coalescing<\/a>/);
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * Expected-failure baselines (landscape.md A6, MCP conformance): a committed JSON file per server
+ * Expected-failure baselines (after the MCP conformance suite's): a committed JSON file per server
  * listing cases known to fail, each with its reason and source. A baselined failure does not fail
  * the run; a baselined case that now passes is *stale* and does (exit 1); an entry naming a case
  * id the catalogue does not have is a usage error.
@@ -15,7 +15,7 @@ export const BASELINE_FORMAT = 'gearspec-baseline/1';
 export interface BaselineEntry {
   readonly case: string;
   readonly reason: string;
-  /** protocol.md section and observation key, e.g. "protocol.md §4.1 [OBS:long_handle_get_status]". */
+  /** Spec section (docs/spec.md) and evidence key, e.g. "spec §4.1 [OBS:long_handle_get_status]". */
   readonly source: string;
   /**
    * The failure depends on timing (a race inside the implementation), so a pass is not stale.
@@ -64,7 +64,7 @@ export function parseBaseline(json: unknown, where: string, catalogue: readonly 
     if (seen.has(r.case)) throw bad(at, `case ${r.case} is listed twice`);
     seen.add(r.case);
     if (typeof r.reason !== 'string' || r.reason.trim().length === 0) throw bad(at, '"reason" must say why the case fails');
-    if (typeof r.source !== 'string' || r.source.trim().length === 0) throw bad(at, '"source" must cite protocol.md or an observation');
+    if (typeof r.source !== 'string' || r.source.trim().length === 0) throw bad(at, '"source" must cite the spec (docs/spec.md) or an observation');
     if (r.flaky !== undefined && r.flaky !== true) throw bad(at, '"flaky" must be true or absent');
     return { case: r.case, reason: r.reason, source: r.source, ...(r.flaky === true && { flaky: true as const }) };
   });

@@ -1,5 +1,5 @@
 /**
- * What a conformance case is: a typed, data-first record with a stable id (style.md lesson 2).
+ * What a conformance case is: a typed, data-first record with a stable id.
  * Catalogue modules declare cases `as const satisfies CaseDef` and the runner only ever sees
  * this interface.
  */
@@ -32,7 +32,7 @@ export type CaseVerdict =
 export interface CaseDef<C = CaseContext> {
   /** Stable id, e.g. `binary/coalescing/same-unique-one-job`. Never positional. */
   readonly id: string;
-  /** protocol.md section, e.g. "4.2". */
+  /** Section of gearspec's spec (docs/spec.md; titles in src/protocol/spec-sections.ts), e.g. "4.2". */
   readonly section: string;
   /** The normative sentence, worded as what the server MUST/SHOULD do. */
   readonly requirement: string;

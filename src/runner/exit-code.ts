@@ -1,5 +1,5 @@
 /**
- * The run's exit code (style.md lesson 14): 0 when everything outside the baseline passes, 1 on a
+ * The run's exit code: 0 when everything outside the baseline passes, 1 on a
  * failure or a stale baseline entry, 2 on a harness error.
  */
 import type { ServerRun } from './result.js';

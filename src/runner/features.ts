@@ -1,6 +1,6 @@
 /**
  * Optional features a server may lack without being wrong: the C-only packet types (28-42) and
- * the admin commands only one implementation has (protocol.md §2 notes, §3.4, §6). Each has a
+ * the admin commands only one implementation has (spec §2 notes, §3.4, §6). Each has a
  * harmless probe; the runner probes the features its selected cases need once per server, and a
  * case whose feature is missing is graded `unsupported` instead of run.
  */
@@ -56,7 +56,8 @@ export const FEATURES = {
     // Full 7+D argument list: a short one makes gearmand 1.1.20 read across packets (§1.2).
     probe: async (p, fn) => (p.send(T.SUBMIT_JOB_SCHED, fn, '', '0', '0', '1', '1', '0', 'probe'), classifyPacket(p, [T.JOB_CREATED])),
   },
-  SUBMIT_JOB_EPOCH: { kind: 'packet', summary: 'SUBMIT_JOB_EPOCH (36)', probe: async (p, fn) => (p.send(T.SUBMIT_JOB_EPOCH, fn, '', String(Math.floor(Date.now() / 1000) + 3600), 'probe'), classifyPacket(p, [T.JOB_CREATED])) },
+  // A time already past: the probe job is runnable at once, so cleanup can drain it like any other.
+  SUBMIT_JOB_EPOCH: { kind: 'packet', summary: 'SUBMIT_JOB_EPOCH (36)', probe: async (p, fn) => (p.send(T.SUBMIT_JOB_EPOCH, fn, '', String(Math.floor(Date.now() / 1000) - 60), 'probe'), classifyPacket(p, [T.JOB_CREATED])) },
   SUBMIT_REDUCE_JOB: { kind: 'packet', summary: 'SUBMIT_REDUCE_JOB (37)', probe: async (p, fn) => (p.send(T.SUBMIT_REDUCE_JOB, fn, '', 'reducer', '', 'probe'), classifyPacket(p, [T.JOB_CREATED])) },
   SUBMIT_REDUCE_JOB_BACKGROUND: { kind: 'packet', summary: 'SUBMIT_REDUCE_JOB_BACKGROUND (38)', probe: async (p, fn) => (p.send(T.SUBMIT_REDUCE_JOB_BACKGROUND, fn, '', 'reducer', '', 'probe'), classifyPacket(p, [T.JOB_CREATED])) },
   GRAB_JOB_ALL: { kind: 'packet', summary: 'GRAB_JOB_ALL (39)', probe: async (p) => (p.send(T.GRAB_JOB_ALL), classifyPacket(p, [T.NO_JOB, T.JOB_ASSIGN_UNIQ, T.JOB_ASSIGN_ALL])) },

@@ -1,5 +1,6 @@
 /**
- * The closed verdict vocabulary of a conformance run (style.md lesson 3, landscape.md A9.3).
+ * The closed verdict vocabulary of a conformance run (modelled on Autobahn|Testsuite's outcome
+ * labels: pass, a named alternative, non-strict, informational, unsupported, fail, harness error).
  * Every writer (console, JUnit, JSON, HTML) switches exhaustively on `Outcome`, so a new label
  * cannot be added without deciding how each report shows it.
  */

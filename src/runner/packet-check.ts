@@ -1,6 +1,6 @@
 /**
- * The wire-schema check applied to every packet a server sends (landscape.md A6 `wire-schema-
- * valid`, A9.7): RES magic, a known type the server may send, and the table's argument count.
+ * The wire-schema check applied to every packet a server sends (after the MCP conformance suite's
+ * `wire-schema-valid` check): RES magic, a known type the server may send, and the table's argument count.
  * The decoder already rejects bodies with too few NULs; this adds what it lets through.
  */
 import { packetName, packetSpec } from '../protocol/constants.js';
@@ -11,12 +11,12 @@ export function checkServerPacket(packet: Packet): string[] {
   const out: string[] = [];
   const spec = packetSpec(packet.type);
   const name = packetName(packet.type);
-  if (packet.magic !== 'RES') out.push(`${name} sent with \\0${packet.magic} magic; a server sends only \\0RES (protocol.md §1.1)`);
+  if (packet.magic !== 'RES') out.push(`${name} sent with \\0${packet.magic} magic; a server sends only \\0RES (spec §1.1)`);
   if (!spec) {
-    out.push(`unknown packet type ${packet.type} (protocol.md §2)`);
+    out.push(`unknown packet type ${packet.type} (spec §2)`);
     return out;
   }
-  if (spec.magic !== 'RES' && spec.magic !== 'BOTH') out.push(`${name} is a request type; a server never sends it (protocol.md §2)`);
+  if (spec.magic !== 'RES' && spec.magic !== 'BOTH') out.push(`${name} is a request type; a server never sends it (spec §2)`);
   if (packet.args.length !== spec.args.length) out.push(`${name} has ${packet.args.length} arguments, the table says ${spec.args.length} (${spec.args.join(', ')})`);
   // For "n" shapes the last argument runs to the end of the body; a NUL in it means the server
   // sent more arguments than the type has (e.g. a trailing NUL after the handle).
@@ -44,13 +44,13 @@ export function checkRequestPacket(packet: Packet, sender: RequestSender): strin
   const out: string[] = [];
   const spec = packetSpec(packet.type);
   const name = packetName(packet.type);
-  if (packet.magic !== 'REQ') out.push(`${name} sent with \\0${packet.magic} magic; a ${sender} sends only \\0REQ (protocol.md §1.1)`);
+  if (packet.magic !== 'REQ') out.push(`${name} sent with \\0${packet.magic} magic; a ${sender} sends only \\0REQ (spec §1.1)`);
   if (!spec) {
-    out.push(`unknown packet type ${packet.type} (protocol.md §2)`);
+    out.push(`unknown packet type ${packet.type} (spec §2)`);
     return out;
   }
-  if (spec.magic === 'RES') out.push(`${name} is a server reply type; a ${sender} never sends it (protocol.md §2)`);
-  else if (!SENDER_DIRECTIONS[sender].includes(spec.direction)) out.push(`${name} is sent by a ${spec.direction.split('->')[0]}, not by a ${sender} (protocol.md §2)`);
+  if (spec.magic === 'RES') out.push(`${name} is a server reply type; a ${sender} never sends it (spec §2)`);
+  else if (!SENDER_DIRECTIONS[sender].includes(spec.direction)) out.push(`${name} is sent by a ${spec.direction.split('->')[0]}, not by a ${sender} (spec §2)`);
   if (packet.args.length !== spec.args.length) out.push(`${name} has ${packet.args.length} arguments, the table says ${spec.args.length} (${spec.args.join(', ')})`);
   if (!spec.data && spec.args.length > 0) {
     const last = packet.args[packet.args.length - 1];

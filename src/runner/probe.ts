@@ -1,7 +1,7 @@
 /**
  * A Probe is one harness connection to the server under test, with verifiers that read under a
  * per-read deadline and turn anything unexpected into a CaseFailure naming every acceptable
- * outcome (style.md lesson 4). Every packet the server sends through it is checked against the
+ * outcome. Every packet the server sends through it is checked against the
  * protocol table; violations are collected for the runner, which fails the case on any.
  */
 import { ConnectionClosedError, GearmanErrorReply, type GearspecError, ProtocolError, TimeoutError } from '../errors.js';
@@ -34,10 +34,10 @@ export interface ExpectOptions {
   expected?: readonly string[];
 }
 
-/** ERROR codes that mean "this server does not implement that packet type" (protocol.md §2). */
+/** ERROR codes that mean "this server does not implement that packet type" (spec §2). */
 export const isUnsupportedError = isUnknownCommandError;
 
-/** `ERR` codes that mean "no such admin command" (protocol.md §3.2, §3.3). */
+/** `ERR` codes that mean "no such admin command" (spec §3.2, §3.3). */
 export function isUnknownAdminCommand(line: string): boolean {
   const err = parseErrLine(line);
   return err !== undefined && err.code.toLowerCase() === 'unknown_command';

@@ -48,7 +48,12 @@ export interface SuiteOptions {
   readonly maxRestarts?: number;
   /** Called after a crashed server was restarted (the restart count so far, how it ended). */
   readonly onRestart?: (restarts: number, how: string) => void;
+  /** Prefix of every function name the run uses (default: a fresh newRunToken()). */
+  readonly runToken?: string;
 }
+
+/** A prefix no other run shares: every function name a certify run creates starts with it. */
+export const newRunToken = (): string => `gs${randomBytes(3).toString('hex')}`;
 
 /**
  * Restarts per run, by default: enough for every case to crash the server once and every suspect
@@ -247,7 +252,7 @@ export async function probeFeatures(target: Target, cases: readonly CaseDef[], t
 export async function runSuite(options: SuiteOptions): Promise<ServerRun> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
-  const runToken = `gs${randomBytes(3).toString('hex')}`;
+  const runToken = options.runToken ?? newRunToken();
   const firstTarget = options.server?.target ?? options.target;
   const watch = new ServerWatch(options.server, options.maxRestarts ?? restartBudget(options.cases.length), options.onRestart);
   const features = await probeFeatures(firstTarget, options.cases, options.timeoutMs, runToken);

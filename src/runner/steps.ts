@@ -16,7 +16,7 @@ export async function submit(client: Probe, type: number, fn: string, unique: Ar
   client.send(type, fn, unique, data);
   const p = feature ? await client.expectOrUnsupported(T.JOB_CREATED, feature) : await client.expect(T.JOB_CREATED, { expected: [`JOB_CREATED for ${packetName(type)} ${fn}`] });
   const handle = text(p.args[0]);
-  check(handle.length > 0 && handle.length <= 63, 'a job handle of 1-63 bytes (protocol.md §4.1)', `handle ${JSON.stringify(handle)} (${handle.length} bytes)`);
+  check(handle.length > 0 && handle.length <= 63, 'a job handle of 1-63 bytes (spec §4.1)', `handle ${JSON.stringify(handle)} (${handle.length} bytes)`);
   return handle;
 }
 

@@ -196,7 +196,7 @@ export class ServerCore implements ConnectionHost {
    * list it pushes onto at take time (gearman_server_job_take) and requeues from the head
    * (gearman_server_worker_free). So of two held jobs of one priority, the one taken last is
    * queued first and handed out first again. `holding` is in take order, hence the reverse walk.
-   * Requeue order among jobs given back together is not in protocol.md; following gearmand keeps
+   * Requeue order among jobs given back together is not in the spec; following gearmand keeps
    * the server on the model (seed 1161357094 found the take-order walk that used to be here).
    */
   requeueHeld(conn: ServerConnection, fn?: FunctionEntry): void {

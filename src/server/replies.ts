@@ -1,6 +1,6 @@
 /**
  * ERROR packet codes and texts the server sends, pre-encoded once. Codes and texts follow
- * gearmand 1.1.20 wherever it has one (protocol.md §4.13); the rest are gearspec's and say so.
+ * gearmand 1.1.20 wherever it has one (spec §4.13); the rest are gearspec's and say so.
  */
 const e = (code: string, text: string) => ({ code: Buffer.from(code, 'latin1'), text: Buffer.from(text, 'latin1') }) as const;
 

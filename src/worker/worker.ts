@@ -1,7 +1,7 @@
 /**
  * The gearspec reference worker.
  *
- * Loop (protocol.md §4.5): CAN_DO… → GRAB_JOB* → JOB_ASSIGN* (run, WORK_*, grab again) or
+ * Loop (spec §4.5): CAN_DO… → GRAB_JOB* → JOB_ASSIGN* (run, WORK_*, grab again) or
  * NO_JOB → PRE_SLEEP → wait for NOOP → GRAB_JOB*. There is never more than one grab in flight and
  * no polling: an idle worker sends nothing until the server's NOOP, so a server that loses a
  * wake-up is visible as a stuck job rather than being papered over. With `concurrency` > 1 the

@@ -1,7 +1,7 @@
 /**
- * The conformance case catalogue, in protocol.md order (style.md lesson 1): framing and limits
+ * The conformance case catalogue, in the order of gearspec's spec (docs/spec.md): framing and limits
  * (§1), request types (§2), admin protocol (§3), behaviours (§4). Bad input runs last, and the
- * short-argument-list case is the very last one (protocol.md §1.2: gearmand reads across packet
+ * short-argument-list case is the very last one (spec §1.2: gearmand reads across packet
  * boundaries afterwards), on its own connection.
  */
 import type { CaseDef } from '../../src/runner/case-def.js';

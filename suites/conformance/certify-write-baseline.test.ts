@@ -56,7 +56,7 @@ describe('gearspec certify --write-baseline', () => {
         format: 'gearspec-baseline/1',
         server: 'curated name',
         entries: [
-          { case: FAILING[0], reason: 'edited by a maintainer', source: 'protocol.md §4.10' },
+          { case: FAILING[0], reason: 'edited by a maintainer', source: 'spec §4.10' },
           { case: 'binary/echo/empty', reason: 'stale: passes now', source: 'x' },
           { case: 'binary/priorities/high-before-normal', reason: 'not run here', source: 'y' },
         ],
@@ -73,7 +73,7 @@ describe('gearspec certify --write-baseline', () => {
       [FAILING[1], expect.stringMatching(/^expected /)],
       ['binary/priorities/high-before-normal', 'not run here'],
     ]);
-    expect(bl.entries[0]!.source).toBe('protocol.md §4.10');
+    expect(bl.entries[0]!.source).toBe('spec §4.10');
   });
 
   it('a passing run writes an empty baseline', async () => {

@@ -63,14 +63,20 @@ describe('gearspec certify (CLI)', () => {
     await closed.close();
     const r = await certify('--server', address, '--timeout', '500', '--no-reports');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(new RegExp(`cannot reach ${address.replace(/\./g, '\\.')}`));
-    expect(r.out).not.toMatch(/×/);
+    expect(r.err).toMatch(new RegExp(`^gearspec certify: cannot reach ${address.replace(/\./g, '\\.')}: connection refused`));
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.out).toBe('');
   });
 
   it('an empty selection is a usage error (exit 2), not a pass', async () => {
     const r = await certify('--cases', 'binary/echo', '--exclude', 'binary/echo', '--no-reports');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/the selection is empty/);
+    // --exclude alone can empty it too (the whole catalogue excluded).
+    const all = await certify('--server', `127.0.0.1:${good.port}`, '--exclude', 'binary', '--exclude', 'admin', '--no-reports');
+    expect(all.code).toBe(2);
+    expect(all.err).toMatch(/the selection is empty/);
+    expect(all.out).toBe('');
   });
 
   it('exit 0 when every selected case passes (embedded reference server by default)', async () => {

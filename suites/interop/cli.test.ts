@@ -5,7 +5,7 @@
  * matrix (`--client-cmd`/`--worker-cmd`), and one whose library sends a malformed packet is caught
  * by the request-side check. Reports land in a temp dir.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,8 @@ import { startReferenceServer, type ReferenceServer } from '../../src/server/ind
 import { runCli } from '../cli-run.js';
 
 const interop = (...argv: string[]) => runCli(command, argv);
+/** As the gearspec process runs it: a thrown usage error is one stderr line and exit 2. */
+const interopMain = (...argv: string[]) => runCli(command, argv, { asMain: true });
 const referenceMain = join(repoRoot(), 'dist', 'src', 'peers', 'drivers', 'reference', 'main.js');
 
 describe('gearspec interop (CLI)', () => {
@@ -49,14 +51,24 @@ describe('gearspec interop (CLI)', () => {
     expect(r.out).toMatch(/reference client × reference worker \/ foreground: fail/);
   }, 60_000);
 
-  it('reports a server it cannot reach as a harness error (exit 2), not a crash', async () => {
+  it('a server it cannot reach is one line on stderr and exit 2, before anything runs', async () => {
     const closed = await startReferenceServer({ host: '127.0.0.1', port: 0 });
     const address = closed.address;
     await closed.close();
     const r = await interop('--server', address, ...only, '--scenarios', 'foreground', '--out', join(dir, 'closed'));
     expect(r.code, r.out).toBe(2);
-    expect(r.out).toContain('could not be run');
+    expect(r.err).toMatch(new RegExp(`^gearspec interop: cannot reach ${address.replace(/\./g, '\\.')}: connection refused`));
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.out).toBe('');
+    expect(existsSync(join(dir, 'closed'))).toBe(false);
   }, 60_000);
+
+  it('an empty selection is exit 2, not a pass', async () => {
+    const r = await interopMain('--server', good.address, '--clients', '', '--workers', 'reference', '--out', join(dir, 'empty'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^gearspec interop: usage: the selection is empty: 0 client\(s\)/);
+    expect(existsSync(join(dir, 'empty'))).toBe(false);
+  });
 
   it('runs an external driver in the matrix, and catches its malformed packets', async () => {
     const cmd = (fault?: string) => `${fault ? `env GEARSPEC_WIRE_FAULT=${fault} ` : ''}${process.execPath} ${referenceMain}`;
@@ -70,10 +82,17 @@ describe('gearspec interop (CLI)', () => {
     expect(bad.out).toMatch(/CAN_DO has extra NUL-separated bytes/);
   }, 60_000);
 
-  it('rejects unknown drivers, scenarios and peers with a usage error', async () => {
-    await expect(interop('--clients', 'cobol')).rejects.toThrow(/--clients: unknown "cobol"/);
-    await expect(interop('--scenarios', 'nope')).rejects.toThrow(/--scenarios: unknown "nope"/);
-    await expect(interop('--peer', 'redis')).rejects.toThrow(/--peer: unknown "redis"/);
-    await expect(interop('--client-cmd', 'a=x', '--client-cmd', 'a=y')).rejects.toThrow(/the name "a" is taken/);
+  it('rejects unknown drivers, scenarios and peers with a usage error: one line, exit 2', async () => {
+    for (const [argv, message] of [
+      [['--clients', 'cobol'], /--clients: unknown "cobol"/],
+      [['--scenarios', 'nope'], /--scenarios: unknown "nope"/],
+      [['--peer', 'redis'], /--peer: unknown "redis"/],
+      [['--client-cmd', 'a=x', '--client-cmd', 'a=y'], /the name "a" is taken/],
+    ] as const) {
+      const r = await interopMain(...argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+    }
   });
 });

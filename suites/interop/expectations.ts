@@ -4,9 +4,10 @@
  * the source that shows it. Anything not listed must produce the nominal outcome. An entry whose
  * difference does not happen is reported as stale and fails the suite, so this file cannot rot.
  *
- * Sources: protocol.md (§ sections and [OBS:*] keys), landscape.md (B3-B5),
- * the alternatives in src/protocol/alternatives.ts, and observations of this matrix ([MATRIX:*],
- * reproducible with `npx vitest run suites/interop`), each naming the library code responsible.
+ * Sources: gearspec's spec (docs/spec.md: § sections, §5 rows and [OBS:*] evidence keys), the
+ * interop-bug catalogue (docs/interop-bugs.md), the alternatives in src/protocol/alternatives.ts,
+ * and observations of this matrix ([MATRIX:*], reproducible with `npx vitest run suites/interop`),
+ * each naming the library code responsible.
  * First matching entry wins, so specific entries come before general ones.
  */
 import type { AlternativeId } from '../../src/protocol/alternatives.js';
@@ -61,7 +62,7 @@ export const EXPECTATIONS: readonly Expectation[] = [
     blocksCell: true,
     kind: 'unsupported',
     why: 'libgearman workers (PHP pecl, the C API) only ask for jobs with GRAB_JOB_ALL; Perl Gearman::Server has no handler for it and answers ERROR server_error. libgearman reports that as an error of its work loop (gearman_worker_grab_job: unexpected packet GEARMAN_ERROR), so the worker application stops at its first grab and the client waits for a job nobody runs.',
-    source: 'protocol.md §2 (type 39 srv_err), §4.5, §4.15; landscape.md B3, B5 #30; libgearman/worker.cc:884 (1.1.20, in the driver log); [MATRIX:perl-gearmand/*/php|libgearman-c/foreground]',
+    source: 'spec §2 (type 39: server_error), §4.5, §4.15; interop-bugs #30; libgearman/worker.cc:884 (1.1.20, in the driver log); [MATRIX:perl-gearmand/*/php|libgearman-c/foreground]',
   },
   {
     id: 'perl-client/error-reply-breaks-taskset',
@@ -71,7 +72,7 @@ export const EXPECTATIONS: readonly Expectation[] = [
     expect: 'order:normal+client-stuck',
     kind: 'interop-bug',
     why: 'The LOW submit gets ERROR server_error (no LOW on Perl gearmand); Gearman::Taskset::add_task croaks but leaves the task waiting for a handle, so the NORMAL job’s JOB_CREATED and result are attributed to the LOW task and the HIGH job is never submitted; the taskset then waits for results that never come.',
-    source: 'protocol.md §2 (type 33 srv_err); Gearman/Taskset.pm add_task (need_handle queue) and process_packet job_created; [MATRIX:perl-gearmand/perl/priorities]',
+    source: 'spec §2 (type 33: server_error); Gearman/Taskset.pm add_task (need_handle queue) and process_packet job_created; [MATRIX:perl-gearmand/perl/priorities]',
   },
   {
     id: 'libgearman-client/refused-task-blocks-next-run',
@@ -90,7 +91,7 @@ export const EXPECTATIONS: readonly Expectation[] = [
     expect: 'low-rejected',
     kind: 'unsupported',
     why: 'Perl Gearman::Server has no LOW priority: SUBMIT_JOB_LOW gets ERROR server_error, so the LOW job is never created; HIGH and NORMAL are still ordered.',
-    source: 'protocol.md §2 (types 33/34 srv_err), §4.3; landscape.md B3',
+    source: 'spec §2 (types 33/34: server_error), §4.3',
   },
   {
     id: 'perl-server/work-data-error-kills-perl-worker',
@@ -109,7 +110,7 @@ export const EXPECTATIONS: readonly Expectation[] = [
     expect: 'data-warning-dropped',
     kind: 'unsupported',
     why: 'Perl Gearman::Server has no WORK_DATA / WORK_WARNING handlers (ERROR server_error to the worker), so clients only see WORK_STATUS and WORK_COMPLETE.',
-    source: 'protocol.md §2 (types 28/29 srv_err), §5 row 9; landscape.md B3',
+    source: 'spec §2 (types 28/29: server_error), §5 row 9',
   },
   {
     id: 'perl-server/exception-non-terminal',
@@ -119,7 +120,7 @@ export const EXPECTATIONS: readonly Expectation[] = [
     kind: 'alternative',
     alternative: 'exception-terminal',
     why: 'Perl Gearman::Server relays WORK_EXCEPTION only to clients that set the exceptions option and keeps the job running until WORK_FAIL/COMPLETE; these workers end the job with the exception alone, so a client without the option never hears of it and keeps waiting.',
-    source: 'protocol.md §4.9, §5 row 3 [OBS:exceptions]; alternatives.ts exception-terminal; landscape.md B5 #12',
+    source: 'spec §4.9, §5 row 3 [OBS:exceptions]; alternatives.ts exception-terminal; interop-bugs #12',
   },
   {
     id: 'perl-server/worker-death-fails-job',
@@ -129,7 +130,7 @@ export const EXPECTATIONS: readonly Expectation[] = [
     kind: 'alternative',
     alternative: 'worker-death',
     why: 'When a worker disconnects holding a job (killed, or exiting), Perl Gearman::Server sends WORK_FAIL to the job’s clients and drops it; gearmand (and the reference server) requeue it silently.',
-    source: 'protocol.md §4.7, §5 row 2 [OBS:worker_disconnect]; alternatives.ts worker-death',
+    source: 'spec §4.7, §5 row 2 [OBS:worker_disconnect]; alternatives.ts worker-death',
   },
   // ---- C gearmand 1.1.20.
   {
@@ -140,7 +141,7 @@ export const EXPECTATIONS: readonly Expectation[] = [
     expect: 'no-result+client-stuck',
     kind: 'interop-bug',
     why: 'gearmand turns WORK_EXCEPTION into WORK_FAIL for clients without the exceptions option, with a trailing NUL after the handle; libgearman (PHP pecl, C) does not match that packet to its task and waits until its own timeout.',
-    source: 'protocol.md §4.9, §5 row 3 [OBS:exceptions] (WORK_FAIL body = handle + NUL); [MATRIX:gearmand/php|libgearman-c/exception-no-option]',
+    source: 'spec §4.9, §5 row 3 [OBS:exceptions] (WORK_FAIL body = handle + NUL); [MATRIX:gearmand/php|libgearman-c/exception-no-option]',
   },
   {
     id: 'gearmand/work-fail-trailing-nul-perl',
@@ -150,7 +151,7 @@ export const EXPECTATIONS: readonly Expectation[] = [
     expect: 'client-error',
     kind: 'interop-bug',
     why: 'The same WORK_FAIL with a trailing NUL makes Gearman::Client croak "Got work_fail for unknown handle: H:…\\0" (its handle regex keeps the NUL).',
-    source: 'protocol.md §4.9 [OBS:exceptions]; Gearman/ResponseParser/Taskset.pm line 45; [MATRIX:gearmand/perl/exception-no-option]',
+    source: 'spec §4.9 [OBS:exceptions]; Gearman/ResponseParser/Taskset.pm line 45; [MATRIX:gearmand/perl/exception-no-option]',
   },
   {
     id: 'gearmand/perl-worker-die-kills-worker',
@@ -170,7 +171,7 @@ export const EXPECTATIONS: readonly Expectation[] = [
     expect: 'client-refused:empty',
     kind: 'unsupported',
     why: 'PHP GearmanClient cannot submit an empty workload: pecl gearman passes the string\'s (non-NULL) buffer with length 0, and libgearman 1.1.20 add_task rejects exactly that pair with GEARMAN_INVALID_ARGUMENT "invalid workload" before anything is sent, although the protocol allows an empty data part. A C caller gets through only by passing NULL/0, which the C driver does.',
-    source: 'libgearman/add.cc:194 (error text in the driver log); protocol.md §1.1 (data part may be empty); [MATRIX:*/php/payload-empty]',
+    source: 'libgearman/add.cc:194 (error text in the driver log); spec §1.1 (data part may be empty); [MATRIX:*/php/payload-empty]',
   },
   {
     id: 'perl-worker/die-is-exception-then-fail',
@@ -217,7 +218,7 @@ export const EXPECTATIONS: readonly Expectation[] = [
     expect: ['corrupted:empty+client-stuck', 'corrupted:empty+worker-stuck+client-stuck', 'corrupted:zero-char+client-stuck', 'corrupted:zero-char+worker-stuck+client-stuck'],
     kind: 'interop-bug',
     why: 'Gearman::Worker sends results with `$v ? handle\\0data : handle`, so an empty result or "0" becomes a WORK_COMPLETE without the handle/data separator. gearmand misparses it, the client never gets a result, and the job comes back to the same worker in a tight loop (hundreds of JOB_ASSIGNs of one handle within a second) until its client goes away; a fresh job gets through or not depending on where the loop is.',
-    source: 'Gearman/Worker.pm _job_request (line 604); protocol.md §1.2 (short argument lists); [MATRIX:gearmand/*/perl/payload-empty|payload-binary]',
+    source: 'Gearman/Worker.pm _job_request (line 604); spec §1.2 (short argument lists); [MATRIX:gearmand/*/perl/payload-empty|payload-binary]',
   },
   {
     id: 'perl-worker/falsy-result-malformed-perl-server',

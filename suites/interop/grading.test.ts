@@ -20,7 +20,7 @@ describe('interop grading', () => {
     const g = grade(perlCell, byId('worker-death'), 'failed');
     expect(g.grade).toBe('expected-different');
     expect(g.expectation?.alternative).toBe('worker-death');
-    expect(g.expectation?.source).toMatch(/protocol\.md §4\.7/);
+    expect(g.expectation?.source).toMatch(/spec §4\.7/);
   });
 
   it('should report a declared difference that did not happen as stale', () => {

@@ -80,11 +80,14 @@ class WorkerNotReady extends Error {
   }
 }
 
+/** Every function name the matrix uses starts with this (cleanup on a server gearspec did not start). */
+export const MATRIX_NAME_PREFIX = 'gs.';
+
 /** Function names are unique per (scenario, client, worker); the server is fresh per run. */
 export const functionNamer =
   (client: string, worker: string) =>
   (scenario: string, suffix?: string): string =>
-    `gs.${scenario}${suffix ? `.${suffix}` : ''}.${client}.${worker}`;
+    `${MATRIX_NAME_PREFIX}${scenario}${suffix ? `.${suffix}` : ''}.${client}.${worker}`;
 
 /** The reference driver runs in-process; an external driver is always a native program. */
 function driverProvider(source: DriverSource, provider: ProviderKind | undefined): ProviderKind | undefined {

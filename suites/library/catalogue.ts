@@ -1,6 +1,7 @@
 /**
- * The library case catalogue: client cases and worker cases, in protocol.md order. Each runs with
- * gearspec playing the job server (src/runner/library) against one library through its driver.
+ * The library case catalogue: client cases and worker cases, in spec order (docs/spec.md). Each
+ * runs with gearspec playing the job server (src/runner/library) against one library through its
+ * driver.
  */
 import type { LibraryCaseDef } from '../../src/runner/library/run-library.js';
 import { CLIENT_CASES } from './cases/client/index.js';

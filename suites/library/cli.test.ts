@@ -51,6 +51,10 @@ describe('gearspec certify --client / --worker (CLI)', () => {
     const nocase = await certify('--client', 'reference', '--cases', 'client/no-such-family');
     expect(nocase.code).toBe(2);
     expect(nocase.err).toMatch(/no case id matches/);
+    // Cases only of the other role leave the named library nothing to run: empty selection, not a pass.
+    const otherRole = await certify('--client', 'reference', '--cases', 'worker/job', '--no-reports');
+    expect(otherRole.code).toBe(2);
+    expect(otherRole.err).toMatch(/the selection is empty for the client library \(reference\)/);
   });
 
   it('a driver that cannot start is a harness error: exit 2, no case blamed', async () => {

@@ -82,8 +82,10 @@ describe.skipIf(skip !== undefined)('differential mode - baseline gearmand', () 
     it(`${f.file}: ${declared ? 'now a declared alternative, accepted silently' : `reported again as undeclared (${f.name})`}`, async () => {
       const runId = `d${process.pid.toString(36)}${(++run).toString(36)}_`;
       const verdict = await checkScenarioOnce([fuzzServer('gearmand'), fuzzServer(f.server)], withPrefix(f.steps, runId), runId, { timeoutMs: ANSWER_TIMEOUT_MS, accepted: [[], f.accepted] });
-      if (declared) expect(verdict, verdict?.message).toBeUndefined();
-      else expect(verdict && { kind: verdict.kind, server: verdict.server, explainedBy: verdict.explainedBy }, verdict?.message).toEqual({ kind: 'divergence', server: f.server, explainedBy: [f.name] });
+      if (declared) expect(verdict, verdict?.statement).toBeUndefined();
+      else expect(verdict && { kind: verdict.kind, server: verdict.server, explainedBy: verdict.explainedBy }, verdict?.statement).toEqual({ kind: 'divergence', server: f.server, explainedBy: [f.name] });
+      // Said in words: that server, at the scenario's last step, against gearmand's model.
+      if (verdict) expect(verdict.statement).toMatch(new RegExp(`^${f.server} \\(127\\.0\\.0\\.1:\\d+\\) answered step ${f.steps.length} of ${f.steps.length} \\(.*\\. The baseline gearmand \\(127\\.0\\.0\\.1:\\d+\\) answered the same step with .*the model of gearmand \\(gearmand-1\\.1\\.20\\) with ${f.server}'s declared alternatives.*explained by the model quirk ${f.name}\\.$`, 'i'));
     }, 60_000);
   }
 
@@ -92,7 +94,7 @@ describe.skipIf(skip !== undefined)('differential mode - baseline gearmand', () 
     process.stdout.write(`[differential] seed=${r.seed} scenarios=${r.scenarios} ${r.perServer.map((s) => `${s.name}=${s.perSecond}/s`).join(' ')} findings=${r.findings.length}\n`);
     r.findings.forEach((f, i) => process.stdout.write(`${formatFinding(f, i + 1)}\n`));
     expect(r.scenarios).toBeGreaterThan(0);
-    const unexplained = r.findings.filter((f) => f.kind !== 'divergence' || f.explainedBy.length === 0).map((f) => `${f.kind} on ${f.server}: ${f.message.split('\n')[0]} (repeat with GEARSPEC_SEED=${f.seed})`);
+    const unexplained = r.findings.filter((f) => f.kind !== 'divergence' || f.explainedBy.length === 0).map((f) => `${f.kind}: ${f.statement} (repeat with GEARSPEC_SEED=${f.seed})`);
     expect(unexplained).toEqual([]);
   }, BUDGET_MS + 180_000);
 });

@@ -1,9 +1,9 @@
 /**
  * The harness tests itself (issue #6 item 6): the reference server with ONE injected fault must be
  * caught by the model-based fuzzer within the default budget, the failure must shrink to a small
- * scenario, and the fixture written for it must replay: the same answers from a fresh faulty
- * server, and (where the fault changes more than wake-ups, which replay tolerates) different
- * answers from a healthy one.
+ * scenario, and the fixture written for it must replay to the same finding on a fresh faulty
+ * server and not on a healthy one. A fixture with a finding is compared as the fuzzer compared,
+ * NOOPs counted exactly, so the wake-up faults (a missing NOOP) show on replay too.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,16 +23,7 @@ const SEED = Number(process.env.GEARSPEC_SEED ?? Date.now() % 2 ** 31);
 /** Per-answer deadline: generous, because a loaded CI machine must not turn slowness into findings. */
 const ANSWER_TIMEOUT_MS = Number(process.env.GEARSPEC_ANSWER_TIMEOUT_MS ?? 10_000);
 
-/** Faults and whether a healthy server answers the shrunk fixture differently (NOOP-only faults do not). */
-const FAULTS: readonly (readonly [FaultName, boolean])[] = [
-  ['priority-inversion', true],
-  ['duplicate-assign', true],
-  ['lost-wakeup', false],
-  ['no-noop', false],
-  ['corrupt-result', true],
-  ['drop-status', true],
-  ['wrong-handle-status', true],
-];
+const FAULTS: readonly FaultName[] = ['priority-inversion', 'duplicate-assign', 'lost-wakeup', 'no-noop', 'corrupt-result', 'drop-status', 'wrong-handle-status'];
 
 describe('fault injection - the fuzzer catches a broken reference server', () => {
   let dir = '';
@@ -43,7 +34,7 @@ describe('fault injection - the fuzzer catches a broken reference server', () =>
     await rm(dir, { recursive: true, force: true });
   });
 
-  for (const [fault, healthyDiffers] of FAULTS) {
+  for (const fault of FAULTS) {
     it(`${fault}: caught, shrunk, and the fixture replays`, async () => {
       const faulty = await startReference([fault]);
       let finding;
@@ -60,6 +51,7 @@ describe('fault injection - the fuzzer catches a broken reference server', () =>
       }
       expect(finding.kind).toBe('mismatch');
       expect(finding.scenario.length).toBeLessThanOrEqual(8);
+      expect(finding.statement).toMatch(new RegExp(`^reference-${fault} \\(127\\.0\\.0\\.1:\\d+\\) answered step ${finding.step} of ${finding.scenario.length} \\(.*\\) with .*, where the model reference expected `));
       expect(finding.fixture).toBeDefined();
       const fixture = await readFixture(finding.fixture!);
       expect(fixture.header.source).toBe('shrink');
@@ -69,17 +61,17 @@ describe('fault injection - the fuzzer catches a broken reference server', () =>
       try {
         const same = await replayAgainstServer(fixture, again, { timeoutMs: ANSWER_TIMEOUT_MS, file: finding.fixture! });
         expect(same.differences, renderResult(same)).toEqual([]);
+        expect(same.finding?.reproduced).toBe(true);
       } finally {
         await again.stop();
       }
-      if (healthyDiffers) {
-        const healthy = await startReference();
-        try {
-          const diff = await replayAgainstServer(fixture, healthy, { timeoutMs: 5000, file: finding.fixture! });
-          expect(diff.differences.length, renderResult(diff)).toBeGreaterThan(0);
-        } finally {
-          await healthy.stop();
-        }
+      const healthy = await startReference();
+      try {
+        const diff = await replayAgainstServer(fixture, healthy, { timeoutMs: 5000, file: finding.fixture! });
+        expect(diff.differences.length, renderResult(diff)).toBeGreaterThan(0);
+        expect(diff.finding?.reproduced).toBe(false);
+      } finally {
+        await healthy.stop();
       }
     }, BUDGET_MS + 60_000);
   }

@@ -2,7 +2,7 @@
  * Transport property (issue #6 item 4): one valid conversation, delivered to a server in one
  * write and again split at arbitrary byte positions (fast-check chooses them, several packets
  * per write where the cuts fall that way), gets the same answers. The conversation mixes binary
- * requests with admin text lines on one connection, which both servers allow (protocol.md §1.4).
+ * requests with admin text lines on one connection, which both servers allow (spec §1.4).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,5 +141,5 @@ function suite(name: ServerPeerName, full: boolean): void {
 
 suite('reference', true);
 suite('gearmand', true);
-// Perl gearmand lacks GET_STATUS_UNIQUE (protocol.md §2) and has no fixed cross-function order.
+// Perl gearmand lacks GET_STATUS_UNIQUE (spec §2) and has no fixed cross-function order.
 suite('perl-gearmand', false);

@@ -4,7 +4,6 @@
  * failure or a stale baseline entry, 2 on a harness or usage error.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { CATALOGUE } from '../../../suites/conformance/catalogue.js';
 import { CLIENT_CASES, LIBRARY_CATALOGUE, WORKER_CASES } from '../../../suites/library/catalogue.js';
@@ -22,12 +21,16 @@ import { exitCode, tally } from '../../runner/exit-code.js';
 import { OUTCOME_LEGEND, OUTCOMES } from '../../runner/outcome.js';
 import { repoRoot } from '../../peers/repo-paths.js';
 import type { ServerRun } from '../../runner/result.js';
-import { runSuite } from '../../runner/run-suite.js';
+import { newRunToken, runSuite } from '../../runner/run-suite.js';
+import { specLabel } from '../../protocol/spec-sections.js';
+import { createdHandles } from '../../runner/cleanup.js';
 import { matchesPrefix, selectCases } from '../../runner/select.js';
 import { PEER_NAMES, type PeerName, startTarget, type StartedTarget, type TargetSpec } from '../../runner/targets.js';
 import { CLIENT_NAMES, WORKER_NAMES, libraryBaselineFile, serverBaselineFile } from '../../peers/registry/index.js';
 import { type FlagSpecs, parseAddress, parseArgs, parseDriverCommand, usageError } from '../args.js';
-import { type Command, EXIT } from '../command.js';
+import { type Command, EXIT, exitCodes } from '../command.js';
+import { unreachable, unreachableLine } from '../reachable.js';
+import { CLEANUP_FLAGS, type FinishCleanup, startCleanup } from '../cleanup.js';
 
 const FLAGS: FlagSpecs = {
   server: { type: 'string', repeat: true, help: 'certify a running server at host:port (repeat for a comparison matrix)' },
@@ -52,6 +55,7 @@ const FLAGS: FlagSpecs = {
   html: { type: 'string', help: 'write the HTML matrix report to FILE' },
   out: { type: 'string', help: 'write all three reports into DIR (junit.xml, json/, report.html); --no-reports to skip' },
   'no-reports': { type: 'boolean', help: 'write no report files (console only)' },
+  ...CLEANUP_FLAGS,
 };
 
 const USAGE = `gearspec certify [--server host:port]... [--peer ${PEER_NAMES.join('|')}]...
@@ -62,8 +66,13 @@ Runs the server catalogue (${CATALOGUE.length} cases) against each server, and t
 gearspec playing the job server. Without --server, --peer, --client or --worker it starts the
 embedded reference server and certifies it. Reports go to the console; files
 go to reports/certify/ (junit.xml, json/, report.html) unless --out DIR, --junit/--json/--html
-FILE, or --no-reports says otherwise. Exit: 0 all pass outside the baseline, 1 failure or stale baseline entry,
-2 harness or usage error.`;
+FILE, or --no-reports says otherwise.
+
+${exitCodes(
+  'every case passes, or fails only as its baseline says',
+  'a case fails outside the baseline, or a baselined case now passes (stale baseline)',
+  'usage error; a --server nothing accepts connections at (one line; the other servers are still\n     certified); --cases/--exclude leaving no case (for any server or library named); a peer or\n     driver that cannot start; a harness error in a case',
+)}`;
 
 /** A client or worker library to certify, through a built-in or external driver. */
 interface LibrarySpec {
@@ -123,6 +132,12 @@ function plan(argv: readonly string[]): { plan: Plan; flags: Record<string, unkn
   const cases = specs.length ? pick(CATALOGUE) : [];
   const libraryCases = libraries.length ? pick(LIBRARY_CATALOGUE) : [];
   if (cases.length + libraryCases.length === 0 && !flags.list) throw usageError('the selection is empty: --cases/--exclude leave no case to run');
+  // Every library named gets cases of its own role, or the selection is empty for it.
+  for (const role of ['client', 'worker'] as const) {
+    if (flags.list || !libraries.some((l) => l.role === role) || libraryCases.some((c) => c.role === role)) continue;
+    throw usageError(`the selection is empty for the ${role} librar${libraries.filter((l) => l.role === role).length === 1 ? 'y' : 'ies'} (${libraries.filter((l) => l.role === role).map((l) => driverName(l.source)).join(', ')}): --cases/--exclude leave no ${role}/ case`);
+  }
+  if (specs.length > 0 && cases.length === 0 && !flags.list) throw usageError('the selection is empty for the servers: --cases/--exclude leave no server case (binary/…, admin/…)');
   if (flags.baseline !== undefined && flags['no-baseline']) throw usageError('--baseline and --no-baseline exclude each other');
   // A baseline belongs to one server (or library): with several, whose failures would it list?
   if (flags['write-baseline'] !== undefined && specs.length + libraries.length !== 1) throw usageError(`--write-baseline needs exactly one server or library to certify, got ${specs.length + libraries.length}`);
@@ -164,7 +179,7 @@ function listCatalogue(cases: readonly (CaseDef | LibraryCaseDef)[]): string {
   for (const o of OUTCOMES) lines.push(`  ${o.padEnd(16)} ${OUTCOME_LEGEND[o]}`);
   lines.push('');
   for (const c of cases) {
-    lines.push(`${c.id}  §${c.section} ${c.level}${c.requires?.length ? `  (optional: ${c.requires.join(', ')})` : ''}`);
+    lines.push(`${c.id}  ${specLabel(c.section)} · ${c.level}${c.requires?.length ? `  (optional: ${c.requires.join(', ')})` : ''}`);
     lines.push(`    ${c.requirement}`);
     for (const o of c.outcomes) lines.push(`    - ${o.outcome === 'pass-alternative' ? `alternative ${o.alternative}=${o.choice}` : o.outcome}: ${o.when}`);
   }
@@ -187,21 +202,6 @@ function progress(server: string): { onResult: (id: string, done: number, total:
       if (tty) process.stderr.write('\r\x1b[K');
     },
   };
-}
-
-/** A TCP connection to host:port opens within `ms` (a server nobody runs is one line and exit 2, not 200 failures). */
-function reachable(host: string, port: number, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok: boolean): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => done(false), ms);
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
 }
 
 function writeFile(path: string, text: string): void {
@@ -251,16 +251,23 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
       continue;
     }
     try {
-      if (spec.kind === 'address' && !(await reachable(started.target.host, started.target.port, p.timeoutMs * 2))) {
-        process.stderr.write(`gearspec certify: cannot reach ${started.target.name}: nothing accepts connections there\n`);
+      // A server nobody runs is one line and exit 2, not 200 failures.
+      const why = spec.kind === 'address' ? await unreachable(started.target.host, started.target.port, Math.max(1000, p.timeoutMs * 2)) : undefined;
+      if (why) {
+        process.stderr.write(unreachableLine('certify', started.target.host, started.target.port, why));
         harness = true;
         continue;
       }
       const bar = progress(started.target.name);
       // `server: started`: a peer that crashes is restarted, and the crash charged to its case.
       const onRestart = (n: number, how: string) => process.stderr.write(`\ngearspec certify: ${started.target.name} exited (${how}); restarted it (${n})\n`);
-      const run = await runSuite({ target: started.target, server: started, onRestart, cases: p.cases, timeoutMs: p.timeoutMs, strict: p.strict, concurrency: p.jobs, onResult: (r, done, total) => bar.onResult(r.id, done, total, r.outcome) });
+      // A server gearspec did not start is someone's: what the run queues on it is removed afterwards.
+      const runToken = newRunToken();
+      const cleanUp: FinishCleanup | undefined =
+        spec.kind === 'address' ? await startCleanup(flags, started.target, started.target.name, p.timeoutMs, (fn) => fn.startsWith(runToken)) : undefined;
+      const run = await runSuite({ target: started.target, server: started, onRestart, runToken, cases: p.cases, timeoutMs: p.timeoutMs, strict: p.strict, concurrency: p.jobs, onResult: (r, done, total) => bar.onResult(r.id, done, total, r.outcome) });
       bar.end();
+      await cleanUp?.(run.results.flatMap((r) => createdHandles(r.wire)));
       const bl = p.baselineFor(spec);
       if (bl) {
         const applied = applyBaseline(run.results, bl.baseline);
@@ -313,6 +320,8 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
     if (html) writeFile(html, renderHtml(runs));
     for (const [what, path] of [['JUnit', junit], ['JSON', json], ['HTML', html]] as const) if (path) process.stdout.write(`${what} report: ${path}\n`);
   }
+  // Nothing ran (every server unreachable, every driver unable to start): the stderr lines say it all.
+  if (runs.length === 0 && harness) return EXIT.HARNESS;
   const t = tally(runs);
   const code = harness ? EXIT.HARNESS : exitCode(runs);
   process.stdout.write(`certify: ${t.failures} failure(s), ${t.baselined} baselined, ${t.stale} stale baseline entr${t.stale === 1 ? 'y' : 'ies'}, ${t.harnessErrors} harness error(s) → exit ${code}\n`);

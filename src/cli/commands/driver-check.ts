@@ -4,7 +4,7 @@
  * Exit 0 every check passed, 1 a check failed, 2 usage error or the driver could not be started.
  */
 import { parseArgs, usageError } from '../args.js';
-import { type Command, EXIT } from '../command.js';
+import { type Command, EXIT, exitCodes } from '../command.js';
 import { renderStartFailure, renderStep, renderSummary, runDriverCheck } from '../../runner/driver-check/index.js';
 
 const flags = {
@@ -24,7 +24,8 @@ Starts CMD as a driver (GEARSPEC_CONTROL, GEARSPEC_SERVER, GEARSPEC_ROLE in its 
 against gearspec's embedded reference server, with the reference driver in the other role, and
 checks hello, every command of the role, payloads both ways, and how the driver exits. The
 protocol is described in docs/driver-protocol.md.
-Exit: 0 every check passed, 1 a check failed, 2 usage error or the driver could not be started.`,
+
+${exitCodes('every check passed', 'a check failed', 'usage error, or the driver could not be started')}`,
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs(argv, flags);

@@ -15,9 +15,12 @@ import { countGrades, type MatrixReport, type ServerRun } from '../../report/int
 import { writeInteropReport } from '../../report/interop/write.js';
 import { type MatrixTarget, runMatrixOn, targetName, undeclaredOutcomes } from '../../../suites/interop/run-on.js';
 import { SCENARIOS } from '../../../suites/interop/scenarios/index.js';
+import { MATRIX_NAME_PREFIX } from '../../../suites/interop/runner.js';
 import { cellFilter, MATRIX_PLANS, type MatrixPlan, scenarioFilter } from '../../../suites/interop/plan.js';
 import { type FlagSpecs, parseAddress, parseArgs, parseDriverCommand, usageError } from '../args.js';
-import { type Command, EXIT } from '../command.js';
+import { type Command, EXIT, exitCodes } from '../command.js';
+import { unreachable, unreachableLine } from '../reachable.js';
+import { CLEANUP_FLAGS, startCleanup } from '../cleanup.js';
 
 const flags: FlagSpecs = {
   server: { type: 'string', repeat: true, help: 'a running server at host:port (only library-side expectations apply to it)' },
@@ -31,6 +34,7 @@ const flags: FlagSpecs = {
   out: { type: 'string', default: 'reports/interop', help: 'report directory (index.html, index.json, cells/)' },
   list: { type: 'boolean', help: 'list the scenarios, servers and drivers (language, implementation, version), and exit' },
   verbose: { type: 'boolean', help: 'print each cell and scenario as it runs' },
+  ...CLEANUP_FLAGS,
 };
 
 function pickList<T extends string>(raw: unknown, all: readonly T[], flag: string): readonly T[] {
@@ -56,7 +60,13 @@ function listing(): string {
 export const command: Command = {
   name: 'interop',
   summary: 'cross-language matrix: every client driver × worker driver × scenario through each server',
-  usage: 'gearspec interop [--peer NAME ...] [--server host:port ...] [--clients a,b] [--workers a,b] [--client-cmd NAME=CMD ...] [--worker-cmd NAME=CMD ...] [--scenarios a,b] [--out DIR]',
+  usage: `gearspec interop [--peer NAME ...] [--server host:port ...] [--clients a,b] [--workers a,b] [--client-cmd NAME=CMD ...] [--worker-cmd NAME=CMD ...] [--scenarios a,b] [--out DIR]
+
+${exitCodes(
+  'every outcome is nominal or declared in suites/interop/expectations.ts',
+  'an undeclared outcome, or a declared one that no longer happens (stale)',
+  'usage error; a --server nothing accepts connections at (one line, before anything runs); a\n     selection (--clients/--workers/--scenarios/--plan) that leaves no cell; a peer that could not be run',
+)}`,
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs(argv, flags);
@@ -88,14 +98,38 @@ export const command: Command = {
     const scenarios = SCENARIOS.filter((s) => scenarioIds.includes(s.id));
     const plan = String(f.plan);
     if (!(MATRIX_PLANS as readonly string[]).includes(plan)) throw usageError(`--plan must be one of ${MATRIX_PLANS.join(', ')}, got ${JSON.stringify(plan)}`);
+    // An empty selection is a usage error, not a pass: count what each server would run.
+    const cells = cellFilter(plan as MatrixPlan);
+    const perScenario = scenarioFilter(plan as MatrixPlan);
+    const work = targets.reduce((n, t) => {
+      const server = t.kind === 'peer' ? t.name : 'external';
+      const pairs = clients.flatMap((c) => workers.filter((w) => cells?.(server, driverName(c), driverName(w)) ?? true)).length;
+      return n + pairs * scenarios.filter((s) => perScenario?.(server, s.id) ?? true).length;
+    }, 0);
+    if (work === 0) throw usageError(`the selection is empty: ${clients.length} client(s) × ${workers.length} worker(s) × ${scenarios.length} scenario(s) with --plan ${plan} leave nothing to run`);
+    // A running server named with --server must be there (one line, before any peer starts).
+    for (const t of targets) {
+      if (t.kind !== 'external') continue;
+      const why = await unreachable(t.host, t.port, 3000);
+      if (why) {
+        process.stderr.write(unreachableLine('interop', t.host, t.port, why));
+        return EXIT.HARNESS;
+      }
+    }
     const resolved = resolveProvider();
     const provider: ProviderKind = resolved.provider === 'container' ? 'container' : 'native';
     process.stdout.write(`interop: ${targets.map(targetName).join(', ')}; ${clients.length} clients × ${workers.length} workers × ${scenarios.length} scenarios; drivers ${provider} (${resolved.reason})\n`);
 
     const t0 = Date.now();
     // Servers run side by side: each has its own drivers and names, and most time is waiting.
+    // On a server gearspec did not start, the jobs left under the matrix's names (`gs.…`) are removed afterwards.
     const runs: ServerRun[] = await Promise.all(
-      targets.map((t) => runMatrixOn(t, { clients, workers, scenarios, provider, cellFilter: cellFilter(plan as MatrixPlan), scenarioFilter: scenarioFilter(plan as MatrixPlan), log: (l) => f.verbose && process.stdout.write(`[${targetName(t)}] ${l}\n`) })),
+      targets.map(async (t) => {
+        const cleanUp = t.kind === 'external' ? await startCleanup(f, t, targetName(t), 3000, (fn) => fn.startsWith(MATRIX_NAME_PREFIX)) : undefined;
+        const run = await runMatrixOn(t, { clients, workers, scenarios, provider, cellFilter: cellFilter(plan as MatrixPlan), scenarioFilter: scenarioFilter(plan as MatrixPlan), log: (l) => f.verbose && process.stdout.write(`[${targetName(t)}] ${l}\n`) });
+        await cleanUp?.();
+        return run;
+      }),
     );
     const report: MatrixReport = { generatedAt: new Date().toISOString(), provider, wallMs: Date.now() - t0, servers: runs };
     const dir = path.resolve(String(f.out));

@@ -8,7 +8,7 @@ import { installPlan, runInstallStep } from '../../peers/install.js';
 import { PEERS, PEER_NAMES, type PeerName, isPeerName, reach } from '../../peers/registry/index.js';
 import { errorMessage } from '../../errors.js';
 import { type FlagSpecs, parseArgs, usageError } from '../args.js';
-import { type Command, EXIT } from '../command.js';
+import { type Command, EXIT, exitCodes } from '../command.js';
 
 const flags: FlagSpecs = {
   'dry-run': { type: 'boolean', help: 'install: print the steps instead of running them' },
@@ -37,7 +37,9 @@ function table(names: readonly PeerName[]): string {
 export const command: Command = {
   name: 'peers',
   summary: 'list the peer registry, or install peers for the native provider',
-  usage: 'gearspec peers list [NAME...] [--markdown] | gearspec peers install [NAME...] [--dry-run]',
+  usage: `gearspec peers list [NAME...] [--markdown] | gearspec peers install [NAME...] [--dry-run]
+
+${exitCodes('listed; or everything asked for is installed', 'an install step failed, or a peer is still not installed after its steps', 'usage error (no action, an unknown peer name)')}`,
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs(argv, flags);

@@ -1,9 +1,13 @@
 /**
  * gearspec record: a transparent TCP proxy that writes every connection's packets, both
- * directions, with timing, to a fixture file. Stops on SIGINT/SIGTERM or after --duration.
+ * directions, with timing, to a fixture file. Stops on SIGINT/SIGTERM (also sent to `npx gearspec
+ * record`; see ../lifecycle.ts) or after --duration, then writes the recording.
  */
+import type { FixtureRecord } from '../../fixtures/format.js';
 import { parseAddress, parseArgs, usageError } from '../args.js';
-import { type Command, EXIT } from '../command.js';
+import { type Command, EXIT, exitCodes } from '../command.js';
+import { limitRun, onStop } from '../lifecycle.js';
+import { unreachable, unreachableLine } from '../reachable.js';
 import { Recorder } from '../../fixtures/recorder.js';
 import { writeFixture } from '../../fixtures/write.js';
 
@@ -29,7 +33,13 @@ export function parsePeers(list: readonly string[] | undefined): Record<string, 
 export const command: Command = {
   name: 'record',
   summary: 'relay a Gearman server through a proxy and record the session as a fixture',
-  usage: 'gearspec record --listen PORT --upstream host:port --out FILE [--description TEXT] [--peer key=value ...] [--duration S]',
+  usage: `gearspec record --listen PORT --upstream host:port --out FILE [--description TEXT] [--peer key=value ...] [--duration S]
+
+Relays 127.0.0.1:PORT to the upstream server until SIGINT/SIGTERM or --duration, then writes
+FILE: one record per line (each connection's open and close, each packet, each admin text line;
+fixtures/README.md).
+
+${exitCodes('the recording was written', undefined, 'usage error; the upstream server cannot be reached (one line, before listening); no\n     client connected, so nothing was recorded (FILE is not written)', 'end the recording and write FILE, as --duration does (a second signal ends it at once)')}`,
   flags,
   async run(argv) {
     const { flags: f } = parseArgs(argv, flags);
@@ -41,25 +51,44 @@ export const command: Command = {
     const upstream = parseAddress(f.upstream, '--upstream');
     const peers = parsePeers(f.peer as readonly string[] | undefined);
     const out = f.out;
-    const recorder = await Recorder.start({ listenPort: listen, upstream, log: (l) => process.stderr.write(`gearspec record: ${l}\n`) });
-    process.stderr.write(`gearspec record: listening on 127.0.0.1:${recorder.port}, relaying to ${upstream.host}:${upstream.port}, writing ${out}\n`);
-    const recordedAt = new Date().toISOString();
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        process.off('SIGINT', done);
-        process.off('SIGTERM', done);
-        if (timer) clearTimeout(timer);
-        resolve();
-      };
-      const timer = f.duration !== undefined ? setTimeout(done, Number(f.duration) * 1000) : undefined;
-      process.on('SIGINT', done);
-      process.on('SIGTERM', done);
-    });
-    const fixture = await recorder.stop({ description: String(f.description), peers, recordedAt });
-    await writeFixture(out, fixture);
-    const packets = fixture.records.filter((r) => r.kind !== 'open' && r.kind !== 'close').length;
-    const conns = fixture.records.filter((r) => r.kind === 'open').length;
-    process.stderr.write(`gearspec record: wrote ${out}: ${conns} connection(s), ${packets} record(s)\n`);
-    return EXIT.OK;
+    const why = await unreachable(upstream.host, upstream.port, 3000);
+    if (why) {
+      process.stderr.write(unreachableLine('record', upstream.host, upstream.port, why));
+      return EXIT.HARNESS;
+    }
+    const durationMs = f.duration !== undefined ? Number(f.duration) * 1000 : undefined;
+    let stop = (): void => undefined;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const off = onStop(() => stop());
+    const limit = durationMs !== undefined ? limitRun(durationMs, `--duration ${String(f.duration)}`) : undefined;
+    try {
+      const recorder = await Recorder.start({ listenPort: listen, upstream, log: (l) => process.stderr.write(`gearspec record: ${l}\n`) });
+      process.stderr.write(`gearspec record: listening on 127.0.0.1:${recorder.port}, relaying to ${upstream.host}:${upstream.port}, writing ${out}\n`);
+      const recordedAt = new Date().toISOString();
+      const timer = durationMs !== undefined ? setTimeout(stop, durationMs) : undefined;
+      await stopped;
+      if (timer) clearTimeout(timer);
+      const fixture = await recorder.stop({ description: String(f.description), peers, recordedAt });
+      const conns = fixture.records.filter((r) => r.kind === 'open').length;
+      if (conns === 0) {
+        process.stderr.write(`gearspec record: nothing recorded: no client connected to 127.0.0.1:${recorder.port}; ${out} not written\n`);
+        return EXIT.HARNESS;
+      }
+      await writeFixture(out, fixture);
+      process.stderr.write(`gearspec record: wrote ${out}: ${conns} connection(s), ${describeRecords(fixture.records)}\n`);
+      return EXIT.OK;
+    } finally {
+      off();
+      limit?.clear();
+    }
   },
 };
+
+/** "12 records (2 opens, 2 closes, 8 packets)": every line after the header is a record (fixtures/README.md). */
+export function describeRecords(records: readonly FixtureRecord[]): string {
+  const names: Record<FixtureRecord['kind'], [string, string]> = { open: ['open', 'opens'], close: ['close', 'closes'], packet: ['packet', 'packets'], text: ['admin text line', 'admin text lines'], raw: ['raw', 'raw'] };
+  const counts = new Map<FixtureRecord['kind'], number>();
+  for (const r of records) counts.set(r.kind, (counts.get(r.kind) ?? 0) + 1);
+  const parts = (Object.keys(names) as FixtureRecord['kind'][]).filter((k) => counts.has(k)).map((k) => `${counts.get(k)} ${names[k][counts.get(k) === 1 ? 0 : 1]}`);
+  return `${records.length} record${records.length === 1 ? '' : 's'}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}

@@ -3,8 +3,8 @@ import { errorMessage, InputError } from '../../errors.js';
 import { DEFAULT_PORT } from '../../protocol/constants.js';
 import { FAULT_NAMES, type FaultName, isFaultName, startReferenceServer } from '../../server/index.js';
 import { type FlagSpecs, parseArgs, usageError } from '../args.js';
-import type { Command } from '../command.js';
-import { EXIT } from '../command.js';
+import { type Command, EXIT, exitCodes } from '../command.js';
+import { onStop } from '../lifecycle.js';
 
 const flags: FlagSpecs = {
   port: { type: 'number', help: 'TCP port; 0 picks a free one and prints it', default: DEFAULT_PORT },
@@ -25,7 +25,12 @@ function int(value: unknown, flag: string, max: number): number {
 export const command: Command = {
   name: 'serve',
   summary: 'run the gearspec reference job server',
-  usage: 'gearspec serve [--port N] [--host 127.0.0.1] [--job-retries N] [--max-packet BYTES] [--handle-prefix P] [--exceptions] [--fault NAME]... [--verbose]',
+  usage: `gearspec serve [--port N] [--host 127.0.0.1] [--job-retries N] [--max-packet BYTES] [--handle-prefix P] [--exceptions] [--fault NAME]... [--verbose]
+
+Serves until SIGINT/SIGTERM (also to \`npx gearspec serve\`) or the admin command \`shutdown\`,
+then closes its port.
+
+${exitCodes('stopped (SIGINT, SIGTERM or admin shutdown)', undefined, 'usage error, or the address cannot be bound (port in use)', 'close the port and exit 0 (a second signal ends it at once)')}`,
   flags,
   async run(argv) {
     let options: Parameters<typeof startReferenceServer>[0];
@@ -49,7 +54,7 @@ export const command: Command = {
         ...(f.verbose === true ? { log: (line: string) => process.stderr.write(`[gearspec serve] ${line}\n`) } : {}),
       };
     } catch (err) {
-      process.stderr.write(`gearspec serve: ${(err as Error).message}\n${this.usage}\n`);
+      process.stderr.write(`gearspec serve: ${(err as Error).message}\n${this.usage.split('\n')[0]}\n`);
       return EXIT.HARNESS;
     }
     let server: Awaited<ReturnType<typeof startReferenceServer>>;
@@ -57,19 +62,16 @@ export const command: Command = {
       server = await startReferenceServer(options);
     } catch (err) {
       // Invalid option values (InputError) and an unbindable address (PeerError) are both the user's to fix.
-      process.stderr.write(`gearspec serve: ${errorMessage(err)}\n${err instanceof InputError ? `${this.usage}\n` : ''}`);
+      process.stderr.write(`gearspec serve: ${errorMessage(err)}\n${err instanceof InputError ? `${this.usage.split('\n')[0]}\n` : ''}`);
       return EXIT.HARNESS;
     }
     process.stdout.write(`gearspec reference server listening on ${server.address}\n`);
     if (options?.faults?.length) process.stdout.write(`faults on: ${options.faults.join(', ')}\n`);
-    const stop = (): void => void server.close();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const off = onStop(() => void server.close());
     try {
       await server.closed;
     } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      off();
     }
     process.stdout.write('gearspec reference server stopped\n');
     return EXIT.OK;

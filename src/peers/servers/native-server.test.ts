@@ -110,6 +110,25 @@ describe.skipIf(!nativeAvailable('gearmand'))('native start failures', () => {
     expect((e as PeerError).message).toContain('Debian packages gearman-job-server');
   });
 
+  it('retries on a fresh port when the server says its port was taken, though nobody holds it by the time we look', async () => {
+    const { pickFreePort } = await import('../ports.js');
+    const offered: number[] = [];
+    const taken = await pickFreePort();
+    // The real gearmand, behind a shell that plays "port taken" (Perl's die: exit 98) on the first port.
+    const script = `case " $* " in *" ${taken} "*) echo "bind: Address already in use" >&2; exit 98;; esac; exec "$0" "$@"`;
+    const def: ExternalServerDef = { ...GEARMAND, binary: '/bin/sh', prefixArgs: ['-c', script, GEARMAND.binary, ...GEARMAND.prefixArgs] };
+    const s = await start(def, {}, {
+      pickPort: async () => {
+        const port = offered.length === 0 ? taken : await pickFreePort();
+        offered.push(port);
+        return port;
+      },
+    });
+    expect(offered).toHaveLength(2);
+    expect(s.port).toBe(offered[1]);
+    expect(await adminLines(s, 'version')).toHaveLength(1);
+  });
+
   it('a server that exits at once fails fast with its output attached', async () => {
     const def: ExternalServerDef = { ...GEARMAND, buildArgs: (h, p) => ['-L', h, '-p', String(p), '--no-such-option'] };
     const t0 = Date.now();

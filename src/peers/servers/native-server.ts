@@ -21,12 +21,17 @@ export interface NativeServerDeps {
 
 /**
  * A server that exits at once when its port is taken (Perl gearmand) can exit before the first
- * /proc check sees the other listener; an early exit while another process listens on the port
- * is that port being taken, and reported so that the start is retried on a fresh port.
+ * /proc check sees the other listener. An early exit is that port being taken, and reported so
+ * that the start is retried on a fresh port, when another process listens on the port, or when
+ * the server said so (its log: "Address already in use"; exit code 98, EADDRINUSE, which Perl's
+ * die passes on): the other process may have let the port go again by the time we look.
  */
+const ADDRESS_IN_USE = /address already in use|EADDRINUSE|exit(?:ed)?(?: with)? code 98\b/i;
 async function portTakenExit(e: unknown, name: string, port: number): Promise<unknown> {
-  const exitedEarly = e instanceof PeerError && e.cause instanceof PeerError && e.cause.code === ERROR_CODES.PEER_EXITED;
-  if (!exitedEarly || !(await someoneListensOn(port))) return e;
+  const cause = e instanceof PeerError ? e.cause : undefined;
+  if (!(e instanceof PeerError) || !(cause instanceof PeerError) || cause.code !== ERROR_CODES.PEER_EXITED) return e;
+  const saidSo = ADDRESS_IN_USE.test(`${e.message}\n${e.log}\n${cause.message}\n${cause.log}`);
+  if (!saidSo && !(await someoneListensOn(port))) return e;
   const first = e.message.split('\n')[0]!.slice(`${e.peer}: `.length);
   return new PeerError(e.code, e.peer, `${first} (127.0.0.1:${port} is held by another process)`, e.log, { cause: new PortInUseError(name, port) });
 }

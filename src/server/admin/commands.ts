@@ -1,5 +1,5 @@
 /**
- * Admin text commands on the job port, in gearmand 1.1.20's formats (protocol.md §3.1-3.2):
+ * Admin text commands on the job port, in gearmand 1.1.20's formats (spec §3.1-3.2):
  * names are case-insensitive, tokens split on runs of spaces, a leading space gives an empty
  * first token, extra tokens are ignored by commands that take none. Plus `shutdown [graceful]`.
  */

@@ -21,7 +21,7 @@ function unregister(core: ServerCore, conn: ServerConnection, fn: FunctionEntry)
   conn.abilities.delete(fn);
   fn.workers.delete(conn);
   fn.sleepers.delete(conn);
-  // gearmand requeues what the worker holds for a function it gave up (protocol.md §4.5),
+  // gearmand requeues what the worker holds for a function it gave up (spec §4.5),
   // most recently taken first (see ServerCore.requeueHeld).
   core.requeueHeld(conn, fn);
 }

@@ -39,7 +39,7 @@ export const NODE_EXPECTATIONS: readonly Expectation[] = [
     expect: 'data-warning-dropped+worker-error',
     kind: 'unsupported',
     why: 'Perl Gearman::Server answers WORK_DATA and WORK_WARNING with ERROR (it has no handler for them) and drops them; these libraries hand that ERROR to the application, which the driver reports as a worker error.',
-    source: 'Gearman/Server/Client.pm (no CMD_work_data / CMD_work_warning); protocol.md §4.15; [MATRIX:perl-gearmand/reference/gearmanode|npm-gearman/streaming]',
+    source: 'Gearman/Server/Client.pm (no CMD_work_data / CMD_work_warning); spec §4.15; [MATRIX:perl-gearmand/reference/gearmanode|npm-gearman/streaming]',
   },
   // ---- abraxas client.
   {
@@ -91,7 +91,7 @@ export const NODE_EXPECTATIONS: readonly Expectation[] = [
     expect: 'no-result+client-stuck',
     kind: 'interop-bug',
     why: 'gearmand turns a WORK_EXCEPTION for a client without the option into WORK_FAIL with a trailing NUL; npm gearman parses WORK_FAIL as one string, keeps the NUL in the handle and matches no job, so the client waits forever.',
-    source: 'gearman/index.js:499; protocol.md §4.9 (WORK_FAIL after an exception); [MATRIX:gearmand/npm-gearman/reference/exception-no-option]',
+    source: 'gearman/index.js:499; spec §4.9 (WORK_FAIL after an exception); [MATRIX:gearmand/npm-gearman/reference/exception-no-option]',
   },
   // ---- gearmanode client.
   {

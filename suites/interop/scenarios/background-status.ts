@@ -1,6 +1,6 @@
 /**
  * Background job and GET_STATUS: while the worker holds the job after WORK_STATUS 1/2, STATUS_RES
- * says known=1 running=1 1/2; after WORK_COMPLETE the handle is unknown (protocol.md §4.4).
+ * says known=1 running=1 1/2; after WORK_COMPLETE the handle is unknown (spec §4.4).
  */
 import type { DriverEvent } from '../../../src/peers/drivers/index.js';
 import type { Scenario } from '../types.js';

@@ -1,7 +1,7 @@
 /**
  * Unique coalescing: two clients submit the same (function, unique) while the first job runs; the
  * second gets the same handle, the worker runs one job, both clients get its result, and the
- * second submitter's data is discarded (protocol.md §4.2 [OBS:coalesce]).
+ * second submitter's data is discarded (spec §4.2 [OBS:coalesce]).
  */
 import type { Scenario } from '../types.js';
 import { gateName } from '../tap.js';

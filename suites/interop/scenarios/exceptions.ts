@@ -1,5 +1,5 @@
 /**
- * WORK_EXCEPTION with and without OPTION_REQ "exceptions" (protocol.md §4.9, alternative
+ * WORK_EXCEPTION with and without OPTION_REQ "exceptions" (spec §4.9, alternative
  * `exception-terminal`): on gearmand the job ends; a client with the option gets WORK_EXCEPTION,
  * one without gets WORK_FAIL (with a trailing NUL). Perl Gearman::Server relays the exception to
  * opted-in clients only and keeps the job running until WORK_FAIL/COMPLETE.

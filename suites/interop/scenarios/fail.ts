@@ -1,5 +1,5 @@
 /**
- * A job the worker fails reaches the client as a failure (protocol.md §4.10: WORK_FAIL forwarded
+ * A job the worker fails reaches the client as a failure (spec §4.10: WORK_FAIL forwarded
  * as the handle). Two forms of the same failure: `work-fail` uses the library's explicit call
  * (send_work_fail, sendFail, gearman_job_send_fail, job.fail()); `fail-native` fails the way an
  * application does in that library (Perl `return undef`, PHP setReturn(GEARMAN_WORK_FAIL), a C

@@ -1,6 +1,6 @@
 /**
  * Foreground job, the cell's probe: SUBMIT_JOB → JOB_CREATED → JOB_ASSIGN* → WORK_COMPLETE relayed
- * to the client byte for byte (protocol.md §4.10, §6 "portable"). When a declared blocker makes
+ * to the client byte for byte (spec §4.10, §6 "portable"). When a declared blocker makes
  * this fail as expected (e.g. a libgearman worker on Perl gearmand), the rest of the cell is not run.
  */
 import type { Scenario } from '../types.js';

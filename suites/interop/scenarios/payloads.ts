@@ -2,7 +2,7 @@
  * Payload integrity, both ways: the worker must receive exactly the submitted bytes and the client
  * exactly the worker's result (echo). Cases: empty; NUL bytes at the start, middle and end, only
  * NULs, every byte value, the one-character "0"; sizes around the 64 KiB boundary (65,480-65,536,
- * landscape.md B5 #2) and 1 MiB (protocol.md §1.1: the data part has no limit).
+ * interop-bugs #2) and 1 MiB (spec §1.1: the data part has no limit).
  */
 import type { CellContext, Observation, Scenario } from '../types.js';
 import { b64, diffBytes, errorsOf, patternBytes, runJob, sequence, unb64, workerJob } from './helpers.js';

@@ -1,7 +1,7 @@
 /**
  * The three priorities: while the worker is busy (held at a gate by a background job), the client
  * submits LOW, NORMAL and HIGH foreground jobs concurrently; once released, the worker must get
- * them HIGH, NORMAL, LOW (protocol.md §4.3). Perl Gearman::Server has no LOW priority (§2, types
+ * them HIGH, NORMAL, LOW (spec §4.3). Perl Gearman::Server has no LOW priority (§2, types
  * 33/34: ERROR server_error).
  */
 import type { Scenario } from '../types.js';

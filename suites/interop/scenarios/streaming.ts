@@ -1,6 +1,6 @@
 /**
  * Streaming: WORK_DATA, WORK_WARNING and WORK_STATUS are relayed in order before WORK_COMPLETE,
- * payload bytes intact (protocol.md §4.10). Perl Gearman::Server has no WORK_DATA/WORK_WARNING
+ * payload bytes intact (spec §4.10). Perl Gearman::Server has no WORK_DATA/WORK_WARNING
  * handlers (§2, types 28/29: ERROR server_error to the worker).
  */
 import type { Scenario } from '../types.js';

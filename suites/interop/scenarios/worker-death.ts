@@ -1,6 +1,6 @@
 /**
  * A worker that goes away mid-job while holding a foreground job. Alternative `worker-death`
- * (protocol.md §4.7, §5 row 2): gearmand requeues silently and another worker gets the same
+ * (spec §4.7, §5 row 2): gearmand requeues silently and another worker gets the same
  * handle; Perl Gearman::Server sends WORK_FAIL to the client and drops the job.
  *  - `worker-death`: the process is killed (SIGKILL), like a crash;
  *  - `worker-exit`: the application exits (code 3) inside the worker function, through its

@@ -1,7 +1,7 @@
 /**
  * What each server really does, for the client/worker suites. Where servers legitimately differ the
  * choice comes from the named alternatives table (src/protocol/alternatives.ts); packet support comes
- * from protocol.md §2 (Perl Gearman::Server has handlers for types 1-4, 7, 9, 12-16, 18, 21-23, 25, 26 only).
+ * from spec §2 (Perl Gearman::Server has handlers for types 1-4, 7, 9, 12-16, 18, 21-23, 25, 26 only).
  */
 import { type AlternativeChoice, type AlternativeId, declaredChoice } from '../../../src/protocol/alternatives.js';
 import { PROFILE_ALIASES } from '../../../src/model/profiles.js';

@@ -25,7 +25,7 @@ for (const kind of SERVER_KINDS) {
     const variants: readonly { grab: GrabVariant; via: string; unique: (u: string) => string | undefined }[] = [
       { grab: 'GRAB_JOB', via: 'JOB_ASSIGN', unique: () => undefined },
       { grab: 'GRAB_JOB_UNIQ', via: 'JOB_ASSIGN_UNIQ', unique: (u) => u },
-      // GRAB_JOB_ALL answers a job without a reducer with JOB_ASSIGN_UNIQ (protocol.md §4.6).
+      // GRAB_JOB_ALL answers a job without a reducer with JOB_ASSIGN_UNIQ (spec §4.6).
       { grab: 'GRAB_JOB_ALL', via: 'JOB_ASSIGN_UNIQ', unique: (u) => u },
     ];
     for (const v of variants) {

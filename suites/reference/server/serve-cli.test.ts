@@ -1,5 +1,9 @@
-/** `gearspec serve`: prints its address, serves, stops on admin shutdown and on SIGTERM; bad flags exit 2. */
+/**
+ * `gearspec serve`: prints its address, serves, stops on admin shutdown and on SIGTERM (also sent
+ * to the launcher of `npx gearspec serve`); bad flags and a port in use exit 2.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -8,6 +12,7 @@ import { T } from '../../../src/protocol/constants.js';
 import { req } from '../../../src/protocol/packet.js';
 import { GearmanConnection } from '../../../src/transport/connection.js';
 import { WAIT_MS } from './helpers.js';
+import { descendants, running, startCli } from '../../fixtures/cli-run.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const VITE_NODE = path.join(ROOT, 'node_modules/vite-node/vite-node.mjs');
@@ -82,6 +87,58 @@ describe('gearspec serve', () => {
     expect(s.output()).toContain('--port needs a non-negative number');
     expect(s.output()).toContain('gearspec serve [--port N]');
   }, 90_000);
+
+  it('a port already in use exits 2 with one line (in process)', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await command.run(['--port', String(port)])).toBe(2);
+    } finally {
+      spy.mockRestore();
+      await new Promise((r) => taken.close(r));
+    }
+    expect(written.join('')).toMatch(/^gearspec serve: .*(in use|EADDRINUSE)/);
+  });
+
+  it('SIGTERM to the launcher pid of `npx gearspec serve` closes the port and ends every process', async () => {
+    // npm exec → /bin/sh -c → node bin/gearspec.js: npm passes SIGTERM to the shell only, which
+    // dies without passing it on; gearspec notices its parent is gone (src/cli/lifecycle.ts).
+    const s = startCli(['serve', '--port', '0'], 150_000, { launcher: 'npx' });
+    let tree: number[] = [];
+    try {
+      const port = Number((await s.waitFor(/listening on 127\.0\.0\.1:(\d+)/, 120_000, 'stdout'))[1]);
+      tree = descendants(s.pid!);
+      expect(tree.length, 'npm exec runs a shell, which runs gearspec').toBeGreaterThanOrEqual(2);
+      const c = await GearmanConnection.connect({ host: '127.0.0.1', port, connectTimeoutMs: WAIT_MS });
+      c.close();
+      s.signal('SIGTERM');
+      const r = await s.done;
+      const deadline = Date.now() + 30_000;
+      while (tree.some(running) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+      expect(tree.filter(running), r.stderr).toEqual([]);
+      expect(r.stdout).toContain('gearspec reference server stopped');
+      await expect(GearmanConnection.connect({ host: '127.0.0.1', port, connectTimeoutMs: WAIT_MS })).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      for (const pid of tree) if (running(pid)) process.kill(pid, 'SIGKILL');
+    }
+  }, 180_000);
+
+  it('SIGINT and SIGTERM to `node bin/gearspec.js serve` stop it with exit 0', async () => {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      const s = startCli(['serve', '--port', '0'], 60_000, { launcher: 'bin' });
+      const port = Number((await s.waitFor(/listening on 127\.0\.0\.1:(\d+)/, 45_000, 'stdout'))[1]);
+      s.signal(sig);
+      const r = await s.done;
+      expect(r.code, `${sig}: ${r.stderr}`).toBe(0);
+      await expect(GearmanConnection.connect({ host: '127.0.0.1', port, connectTimeoutMs: WAIT_MS })).rejects.toThrow(/ECONNREFUSED/);
+    }
+  }, 120_000);
 
   it.each([['--port', '70000'], ['--bogus'], ['--fault', 'nonsense'], ['extra-positional'], ['--max-packet', '10'], ['--handle-prefix', 'x'.repeat(80)]])('bad flags %j: usage error, exit 2 (in process)', async (...argv) => {
     const written: string[] = [];

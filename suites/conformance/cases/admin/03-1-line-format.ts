@@ -1,7 +1,7 @@
 /**
- * protocol.md §3.1 Line format: "A command ends at \n. An immediately preceding \r is dropped ...
- * Command names are matched case-insensitively ... List commands end with a line holding only `.`
- * ... ERR lines end in \r\n on both servers."
+ * spec §3.1 Line format: a command is a line ended by \n, with an optional \r before it; gearmand
+ * matches command names without regard to case; lists end with a line holding only `.`; ERR lines
+ * end in \r\n on both servers.
  */
 import { type CaseDef, informational, pass } from '../../../../src/runner/case-def.js';
 import { check } from '../../../../src/runner/failures.js';

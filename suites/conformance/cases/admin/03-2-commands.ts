@@ -1,5 +1,5 @@
 /**
- * protocol.md §3.2 (gearmand), §3.3 (Perl), §3.4 divergences: version, getpid, verbose,
+ * spec §3.2 (gearmand), §3.3 (Perl), §3.4 divergences: version, getpid, verbose,
  * prioritystatus, show jobs, show unique jobs, cancel job, create/drop function; and the
  * Perl-only jobs, clients, gladiator. `shutdown` is never sent: it stops the server under test.
  */

@@ -1,7 +1,8 @@
 /**
- * protocol.md §3.2/§3.3 `status` and `workers`: "<function>\t<total>\t<running>\t<available-workers>
- * ... then .\n"; "`workers` One line per connection ... <fd> <peer-ip> <client-id> : functions";
- * §5 row 31: which functions `status` lists differs.
+ * spec §3.2/§3.3 `status` and `workers`: `status` rows are function TAB total TAB running TAB
+ * available workers, then a `.` line; `workers` has one line per connection,
+ * `<fd> <peer-ip> <client-id> :` followed by its functions. spec §5 row 31: which functions
+ * `status` lists differs.
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { parseWorkersRows } from '../../../../src/protocol/admin.js';

@@ -1,6 +1,6 @@
 /**
- * protocol.md §1.1 Binary packet, §1.4 text vs binary on one port.
- * "The header is always 12 bytes ... Both integers are big-endian ... The server sends only \0RES."
+ * spec §1.1 Binary packet, §1.4 text and binary on one port: a 12-byte header with big-endian
+ * type and size, arguments joined by single NULs, and only \0RES magic from the server.
  */
 import { encodeFrame, joinArgs } from '../../../../src/protocol/encoder.js';
 import { T } from '../../../../src/protocol/constants.js';

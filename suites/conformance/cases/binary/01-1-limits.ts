@@ -1,8 +1,8 @@
 /**
- * protocol.md §1.1 size limits: "a job handle, counting its terminating NUL, must not exceed 64
- * bytes ... C limits the unique ID to 64 bytes ... The data part has no limit beyond the 32-bit
- * size field"; landscape.md B6: "Limits to probe at the boundaries: unique 63/64/65 bytes,
- * function 511/512/513, handle 63/64, payload 0, 1, 65,535/65,536, 1 MiB".
+ * spec §1.1 sizes: a handle is at most 63 bytes (64 with its NUL), gearmand takes uniques of up to
+ * 64 bytes and function names of up to 512, and the data part has no limit below the 32-bit size
+ * field. The cases probe each limit at its boundary: unique 63/64/65 bytes, function 511/512/513,
+ * handle 63/64, payload 0, 1, 65,535/65,536 and 1 MiB.
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { type CaseDef, pass } from '../../../../src/runner/case-def.js';

@@ -1,7 +1,7 @@
 /**
- * protocol.md §2 (SUBMIT_* rows), §4.1 Job handles, §4.4 background jobs.
- * "JOB_CREATED ... answer to every SUBMIT_*"; "Clients must treat handles as opaque strings of at
- * most 63 bytes"; "JOB_ASSIGN(handle, function, data)".
+ * spec §2 (SUBMIT_* rows), §4.1 Job handles, §4.4 background jobs: every SUBMIT_* is answered with
+ * JOB_CREATED; handles are opaque strings of at most 63 bytes; JOB_ASSIGN carries handle,
+ * function and data.
  */
 import { T, packetName } from '../../../../src/protocol/constants.js';
 import { type CaseDef, informational, pass } from '../../../../src/runner/case-def.js';

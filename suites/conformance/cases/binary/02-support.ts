@@ -1,5 +1,5 @@
 /**
- * protocol.md §2 (C / Perl columns) and §3.4: which optional packet types and admin commands the
+ * spec §2 (C / Perl columns) and §3.4: which optional packet types and admin commands the
  * server implements. A server answering ERROR "Command not expected" / server_error (or ERR
  * unknown command) for an optional feature is `unsupported`, not failed; no answer at all fails.
  */

@@ -1,8 +1,8 @@
 /**
- * protocol.md §4.10 Forwarding of WORK_* packets: "C forwards WORK_DATA, WORK_WARNING, WORK_STATUS
- * and WORK_COMPLETE unchanged: handle, NUL, payload. The data may contain NULs ... WORK_FAIL from
- * the worker is forwarded as the handle with no NUL ... Only the connection holding the job may
- * report on it ... After WORK_COMPLETE, WORK_FAIL ... the handle is gone; a repeat gets ERROR."
+ * spec §4.10 Forwarding of WORK_* packets: WORK_DATA, WORK_WARNING, WORK_STATUS and WORK_COMPLETE
+ * reach every foreground listener unchanged (handle, NUL, payload, NULs in the data included); a
+ * worker's WORK_FAIL is relayed as the bare handle; only the connection holding the job may report
+ * on it; once the job has ended its handle is gone and a repeat gets ERROR.
  */
 import { T, packetName } from '../../../../src/protocol/constants.js';
 import { joinArgs } from '../../../../src/protocol/encoder.js';
@@ -11,7 +11,7 @@ import { check } from '../../../../src/runner/failures.js';
 import type { FeatureName } from '../../../../src/runner/features.js';
 import { spellingOutcomes, spellingVerdict } from './error-spelling.js';
 
-/** A WORK_* for a job the connection does not hold (protocol.md §4.13). */
+/** A WORK_* for a job the connection does not hold (spec §4.13). */
 const NOT_OWNER = { gearmand: 'JOB_NOT_FOUND', perl: 'not_worker' } as const;
 import { grab, lateResultAnswer, runningJob, submit, text, worker } from '../../../../src/runner/steps.js';
 

@@ -1,7 +1,7 @@
 /**
- * protocol.md §4.11 SUBMIT_JOB_EPOCH (C only): "The job is not handed out while now < epoch ... A
- * past time runs at once." §2 notes: "SUBMIT_REDUCE_JOB / _BACKGROUND take 4 NUL-terminated
- * arguments before the data in C".
+ * spec §4.11 SUBMIT_JOB_EPOCH (gearmand only): the job is not handed out before its epoch time,
+ * and a time in the past runs at once. spec §2 notes: reduce jobs take four NUL-ended arguments
+ * before the data on gearmand.
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { type CaseDef, pass } from '../../../../src/runner/case-def.js';

@@ -1,5 +1,5 @@
 /**
- * protocol.md §4.14 Bad input summary and §1.2/§1.3 parsing. A hang (no reply and the connection
+ * spec §4.14 Bad input summary and §1.2/§1.3 parsing. A hang (no reply and the connection
  * left open and unusable) always fails; an ERROR packet or a close are the acceptable answers.
  * These cases run after everything else; the short-argument-list case is in 99-last.ts.
  */

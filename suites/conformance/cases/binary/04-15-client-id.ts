@@ -1,6 +1,7 @@
 /**
- * protocol.md §4.15 SET_CLIENT_ID: "C stores the value verbatim, spaces included ... Perl removes all
- * whitespace ... Neither server replies"; §3.2 workers: "<fd> <peer-ip> <client-id> : functions".
+ * spec §4.15 SET_CLIENT_ID: gearmand keeps the id as sent, spaces included, Perl removes all
+ * whitespace, and neither replies; spec §3.2 `workers`: `<fd> <peer-ip> <client-id> :` then the
+ * functions.
  */
 import { parseWorkersRows } from '../../../../src/protocol/admin.js';
 import { type CaseDef, informational, pass } from '../../../../src/runner/case-def.js';

@@ -1,6 +1,6 @@
 /**
- * protocol.md §4.15: "ECHO_REQ → ECHO_RES with the same bytes, NULs included (ab\0cd) and empty
- * data (both)"; §1.1: "A 1 MiB ECHO round-trips on both servers".
+ * spec §4.15: ECHO_RES carries exactly the bytes of ECHO_REQ, NULs included and also when empty
+ * (both servers); spec §1.1: a 1 MiB ECHO round-trips on both servers.
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { type CaseDef, pass } from '../../../../src/runner/case-def.js';

@@ -1,8 +1,8 @@
 /**
- * protocol.md §4.2 Unique IDs and coalescing: "Key = (function, unique) ... Empty unique → never
- * coalesced ... Unique equal to `-` → the data is used as the key ... A matching submit returns
- * JOB_CREATED with the existing handle. The new submission's data is discarded ... Coalescing works
- * while the job is queued or running ... Once a job ends the unique is free again."
+ * spec §4.2 Unique IDs and coalescing: jobs are keyed on (function, unique); an empty unique never
+ * coalesces; a `-` unique makes the data the key; a matching submit gets JOB_CREATED with the
+ * existing handle and its own data is dropped; coalescing works while the job is queued or
+ * running; once the job ends its unique is free again.
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { alternative, type CaseDef, pass } from '../../../../src/runner/case-def.js';

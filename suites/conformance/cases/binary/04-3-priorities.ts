@@ -1,7 +1,7 @@
 /**
- * protocol.md §4.3 Priorities: "Within one function the order is all HIGH in submission order,
- * then NORMAL, then LOW" (gearmand); Perl "unshifts ... several HIGH jobs run LIFO". Cross-function
- * order is left unasserted (§6 "Avoid asserting").
+ * spec §4.3 Priorities: within one function gearmand hands out all HIGH jobs in submission order,
+ * then NORMAL, then LOW; Perl puts each HIGH job at the front of the queue, so several HIGH jobs
+ * come out newest first. The order across functions is not asserted (spec §6).
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { alternative, type CaseDef, type CaseVerdict, pass } from '../../../../src/runner/case-def.js';

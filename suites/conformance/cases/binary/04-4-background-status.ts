@@ -1,7 +1,7 @@
 /**
- * protocol.md §4.4 Background jobs and GET_STATUS: "A background submit gets only JOB_CREATED.
- * WORK_* packets for it go nowhere ... known = 1 while the job exists ... running = 1 only while a
- * worker holds it ... numerator/denominator are the values from the last WORK_STATUS."
+ * spec §4.4 Background jobs and GET_STATUS: a background submit gets only JOB_CREATED and no WORK_*
+ * packets; STATUS_RES says known=1 while the job exists, running=1 only while a worker holds it,
+ * and carries the numerator/denominator of the last WORK_STATUS.
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { alternative, type CaseDef, pass } from '../../../../src/runner/case-def.js';

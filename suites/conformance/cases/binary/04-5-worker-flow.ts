@@ -1,7 +1,8 @@
 /**
- * protocol.md §4.5 Worker flow: "PRE_SLEEP when a job ... is already queued → immediate NOOP ... A
- * sleeping worker gets one NOOP per sleep ... GRAB_JOB with no CAN_DO → NO_JOB. PRE_SLEEP with no
- * CAN_DO → nothing ... Duplicate CAN_DO ... CANT_DO or RESET_ABILITIES while holding a job."
+ * spec §4.5 Worker flow: PRE_SLEEP while a job of the worker's functions waits gets an immediate
+ * NOOP; a sleeping worker gets one NOOP per sleep; GRAB_JOB without CAN_DO gets NO_JOB, PRE_SLEEP
+ * without CAN_DO gets nothing; duplicate CAN_DO, and CANT_DO or RESET_ABILITIES while holding a
+ * job, are named alternatives.
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { alternative, type CaseDef, pass } from '../../../../src/runner/case-def.js';

@@ -1,7 +1,7 @@
 /**
- * protocol.md §4.6: "GRAB_JOB_UNIQ → JOB_ASSIGN_UNIQ(handle, function, unique, data). The unique is
- * "" if none was given and `-` for `-` jobs. GRAB_JOB_ALL → JOB_ASSIGN_ALL(...) if the job has a
- * reducer, else JOB_ASSIGN_UNIQ. Nothing to do → NO_JOB for all three."
+ * spec §4.6 Grab variants: GRAB_JOB_UNIQ gets JOB_ASSIGN_UNIQ(handle, function, unique, data), the
+ * unique empty when none was given and `-` for `-` jobs; GRAB_JOB_ALL gets JOB_ASSIGN_ALL for a job
+ * with a reducer and JOB_ASSIGN_UNIQ otherwise; with nothing to do all three get NO_JOB.
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { type CaseDef, pass } from '../../../../src/runner/case-def.js';

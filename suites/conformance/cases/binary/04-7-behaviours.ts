@@ -1,8 +1,8 @@
 /**
- * protocol.md §4.7 Worker disconnect mid-job: "C: Every job the connection holds is requeued ...
- * Perl: Every job the worker was doing → WORK_FAIL(handle) to its listeners, and the job is
- * deleted ... Foreground client disconnect before the job runs (both): the job is dropped when a
- * worker next tries to take it, and that worker gets NO_JOB." §3.2 `cancel job`.
+ * spec §4.7 Worker disconnect mid-job: gearmand requeues every job the connection held; Perl sends
+ * WORK_FAIL(handle) to the listeners and deletes the job; a foreground client that leaves before
+ * its job runs has the job dropped when a worker next tries to take it (that worker gets NO_JOB).
+ * spec §3.2 `cancel job`.
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { alternative, type CaseDef, informational, pass } from '../../../../src/runner/case-def.js';

@@ -1,7 +1,7 @@
 /**
- * protocol.md §4.8 CAN_DO_TIMEOUT: "Body: function\0timeout ... C: The unit is milliseconds. Values
- * 1-999 are raised to 1000 ... On expiry the job is requeued ... Perl: ... the unit is seconds. On
- * expiry: WORK_FAIL(handle) to listeners, and the job is finished."
+ * spec §4.8 CAN_DO_TIMEOUT: the body is function NUL timeout; gearmand reads milliseconds (1-999
+ * raised to 1000) and requeues the job on expiry; Perl reads seconds and on expiry sends
+ * WORK_FAIL(handle) to the listeners and ends the job.
  */
 import { T } from '../../../../src/protocol/constants.js';
 import type { Packet } from '../../../../src/protocol/packet.js';

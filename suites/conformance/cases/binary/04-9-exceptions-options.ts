@@ -1,8 +1,8 @@
 /**
- * protocol.md §4.9 OPTION_REQ "exceptions", WORK_EXCEPTION forwarding: "OPTION_REQ(exceptions) →
- * OPTION_RES(option) (both) ... Unknown option: ERROR ... C: clients with the option get
- * WORK_EXCEPTION, clients without it get WORK_FAIL ... the job then ends. Perl: WORK_EXCEPTION goes
- * only to listeners with the option; ... the job stays running."
+ * spec §4.9 Exceptions: OPTION_REQ "exceptions" gets OPTION_RES on both servers and an unknown
+ * option gets ERROR. On gearmand a WORK_EXCEPTION reaches clients with the option as is and
+ * clients without it as WORK_FAIL, and the job ends; on Perl it reaches only clients with the
+ * option and the job keeps running.
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { alternative, type CaseDef, informational, pass } from '../../../../src/runner/case-def.js';

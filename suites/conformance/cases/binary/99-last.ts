@@ -1,8 +1,8 @@
 /**
- * protocol.md §1.2: "A packet with too few NULs therefore consumes bytes of the following
- * packet(s). The usual results are a hung connection or a close ... A conformance suite must never
- * send short argument lists to C gearmand, except to test exactly this failure." So this case runs
- * last, on its own connection.
+ * spec §1.2: gearmand looks for a missing NUL separator beyond the packet, in the bytes of the
+ * packets that follow, and the connection then hangs or is closed; a suite must not send short
+ * argument lists to gearmand except to test exactly this. So this case runs last, on its own
+ * connection.
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { encodeFrame } from '../../../../src/protocol/encoder.js';

@@ -1,7 +1,7 @@
 /**
- * Client cases, protocol.md §1 (framing): the client's reply parser must not depend on how the
+ * Client cases, spec §1 (framing): the client's reply parser must not depend on how the
  * server's bytes are cut into reads — one byte at a time, several replies in one read, a reply
- * split across reads together with the start of the next (landscape.md B5 #1).
+ * split across reads together with the start of the next (interop-bugs #1).
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { res } from '../../../../src/protocol/packet.js';

@@ -1,7 +1,7 @@
 /**
- * Client cases, protocol.md §1.1 (sizes): the data part has no limit below the 32-bit size field,
+ * Client cases, spec §1.1 (sizes): the data part has no limit below the 32-bit size field,
  * so a client must carry results and payloads around the 64 KiB mark and of 1 MiB byte-exact
- * (landscape.md B5 #1, #2: parsers with 64 KiB buffers or 16-bit lengths lose such packets).
+ * (interop-bugs #1, #2: parsers with 64 KiB buffers or 16-bit lengths lose such packets).
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { pass } from '../../../../src/runner/case-def.js';

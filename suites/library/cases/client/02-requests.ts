@@ -1,8 +1,8 @@
 /**
- * Client cases, protocol.md §2 and §4.3 (the requests a client sends): the SUBMIT_* type matches
+ * Client cases, spec §2 and §4.3 (the requests a client sends): the SUBMIT_* type matches
  * the job's priority and background flag, and function, unique and payload travel byte-exact —
  * empty, NUL-laden, non-ASCII, and the values a careless `||` default turns into nothing
- * (landscape.md B5 #3, #4).
+ * (interop-bugs #3, #4).
  */
 import { packetName, submitTypeFor, T } from '../../../../src/protocol/constants.js';
 import type { JobPriority } from '../../../../src/peers/drivers/index.js';

@@ -1,7 +1,7 @@
 /**
- * Client cases, protocol.md §4.1 (job handles): a client treats the handle as an opaque string of
+ * Client cases, spec §4.1 (job handles): a client treats the handle as an opaque string of
  * at most 63 bytes — any length up to that, any bytes but NUL — and matches every WORK_* to its
- * task by the whole handle; GET_STATUS carries the handle verbatim (landscape.md B5 #5).
+ * task by the whole handle; GET_STATUS carries the handle verbatim (interop-bugs #5).
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { unb64 } from '../../../../src/peers/drivers/index.js';

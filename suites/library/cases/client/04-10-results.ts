@@ -1,7 +1,7 @@
 /**
- * Client cases, protocol.md §4.10 (WORK_* relayed to the client): the client reports each relayed
+ * Client cases, spec §4.10 (WORK_* relayed to the client): the client reports each relayed
  * packet of its job — WORK_COMPLETE, WORK_DATA, WORK_WARNING, WORK_STATUS — with the exact bytes
- * the server sent, in the order it sent them (landscape.md B5 #3, #4).
+ * the server sent, in the order it sent them (interop-bugs #3, #4).
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { res } from '../../../../src/protocol/packet.js';

@@ -1,7 +1,7 @@
 /**
- * Client cases, protocol.md §4.13 (ERROR packets): a server answers a request it cannot serve with
+ * Client cases, spec §4.13 (ERROR packets): a server answers a request it cannot serve with
  * ERROR(code, text) and keeps the connection — a full queue for SUBMIT_JOB, a refused OPTION_REQ
- * (landscape.md B5 #16), anything for GET_STATUS. The client must report the error for the
+ * (interop-bugs #16), anything for GET_STATUS. The client must report the error for the
  * request it answers, neither hang nor crash, and stay usable for the next job.
  */
 import { T } from '../../../../src/protocol/constants.js';
@@ -124,7 +124,7 @@ export const cases: readonly LibraryCaseDef[] = [
     section: '4.13',
     level: 'MUST',
     requirement: 'A client whose OPTION_REQ "exceptions" is answered with ERROR MUST neither hang nor crash: it either goes on without the option or reports an error for the job.',
-    description: 'The client wants exceptions; the stage answers every OPTION_REQ with ERROR("UNKNOWN_OPTION", …) (a server without the option, landscape.md B5 #16) and serves any SUBMIT normally.',
+    description: 'The client wants exceptions; the stage answers every OPTION_REQ with ERROR("UNKNOWN_OPTION", …) (a server without the option, interop-bugs #16) and serves any SUBMIT normally.',
     outcomes: [
       { outcome: 'pass', when: 'the job is submitted without the option and completes' },
       { outcome: 'pass', when: 'the library reports an error for the job and returns' },

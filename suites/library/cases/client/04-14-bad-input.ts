@@ -1,8 +1,8 @@
 /**
- * Client cases, protocol.md §2 and §4.14 (packets a client does not expect): a reply of a type the
+ * Client cases, spec §2 and §4.14 (packets a client does not expect): a reply of a type the
  * table does not have (99), a valid type that only workers receive (NOOP), results for a handle
- * the client is not waiting on (a stray WORK_FAIL after a non-terminal exception, landscape.md
- * B5 #12, #15). The client may skip such a packet or report an error for its job, but it must not
+ * the client is not waiting on (a stray WORK_FAIL after a non-terminal exception, interop-bugs
+ * #12, #15). The client may skip such a packet or report an error for its job, but it must not
  * crash or hang; the real reply that follows is the positive signal.
  */
 import { T } from '../../../../src/protocol/constants.js';

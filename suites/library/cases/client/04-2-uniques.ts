@@ -1,8 +1,8 @@
 /**
- * Client cases, protocol.md §4.2 (unique ids and coalescing): the unique a client sends decides
+ * Client cases, spec §4.2 (unique ids and coalescing): the unique a client sends decides
  * which jobs the server merges. A default unique must never make unrelated submissions collide
- * (landscape.md B5 #9), an explicit one travels byte-exact (B5 #8), and two tasks that the server
- * merged onto one handle must each end (gearmand sends one WORK_COMPLETE per listener).
+ * (interop-bugs #9), an explicit one travels byte-exact (interop-bugs #8), and two tasks that the
+ * server merged onto one handle must each end (gearmand sends one WORK_COMPLETE per listener).
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { b64, unb64 } from '../../../../src/peers/drivers/index.js';
@@ -83,7 +83,7 @@ export const cases: readonly LibraryCaseDef[] = [
         for (let j = i + 1; j < all.length; j++) {
           const [wi, ui] = all[i]!;
           const [wj, uj] = all[j]!;
-          if (ui.length > 0 && sameBytes(ui, uj)) fail('distinct non-empty default uniques (landscape.md B5 #9)', `${wi} and ${wj} both sent ${JSON.stringify(ui.toString('latin1'))}: the server would merge them into one job; ${shown}`);
+          if (ui.length > 0 && sameBytes(ui, uj)) fail('distinct non-empty default uniques (interop-bugs #9)', `${wi} and ${wj} both sent ${JSON.stringify(ui.toString('latin1'))}: the server would merge them into one job; ${shown}`);
         }
       }
       const fgEmpty = ua.fg.length === 0 && ub.fg.length === 0;
@@ -123,7 +123,7 @@ export const cases: readonly LibraryCaseDef[] = [
     // SHOULD: gearmand accepts 64 bytes (keying on 63 of them) and Perl gearmand any length, so
     // the unique is the server's to judge; a client that silently cuts it changes which jobs merge.
     level: 'SHOULD',
-    requirement: 'A client SHOULD send a 64-byte unique byte-exact (or refuse it with an error), never cut it silently (landscape.md B5 #8).',
+    requirement: 'A client SHOULD send a 64-byte unique byte-exact (or refuse it with an error), never cut it silently (interop-bugs #8).',
     description: 'Submit with a 64-byte unique; compare the SUBMIT_JOB unique argument (an error for the job is accepted too).',
     outcomes: [
       { outcome: 'pass', when: 'the unique argument is the 64 bytes given' },

@@ -1,5 +1,5 @@
 /**
- * Client cases, protocol.md §4.4 (GET_STATUS and background jobs): the client sends GET_STATUS
+ * Client cases, spec §4.4 (GET_STATUS and background jobs): the client sends GET_STATUS
  * with the handle as its one argument and reports STATUS_RES as the server gave it — gearmand's
  * "0"/"0" and Perl gearmand's empty numerator/denominator alike (§5 row 1).
  */

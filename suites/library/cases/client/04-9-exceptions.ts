@@ -1,9 +1,9 @@
 /**
- * Client cases, protocol.md §4.9 (WORK_FAIL, WORK_EXCEPTION and the `exceptions` option): the
+ * Client cases, spec §4.9 (WORK_FAIL, WORK_EXCEPTION and the `exceptions` option): the
  * client ends its task exactly once whatever form the failure takes — a plain WORK_FAIL, the
  * WORK_FAIL-with-trailing-NUL gearmand sends to clients without the option (§5 row 3), a
  * WORK_EXCEPTION that ends the job (gearmand) or one followed by WORK_FAIL (Perl gearmand), with
- * and without the option (landscape.md B5 #12, #13).
+ * and without the option (interop-bugs #12, #13).
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { unb64 } from '../../../../src/peers/drivers/index.js';
@@ -78,7 +78,7 @@ export const cases: readonly LibraryCaseDef[] = [
     section: '4.9',
     // SHOULD: the trailing NUL is one argument too many (the table gives WORK_FAIL one argument),
     // so the server is at fault; but gearmand 1.1.20 sends exactly this to every client without
-    // the exceptions option (protocol.md §4.9, §5 row 3), and a client that does not match it
+    // the exceptions option (spec §4.9, §5 row 3), and a client that does not match it
     // waits for that job forever. Tolerating it is what makes a client work with gearmand.
     level: 'SHOULD',
     requirement: 'A client SHOULD match a WORK_FAIL whose body is the handle plus a trailing NUL (gearmand\'s form for clients without the exceptions option) to its task and report the failure.',

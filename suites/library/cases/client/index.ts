@@ -1,4 +1,4 @@
-/** Every client case, in protocol.md order. */
+/** Every client case, in the order of gearspec's spec (docs/spec.md). */
 import type { LibraryCaseDef } from '../../../../src/runner/library/run-library.js';
 import { cases as framing } from './01-framing.js';
 import { cases as limits } from './01-limits.js';

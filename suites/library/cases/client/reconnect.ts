@@ -1,5 +1,5 @@
 /**
- * Client cases, the server going away (protocol.md §4.7 covers workers; landscape.md B5 #29 the
+ * Client cases, the server going away (spec §4.7 covers workers; interop-bugs #29 the
  * reconnect bugs): the job server closes every connection while a job is waiting and comes back
  * on the same port. The client must not wait forever — it reports an error for the job, or it
  * reconnects and resubmits — and a later job should find the server again.

@@ -1,5 +1,5 @@
 /**
- * Client cases for a library given several job servers (landscape.md B5 #11, #16): one of them
+ * Client cases for a library given several job servers (interop-bugs #11, #16): one of them
  * is down. The protocol says nothing about several servers; applications rely on the library to
  * use one that is up, and real libraries differ (PHP's addServer fails when one server does not
  * answer the exceptions option).

@@ -1,7 +1,7 @@
 /**
- * Worker cases, protocol.md §1.1 (framing and the data part): the job payload in JOB_ASSIGN* must
+ * Worker cases, spec §1.1 (framing and the data part): the job payload in JOB_ASSIGN* must
  * reach the function byte for byte whatever its size or content (NULs, empty, the 64 KiB
- * boundary, landscape.md B5 #1-#4), and the worker's reader must not depend on how the
+ * boundary, interop-bugs #1-#4), and the worker's reader must not depend on how the
  * assignment is cut into reads or packed with other packets.
  */
 import { T } from '../../../../src/protocol/constants.js';
@@ -45,7 +45,7 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '1.1',
     level: 'MUST',
-    requirement: 'A worker MUST deliver a payload with NUL bytes (first, last, runs of them) to its function intact and echo it intact (landscape.md B5 #4).',
+    requirement: 'A worker MUST deliver a payload with NUL bytes (first, last, runs of them) to its function intact and echo it intact (interop-bugs #4).',
     description: 'Hand the echo worker a job whose data is \\0a\\0\\0b\\0 plus UTF-8 and 0xFF; compare both directions.',
     outcomes: [{ outcome: 'pass', when: 'both byte for byte equal' }],
     run: async (ctx) => {
@@ -79,8 +79,8 @@ export const cases: readonly LibraryCaseDef[] = [
       return pass();
     },
   },
-  sizeCase(65_480, ' (just under 64 KiB, where a worker library lost jobs: landscape.md B5 #2)'),
-  sizeCase(65_510, ' (just under 64 KiB, landscape.md B5 #2)'),
+  sizeCase(65_480, ' (just under 64 KiB, where a worker library lost jobs: interop-bugs #2)'),
+  sizeCase(65_510, ' (just under 64 KiB, interop-bugs #2)'),
   sizeCase(65_535, ' (the largest 16-bit length)'),
   sizeCase(65_536, ' (exactly 64 KiB)'),
   sizeCase(65_537, ' (one byte past 64 KiB)'),
@@ -91,7 +91,7 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '1.1',
     level: 'MUST',
-    requirement: 'A worker MUST reassemble a job assignment that arrives one byte per read (landscape.md B5 #1).',
+    requirement: 'A worker MUST reassemble a job assignment that arrives one byte per read (interop-bugs #1).',
     description: 'Answer the grab with the matching JOB_ASSIGN* written one byte at a time (2 ms apart); the function must get the payload intact and WORK_COMPLETE echo it.',
     outcomes: [{ outcome: 'pass', when: 'the job runs with its payload intact and completes' }],
     budgetReads: 10,

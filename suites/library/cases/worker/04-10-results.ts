@@ -1,5 +1,5 @@
 /**
- * Worker cases, protocol.md §4.10 and §2 (the WORK_* packets a worker sends): WORK_DATA,
+ * Worker cases, spec §4.10 and §2 (the WORK_* packets a worker sends): WORK_DATA,
  * WORK_WARNING and WORK_STATUS laid out as the table says, and a job ending with WORK_COMPLETE or
  * WORK_FAIL in each of the library's forms — the application's native return, or the library's
  * explicit call — with exactly one terminal packet, after which the same process asks for more

@@ -1,11 +1,11 @@
 /**
- * Worker cases, protocol.md §4.13 (ERROR packets) and landscape.md B5 #12: a server answers some
+ * Worker cases, spec §4.13 (ERROR packets) and interop-bugs #12: a server answers some
  * worker packets with ERROR and keeps the connection open — gearmand answers the WORK_FAIL that
  * follows a WORK_EXCEPTION with ERROR JOB_NOT_FOUND, Perl gearmand a grab variant it does not know
  * with ERROR server_error. The worker may report the ERROR but SHOULD keep working: the positive
  * signal is its next grab and the next job completing on the same connection. A worker that dies
  * on such an ERROR stops serving every time the server says so (the Perl worker dies on the
- * JOB_NOT_FOUND its own exception-then-fail provokes, landscape.md B5 #12).
+ * JOB_NOT_FOUND its own exception-then-fail provokes, interop-bugs #12).
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { pass } from '../../../../src/runner/case-def.js';
@@ -35,7 +35,7 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '4.13',
     level: 'SHOULD',
-    requirement: 'A worker that receives ERROR after registering (CAN_DO) SHOULD report or ignore it and keep working: grab again and run the job it is given (landscape.md B5 #12).',
+    requirement: 'A worker that receives ERROR after registering (CAN_DO) SHOULD report or ignore it and keep working: grab again and run the job it is given (interop-bugs #12).',
     description: 'As soon as the worker\'s CAN_DO arrives, the stage sends ERROR(server_error, …); then every grab is served: the first with a job, later ones NO_JOB; the job must complete.',
     outcomes: [{ outcome: 'pass', when: 'the worker grabs after the ERROR and completes the job on the same connection' }],
     run: async (ctx) => {
@@ -54,7 +54,7 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '4.13',
     level: 'SHOULD',
-    requirement: 'A worker whose grab is answered with ERROR SHOULD report or ignore it and keep working: grab again and run the job it is then given (landscape.md B5 #12, #30).',
+    requirement: 'A worker whose grab is answered with ERROR SHOULD report or ignore it and keep working: grab again and run the job it is then given (interop-bugs #12, #30).',
     description: 'Answer the first grab with ERROR(INVALID_COMMAND, Command not expected), as gearmand answers a packet it does not expect; serve the next grab with a job; it must complete.',
     outcomes: [{ outcome: 'pass', when: 'the worker grabs again after the ERROR and completes the job on the same connection' }],
     run: async (ctx) => {
@@ -68,7 +68,7 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '4.13',
     level: 'SHOULD',
-    requirement: 'A worker that receives ERROR JOB_NOT_FOUND after sending a job\'s result (what gearmand answers a result for a job it no longer holds) SHOULD keep working: grab again and run the next job (landscape.md B5 #12).',
+    requirement: 'A worker that receives ERROR JOB_NOT_FOUND after sending a job\'s result (what gearmand answers a result for a job it no longer holds) SHOULD keep working: grab again and run the next job (interop-bugs #12).',
     description: 'Run one job; answer its WORK_COMPLETE with ERROR(JOB_NOT_FOUND, Job given in work result not found); serve the next grab with a second job; it must complete.',
     outcomes: [{ outcome: 'pass', when: 'the second job completes on the same connection' }],
     run: async (ctx) => {

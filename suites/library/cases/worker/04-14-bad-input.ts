@@ -1,5 +1,5 @@
 /**
- * Worker cases, protocol.md §4.14 and §2 (input a worker cannot use): a packet type no table knows
+ * Worker cases, spec §4.14 and §2 (input a worker cannot use): a packet type no table knows
  * (99, with \0RES magic), and a valid reply type a worker never asks for (STATUS_RES), sent while
  * the worker sleeps and followed by NOOP. The worker SHOULD survive: skip the packet (reporting it
  * if it likes) or drop the connection and come back registered — both named alternatives — and

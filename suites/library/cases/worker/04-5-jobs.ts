@@ -1,5 +1,5 @@
 /**
- * Worker cases, protocol.md §4.5 (the worker's job cycle): register, grab, receive the job intact,
+ * Worker cases, spec §4.5 (the worker's job cycle): register, grab, receive the job intact,
  * send its result with the handle verbatim, then ask for more work.
  */
 import { T } from '../../../../src/protocol/constants.js';

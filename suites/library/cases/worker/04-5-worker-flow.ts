@@ -1,5 +1,5 @@
 /**
- * Worker cases, protocol.md §4.5 (the worker flow): what the worker registers and how (CAN_DO
+ * Worker cases, spec §4.5 (the worker flow): what the worker registers and how (CAN_DO
  * bytes, client id, options, ability changes), and the sleep/wake cycle — NO_JOB → PRE_SLEEP,
  * woken only by NOOP, and NOOPs that arrive while the worker is awake or twice at once.
  */
@@ -115,7 +115,7 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '4.5',
     level: 'SHOULD',
-    requirement: 'A worker answered NO_JOB SHOULD send PRE_SLEEP and then stay quiet until NOOP, instead of grabbing again (a grab/NO_JOB busy loop, landscape.md B5 #20).',
+    requirement: 'A worker answered NO_JOB SHOULD send PRE_SLEEP and then stay quiet until NOOP, instead of grabbing again (a grab/NO_JOB busy loop, interop-bugs #20).',
     description: 'Answer the first grab with NO_JOB; the next packet must be PRE_SLEEP; then nothing but housekeeping for the quiet window.',
     outcomes: [{ outcome: 'pass', when: 'PRE_SLEEP right after NO_JOB, then silence' }],
     run: async (ctx) => {
@@ -227,7 +227,7 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '4.5',
     level: 'MUST',
-    requirement: 'A sleeping worker that receives two NOOPs in one read MUST run the one job it is then given exactly once (landscape.md B5 #20: duplicate NOOP, duplicate assignment).',
+    requirement: 'A sleeping worker that receives two NOOPs in one read MUST run the one job it is then given exactly once (interop-bugs #20: duplicate NOOP, duplicate assignment).',
     description: 'Bring the worker to PRE_SLEEP; write two NOOPs at once; answer the first grab with a job and every later grab with NO_JOB until PRE_SLEEP; count the function runs and WORK_COMPLETEs.',
     outcomes: [{ outcome: 'pass', when: 'one run, one WORK_COMPLETE, then PRE_SLEEP' }],
     run: async (ctx) => {

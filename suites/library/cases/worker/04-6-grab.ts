@@ -1,7 +1,7 @@
 /**
- * Worker cases, protocol.md §4.6 (GRAB_JOB vs GRAB_JOB_UNIQ vs GRAB_JOB_ALL): which grab the
+ * Worker cases, spec §4.6 (GRAB_JOB vs GRAB_JOB_UNIQ vs GRAB_JOB_ALL): which grab the
  * worker uses, the unique reaching the function when the grab brings it, and what the worker does
- * with an assignment variant other than the one its grab asks for (landscape.md B5 #30).
+ * with an assignment variant other than the one its grab asks for (interop-bugs #30).
  */
 import { packetName, T } from '../../../../src/protocol/constants.js';
 import type { Packet } from '../../../../src/protocol/packet.js';

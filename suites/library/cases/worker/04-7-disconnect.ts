@@ -1,5 +1,5 @@
 /**
- * Worker cases, protocol.md §4.7 (a worker's connection ending mid-job) and landscape.md B5 #29
+ * Worker cases, spec §4.7 (a worker's connection ending mid-job) and interop-bugs #29
  * (reconnect): a worker process that exits holding a job must close its connection without
  * claiming a result; a worker whose server restarts (the stage goes down and comes back on the
  * same port) should come back, register every function and its client id again, and take work.
@@ -79,7 +79,7 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '4.7',
     level: 'SHOULD',
-    requirement: 'A sleeping worker whose server goes away and comes back on the same address SHOULD reconnect on its own and take new work (landscape.md B5 #29).',
+    requirement: 'A sleeping worker whose server goes away and comes back on the same address SHOULD reconnect on its own and take new work (interop-bugs #29).',
     description: `Worker with two functions asleep; the stage closes every connection and its listener, then listens again on the same port; within ${RECONNECT_MS / 1000} s the worker must connect again, grab, and complete a job for its second function.`,
     outcomes: [{ outcome: 'pass', when: 'a new connection, a grab, and the job completes' }],
     extraMs: RECONNECT_MS + 5000,
@@ -98,7 +98,7 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '4.5',
     level: 'MUST',
-    requirement: 'A worker that reconnects MUST register every function again (CAN_DO) before it grabs, and send its client id again if it had one: a restarted server knows nothing of the old connection (landscape.md B5 #29).',
+    requirement: 'A worker that reconnects MUST register every function again (CAN_DO) before it grabs, and send its client id again if it had one: a restarted server knows nothing of the old connection (interop-bugs #29).',
     description: 'Worker with two functions (and whatever client id it sets) asleep; the server restarts; on the worker\'s new connection every CAN_DO and the SET_CLIENT_ID must come before the first grab.',
     outcomes: [
       { outcome: 'pass', when: 'every function and the client id registered again before the first grab' },

@@ -1,5 +1,5 @@
 /**
- * Worker cases, protocol.md §4.9 (WORK_EXCEPTION) and landscape.md B5 #12-#14: a job that ends with
+ * Worker cases, spec §4.9 (WORK_EXCEPTION) and interop-bugs #12-#14: a job that ends with
  * an exception — the library's native way, its explicit call, or the function raising — and a
  * function that raises while failing. What goes on the wire is graded (WORK_EXCEPTION alone or
  * followed by WORK_FAIL are named alternatives; the exception data must be the function's bytes
@@ -105,7 +105,7 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '4.9',
     level: 'MUST',
-    requirement: 'A worker whose function ends the job with an exception the application\'s way MUST send WORK_EXCEPTION(handle, data) carrying the function\'s bytes unchanged (landscape.md B5 #14), optionally followed by WORK_FAIL, then ask for more work.',
+    requirement: 'A worker whose function ends the job with an exception the application\'s way MUST send WORK_EXCEPTION(handle, data) carrying the function\'s bytes unchanged (interop-bugs #14), optionally followed by WORK_FAIL, then ask for more work.',
     description: 'The function ends with an exception in the library\'s native form (Perl die, PHP sendException, a C callback\'s exception); compare the WORK_EXCEPTION data, note any WORK_FAIL after it, read the next grab.',
     outcomes: [...EXCEPTION_OUTCOMES],
     run: async (ctx) => gradeException(await runToEnd(ctx, { kind: 'exception', payload: b64(EXCEPTION), form: 'native' }), true),

@@ -1,4 +1,4 @@
-/** Every worker case, in protocol.md order. */
+/** Every worker case, in the order of gearspec's spec (docs/spec.md). */
 import type { LibraryCaseDef } from '../../../../src/runner/library/run-library.js';
 import { cases as framing } from './01-framing.js';
 import { cases as handles } from './04-1-handles.js';

@@ -1,5 +1,5 @@
 /**
- * Worker cases for a library given several job servers, one of them down (landscape.md B5 #16,
+ * Worker cases for a library given several job servers, one of them down (interop-bugs #16,
  * #29): the worker should register with the server that is up and take its jobs.
  */
 import { T } from '../../../../src/protocol/constants.js';
