@@ -22,6 +22,7 @@ const COLORS: Record<Outcome, string> = {
   unsupported: '#9a9a9a',
   informational: '#8e7cc3',
   skipped: '#d6d6d6',
+  blocked: '#8a5a44',
   'harness-error': '#222222',
 };
 

@@ -20,6 +20,7 @@ function kindOf(r: CaseResult): Kind {
       return 'error';
     case 'unsupported':
     case 'skipped':
+    case 'blocked':
       return 'skipped';
     case 'pass':
     case 'pass-alternative':

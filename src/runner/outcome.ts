@@ -5,7 +5,7 @@
  * cannot be added without deciding how each report shows it.
  */
 
-export const OUTCOMES = ['pass', 'pass-alternative', 'non-strict', 'fail', 'unsupported', 'informational', 'skipped', 'harness-error'] as const;
+export const OUTCOMES = ['pass', 'pass-alternative', 'non-strict', 'fail', 'unsupported', 'informational', 'skipped', 'blocked', 'harness-error'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** Plain-words legend, shown by --list, the console summary and the HTML page. */
@@ -17,6 +17,7 @@ export const OUTCOME_LEGEND: Readonly<Record<Outcome, string>> = {
   unsupported: 'an optional feature (packet type or admin command) the server does not implement',
   informational: 'behaviour the protocol leaves open; what the server did is recorded, not graded',
   skipped: 'not run (filtered out, or a precondition of the harness was missing)',
+  blocked: 'not run: the server had stopped accepting connections (the step before it is reported as the failure)',
   'harness-error': 'gearspec itself failed while running the case; not blamed on the server',
 };
 
@@ -29,6 +30,7 @@ export const OUTCOME_SHORT: Readonly<Record<Outcome, string>> = {
   unsupported: 'unsupp',
   informational: 'info',
   skipped: 'skip',
+  blocked: 'blocked',
   'harness-error': 'HARNESS',
 };
 
@@ -43,6 +45,7 @@ export function isFailing(outcome: Outcome): boolean {
     case 'unsupported':
     case 'informational':
     case 'skipped':
+    case 'blocked':
     case 'harness-error':
       return false;
   }
@@ -59,6 +62,7 @@ export function isPassing(outcome: Outcome): boolean {
     case 'fail':
     case 'unsupported':
     case 'skipped':
+    case 'blocked':
     case 'harness-error':
       return false;
   }

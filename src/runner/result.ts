@@ -35,6 +35,13 @@ export interface CaseResult {
   readonly baseline?: BaselineMark;
 }
 
+/** One step of the feature probe (run-suite.ts): the feature (or `echo`), what it concluded, its traffic. */
+export interface ProbeStep {
+  readonly feature: string;
+  readonly support: string;
+  readonly wire: readonly WireEntry[];
+}
+
 export interface ServerRun {
   /** Display name ("reference", "gearmand 1.1.20", "127.0.0.1:4730", "php client"). */
   readonly server: string;
@@ -46,6 +53,8 @@ export interface ServerRun {
   readonly timeoutMs: number;
   readonly strict: boolean;
   readonly features: Readonly<Partial<Record<FeatureName, FeatureSupport>>>;
+  /** The feature probe's steps with their traffic (server runs). */
+  readonly probe?: readonly ProbeStep[];
   readonly results: readonly CaseResult[];
   /** Baseline file applied, if any. */
   readonly baselineFile?: string;

@@ -13,13 +13,13 @@ import net from 'node:net';
 import { errorMessage } from '../errors.js';
 import { HEADER_SIZE, T } from '../protocol/constants.js';
 import { encodeFrame } from '../protocol/encoder.js';
-import { WireLog } from '../transport/wire-log.js';
+import { type WireEntry, WireLog } from '../transport/wire-log.js';
 import type { CaseDef } from './case-def.js';
 import type { Target } from './context.js';
 import { FEATURES, type FeatureName, type FeatureSupport } from './features.js';
 import { isPassing } from './outcome.js';
 import { Probe } from './probe.js';
-import type { CaseResult, ServerRun } from './result.js';
+import type { CaseResult, ProbeStep, ServerRun } from './result.js';
 import { runCase } from './run-case.js';
 import type { ServerExit, StartedTarget } from './targets.js';
 
@@ -211,42 +211,72 @@ function crashed(r: CaseResult, crash: Crash): CaseResult {
   };
 }
 
-/** Probe the features `cases` need. A server that does not even echo gets all `unknown`. */
-export async function probeFeatures(target: Target, cases: readonly CaseDef[], timeoutMs: number, prefix: string): Promise<Partial<Record<FeatureName, FeatureSupport>>> {
+export interface ProbeRun {
+  readonly features: Partial<Record<FeatureName, FeatureSupport>>;
+  readonly steps: readonly ProbeStep[];
+  /** The step after which the server stopped accepting connections (it killed the server). */
+  readonly killedBy?: ProbeStep;
+}
+
+/**
+ * Probe the features `cases` need, each on its own connection, recording every step's traffic. A
+ * server that does not even echo gets all `unknown`. After each step the server must still
+ * accept a connection: one that stops is reported at the step whose traffic preceded it, and the
+ * steps after it are not sent.
+ */
+export async function probeFeatures(target: Target, cases: readonly CaseDef[], timeoutMs: number, prefix: string): Promise<ProbeRun> {
   const needed = new Set<FeatureName>();
   for (const c of cases) for (const f of c.requires ?? []) needed.add(f);
-  const out: Partial<Record<FeatureName, FeatureSupport>> = {};
-  if (needed.size === 0) return out;
-  const open = (label: string) => Probe.open({ ...target, label, log: new WireLog(), timeoutMs, quietMs: timeoutMs, onViolation: () => undefined });
-  let alive = false;
-  try {
-    const p = await open('probe-echo');
+  const features: Partial<Record<FeatureName, FeatureSupport>> = {};
+  const steps: ProbeStep[] = [];
+  if (needed.size === 0) return { features, steps };
+  const step = async <R>(label: string, run: (p: Probe) => Promise<R>): Promise<{ value?: R; wire: readonly WireEntry[] }> => {
+    const log = new WireLog();
     try {
-      await p.expectAlive();
-      alive = true;
-    } finally {
-      p.close();
-    }
-  } catch {
-    alive = false;
-  }
-  for (const f of needed) {
-    if (!alive) {
-      out[f] = 'unknown';
-      continue;
-    }
-    try {
-      const p = await open(`probe-${f}`);
+      const p = await Probe.open({ ...target, label, log, timeoutMs, quietMs: timeoutMs, onViolation: () => undefined });
       try {
-        out[f] = await FEATURES[f].probe(p, `${prefix}_probe_${f.replace(/[^A-Za-z0-9]/g, '_')}`);
+        return { value: await run(p), wire: log.entries };
       } finally {
         p.close();
       }
     } catch {
-      out[f] = 'unknown';
+      return { wire: log.entries };
     }
+  };
+  const echo = await step('probe-echo', (p) => p.expectAlive().then(() => true));
+  steps.push({ feature: 'echo', support: echo.value ? 'alive' : 'dead', wire: echo.wire });
+  let killedBy: ProbeStep | undefined;
+  for (const f of needed) {
+    if (!echo.value || killedBy) {
+      features[f] = 'unknown';
+      continue;
+    }
+    const r = await step(`probe-${f}`, (p) => FEATURES[f].probe(p, `${prefix}_probe_${f.replace(/[^A-Za-z0-9]/g, '_')}`));
+    features[f] = r.value ?? 'unknown';
+    steps.push({ feature: f, support: features[f], wire: r.wire });
+    if ((await answers(target, Math.min(timeoutMs, 1000), false)) === 'gone') killedBy = steps.at(-1);
   }
-  return out;
+  return { features, steps, ...(killedBy && { killedBy }) };
+}
+
+const featureSummary = (name: string): string => (name in FEATURES ? FEATURES[name as FeatureName].summary : name);
+
+/** The one failure a server that died under the feature probe gets: the step, its traffic. */
+function probeDeath(step: ProbeStep, restarted: boolean): CaseResult {
+  return {
+    id: `probe/${step.feature}`,
+    section: '2',
+    level: 'MUST',
+    requirement: 'A server MUST survive a request for an optional feature it does not implement (it may answer ERROR or ignore it).',
+    description: `feature probe: ${featureSummary(step.feature)}`,
+    outcome: 'fail',
+    durationMs: 0,
+    detail: `the server stopped accepting connections after the feature probe sent ${featureSummary(step.feature)}${restarted ? '; it was restarted for the cases' : '; the cases after it could not run (blocked)'}`,
+    expected: ['the server keeps accepting connections'],
+    actual: 'connection refused after this step',
+    violations: [],
+    wire: step.wire,
+  };
 }
 
 export async function runSuite(options: SuiteOptions): Promise<ServerRun> {
@@ -255,7 +285,10 @@ export async function runSuite(options: SuiteOptions): Promise<ServerRun> {
   const runToken = options.runToken ?? newRunToken();
   const firstTarget = options.server?.target ?? options.target;
   const watch = new ServerWatch(options.server, options.maxRestarts ?? restartBudget(options.cases.length), options.onRestart);
-  const features = await probeFeatures(firstTarget, options.cases, options.timeoutMs, runToken);
+  const probe = await probeFeatures(firstTarget, options.cases, options.timeoutMs, runToken);
+  const features = probe.features;
+  // A started server the probe killed: let its exit be recorded before a case could be charged with it.
+  if (probe.killedBy && options.server?.exited) await watch.settle(firstTarget, watch.death, Math.min(options.timeoutMs, 500));
   const quietMs = options.quietMs ?? Math.min(options.timeoutMs, 400);
   // Liveness check after a failing case; a slow answer only means "alive", so keep it short.
   const probeMs = Math.min(options.timeoutMs, 500);
@@ -263,7 +296,8 @@ export async function runSuite(options: SuiteOptions): Promise<ServerRun> {
   const results: CaseResult[] = new Array(total);
   /** Cases in flight with others when the server died: re-run alone at the end to find the culprit. */
   const suspects = new Map<number, CaseResult>();
-  let stoppedAnswering = false;
+  /** Someone else's server that stopped accepting connections: where it went away (no restart). */
+  let stoppedAnswering: string | undefined = probe.killedBy && !options.server?.restart ? `the feature probe's ${probe.killedBy.feature} step` : undefined;
   let done = 0;
   const finish = (i: number, r: CaseResult): void => {
     results[i] = r;
@@ -278,6 +312,9 @@ export async function runSuite(options: SuiteOptions): Promise<ServerRun> {
       const first = suspects.get(i);
       return finish(i, first ?? { ...describeCase(c), outcome: 'fail', durationMs: 0, detail: watch.gaveUp, violations: [], wire: [] });
     }
+    if (stoppedAnswering !== undefined) {
+      return finish(i, { ...describeCase(c), outcome: 'blocked', durationMs: 0, detail: `not run: the server stopped accepting connections after ${stoppedAnswering}`, violations: [], wire: [] });
+    }
     // The current address: it changes when the server was restarted.
     const target = options.server?.target ?? options.target;
     const death = watch.death;
@@ -286,9 +323,9 @@ export async function runSuite(options: SuiteOptions): Promise<ServerRun> {
     let r = await runCase(c, { target, timeoutMs: options.timeoutMs, quietMs, strict: options.strict ?? false, features, prefix: `${runToken}_${i}${retry ? 'r' : ''}` });
     if (options.server?.exited) {
       if (!isPassing(r.outcome)) await watch.settle(target, death, probeMs);
-    } else if (!stoppedAnswering && !isPassing(r.outcome) && (await answers(target, probeMs, false)) === 'gone') {
-      // Someone else's server: never restarted, but say once, plainly, where it went away.
-      stoppedAnswering = true;
+    } else if (stoppedAnswering === undefined && !isPassing(r.outcome) && (await answers(target, probeMs, false)) === 'gone') {
+      // Someone else's server: never restarted. Said once, on this case; the rest are blocked.
+      stoppedAnswering = `case ${c.id}`;
       r = { ...r, detail: `server stopped answering (${target.host}:${target.port} refuses or drops connections): ${r.detail}` };
     }
     watch.inFlight.delete(i);
@@ -315,6 +352,7 @@ export async function runSuite(options: SuiteOptions): Promise<ServerRun> {
     timeoutMs: options.timeoutMs,
     strict: options.strict ?? false,
     features,
-    results,
+    probe: probe.steps,
+    results: probe.killedBy ? [probeDeath(probe.killedBy, Boolean(options.server?.restart)), ...results] : results,
   };
 }
