@@ -162,6 +162,16 @@ describe('model - sleep and wake (§4.5)', () => {
     expect(lines[5]).toEqual([]);
     expect(lines[6]).toEqual(['c0 JOB_CREATED("H:t:2")', 'c2 NOOP()']);
   });
+  it('gearmand: PRE_SLEEP drops an abandoned job only in the list a grab takes from (a future epoch job ahead of it makes it count as work)', () => {
+    const future = at(0, { kind: 'submit', type: T.SUBMIT_JOB_EPOCH as 7, fn: 'f', unique: '', data: 'later', epoch: 'future' });
+    const abandonLow = [submit(1, T.SUBMIT_JOB_LOW, 'low'), at(1, { kind: 'close' })];
+    const abandonNormal = [submit(1, T.SUBMIT_JOB, 'normal'), at(1, { kind: 'close' })];
+    const sleep = [at(2, { kind: 'pre-sleep' }), grab(2)];
+    // Observed on gearmand 1.1.20: future + abandoned LOW → NOOP then NO_JOB; either alone, or future + abandoned NORMAL → no NOOP.
+    expect(simulate(C, [canDo(2), future, ...abandonLow, ...sleep]).lines.slice(-2)).toEqual([['c2 NOOP()'], ['c2 NO_JOB()']]);
+    expect(simulate(C, [canDo(2), ...abandonLow, ...sleep]).lines.slice(-2)).toEqual([[], ['c2 NO_JOB()']]);
+    expect(simulate(C, [canDo(2), future, ...abandonNormal, ...sleep]).lines.slice(-2)).toEqual([[], ['c2 NO_JOB()']]);
+  });
   it('gearmand: a worker that registers after PRE_SLEEP is still woken; Perl: not', () => {
     const s = [at(2, { kind: 'pre-sleep' }), canDo(2), submit(0, T.SUBMIT_JOB_BG, 'a')];
     expect(simulate(C, s).lines[2]).toEqual(['c0 JOB_CREATED("H:t:1")', 'c2 NOOP()']);

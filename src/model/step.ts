@@ -184,13 +184,22 @@ function takeLiveListener(tx: Tx, order: readonly string[]): JobState | undefine
   return undefined;
 }
 
-/** gearmand peek(): is any job runnable (dropping ignored ones met on the way)? */
+/**
+ * gearmand peek(): is any job runnable (dropping ignored ones met on the way)? It drops an
+ * abandoned job only in the list a grab takes from, the first non-empty priority list (a job
+ * scheduled for later makes its list non-empty); one met in a later list counts as work, though
+ * the grab then finds nothing (observed on gearmand 1.1.20: a future SUBMIT_JOB_EPOCH job and an
+ * abandoned SUBMIT_JOB_LOW job give NOOP then NO_JOB; either alone gives no NOOP).
+ */
 function peekIgnoreFlag(tx: Tx, order: readonly string[]): boolean {
   for (const fn of order) {
+    const jobs = queued(tx.s, fn);
+    if (jobs.length === 0) continue;
+    const firstList = Math.min(...jobs.map(rank));
     for (const r of [0, 1, 2]) {
-      const j = queued(tx.s, fn).find((x) => rank(x) === r && !x.future);
+      const j = jobs.find((x) => rank(x) === r && !x.future);
       if (!j) continue;
-      if (j.ignore && tx.p.choices['abandoned-job-at-pre-sleep'] === 'drop') {
+      if (j.ignore && r === firstList && tx.p.choices['abandoned-job-at-pre-sleep'] === 'drop') {
         removeJob(tx.s, j.id);
         return peekIgnoreFlag(tx, order);
       }

@@ -218,7 +218,7 @@ export const ALTERNATIVES = {
     id: 'abandoned-job-at-pre-sleep',
     question: 'Does PRE_SLEEP count a queued foreground job whose clients have all gone as waiting work?',
     choices: {
-      drop: 'the job is dropped when PRE_SLEEP meets it; no NOOP',
+      drop: 'the job is dropped when PRE_SLEEP meets it in the priority list a grab takes from; no NOOP',
       'count-as-work': 'NOOP; the grab that follows drops it and answers NO_JOB',
     },
     known: {
