@@ -20,7 +20,8 @@ import { REPO_ROOT } from './fixtures/corpus.js';
 import { descendants, running, runCli, startCli } from './fixtures/cli-run.js';
 
 const LIFECYCLE = pathToFileURL(join(REPO_ROOT, 'dist/src/cli/lifecycle.js')).href;
-const MAIN = join(REPO_ROOT, 'dist/src/cli/main.js');
+// The built CLI, composed with its declarations (src/ alone has no catalogues to run).
+const MAIN = join(REPO_ROOT, 'bin/gearspec.js');
 /** Start-up on a loaded 2-core machine, on top of what is being bounded. */
 const SLACK_MS = 30_000;
 
@@ -84,7 +85,7 @@ describe('every command ends', () => {
 });
 
 describe('the launcher notices its parent shell die (as under npm exec)', () => {
-  // `sh -c 'node main.js serve …; :'` keeps the shell as our parent, as npm's `sh -c` does.
+  // `sh -c 'node bin/gearspec.js serve …; :'` keeps the shell as our parent, as npm's `sh -c` does.
   const underShell = (watch: '0' | '1') => {
     const sh = spawn('/bin/sh', ['-c', `"${process.execPath}" "${MAIN}" serve --port 0; :`], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GEARSPEC_WATCH_PARENT: watch } });
     let out = '';

@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startTestServer } from '../../suites/reference/client-worker/servers.js';
+import { startServerPeer } from '../../src/peers/servers/index.js';
 
 export interface BenchTarget {
   readonly server: 'reference' | 'gearmand' | 'perl-gearmand';
@@ -85,6 +85,9 @@ export async function startTarget(t: BenchTarget, options: { profileDir?: string
   }
   // Native unless GEARSPEC_PEERS asks otherwise: the CPU column reads the server process's /proc entry.
   const provider = process.env.GEARSPEC_PEERS === 'container' ? 'container' : 'native';
-  const s = await startTestServer(t.server, { ...(t.threads !== undefined && { threads: t.threads }), startupTimeoutMs: options.timeoutMs, provider });
-  return { host: s.host, port: s.port, version: s.version, cpuSeconds: () => procCpuSeconds(s.pid), stop: () => s.close() };
+  const s = await startServerPeer(t.server, { ...(t.threads !== undefined && { threads: t.threads }), startupTimeoutMs: options.timeoutMs, provider });
+  // A native server's pid is in its start details; in a container it is unknown (CPU shows NaN).
+  const details = (s as { details?: Readonly<Record<string, string | number>> }).details;
+  const pid = typeof details?.pid === 'number' ? details.pid : undefined;
+  return { host: s.host, port: s.port, version: s.version, cpuSeconds: () => procCpuSeconds(pid), stop: () => s.stop() };
 }

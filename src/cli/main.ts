@@ -1,24 +1,29 @@
-/** gearspec CLI entry: dispatches to one module per subcommand under ./commands. */
+/**
+ * gearspec CLI: dispatches to one module per subcommand under ./commands. The catalogues and the
+ * interop declarations it runs come from its caller (./declarations.ts): the executable entry
+ * bin/gearspec.js composes them from suites/ and calls `runMain`.
+ */
 import { errorMessage } from '../errors.js';
 import { renderFlags } from './args.js';
 import { type Command, EXIT, runCommand } from './command.js';
+import type { Declarations } from './declarations.js';
 import { finish, installLifecycle } from './lifecycle.js';
 
-const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
-  serve: () => import('./commands/serve.js'),
-  certify: () => import('./commands/certify.js'),
-  record: () => import('./commands/record.js'),
-  import: () => import('./commands/import.js'),
-  replay: () => import('./commands/replay.js'),
-  fuzz: () => import('./commands/fuzz.js'),
-  interop: () => import('./commands/interop.js'),
-  'driver-check': () => import('./commands/driver-check.js'),
-  peers: () => import('./commands/peers.js'),
+const COMMANDS: Record<string, (declarations: Declarations) => Promise<Command>> = {
+  serve: async () => (await import('./commands/serve.js')).command,
+  certify: async (d) => (await import('./commands/certify.js')).certifyCommand(d),
+  record: async () => (await import('./commands/record.js')).command,
+  import: async () => (await import('./commands/import.js')).command,
+  replay: async () => (await import('./commands/replay.js')).command,
+  fuzz: async () => (await import('./commands/fuzz.js')).command,
+  interop: async (d) => (await import('./commands/interop.js')).interopCommand(d.interop),
+  'driver-check': async () => (await import('./commands/driver-check.js')).command,
+  peers: async () => (await import('./commands/peers.js')).command,
 };
 
-async function help(): Promise<void> {
+async function help(declarations: Declarations): Promise<void> {
   const lines = ['gearspec — conformance and interop harness for the Gearman job protocol', '', 'usage: gearspec <command> [options]', ''];
-  for (const [name, load] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${(await load()).command.summary}`);
+  for (const [name, load] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${(await load(declarations)).summary}`);
   lines.push(
     '',
     'gearspec <command> --help shows its options.',
@@ -30,10 +35,10 @@ async function help(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(argv: readonly string[], declarations: Declarations): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    await help();
+    await help(declarations);
     return name ? EXIT.OK : EXIT.HARNESS;
   }
   const load = COMMANDS[name];
@@ -42,7 +47,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT.HARNESS;
   }
   installLifecycle(name);
-  const { command } = await load();
+  const command = await load(declarations);
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.usage}\n\n${renderFlags(command.flags)}\n`);
     return EXIT.OK;
@@ -50,23 +55,29 @@ async function main(argv: readonly string[]): Promise<number> {
   return runCommand(command, rest);
 }
 
-let settled = false;
-// A command whose promise never settles while nothing keeps the loop alive would otherwise exit 0.
-process.once('exit', (code) => {
-  if (settled || code !== 0) return;
-  process.stderr.write('gearspec: the command stopped without finishing (a promise was never settled); exit 2\n');
-  process.exitCode = EXIT.HARNESS;
-});
+/**
+ * Runs gearspec as this process: `argv` without node and the script, and the declarations the
+ * entry composed. The process ends as ./lifecycle.ts describes; call it once per process.
+ */
+export function runMain(argv: readonly string[], declarations: Declarations): void {
+  let settled = false;
+  // A command whose promise never settles while nothing keeps the loop alive would otherwise exit 0.
+  process.once('exit', (code) => {
+    if (settled || code !== 0) return;
+    process.stderr.write('gearspec: the command stopped without finishing (a promise was never settled); exit 2\n');
+    process.exitCode = EXIT.HARNESS;
+  });
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    settled = true;
-    finish(code);
-  },
-  (err: unknown) => {
-    // Only loading a command module can get here (runCommand catches what commands throw).
-    settled = true;
-    process.stderr.write(`gearspec: ${errorMessage(err)}\n`);
-    finish(EXIT.HARNESS);
-  },
-);
+  main(argv, declarations).then(
+    (code) => {
+      settled = true;
+      finish(code);
+    },
+    (err: unknown) => {
+      // Only loading a command module can get here (runCommand catches what commands throw).
+      settled = true;
+      process.stderr.write(`gearspec: ${errorMessage(err)}\n`);
+      finish(EXIT.HARNESS);
+    },
+  );
+}

@@ -6,9 +6,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { command } from '../../src/cli/commands/certify.js';
+import { certifyCommand } from '../../src/cli/commands/certify.js';
 import { startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
 import { runCli } from '../cli-run.js';
+import { DECLARATIONS } from '../declarations.js';
+
+/** The command as bin/gearspec.js builds it, over the committed declarations. */
+const command = certifyCommand(DECLARATIONS);
 
 const certify = (...argv: string[]) => runCli(command, argv);
 

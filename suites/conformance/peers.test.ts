@@ -9,11 +9,15 @@ import { exitCode, tally } from '../../src/runner/exit-code.js';
 import { repoRoot } from '../../src/peers/repo-paths.js';
 import { runSuite } from '../../src/runner/run-suite.js';
 import { PEER_NAMES, startTarget, type StartedTarget } from '../../src/runner/targets.js';
-import { serverBaselineFile } from '../../src/peers/registry/index.js';
+import { type ServerPeerName, serverBaselineName } from '../../src/peers/registry/index.js';
 import { requirePeer } from '../../src/peers/provider.js';
 import { CATALOGUE } from './catalogue.js';
 import { PROFILE_ALIASES } from '../../src/model/profiles.js';
 import { seenAndDeclaredChoices } from './declared-choices.js';
+import { DECLARATIONS } from '../declarations.js';
+
+/** A peer's committed baseline, where the declarations keep it (relative to the package root). */
+const baselineFile = (peer: ServerPeerName): string => `${DECLARATIONS.baselineDirs.server}/${serverBaselineName(peer)}`;
 
 const started: StartedTarget[] = [];
 afterAll(async () => {
@@ -24,7 +28,7 @@ afterAll(async () => {
 describe('conformance of every server peer', () => {
   for (const peer of PEER_NAMES) {
     // A missing peer fails in CI (requirePeer throws) and is a loud skip elsewhere.
-    it.skipIf(!requirePeer(peer, `conformance against ${peer}`)).concurrent(`${peer} passes every case outside ${serverBaselineFile(peer)}, with no stale entry`, { timeout: 1_800_000 }, async ({ expect }) => {
+    it.skipIf(!requirePeer(peer, `conformance against ${peer}`)).concurrent(`${peer} passes every case outside ${baselineFile(peer)}, with no stale entry`, { timeout: 1_800_000 }, async ({ expect }) => {
       const target = await startTarget({ kind: 'peer', name: peer });
       started.push(target);
       try {
@@ -32,7 +36,7 @@ describe('conformance of every server peer', () => {
         // 2 cores; one JOB_CREATED from containerised gearmand once took longer than 2.5 s there.
         // Waits for answers that must NOT come use the separate quiet window (400 ms), unchanged.
         const run = await runSuite({ target: target.target, server: target, cases: CATALOGUE, timeoutMs: 5000, concurrency: 2 });
-        const baseline = readBaseline(join(repoRoot(), serverBaselineFile(peer)), CATALOGUE);
+        const baseline = readBaseline(join(repoRoot(), baselineFile(peer)), CATALOGUE);
         const applied = applyBaseline(run.results, baseline);
         const runs = [{ ...run, results: applied.results }];
         const unexplained = applied.results.filter((r) => (r.outcome === 'fail' && !r.baseline) || r.baseline?.stale || r.outcome === 'harness-error').map((r) => `${r.id}: ${r.baseline?.stale ? 'STALE baseline' : r.detail}`);

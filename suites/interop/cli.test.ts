@@ -9,10 +9,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { command } from '../../src/cli/commands/interop.js';
+import { interopCommand } from '../../src/cli/commands/interop.js';
 import { repoRoot } from '../../src/peers/repo-paths.js';
 import { startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
 import { runCli } from '../cli-run.js';
+import { DECLARATIONS } from '../declarations.js';
+
+/** The command as bin/gearspec.js builds it, over the committed declarations. */
+const command = interopCommand(DECLARATIONS.interop);
 
 const interop = (...argv: string[]) => runCli(command, argv);
 /** As the gearspec process runs it: a thrown usage error is one stderr line and exit 2. */

@@ -7,44 +7,23 @@
  * Sources: gearspec's spec (docs/spec.md: § sections, §5 rows and [OBS:*] evidence keys), the
  * interop-bug catalogue (docs/interop-bugs.md), the alternatives in src/protocol/alternatives.ts,
  * and observations of this matrix ([MATRIX:*], reproducible with `npx vitest run suites/interop`),
- * each naming the library code responsible.
- * First matching entry wins, so specific entries come before general ones.
+ * each naming the library code responsible. The shapes and the lookups are the engine's
+ * (src/interop/declared.ts). First matching entry wins, so specific entries come before general ones.
  */
-import type { AlternativeId } from '../../src/protocol/alternatives.js';
+import type { Expectation, WireFinding } from '../../src/interop/declared.js';
 import type { DriverPeerName } from '../../src/peers/types.js';
 import { NODE_EXPECTATIONS } from './expectations/node.js';
 import { OBSERVED_EXPECTATIONS } from './expectations/observed.js';
-import { type CellSelector, selects } from './expectations/select.js';
-import type { CellId } from './types.js';
-
-export interface Expectation extends CellSelector {
-  /** Outcome label(s) that happen instead of the nominal one. */
-  readonly expect: string | readonly string[];
-  /**
-   * The probe scenario fails this way and nothing else in the cell can work: when the probe
-   * behaves as declared, the cell's other scenarios are reported as expected-different, not run.
-   */
-  readonly blocksCell?: boolean;
-  /**
-   * The difference depends on timing (a race inside the implementation, which `why` names), so
-   * the nominal outcome is accepted too and is not stale.
-   */
-  readonly orNominal?: true;
-  /** alternative: both behaviours are legitimate; unsupported: a feature is missing; interop-bug: a real incompatibility. */
-  readonly kind: 'alternative' | 'unsupported' | 'interop-bug';
-  readonly alternative?: AlternativeId;
-  readonly why: string;
-  readonly source: string;
-}
 
 const LIBGEARMAN_WORKERS: readonly DriverPeerName[] = ['php', 'libgearman-c'];
 const LIBGEARMAN_CLIENTS: readonly DriverPeerName[] = ['php', 'libgearman-c'];
 
 /**
- * Outcome labels carry what the runner's fresh-job check found after the scenario (runner.ts
- * CHECK_SUFFIXES): `+worker-error` (the worker driver reported its library's error), `+worker-gone`
- * (the worker process exited), `+worker-stuck` (alive, took no fresh job), `+client-stuck` (the
- * client still waits on the scenario's job, or never reported the fresh one's result).
+ * Outcome labels carry what the runner's fresh-job check found after the scenario
+ * (src/interop/runner.ts CHECK_SUFFIXES): `+worker-error` (the worker driver reported its
+ * library's error), `+worker-gone` (the worker process exited), `+worker-stuck` (alive, took no
+ * fresh job), `+client-stuck` (the client still waits on the scenario's job, or never reported the
+ * fresh one's result).
  */
 export const EXPECTATIONS: readonly Expectation[] = [
   // ---- The servers outside Debian, and the Python, Go and Rust libraries: one entry per
@@ -251,31 +230,7 @@ export const EXPECTATIONS: readonly Expectation[] = [
   },
 ];
 
-export function findExpectation(cell: CellId, scenario: string): Expectation | undefined {
-  return EXPECTATIONS.find((e) => selects(e, cell, scenario));
-}
-
-/** The expectation that blocks this cell when its probe behaves as declared. */
-export function cellBlocker(cell: CellId, probe: string): Expectation | undefined {
-  const e = findExpectation(cell, probe);
-  return e?.blocksCell ? e : undefined;
-}
-
-/**
- * Request-side findings that are declared: packets a library is known to send that break the
- * protocol table (src/runner/packet-check.ts). The matrix and the payload property check every
- * packet a library sends; a violation listed here is counted under its id, any other fails.
- */
-export interface WireFinding {
-  readonly id: string;
-  readonly role: 'client' | 'worker';
-  readonly drivers: readonly DriverPeerName[];
-  /** Matches the violation text the check reports. */
-  readonly violation: RegExp;
-  readonly why: string;
-  readonly source: string;
-}
-
+/** Packets a library is known to send that break the protocol table (WireFinding, src/interop/declared.ts). */
 export const WIRE_FINDINGS: readonly WireFinding[] = [
   {
     id: 'perl-worker/result-without-separator',
@@ -286,8 +241,3 @@ export const WIRE_FINDINGS: readonly WireFinding[] = [
     source: 'Gearman/Worker.pm line 604 (`$v ? handle\\0$v : handle`); library certification worker/payload/empty and worker/payload/ascii-zero',
   },
 ];
-
-/** The declared wire finding this violation (by a driver in a role) is, if any. */
-export function declaredWireFinding(driver: string, role: 'client' | 'worker', violation: string): WireFinding | undefined {
-  return WIRE_FINDINGS.find((f) => f.role === role && (f.drivers as readonly string[]).includes(driver) && f.violation.test(violation));
-}

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ALTERNATIVES } from '../../src/protocol/alternatives.js';
-import { EXPECTATIONS, findExpectation } from './expectations.js';
+import { findExpectation as findDeclared } from '../../src/interop/declared.js';
+import { grade as gradeWith } from '../../src/interop/grading.js';
+import type { CellId, Scenario } from '../../src/interop/types.js';
+import { DECLARATIONS } from '../declarations.js';
+import { EXPECTATIONS } from './expectations.js';
 import { RACES } from './expectations/races.js';
-import { grade } from './grading.js';
 import { SCENARIOS, SCENARIO_IDS } from './scenarios/index.js';
-import type { CellId } from './types.js';
+
+// The engine grades against the declarations it is given: these, as the CLI composes them.
+const grade = (cell: CellId, scenario: Scenario, actual: string) => gradeWith(DECLARATIONS.interop, cell, scenario, actual);
+const findExpectation = (cell: CellId, scenario: string) => findDeclared(DECLARATIONS.interop, cell, scenario);
 
 const byId = (id: string) => SCENARIOS.find((s) => s.id === id)!;
 const perlCell: CellId = { server: 'perl-gearmand', client: 'reference', worker: 'reference' };

@@ -16,8 +16,9 @@ import { CLIENT_NAMES, SERVER_NAMES, WORKER_NAMES } from '../../src/peers/regist
 import type { ProviderKind } from '../../src/peers/types.js';
 import type { MatrixReport, ServerRun } from '../../src/report/interop/model.js';
 import { writeInteropReport } from '../../src/report/interop/write.js';
-import { runMatrixOn, undeclaredOutcomes } from './run-on.js';
-import { cellFilter, MATRIX_PLANS, type MatrixPlan, scenarioFilter } from './plan.js';
+import { runMatrixOn, undeclaredOutcomes } from '../../src/interop/run-on.js';
+import { cellFilter, MATRIX_PLANS, type MatrixPlan, scenarioFilter } from '../../src/interop/plan.js';
+import { DECLARATIONS } from '../declarations.js';
 import { SCENARIOS } from './scenarios/index.js';
 
 function listFromEnv<T extends string>(key: string, all: readonly T[]): readonly T[] {
@@ -53,7 +54,7 @@ describe(`interop matrix (${provider}, ${plan} plan)`, () => {
     // A missing peer fails in CI (requirePeer throws) and is a loud skip elsewhere.
     const runsHere = name === 'reference' || requirePeer(name, `interop matrix on ${name}`);
     (runsHere ? it.concurrent : it.skip)(`${name}: every client × worker cell behaves as declared`, { timeout: provider === 'container' ? 3_600_000 : 900_000 }, async ({ expect }) => {
-      const run = await runMatrixOn({ kind: 'peer', name }, { clients, workers, scenarios, provider, cellFilter: cellFilter(plan), scenarioFilter: scenarioFilter(plan), log: (l) => process.env['GEARSPEC_INTEROP_VERBOSE'] && console.log(`[${name}] ${l}`) });
+      const run = await runMatrixOn({ kind: 'peer', name }, { clients, workers, scenarios, declarations: DECLARATIONS.interop, provider, cellFilter: cellFilter(plan), scenarioFilter: scenarioFilter(plan), log: (l) => process.env['GEARSPEC_INTEROP_VERBOSE'] && console.log(`[${name}] ${l}`) });
       runs.push(run);
       expect(run.error, `server ${name} could not be run`).toBeUndefined();
       expect(undeclaredOutcomes(run), `undeclared or stale outcomes on ${name}`).toEqual([]);

@@ -10,13 +10,14 @@ import path from 'node:path';
 import { describe, it } from 'vitest';
 import { errorMessage, PeerError } from '../../src/errors.js';
 import type { DriverRole } from '../../src/peers/drivers/index.js';
-import { CLIENT_NAMES, WORKER_NAMES, libraryBaselineFile } from '../../src/peers/registry/index.js';
+import { CLIENT_NAMES, WORKER_NAMES, libraryBaselineName } from '../../src/peers/registry/index.js';
 import { isCi } from '../../src/peers/provider.js';
 import { applyBaseline, readBaseline } from '../../src/runner/baseline.js';
 import { isFailing } from '../../src/runner/outcome.js';
 import { runLibrarySuite } from '../../src/runner/library/run-library.js';
 import { repoRoot } from '../../src/peers/repo-paths.js';
 import { LIBRARY_CATALOGUE } from './catalogue.js';
+import { DECLARATIONS } from '../declarations.js';
 
 // Per-event deadline: generous, because these suites share 2 cores with the container matrix (a
 // Go or Python worker answering a job after 5 s happened there); outcomes are decided by positive
@@ -27,7 +28,7 @@ for (const role of ['client', 'worker'] as const satisfies readonly DriverRole[]
   describe(`${role} library certification`, () => {
     for (const name of role === 'client' ? CLIENT_NAMES : WORKER_NAMES) {
       it.concurrent(`${name} ${role}: every case passes or is baselined, no stale entry`, { timeout: 900_000 }, async ({ expect, skip }) => {
-        const file = path.join(repoRoot(), libraryBaselineFile(name, role));
+        const file = path.join(repoRoot(), `${DECLARATIONS.baselineDirs.library}/${libraryBaselineName(name, role)}`);
         const baseline = existsSync(file) ? readBaseline(file, LIBRARY_CATALOGUE) : undefined;
         // runLibrarySuite starts the driver once before any case: a library that is not installed
         // fails there, with the driver's PeerError.

@@ -9,9 +9,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { command } from '../../src/cli/commands/certify.js';
+import { certifyCommand } from '../../src/cli/commands/certify.js';
 import { repoRoot } from '../../src/peers/repo-paths.js';
 import { runCli } from '../cli-run.js';
+import { DECLARATIONS } from '../declarations.js';
+
+/** The command as bin/gearspec.js builds it, over the committed declarations. */
+const command = certifyCommand(DECLARATIONS);
 
 const certify = (...argv: string[]) => runCli(command, argv);
 const referenceMain = join(repoRoot(), 'dist', 'src', 'peers', 'drivers', 'reference', 'main.js');

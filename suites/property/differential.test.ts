@@ -15,7 +15,7 @@ import type { Step } from '../../src/model/actions.js';
 import { PROFILES, type ModelQuirks, profileByName } from '../../src/model/profiles.js';
 import { isServerPeerName } from '../../src/peers/servers/index.js';
 import type { ServerPeerName } from '../../src/peers/types.js';
-import { checkScenarioOnce, formatFinding, fuzz, type FuzzServer } from './fuzz-engine.js';
+import { checkScenarioOnce, formatFinding, fuzz, type FuzzServer } from '../../src/fuzz/engine.js';
 import { type LocalServer, skipReason, startPeer } from './peer-servers.js';
 
 const BUDGET_MS = Number(process.env.GEARSPEC_DIFF_MS ?? 10_000);

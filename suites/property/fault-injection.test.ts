@@ -14,7 +14,7 @@ import { replayAgainstServer } from '../../src/fixtures/replay/replay.js';
 import { renderResult } from '../../src/fixtures/replay/types.js';
 import { PROFILES } from '../../src/model/profiles.js';
 import type { FaultName } from '../../src/server/index.js';
-import { formatFinding, fuzz } from './fuzz-engine.js';
+import { formatFinding, fuzz } from '../../src/fuzz/engine.js';
 import { startReference } from './reference-server.js';
 
 /** The CLI's default budget; each fault usually falls within a few seconds and the run stops there. */

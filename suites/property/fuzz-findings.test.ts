@@ -24,8 +24,8 @@ import { renderResult } from '../../src/fixtures/replay/types.js';
 import { PROFILES } from '../../src/model/profiles.js';
 import { T } from '../../src/protocol/constants.js';
 import { runCli } from '../cli-run.js';
-import { detectProfile } from './detect-profile.js';
-import { formatFinding, fuzz, type FuzzFinding } from './fuzz-engine.js';
+import { detectProfile } from '../../src/fuzz/detect-profile.js';
+import { formatFinding, fuzz, type FuzzFinding } from '../../src/fuzz/engine.js';
 import { type LocalServer, skipReason, startPeer } from './peer-servers.js';
 import { startReference } from './reference-server.js';
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILES, type ModelProfile } from '../../src/model/profiles.js';
-import { formatFinding, fuzz, type FuzzResult } from './fuzz-engine.js';
+import { formatFinding, fuzz, type FuzzResult } from '../../src/fuzz/engine.js';
 import type { ServerPeerName } from '../../src/peers/types.js';
 import { type LocalServer, skipReason, startPeer } from './peer-servers.js';
 

@@ -9,11 +9,12 @@
  * does) never fails on a known, documented bug, and a payload class the matrix does not declare
  * is always sent.
  */
-import { cellBlocker, type Expectation, findExpectation } from '../interop/expectations.js';
-import { findRace, type Race } from '../interop/expectations/races.js';
-import { PROBE } from '../interop/scenarios/index.js';
+import { cellBlocker, type Expectation, findExpectation, findRace, type Race } from '../../src/interop/declared.js';
+import type { CellId } from '../../src/interop/types.js';
+import { DECLARATIONS } from '../declarations.js';
 import { EMPTY_PAYLOAD, ZERO_CHAR_PAYLOAD, payload1m, payload64k, payloadBinary, payloadEmpty } from '../interop/scenarios/payloads.js';
-import type { CellId } from '../interop/types.js';
+
+const DECLARED = DECLARATIONS.interop;
 
 interface PayloadClass {
   readonly scenario: string;
@@ -45,15 +46,15 @@ const namedIn = (e: Expectation): string[] => [e.expect].flat().flatMap((label) 
  * over a payload scenario covers that scenario's class.
  */
 export function declaredPayloadDifference(cell: CellId, payload: Buffer): Expectation | Race | undefined {
-  const blocked = cellBlocker(cell, PROBE.id);
+  const blocked = cellBlocker(DECLARED, cell, DECLARED.probe.id);
   if (blocked) return blocked;
-  const everywhere = findRace(cell, payloadBinary.id);
+  const everywhere = findRace(DECLARED, cell, payloadBinary.id);
   if (everywhere?.scenarios === '*') return everywhere;
   for (const cls of CLASSES) {
     if (!cls.covers(payload)) continue;
-    const e = findExpectation(cell, cls.scenario);
+    const e = findExpectation(DECLARED, cell, cls.scenario);
     if (e && (cls.named === undefined || namedIn(e).includes(cls.named))) return e;
-    const race = findRace(cell, cls.scenario);
+    const race = findRace(DECLARED, cell, cls.scenario);
     if (race) return race;
   }
   return undefined;

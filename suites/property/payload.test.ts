@@ -14,9 +14,9 @@ import { CLIENT_NAMES, WORKER_NAMES, type DriverHandle, b64, startDriver, unb64 
 import { isCi, nativeAvailable, peerSkipReason } from '../../src/peers/provider.js';
 import { startServerPeer } from '../../src/peers/servers/index.js';
 import { declaredPayloadDifference } from './payload-declared.js';
-import { cellBlocker, declaredWireFinding } from '../interop/expectations.js';
-import { cellFilter } from '../interop/plan.js';
-import { PROBE } from '../interop/scenarios/index.js';
+import { cellBlocker, declaredWireFinding } from '../../src/interop/declared.js';
+import { cellFilter } from '../../src/interop/plan.js';
+import { DECLARATIONS } from '../declarations.js';
 import type { DriverPeerName, ServerPeerName, StartedServer } from '../../src/peers/types.js';
 
 const BUDGET_MS = Number(process.env.GEARSPEC_PAYLOAD_MS ?? 20_000);
@@ -31,7 +31,7 @@ const WORKERS = WORKER_NAMES.filter((d) => isCi() || nativeAvailable(d));
 /** The interop matrix's ring (plan.ts): the pairs whose cells it declares, minus the cells it declares blocked. */
 const inRing = cellFilter('ring')!;
 const pairsFor = (server: ServerPeerName): (readonly [DriverPeerName, DriverPeerName])[] =>
-  CLIENTS.flatMap((c) => WORKERS.filter((w) => inRing(server, c, w) && !cellBlocker({ server, client: c, worker: w }, PROBE.id)).map((w) => [c, w] as const));
+  CLIENTS.flatMap((c) => WORKERS.filter((w) => inRing(server, c, w) && !cellBlocker(DECLARATIONS.interop, { server, client: c, worker: w }, DECLARATIONS.interop.probe.id)).map((w) => [c, w] as const));
 const workersFor = (server: ServerPeerName): DriverPeerName[] => WORKERS.filter((w) => pairsFor(server).some(([, pw]) => pw === w));
 const clientsFor = (server: ServerPeerName): DriverPeerName[] => CLIENTS.filter((c) => pairsFor(server).some(([pc]) => pc === c));
 
@@ -74,7 +74,7 @@ function suite(server: ServerPeerName): void {
     // Every driver reaches the server through a relay that checks each packet its library sends.
     const relays: CheckedRelay[] = [];
     const via = async (name: DriverPeerName, role: 'client' | 'worker'): Promise<string> => {
-      const relay = await CheckedRelay.start(peer!.address, role, `${name} ${role}`, (v) => declaredWireFinding(name, role, v)?.id);
+      const relay = await CheckedRelay.start(peer!.address, role, `${name} ${role}`, (v) => declaredWireFinding(DECLARATIONS.interop, name, role, v)?.id);
       relays.push(relay);
       return relay.address;
     };

@@ -21,11 +21,11 @@ import { T } from '../../src/protocol/constants.js';
 import { isServerPeerName } from '../../src/peers/servers/index.js';
 import { repoRoot } from '../../src/peers/repo-paths.js';
 import type { ServerPeerName } from '../../src/peers/types.js';
-import type { FindingFacts } from './finding-text.js';
-import { readableNames } from './finding-text.js';
-import { offlineCheck } from './offline-check.js';
+import type { FindingFacts } from '../../src/fuzz/finding-text.js';
+import { readableNames } from '../../src/fuzz/finding-text.js';
+import { offlineCheck } from '../../src/fuzz/offline-check.js';
 import { type LocalServer, startPeer } from './peer-servers.js';
-import { recordRun, writeFindingFixture } from './shrunk-fixture.js';
+import { recordRun, writeFindingFixture } from '../../src/fuzz/shrunk-fixture.js';
 
 /** Findings recorded under a quirk that is now a declared alternative (findings/README.md, run 1). */
 const NOW_DECLARED: Readonly<Record<string, string>> = {

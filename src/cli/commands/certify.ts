@@ -5,8 +5,6 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { CATALOGUE } from '../../../suites/conformance/catalogue.js';
-import { CLIENT_CASES, LIBRARY_CATALOGUE, WORKER_CASES } from '../../../suites/library/catalogue.js';
 import { type DriverRole, type DriverSource, driverName } from '../../peers/drivers/index.js';
 import type { DriverPeerName } from '../../peers/types.js';
 import { type LibraryCaseDef, runLibrarySuite } from '../../runner/library/run-library.js';
@@ -26,11 +24,15 @@ import { specLabel } from '../../protocol/spec-sections.js';
 import { createdHandles } from '../../runner/cleanup.js';
 import { matchesPrefix, selectCases } from '../../runner/select.js';
 import { PEER_NAMES, type PeerName, startTarget, type StartedTarget, type TargetSpec } from '../../runner/targets.js';
-import { CLIENT_NAMES, WORKER_NAMES, libraryBaselineFile, serverBaselineFile } from '../../peers/registry/index.js';
+import { CLIENT_NAMES, WORKER_NAMES, libraryBaselineName, serverBaselineName } from '../../peers/registry/index.js';
 import { type FlagSpecs, parseAddress, parseArgs, parseDriverCommand, usageError } from '../args.js';
 import { type Command, EXIT, exitCodes } from '../command.js';
 import { unreachable, unreachableLine } from '../reachable.js';
 import { CLEANUP_FLAGS, type FinishCleanup, startCleanup } from '../cleanup.js';
+import type { Declarations } from '../declarations.js';
+
+/** The catalogues certify runs and their baselines (suites/conformance, suites/library), handed in by the entry. */
+type Catalogues = Pick<Declarations, 'serverCases' | 'libraryCases' | 'baselineDirs'>;
 
 const FLAGS: FlagSpecs = {
   server: { type: 'string', repeat: true, help: 'certify a running server at host:port (repeat for a comparison matrix)' },
@@ -58,11 +60,11 @@ const FLAGS: FlagSpecs = {
   ...CLEANUP_FLAGS,
 };
 
-const USAGE = `gearspec certify [--server host:port]... [--peer ${PEER_NAMES.join('|')}]...
+const usage = ({ serverCases, libraryCases }: Catalogues): string => `gearspec certify [--server host:port]... [--peer ${PEER_NAMES.join('|')}]...
                  [--client NAME|--client-cmd CMD]... [--worker NAME|--worker-cmd CMD]... [options]
 
-Runs the server catalogue (${CATALOGUE.length} cases) against each server, and the library catalogue
-(${CLIENT_CASES.length} client and ${WORKER_CASES.length} worker cases) against each client or worker library, with
+Runs the server catalogue (${serverCases.length} cases) against each server, and the library catalogue
+(${libraryCases.filter((c) => c.role === 'client').length} client and ${libraryCases.filter((c) => c.role === 'worker').length} worker cases) against each client or worker library, with
 gearspec playing the job server. Without --server, --peer, --client or --worker it starts the
 embedded reference server and certifies it. Reports go to the console; files
 go to reports/certify/ (junit.xml, json/, report.html) unless --out DIR, --junit/--json/--html
@@ -92,13 +94,17 @@ interface Plan {
   readonly libraryBaselineFor: (lib: LibrarySpec) => { baseline: Baseline; file: string } | undefined;
 }
 
+/** Committed baseline of a server peer (relative to the package root, `/`-separated: reports show it). */
+const serverBaselineFile = (dirs: Catalogues['baselineDirs'], name: PeerName): string => `${dirs.server}/${serverBaselineName(name)}`;
+
 /** Committed baseline of a built-in driver for one role (relative to the package root). */
+const libraryBaselineFile = (dirs: Catalogues['baselineDirs'], name: DriverPeerName, role: DriverRole): string => `${dirs.library}/${libraryBaselineName(name, role)}`;
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : [];
 }
 
-function plan(argv: readonly string[]): { plan: Plan; flags: Record<string, unknown> } {
+function plan(argv: readonly string[], { serverCases: serverCatalogue, libraryCases: libraryCatalogue, baselineDirs }: Catalogues): { plan: Plan; flags: Record<string, unknown> } {
   const { flags, positionals } = parseArgs(argv, FLAGS);
   if (positionals.length > 0) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])} (case selection is --cases PREFIX)`);
   const timeoutMs = Number(flags.timeout);
@@ -122,15 +128,15 @@ function plan(argv: readonly string[]): { plan: Plan; flags: Record<string, unkn
   }
   if (specs.length === 0 && libraries.length === 0) specs.push({ kind: 'reference' });
   // --cases/--exclude prefixes are checked against every catalogue this run uses, then applied to each.
-  const inUse = [...(specs.length ? CATALOGUE : []), ...(libraries.length ? LIBRARY_CATALOGUE : [])];
+  const inUse = [...(specs.length ? serverCatalogue : []), ...(libraries.length ? libraryCatalogue : [])];
   selectCases(inUse, strings(flags.cases), strings(flags.exclude));
   const pick = <C extends CaseDef | LibraryCaseDef>(catalogue: readonly C[]): C[] => {
     const include = strings(flags.cases).filter((p) => catalogue.some((c) => matchesPrefix(c.id, p)));
     if (strings(flags.cases).length > 0 && include.length === 0) return [];
     return selectCases(catalogue, include, strings(flags.exclude).filter((p) => catalogue.some((c) => matchesPrefix(c.id, p))));
   };
-  const cases = specs.length ? pick(CATALOGUE) : [];
-  const libraryCases = libraries.length ? pick(LIBRARY_CATALOGUE) : [];
+  const cases = specs.length ? pick(serverCatalogue) : [];
+  const libraryCases = libraries.length ? pick(libraryCatalogue) : [];
   if (cases.length + libraryCases.length === 0 && !flags.list) throw usageError('the selection is empty: --cases/--exclude leave no case to run');
   // Every library named gets cases of its own role, or the selection is empty for it.
   for (const role of ['client', 'worker'] as const) {
@@ -142,24 +148,24 @@ function plan(argv: readonly string[]): { plan: Plan; flags: Record<string, unkn
   // A baseline belongs to one server (or library): with several, whose failures would it list?
   if (flags['write-baseline'] !== undefined && specs.length + libraries.length !== 1) throw usageError(`--write-baseline needs exactly one server or library to certify, got ${specs.length + libraries.length}`);
   // Baselines are read (and validated against the catalogue) up front: a bad one is a usage error.
-  const explicit = typeof flags.baseline === 'string' ? { baseline: readBaseline(resolve(flags.baseline), [...CATALOGUE, ...LIBRARY_CATALOGUE]), file: flags.baseline } : undefined;
+  const explicit = typeof flags.baseline === 'string' ? { baseline: readBaseline(resolve(flags.baseline), [...serverCatalogue, ...libraryCatalogue]), file: flags.baseline } : undefined;
   const perPeer = new Map<PeerName, { baseline: Baseline; file: string }>();
   const perLibrary = new Map<string, { baseline: Baseline; file: string }>();
   if (!explicit && !flags['no-baseline']) {
     for (const s of specs) {
       if (s.kind !== 'peer' || perPeer.has(s.name)) continue;
-      const file = join(repoRoot(), serverBaselineFile(s.name));
-      perPeer.set(s.name, { baseline: readBaseline(file, CATALOGUE), file: serverBaselineFile(s.name) });
+      const file = join(repoRoot(), serverBaselineFile(baselineDirs, s.name));
+      perPeer.set(s.name, { baseline: readBaseline(file, serverCatalogue), file: serverBaselineFile(baselineDirs, s.name) });
     }
     for (const l of libraries) {
       if (typeof l.source !== 'string') continue;
-      const rel = libraryBaselineFile(l.source, l.role);
+      const rel = libraryBaselineFile(baselineDirs, l.source, l.role);
       if (perLibrary.has(rel) || !existsSync(join(repoRoot(), rel))) continue;
-      perLibrary.set(rel, { baseline: readBaseline(join(repoRoot(), rel), LIBRARY_CATALOGUE), file: rel });
+      perLibrary.set(rel, { baseline: readBaseline(join(repoRoot(), rel), libraryCatalogue), file: rel });
     }
   }
   const baselineFor = (spec: TargetSpec) => explicit ?? (spec.kind === 'peer' ? perPeer.get(spec.name) : undefined);
-  const libraryBaselineFor = (l: LibrarySpec) => explicit ?? (typeof l.source === 'string' ? perLibrary.get(libraryBaselineFile(l.source, l.role)) : undefined);
+  const libraryBaselineFor = (l: LibrarySpec) => explicit ?? (typeof l.source === 'string' ? perLibrary.get(libraryBaselineFile(baselineDirs, l.source, l.role)) : undefined);
   return { plan: { specs, cases, libraries, libraryCases, strict: Boolean(flags.strict), timeoutMs, jobs, baselineFor, libraryBaselineFor }, flags };
 }
 
@@ -328,15 +334,16 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
   return code;
 }
 
-export const command: Command = {
+/** The certify command over these catalogues (main.ts builds it from the entry's declarations). */
+export const certifyCommand = (catalogues: Catalogues): Command => ({
   name: 'certify',
   summary: 'run the conformance catalogue against Gearman servers and report',
-  usage: USAGE,
+  usage: usage(catalogues),
   flags: FLAGS,
   async run(argv) {
     let parsed: ReturnType<typeof plan>;
     try {
-      parsed = plan(argv);
+      parsed = plan(argv, catalogues);
     } catch (e) {
       if (isGearspecError(e) && e.code === ERROR_CODES.USAGE) {
         process.stderr.write(`gearspec certify: ${e.message}\n`);
@@ -348,7 +355,7 @@ export const command: Command = {
     if (flags.list) {
       // Without a subject named, --list shows both catalogues (servers, then libraries).
       const named = p.libraries.length > 0 || strings(flags.server).length + strings(flags.peer).length > 0 || Boolean(flags.reference);
-      const all = named ? [...p.cases, ...p.libraryCases] : selectCases<CaseDef | LibraryCaseDef>([...CATALOGUE, ...LIBRARY_CATALOGUE], strings(flags.cases), strings(flags.exclude));
+      const all = named ? [...p.cases, ...p.libraryCases] : selectCases<CaseDef | LibraryCaseDef>([...catalogues.serverCases, ...catalogues.libraryCases], strings(flags.cases), strings(flags.exclude));
       process.stdout.write(`${listCatalogue(all)}\n`);
       return EXIT.OK;
     }
@@ -367,4 +374,4 @@ export const command: Command = {
     }
     return certify(p, flags);
   },
-};
+});

@@ -8,8 +8,8 @@
  */
 import { errorMessage } from '../../errors.js';
 import { PROFILE_ALIASES, profileByName } from '../../model/profiles.js';
-import { detectProfile } from '../../../suites/property/detect-profile.js';
-import { formatFinding, fuzz, FUZZ_NAME_STEM, type FuzzServer } from '../../../suites/property/fuzz-engine.js';
+import { detectProfile } from '../../fuzz/detect-profile.js';
+import { formatFinding, fuzz, FUZZ_NAME_STEM, type FuzzServer } from '../../fuzz/engine.js';
 import { type FlagSpecs, parseAddress, parseArgs, usageError } from '../args.js';
 import { type Command, EXIT, exitCodes } from '../command.js';
 import { GRACE_MS, limitRun } from '../lifecycle.js';

@@ -1,8 +1,9 @@
 /**
  * gearspec interop: the cross-language matrix (every client driver × every worker driver × every
  * scenario) through one or more servers: peers gearspec starts (--peer) or a running server
- * (--server). Outcomes are graded against suites/interop/expectations.ts: on an external server
- * only the library-side entries (those naming no server) apply. Writes the HTML/JSON report.
+ * (--server). Outcomes are graded against the declarations it is given (suites/interop:
+ * expectations.ts and expectations/races.ts): on an external server only the library-side entries
+ * (those naming no server) apply. Writes the HTML/JSON report.
  * Exit 0 when every outcome is nominal or declared, 1 on an undeclared or stale outcome, 2 when a
  * server could not be run or on a usage error.
  */
@@ -13,10 +14,10 @@ import { CLIENT_NAMES, type DriverPeerName, PEERS, type PeerName, SERVER_NAMES, 
 import type { ProviderKind } from '../../peers/types.js';
 import { countGrades, type MatrixReport, type ServerRun } from '../../report/interop/model.js';
 import { writeInteropReport } from '../../report/interop/write.js';
-import { type MatrixTarget, runMatrixOn, targetName, undeclaredOutcomes } from '../../../suites/interop/run-on.js';
-import { SCENARIOS } from '../../../suites/interop/scenarios/index.js';
-import { MATRIX_NAME_PREFIX } from '../../../suites/interop/runner.js';
-import { cellFilter, MATRIX_PLANS, type MatrixPlan, scenarioFilter } from '../../../suites/interop/plan.js';
+import type { InteropDeclarations } from '../../interop/declared.js';
+import { type MatrixTarget, runMatrixOn, targetName, undeclaredOutcomes } from '../../interop/run-on.js';
+import { MATRIX_NAME_PREFIX } from '../../interop/runner.js';
+import { cellFilter, MATRIX_PLANS, type MatrixPlan, scenarioFilter } from '../../interop/plan.js';
 import { type FlagSpecs, parseAddress, parseArgs, parseDriverCommand, usageError } from '../args.js';
 import { type Command, EXIT, exitCodes } from '../command.js';
 import { unreachable, unreachableLine } from '../reachable.js';
@@ -46,8 +47,8 @@ function pickList<T extends string>(raw: unknown, all: readonly T[], flag: strin
 }
 
 /** `--list`: the scenarios, then every server, client and worker with where it comes from. */
-function listing(): string {
-  const lines = SCENARIOS.map((s) => `${s.id.padEnd(20)} ${s.title} (nominal: ${s.nominal})`);
+function listing(scenarios: InteropDeclarations['scenarios']): string {
+  const lines = scenarios.map((s) => `${s.id.padEnd(20)} ${s.title} (nominal: ${s.nominal})`);
   const row = (n: PeerName): string => `  ${n.padEnd(16)} ${PEERS[n].language.padEnd(11)} ${PEERS[n].implementation.padEnd(16)} ${PEERS[n].version.padEnd(9)} ${PEERS[n].library}`;
   for (const [title, names] of [['servers', SERVER_NAMES], ['clients', CLIENT_NAMES], ['workers', WORKER_NAMES]] as const) {
     lines.push('', `${title} (${names.length}):`, ...names.map(row));
@@ -57,7 +58,8 @@ function listing(): string {
   return `${lines.join('\n')}\n`;
 }
 
-export const command: Command = {
+/** The interop command over these declarations (main.ts builds it from the entry's declarations). */
+export const interopCommand = (declarations: InteropDeclarations): Command => ({
   name: 'interop',
   summary: 'cross-language matrix: every client driver × worker driver × scenario through each server',
   usage: `gearspec interop [--peer NAME ...] [--server host:port ...] [--clients a,b] [--workers a,b] [--client-cmd NAME=CMD ...] [--worker-cmd NAME=CMD ...] [--scenarios a,b] [--out DIR]
@@ -72,7 +74,7 @@ ${exitCodes(
     const { flags: f, positionals } = parseArgs(argv, flags);
     if (positionals.length > 0) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     if (f.list) {
-      process.stdout.write(listing());
+      process.stdout.write(listing(declarations.scenarios));
       return EXIT.OK;
     }
     const peers = ((f.peer as readonly string[] | undefined) ?? []).map((p) => {
@@ -94,8 +96,8 @@ ${exitCodes(
     };
     const clients = drivers('client');
     const workers = drivers('worker');
-    const scenarioIds = pickList(f.scenarios, SCENARIOS.map((s) => s.id), '--scenarios');
-    const scenarios = SCENARIOS.filter((s) => scenarioIds.includes(s.id));
+    const scenarioIds = pickList(f.scenarios, declarations.scenarios.map((s) => s.id), '--scenarios');
+    const scenarios = declarations.scenarios.filter((s) => scenarioIds.includes(s.id));
     const plan = String(f.plan);
     if (!(MATRIX_PLANS as readonly string[]).includes(plan)) throw usageError(`--plan must be one of ${MATRIX_PLANS.join(', ')}, got ${JSON.stringify(plan)}`);
     // An empty selection is a usage error, not a pass: count what each server would run.
@@ -126,7 +128,7 @@ ${exitCodes(
     const runs: ServerRun[] = await Promise.all(
       targets.map(async (t) => {
         const cleanUp = t.kind === 'external' ? await startCleanup(f, t, targetName(t), 3000, (fn) => fn.startsWith(MATRIX_NAME_PREFIX)) : undefined;
-        const run = await runMatrixOn(t, { clients, workers, scenarios, provider, cellFilter: cellFilter(plan as MatrixPlan), scenarioFilter: scenarioFilter(plan as MatrixPlan), log: (l) => f.verbose && process.stdout.write(`[${targetName(t)}] ${l}\n`) });
+        const run = await runMatrixOn(t, { clients, workers, scenarios, declarations, provider, cellFilter: cellFilter(plan as MatrixPlan), scenarioFilter: scenarioFilter(plan as MatrixPlan), log: (l) => f.verbose && process.stdout.write(`[${targetName(t)}] ${l}\n`) });
         await cleanUp?.();
         return run;
       }),
@@ -151,4 +153,4 @@ ${exitCodes(
     process.stdout.write(`cells ${JSON.stringify(index.totals.cells)} → ${path.join(dir, 'index.html')}\n`);
     return worst;
   },
-};
+});

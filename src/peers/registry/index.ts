@@ -59,14 +59,17 @@ export function peerLabel(name: PeerName): string {
   return `${name} ${PEERS[name].version}`;
 }
 
-/** The committed certify baseline of a server peer, relative to the package root. */
-export function serverBaselineFile(name: ServerPeerName): string {
-  return `suites/conformance/baselines/${name}-${PEERS[name].version}.json`;
+/**
+ * The file name of a server peer's committed certify baseline; the folder holding them is a
+ * declaration (Declarations.baselineDirs, src/cli/declarations.ts).
+ */
+export function serverBaselineName(name: ServerPeerName): string {
+  return `${name}-${PEERS[name].version}.json`;
 }
 
-/** The committed library-certification baseline of a built-in driver in one role. */
-export function libraryBaselineFile(name: DriverPeerName, role: 'client' | 'worker'): string {
-  return `suites/library/baselines/${name}-${role}.json`;
+/** The file name of a built-in driver's committed library-certification baseline in one role. */
+export function libraryBaselineName(name: DriverPeerName, role: 'client' | 'worker'): string {
+  return `${name}-${role}.json`;
 }
 
 /** `{root}` → the package root, in a command and its arguments. */

@@ -7,7 +7,7 @@
  * the other servers' cells are in observed.ts.
  */
 import type { ServerPeerName } from '../../../src/peers/registry/index.js';
-import type { Expectation } from '../expectations.js';
+import type { Expectation } from '../../../src/interop/declared.js';
 
 /**
  * A worker process that dies with the job: the client waits (gearmand, reference) or gets WORK_FAIL

@@ -2,11 +2,11 @@
  * Declared interop outcomes of the peers outside Debian: the job servers abraxas, gear, g2 and
  * rustygeard (every cell of the ring), and the Python, Go and Rust libraries (gear, pygearman,
  * gearman-go, rustygear) on the reference server and the Debian servers. Observed by the ring
- * matrix (suites/interop/plan.ts) and attributed to the code responsible; docs/peers.md has the
+ * matrix (src/interop/plan.ts) and attributed to the code responsible; docs/peers.md has the
  * findings in prose. An outcome list that includes the nominal one marks a race inside the
  * implementation (the outcome differs from run to run), named in `why`.
  */
-import type { Expectation } from '../expectations.js';
+import type { Expectation } from '../../../src/interop/declared.js';
 
 /** Explanations shared by several entries (the same code is responsible for each). */
 const GEARMAN_GO_NO_CALL_FORM = {

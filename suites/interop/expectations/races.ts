@@ -9,15 +9,7 @@
  * Races are consulted after the declared expectations (expectations.ts), whose outcomes keep
  * their own ids; a race also keeps a declared outcome from being reported stale.
  */
-import { type CellSelector, selects } from './select.js';
-
-export interface Race extends CellSelector {
-  /** Outcome labels the race can produce besides the nominal and the declared ones. */
-  readonly outcomes: RegExp;
-  readonly kind: 'interop-bug';
-  readonly why: string;
-  readonly source: string;
-}
+import type { Race } from '../../../src/interop/declared.js';
 
 /**
  * One outcome label whose only check suffix is `+client-stuck`: the client misbehaved, nothing else
@@ -82,7 +74,3 @@ export const RACES: readonly Race[] = [
     source: '[MATRIX:abraxas/node-gearman/reference/streaming], [MATRIX:abraxas/gear/reference/worker-death] 2026-12-05 (transcripts in reports/interop/cells)',
   },
 ];
-
-export function findRace(cell: { readonly server: string; readonly client: string; readonly worker: string }, scenario: string): Race | undefined {
-  return RACES.find((r) => selects(r, cell, scenario));
-}

@@ -3,7 +3,7 @@
  * says known=1 running=1 1/2; after WORK_COMPLETE the handle is unknown (spec §4.4).
  */
 import type { DriverEvent } from '../../../src/peers/drivers/index.js';
-import type { Scenario } from '../types.js';
+import type { Scenario } from '../../../src/interop/types.js';
 import { type DriverTap, gateName } from '../tap.js';
 import { b64, nextId, runJob, sequence } from './helpers.js';
 

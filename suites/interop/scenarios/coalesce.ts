@@ -3,7 +3,7 @@
  * second gets the same handle, the worker runs one job, both clients get its result, and the
  * second submitter's data is discarded (spec §4.2 [OBS:coalesce]).
  */
-import type { Scenario } from '../types.js';
+import type { Scenario } from '../../../src/interop/types.js';
 import { gateName } from '../tap.js';
 import { b64, nextId, sequence, terminal, unb64 } from './helpers.js';
 

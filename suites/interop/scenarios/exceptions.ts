@@ -10,7 +10,7 @@
  * runner's fresh-job check then shows whether the worker survived its own exception.
  */
 import type { OutcomeForm } from '../../../src/peers/drivers/index.js';
-import type { Scenario } from '../types.js';
+import type { Scenario } from '../../../src/interop/types.js';
 import { b64, clientRefusal, errorsOf, sequence, terminal, unb64, workerJob } from './helpers.js';
 
 const EXCEPTION = Buffer.from('boom\0exception');

@@ -7,7 +7,7 @@
  * runner's fresh-job check, so a worker the failure stopped shows in the outcome.
  */
 import type { OutcomeForm } from '../../../src/peers/drivers/index.js';
-import type { Scenario } from '../types.js';
+import type { Scenario } from '../../../src/interop/types.js';
 import { b64, errorsOf, runJob, sequence, terminal, workerJob } from './helpers.js';
 
 function failScenario(id: string, title: string, form: OutcomeForm): Scenario {

@@ -3,7 +3,7 @@
  * to the client byte for byte (spec §4.10, §6 "portable"). When a declared blocker makes
  * this fail as expected (e.g. a libgearman worker on Perl gearmand), the rest of the cell is not run.
  */
-import type { Scenario } from '../types.js';
+import type { Scenario } from '../../../src/interop/types.js';
 import { b64, errorsOf, runJob, sequence, unb64, workerJob } from './helpers.js';
 
 const PAYLOAD = Buffer.from('hello from gearspec');

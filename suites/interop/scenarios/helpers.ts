@@ -1,7 +1,7 @@
 /** Small building blocks the scenarios share: run one job, describe events, compare payloads. */
 import { type DriverEvent, type SubmitJob, b64, unb64 } from '../../../src/peers/drivers/index.js';
 import type { DriverTap } from '../tap.js';
-import type { CellContext } from '../types.js';
+import type { CellContext } from '../../../src/interop/types.js';
 
 let seq = 0;
 /** Job/command ids unique within the run. */

@@ -1,5 +1,5 @@
 /** Scenario catalogue of the interop matrix, in run order (the first one is the cell's probe). */
-import type { Scenario } from '../types.js';
+import type { Scenario } from '../../../src/interop/types.js';
 import { backgroundStatus } from './background-status.js';
 import { coalesce } from './coalesce.js';
 import { exceptionThrow, exceptionWithOption, exceptionWithoutOption } from './exceptions.js';

@@ -4,7 +4,7 @@
  * NULs, every byte value, the one-character "0"; sizes around the 64 KiB boundary (65,480-65,536,
  * interop-bugs #2) and 1 MiB (spec §1.1: the data part has no limit).
  */
-import type { CellContext, Observation, Scenario } from '../types.js';
+import type { CellContext, Observation, Scenario } from '../../../src/interop/types.js';
 import { b64, diffBytes, errorsOf, patternBytes, runJob, sequence, unb64, workerJob } from './helpers.js';
 
 export interface PayloadCase {

@@ -4,7 +4,7 @@
  * them HIGH, NORMAL, LOW (spec §4.3). Perl Gearman::Server has no LOW priority (§2, types
  * 33/34: ERROR server_error).
  */
-import type { Scenario } from '../types.js';
+import type { Scenario } from '../../../src/interop/types.js';
 import { gateName } from '../tap.js';
 import { b64, errorsOf, nextId, runJob, sequence, unb64 } from './helpers.js';
 

@@ -3,7 +3,7 @@
  * payload bytes intact (spec §4.10). Perl Gearman::Server has no WORK_DATA/WORK_WARNING
  * handlers (§2, types 28/29: ERROR server_error to the worker).
  */
-import type { Scenario } from '../types.js';
+import type { Scenario } from '../../../src/interop/types.js';
 import { b64, runJob, sequence, short, workerJob } from './helpers.js';
 
 const STEPS = [

@@ -9,7 +9,7 @@
  *    WORK_EXCEPTION reaches every client library the same way.
  */
 import type { BehaviourOutcome, DriverHandle } from '../../../src/peers/drivers/index.js';
-import type { Scenario } from '../types.js';
+import type { Scenario } from '../../../src/interop/types.js';
 import { b64, clientRefusal, nextId, sequence, unb64 } from './helpers.js';
 
 function workerGoneScenario(id: string, title: string, outcome: BehaviourOutcome, exceptions: boolean | undefined): Scenario {

@@ -1,12 +1,13 @@
 /**
- * Servers for the client/worker suites and the benchmark, through the peers layer
- * (startServerPeer): the reference server embedded in this process, C gearmand 1.1.20 and Perl
- * Gearman::Server 1.130 natively or in containers, as GEARSPEC_PEERS chooses. This file only
- * narrows StartedServer to what these suites use and adds the server's pid for CPU accounting.
+ * Servers for the client/worker suites, through the peers layer (startServerPeer): the reference
+ * server embedded in this process, C gearmand 1.1.20 and Perl Gearman::Server 1.130 natively or
+ * in containers, as GEARSPEC_PEERS chooses. This file only narrows StartedServer to what these
+ * suites use. (The benchmark starts its servers itself, bench/lib/targets.ts: bench/ is not a
+ * suite and imports nothing from suites/.)
  */
 import net from 'node:net';
 import { startServerPeer } from '../../../src/peers/servers/index.js';
-import type { ProviderKind, ServerPeerName } from '../../../src/peers/types.js';
+import type { ServerPeerName } from '../../../src/peers/types.js';
 
 export type ServerKind = ServerPeerName;
 
@@ -16,8 +17,6 @@ export interface TestServer {
   readonly port: number;
   /** The `version` reply, e.g. "1.1.20+ds" or "1.130.1". */
   readonly version: string;
-  /** The server's process id (this process when embedded); undefined in a container. */
-  readonly pid: number | undefined;
   logs(): string;
   close(): Promise<void>;
 }
@@ -28,8 +27,6 @@ export interface StartTestServerOptions {
   /** C gearmand I/O threads (-t). */
   threads?: number;
   startupTimeoutMs?: number;
-  /** Override GEARSPEC_PEERS for this start (the benchmark pins native to read the server's CPU time). */
-  provider?: ProviderKind;
 }
 
 /** Bind port 0 on loopback, read the port, release it. */
@@ -50,9 +47,6 @@ export async function startTestServer(kind: ServerKind, options: StartTestServer
     ...(options.port !== undefined && { port: options.port }),
     ...(options.threads !== undefined && { threads: options.threads }),
     ...(options.startupTimeoutMs !== undefined && { startupTimeoutMs: options.startupTimeoutMs }),
-    ...(options.provider !== undefined && kind !== 'reference' && { provider: options.provider }),
   });
-  const details = (s as { details?: Readonly<Record<string, string | number>> }).details;
-  const pid = s.provider === 'embedded' ? process.pid : typeof details?.pid === 'number' ? details.pid : undefined;
-  return { kind, host: s.host, port: s.port, version: s.version, pid, logs: () => s.logs(), close: () => s.stop() };
+  return { kind, host: s.host, port: s.port, version: s.version, logs: () => s.logs(), close: () => s.stop() };
 }

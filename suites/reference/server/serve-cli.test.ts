@@ -16,7 +16,7 @@ import { descendants, running, startCli } from '../../fixtures/cli-run.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const VITE_NODE = path.join(ROOT, 'node_modules/vite-node/vite-node.mjs');
-const MAIN = path.join(ROOT, 'src/cli/main.ts');
+const MAIN = path.join(ROOT, 'suites/fixtures/cli-source.ts');
 
 const children: ChildProcess[] = [];
 afterEach(() => {

@@ -4,9 +4,9 @@
  * then drives the client(s) and reads both sides' events, and names what happened with an
  * outcome label. Grading against expectations happens elsewhere (grading.ts).
  */
-import type { Behaviour, DriverHandle } from '../../src/peers/drivers/index.js';
-import type { ServerPeerName } from '../../src/peers/types.js';
-import type { DriverTap } from './tap.js';
+import type { Behaviour, DriverHandle } from '../peers/drivers/index.js';
+import type { ServerPeerName } from '../peers/types.js';
+import type { DriverTap } from '../peers/drivers/tap.js';
 
 /** A peer the matrix starts itself, or a server someone else runs (`gearspec interop --server`). */
 export type MatrixServerName = ServerPeerName | 'external';

@@ -18,12 +18,12 @@
 import fc from 'fast-check';
 import net from 'node:net';
 import { join } from 'node:path';
-import { describeStep, type Step } from '../../src/model/actions.js';
-import { describeSlots } from '../../src/model/checker.js';
-import { intersect, type ModelProfile, type ModelQuirks, withChoicesOf, withQuirkOf } from '../../src/model/profiles.js';
-import { ScenarioRunner } from '../../src/model/run-scenario.js';
-import { HANDLE_PATTERN } from '../../src/fixtures/replay/handle-map.js';
-import { errorMessage } from '../../src/errors.js';
+import { describeStep, type Step } from '../model/actions.js';
+import { describeSlots } from '../model/checker.js';
+import { intersect, type ModelProfile, type ModelQuirks, withChoicesOf, withQuirkOf } from '../model/profiles.js';
+import { ScenarioRunner } from '../model/run-scenario.js';
+import { HANDLE_PATTERN } from '../fixtures/replay/handle-map.js';
+import { errorMessage } from '../errors.js';
 import { instantiate, scenarioArb } from './scenario-arb.js';
 import { offlineCheck, type Observed } from './offline-check.js';
 import { type RecordedRun, recordRun, writeFindingFixture } from './shrunk-fixture.js';

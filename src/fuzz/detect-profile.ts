@@ -3,9 +3,9 @@
  * that does not speak the admin protocol is still reachable and fuzzable: it gets the default
  * profile, and the note says what was missing.
  */
-import { GearmanConnection } from '../../src/transport/connection.js';
-import { errorMessage } from '../../src/errors.js';
-import { PROFILES, type ModelProfile } from '../../src/model/profiles.js';
+import { GearmanConnection } from '../transport/connection.js';
+import { errorMessage } from '../errors.js';
+import { PROFILES, type ModelProfile } from '../model/profiles.js';
 
 export const DEFAULT_PROFILE: ModelProfile = PROFILES.reference;
 

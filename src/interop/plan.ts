@@ -7,7 +7,7 @@
  * its worker). The ring grows by two cells per server for each new library instead of by a row and
  * a column.
  */
-import type { DriverPeerName, ServerPeerName } from '../../src/peers/registry/index.js';
+import type { DriverPeerName, ServerPeerName } from '../peers/registry/index.js';
 
 export type MatrixPlan = 'full' | 'ring';
 export const MATRIX_PLANS: readonly MatrixPlan[] = ['full', 'ring'];

@@ -2,10 +2,10 @@
  * Starts the matrix's servers through the peers layer: the reference server embedded, C gearmand
  * and Perl gearmand natively or in containers (GEARSPEC_PEERS, or the matrix's provider).
  */
-import { describeExit } from '../../src/peers/peer-start.js';
-import { startServerPeer } from '../../src/peers/servers/index.js';
-import type { ProviderKind, ServerPeerName, StartedServer } from '../../src/peers/types.js';
-import { GearmanConnection } from '../../src/transport/connection.js';
+import { describeExit } from '../peers/peer-start.js';
+import { startServerPeer } from '../peers/servers/index.js';
+import type { ProviderKind, ServerPeerName, StartedServer } from '../peers/types.js';
+import { GearmanConnection } from '../transport/connection.js';
 import type { MatrixServerName } from './types.js';
 
 export interface MatrixServer {

@@ -1,8 +1,8 @@
 /** Re-checks recorded observations against another profile, without touching a server. */
-import type { Step } from '../../src/model/actions.js';
-import { ModelChecker, type Mismatch } from '../../src/model/checker.js';
-import type { SeenPacket } from '../../src/model/expect.js';
-import type { ModelProfile } from '../../src/model/profiles.js';
+import type { Step } from '../model/actions.js';
+import { ModelChecker, type Mismatch } from '../model/checker.js';
+import type { SeenPacket } from '../model/expect.js';
+import type { ModelProfile } from '../model/profiles.js';
 
 export type Observed = readonly { readonly step: Step; readonly seen: Readonly<Record<number, readonly SeenPacket[]>> }[];
 

@@ -2,9 +2,9 @@
  * One server's whole matrix, start to stop: used by the matrix suite and by `gearspec interop`.
  * A server that cannot be started or reached becomes a run with `error`, never an exception.
  */
-import { errorMessage } from '../../src/errors.js';
-import type { ProviderKind, ServerPeerName } from '../../src/peers/types.js';
-import type { ServerRun } from '../../src/report/interop/model.js';
+import { errorMessage } from '../errors.js';
+import type { ProviderKind, ServerPeerName } from '../peers/types.js';
+import type { ServerRun } from '../report/interop/model.js';
 import { type MatrixOptions, runServerMatrix } from './runner.js';
 import { externalMatrixServer, type MatrixServer, startMatrixServer } from './servers.js';
 

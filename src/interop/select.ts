@@ -2,7 +2,7 @@
  * Which cells and scenarios a declaration (an expectation or a race) applies to: a list left out
  * applies to every value, so an external server matches only declarations that name no server.
  */
-import type { DriverPeerName, ServerPeerName } from '../../../src/peers/registry/index.js';
+import type { DriverPeerName, ServerPeerName } from '../peers/registry/index.js';
 
 export interface CellSelector {
   /** Stable id, shown in reports. */

@@ -10,17 +10,18 @@
  * so it is graded against the expectations like the rest; drivers it finds gone or stuck are
  * then replaced before the next scenario. A scenario whose behaviour the worker driver refused at
  * registration (a form its library cannot express) is `form-unsupported` and is not run.
+ * What is declared (the probe, expectations, races, wire findings) comes in with the options:
+ * suites/interop declares it, the CLI and the matrix suite pass it on.
  */
-import { ERROR_CODES, errorMessage, PeerError } from '../../src/errors.js';
-import { type DriverHandle, type DriverSource, b64, driverName, startDriver, unb64 } from '../../src/peers/drivers/index.js';
-import type { ProviderKind } from '../../src/peers/types.js';
-import { type CellResult, type DriverInfo, type ScenarioResult, type ServerRun, countGrades, worstGrade } from '../../src/report/interop/model.js';
-import { CheckedRelay } from '../../src/runner/wire-check.js';
-import { cellBlocker, declaredWireFinding, type Expectation, findExpectation } from './expectations.js';
+import { ERROR_CODES, errorMessage, PeerError } from '../errors.js';
+import { type DriverHandle, type DriverSource, b64, driverName, startDriver, unb64 } from '../peers/drivers/index.js';
+import type { ProviderKind } from '../peers/types.js';
+import { type CellResult, type DriverInfo, type ScenarioResult, type ServerRun, countGrades, worstGrade } from '../report/interop/model.js';
+import { CheckedRelay } from '../runner/wire-check.js';
+import { DriverTap } from '../peers/drivers/tap.js';
+import { cellBlocker, declaredWireFinding, type Expectation, findExpectation, type InteropDeclarations } from './declared.js';
 import { grade, refOf } from './grading.js';
-import { PROBE } from './scenarios/index.js';
 import type { MatrixServer } from './servers.js';
-import { DriverTap } from './tap.js';
 import type { CellContext, CellId, Registration, Scenario, Timing } from './types.js';
 
 /**
@@ -37,6 +38,8 @@ export interface MatrixOptions {
   readonly clients: readonly DriverSource[];
   readonly workers: readonly DriverSource[];
   readonly scenarios: readonly Scenario[];
+  /** The probe, expectations, races and wire findings to grade against (suites/interop). */
+  readonly declarations: Omit<InteropDeclarations, 'scenarios'>;
   /** Which server × client × worker cells to run (default every one): a plan over the product (plan.ts). */
   readonly cellFilter?: (server: string, client: string, worker: string) => boolean;
   /** Which scenarios to run on a server (default every one): the plan's subset (plan.ts). */
@@ -112,7 +115,7 @@ class Pool {
    */
   async #start(source: DriverSource, role: 'client' | 'worker', label: string): Promise<DriverHandle> {
     const provider = driverProvider(source, this.#options.provider);
-    const relay = await CheckedRelay.start(this.#server.address, role, label, (v) => declaredWireFinding(driverName(source), role, v)?.id);
+    const relay = await CheckedRelay.start(this.#server.address, role, label, (v) => declaredWireFinding(this.#options.declarations, driverName(source), role, v)?.id);
     const options = { server: relay.address, ...(provider ? { provider } : {}), label };
     try {
       const h = await startDriver(source, role, options).catch((e: unknown) => {
@@ -332,7 +335,7 @@ async function runCell(
         client,
         client2,
         worker,
-        timing: findExpectation(cell, s.id) ? { ...timing, eventMs: Math.min(timing.eventMs, DECLARED_DIFFERENCE_EVENT_MS) } : timing,
+        timing: findExpectation(options.declarations, cell, s.id) ? { ...timing, eventMs: Math.min(timing.eventMs, DECLARED_DIFFERENCE_EVENT_MS) } : timing,
         fn: functionNamer(cell.client, cell.worker),
         startExtraWorker: (label, regs) => pool.worker(sources.worker, `${cell.worker}-${label}`, regs),
         note: (line) => transcript.push(`${String(Date.now() - started).padStart(6)}ms -- ${line}`),
@@ -390,8 +393,8 @@ async function runCell(
         });
       } else detail += `; not restarted again (${MAX_SERVER_RESTARTS} restarts already)`;
     }
-    const g = grade(cell, s, outcome);
-    if (s.id === PROBE.id && g.grade === 'expected-different') blocked = cellBlocker(cell, s.id);
+    const g = grade(options.declarations, cell, s, outcome);
+    if (s.id === options.declarations.probe.id && g.grade === 'expected-different') blocked = cellBlocker(options.declarations, cell, s.id);
     if (g.grade === 'fail' || g.grade === 'stale') {
       for (const t of [client, client2, worker]) if (t) keepLog(t.label, `=== after ${s.id} ===\n${t.handle.logs()}`);
     }
@@ -524,8 +527,8 @@ function notReadyCell(cell: CellId, options: MatrixOptions, stuck: WorkerNotRead
   let blocked: ReturnType<typeof cellBlocker>;
   const scenarios = options.scenarios.map((s): ScenarioResult => {
     if (blocked) return notRun(s, blocked);
-    const g = grade(cell, s, outcome);
-    if (s.id === PROBE.id && g.grade === 'expected-different') blocked = cellBlocker(cell, s.id);
+    const g = grade(options.declarations, cell, s, outcome);
+    if (s.id === options.declarations.probe.id && g.grade === 'expected-different') blocked = cellBlocker(options.declarations, cell, s.id);
     return { id: s.id, title: s.title, nominal: s.nominal, expected: g.expected, actual: outcome, grade: g.grade, detail, ...(g.expectation ? { expectation: g.expectation } : {}), durationMs: 0, transcript: [] };
   });
   const grades = scenarios.map((s) => s.grade);

@@ -7,12 +7,12 @@
  * `.scenario.json` keeps the scenario itself and the finding's facts.
  */
 import { writeFile } from 'node:fs/promises';
-import { describeStep, type Step } from '../../src/model/actions.js';
-import type { ModelProfile } from '../../src/model/profiles.js';
-import { type Exchange, type ScenarioResult, ScenarioRunner } from '../../src/model/run-scenario.js';
-import { recordsFromPackets, type ExchangeItem } from '../../src/fixtures/builders.js';
-import { FIXTURE_FORMAT, type FixtureFinding, type FixtureRecord } from '../../src/fixtures/format.js';
-import { writeFixture } from '../../src/fixtures/write.js';
+import { describeStep, type Step } from '../model/actions.js';
+import type { ModelProfile } from '../model/profiles.js';
+import { type Exchange, type ScenarioResult, ScenarioRunner } from '../model/run-scenario.js';
+import { recordsFromPackets, type ExchangeItem } from '../fixtures/builders.js';
+import { FIXTURE_FORMAT, type FixtureFinding, type FixtureRecord } from '../fixtures/format.js';
+import { writeFixture } from '../fixtures/write.js';
 import { type FindingFacts, findingStatement, readableNames, serverLabel } from './finding-text.js';
 
 /** One scenario run with everything it exchanged, and where each step's exchange starts. */

@@ -5,9 +5,9 @@
  * the rest on a 0.1 s timer, which a step-synchronous check cannot follow).
  */
 import fc from 'fast-check';
-import type { Action, GrabType, JobRef, Step, SubmitType, WorkType } from '../../src/model/actions.js';
-import type { ModelProfile } from '../../src/model/profiles.js';
-import { T } from '../../src/protocol/constants.js';
+import type { Action, GrabType, JobRef, Step, SubmitType, WorkType } from '../model/actions.js';
+import type { ModelProfile } from '../model/profiles.js';
+import { T } from '../protocol/constants.js';
 
 const FNS = ['a', 'b', 'c'] as const;
 const UNIQUES = ['', '-', 'u1', 'u2'] as const;

@@ -1,10 +1,10 @@
 /**
  * Grades an observed outcome against the scenario's nominal outcome and the declared
  * expectations: pass, expected-different, stale (declared difference did not happen) or fail.
+ * The declarations come in as a parameter (suites/interop declares them).
  */
-import type { ExpectationRef, InteropGrade } from '../../src/report/interop/model.js';
-import { type Expectation, findExpectation } from './expectations.js';
-import { findRace, type Race } from './expectations/races.js';
+import type { ExpectationRef, InteropGrade } from '../report/interop/model.js';
+import { type Expectation, findExpectation, findRace, type Grading, type Race } from './declared.js';
 import type { CellId, Scenario } from './types.js';
 
 export interface Graded {
@@ -17,11 +17,11 @@ export function refOf(e: Expectation | Race): ExpectationRef {
   return { id: e.id, kind: e.kind, why: e.why, source: e.source, ...('alternative' in e && e.alternative ? { alternative: e.alternative } : {}) };
 }
 
-export function grade(cell: CellId, scenario: Scenario, actual: string): Graded {
-  const declared = gradeDeclared(cell, scenario, actual);
+export function grade(declarations: Grading, cell: CellId, scenario: Scenario, actual: string): Graded {
+  const declared = gradeDeclared(declarations, cell, scenario, actual);
   if (declared.grade !== 'fail' && declared.grade !== 'stale') return declared;
-  // A race (expectations/races.ts) allows the nominal outcome and the outcomes it names.
-  const race = findRace(cell, scenario.id);
+  // A race (suites/interop/expectations/races.ts) allows the nominal outcome and the outcomes it names.
+  const race = findRace(declarations, cell, scenario.id);
   if (!race) return declared;
   const expected = [...declared.expected, `/${race.outcomes.source}/ (${race.id})`];
   if (actual === scenario.nominal) return { grade: 'pass', expected, expectation: refOf(race) };
@@ -29,8 +29,8 @@ export function grade(cell: CellId, scenario: Scenario, actual: string): Graded 
   return { ...declared, expected };
 }
 
-function gradeDeclared(cell: CellId, scenario: Scenario, actual: string): Graded {
-  const e = findExpectation(cell, scenario.id);
+function gradeDeclared(declarations: Grading, cell: CellId, scenario: Scenario, actual: string): Graded {
+  const e = findExpectation(declarations, cell, scenario.id);
   if (!e) return { grade: actual === scenario.nominal ? 'pass' : 'fail', expected: [scenario.nominal] };
   const expected = typeof e.expect === 'string' ? [e.expect] : [...e.expect];
   const ref = refOf(e);
