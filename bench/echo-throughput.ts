@@ -68,9 +68,43 @@ async function measureOne(t: BenchTarget, o: { load: Omit<LoadOptions, 'host' | 
     const serverCpuPercent = ((running.cpuSeconds() - cpu0) / (w.elapsedMs / 1000)) * 100;
     const lat = summarise(w.latenciesMs);
     const ok = w.completed > 0 && w.mismatches === 0;
-    return { ...base, version: running.version, status: ok ? 'ok' : 'failed', jobsPerSec: (w.completed / w.elapsedMs) * 1000, p50Ms: lat.p50, p99Ms: lat.p99, maxMs: lat.max, completed: w.completed, mismatches: w.mismatches, serverCpuPercent, serverCpuUsPerJob: w.completed > 0 ? (serverCpuPercent / 100) * (w.elapsedMs * 1000) / w.completed : Number.NaN, generatorCpuPercent: w.generatorCpuPercent, perJob: w.perJob, ratioVsBestC: Number.NaN, bestC: false, errors: w.errors };
+    return {
+      ...base,
+      version: running.version,
+      status: ok ? 'ok' : 'failed',
+      jobsPerSec: (w.completed / w.elapsedMs) * 1000,
+      p50Ms: lat.p50,
+      p99Ms: lat.p99,
+      maxMs: lat.max,
+      completed: w.completed,
+      mismatches: w.mismatches,
+      serverCpuPercent,
+      serverCpuUsPerJob: w.completed > 0 ? ((serverCpuPercent / 100) * (w.elapsedMs * 1000)) / w.completed : Number.NaN,
+      generatorCpuPercent: w.generatorCpuPercent,
+      perJob: w.perJob,
+      ratioVsBestC: Number.NaN,
+      bestC: false,
+      errors: w.errors,
+    };
   } catch (e) {
-    return { ...base, version: running?.version ?? '', status: 'failed', jobsPerSec: Number.NaN, p50Ms: Number.NaN, p99Ms: Number.NaN, maxMs: Number.NaN, completed: 0, mismatches: 0, serverCpuPercent: Number.NaN, serverCpuUsPerJob: Number.NaN, generatorCpuPercent: Number.NaN, perJob: undefined, ratioVsBestC: Number.NaN, bestC: false, errors: [e instanceof Error ? e.message : String(e)] };
+    return {
+      ...base,
+      version: running?.version ?? '',
+      status: 'failed',
+      jobsPerSec: Number.NaN,
+      p50Ms: Number.NaN,
+      p99Ms: Number.NaN,
+      maxMs: Number.NaN,
+      completed: 0,
+      mismatches: 0,
+      serverCpuPercent: Number.NaN,
+      serverCpuUsPerJob: Number.NaN,
+      generatorCpuPercent: Number.NaN,
+      perJob: undefined,
+      ratioVsBestC: Number.NaN,
+      bestC: false,
+      errors: [e instanceof Error ? e.message : String(e)],
+    };
   } finally {
     gen?.stop();
     if (running) {
@@ -132,7 +166,10 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log('NOOP/job and reads/job: wake-ups the workers received and socket reads the generator made, per completed job.');
   const out = path.resolve(String(f.out));
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ benchmark: 'echo-throughput', at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, generator, parameters: { ...loadOpts, warmupMs, durationMs }, results: rows }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ benchmark: 'echo-throughput', at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, generator, parameters: { ...loadOpts, warmupMs, durationMs }, results: rows }, null, 2)}\n`,
+  );
   console.log(`wrote ${path.relative(process.cwd(), out)}`);
   if (profileDir) console.log(`reference server CPU profile in ${profileDir}`);
   return rows.every((r) => r.status === 'ok') ? 0 : 1;

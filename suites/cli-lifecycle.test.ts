@@ -62,7 +62,10 @@ describe('every command ends', () => {
     [0, 2],
     [1, 1],
   ])('finished with %i but a server left listening: pending listed after the grace, exit %i', async (code, expected) => {
-    const r = await runScript(`installLifecycle('test');\nconst s = net.createServer().listen(0, '127.0.0.1', () => { console.log('port ' + s.address().port); finish(${code}); });`, GRACE_MS + SLACK_MS);
+    const r = await runScript(
+      `installLifecycle('test');\nconst s = net.createServer().listen(0, '127.0.0.1', () => { console.log('port ' + s.address().port); finish(${code}); });`,
+      GRACE_MS + SLACK_MS,
+    );
     const port = /port (\d+)/.exec(r.stdout)?.[1];
     expect(r.code, r.stderr).toBe(expected);
     expect(r.stderr).toContain(`the command finished (exit ${code}) but the process was still running ${GRACE_MS / 1000} s later; pending:`);

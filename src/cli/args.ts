@@ -61,7 +61,12 @@ export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs
 
 export function renderFlags(specs: FlagSpecs): string {
   return Object.entries(specs)
-    .map(([name, s]) => `  --${name}${s.type === 'boolean' ? '' : ` <${s.type === 'number' ? 'n' : 'value'}>`}${s.repeat ? ' (repeatable)' : ''}`.padEnd(34) + s.help + (s.default !== undefined && s.type !== 'boolean' ? ` (default ${String(s.default)})` : ''))
+    .map(
+      ([name, s]) =>
+        `  --${name}${s.type === 'boolean' ? '' : ` <${s.type === 'number' ? 'n' : 'value'}>`}${s.repeat ? ' (repeatable)' : ''}`.padEnd(34) +
+        s.help +
+        (s.default !== undefined && s.type !== 'boolean' ? ` (default ${String(s.default)})` : ''),
+    )
     .join('\n');
 }
 

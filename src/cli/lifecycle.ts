@@ -77,10 +77,13 @@ export function limitRun(budgetMs: number, what: string): RunLimit {
   let timer: NodeJS.Timeout | undefined;
   const arm = (): void => {
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      life.write(`gearspec ${life.name}: still running ${GRACE_MS / 1000} s after its budget (${what}, ${formatMs(total)} in all)${pendingReport()}`);
-      process.exit(2);
-    }, total + GRACE_MS - (Date.now() - started));
+    timer = setTimeout(
+      () => {
+        life.write(`gearspec ${life.name}: still running ${GRACE_MS / 1000} s after its budget (${what}, ${formatMs(total)} in all)${pendingReport()}`);
+        process.exit(2);
+      },
+      total + GRACE_MS - (Date.now() - started),
+    );
     timer.unref();
   };
   arm();

@@ -32,7 +32,7 @@ async function help(declarations: Declarations): Promise<void> {
     'target, empty selection, nothing to do (or gearspec had to end a process that did not end by itself);',
     '130/143 interrupted by SIGINT/SIGTERM. Details: README.md, "Exit codes".',
   );
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 async function main(argv: readonly string[], declarations: Declarations): Promise<number> {

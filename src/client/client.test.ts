@@ -91,9 +91,18 @@ describe('GearmanClient against a scripted server', () => {
     const s3 = client.submit({ function: 'f', data: '3' });
     for (const d of ['1', '2', '3']) expect((await conn.expect(T.SUBMIT_JOB)).args[2]!.toString()).toBe(d);
     // JOB_CREATED for 3 is immediately followed by its events, all in one TCP write.
-    conn.send(res(T.JOB_CREATED, 'H:t:1'), res(T.ERROR, 'QUEUE_ERROR', 'Job queue is full'), res(T.JOB_CREATED, 'H:t:3'), res(T.WORK_STATUS, 'H:t:3', '1', '2'), res(T.WORK_COMPLETE, 'H:t:3', 'three'));
+    conn.send(
+      res(T.JOB_CREATED, 'H:t:1'),
+      res(T.ERROR, 'QUEUE_ERROR', 'Job queue is full'),
+      res(T.JOB_CREATED, 'H:t:3'),
+      res(T.WORK_STATUS, 'H:t:3', '1', '2'),
+      res(T.WORK_COMPLETE, 'H:t:3', 'three'),
+    );
     expect((await s1).handle).toBe('H:t:1');
-    const e2 = await s2.then(() => undefined, (e: unknown) => e);
+    const e2 = await s2.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(e2).toBeInstanceOf(GearmanErrorReply);
     expect(e2).toMatchObject({ serverCode: 'QUEUE_ERROR', serverText: 'Job queue is full' });
     const j3 = await s3;
@@ -139,7 +148,10 @@ describe('GearmanClient against a scripted server', () => {
 
   test('a missed reply deadline rejects with TimeoutError and closes the connection', async () => {
     const t0 = Date.now();
-    const err = await client.getStatus('H:t:1', 150).then(() => undefined, (e: unknown) => e);
+    const err = await client.getStatus('H:t:1', 150).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TimeoutError);
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(client.closed).toBe(true);
@@ -151,15 +163,24 @@ describe('GearmanClient against a scripted server', () => {
     await conn.expect(T.SUBMIT_JOB);
     conn.send(res(T.JOB_CREATED, 'H:t:1'));
     const job = await s;
-    const result = job.result(2000).then(() => undefined, (e: unknown) => e);
-    const echo = client.echo('x').then(() => undefined, (e: unknown) => e);
+    const result = job.result(2000).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const echo = client.echo('x').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     conn.close();
     expect(await result).toBeInstanceOf(ConnectionClosedError);
     expect(await echo).toBeInstanceOf(ConnectionClosedError);
   });
 
   test('undecodable bytes from the server end the connection with a typed error', async () => {
-    const echo = client.echo('x').then(() => undefined, (e: unknown) => e);
+    const echo = client.echo('x').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await conn.expect(T.ECHO_REQ);
     conn.sendRaw(encodeFrame(Buffer.from('\0XYZ'), 17, Buffer.from('x')));
     expect(await echo).toBeInstanceOf(ConnectionClosedError);

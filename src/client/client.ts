@@ -80,7 +80,14 @@ export class GearmanClient {
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     return this.#request(plan.packet, describePacket(plan.packet), [T.JOB_CREATED], timeoutMs, (reply) => {
       const handle = reply.args[0]!.toString('latin1');
-      const job = new ClientJob({ handle, function: options.function, unique: options.unique ?? '', background: plan.background, defaultTimeoutMs: this.#timeoutMs, exceptionTerminal: this.#exceptionTerminal });
+      const job = new ClientJob({
+        handle,
+        function: options.function,
+        unique: options.unique ?? '',
+        background: plan.background,
+        defaultTimeoutMs: this.#timeoutMs,
+        exceptionTerminal: this.#exceptionTerminal,
+      });
       // Registered here, inside dispatch, so WORK_* packets right behind JOB_CREATED find the job.
       if (!plan.background) this.#jobs.set(handle, [...(this.#jobs.get(handle) ?? []), job]);
       return job;

@@ -140,7 +140,18 @@ class FuzzFailure extends Error {
 
 /** Every quirk, tried one at a time to name a divergence (the record makes the list exhaustive). */
 const QUIRK_SET: Readonly<Record<keyof ModelQuirks, true>> = {
-  sleepers: true, wakeOn: true, abandoned: true, staleQueueNoop: true, exceptionFailArg: true, epochTake: true, wakeForFutureEpoch: true, bgSparesAbandoned: true, requeueWakesSelf: true, joinRevivesAbandoned: true, echoDropsZero: true, lateResultFromEnder: true,
+  sleepers: true,
+  wakeOn: true,
+  abandoned: true,
+  staleQueueNoop: true,
+  exceptionFailArg: true,
+  epochTake: true,
+  wakeForFutureEpoch: true,
+  bgSparesAbandoned: true,
+  requeueWakesSelf: true,
+  joinRevivesAbandoned: true,
+  echoDropsZero: true,
+  lateResultFromEnder: true,
 };
 const QUIRKS = Object.keys(QUIRK_SET) as (keyof ModelQuirks)[];
 
@@ -304,7 +315,15 @@ export async function fuzz(config: FuzzConfig): Promise<FuzzResult> {
           if (!(await fleet.refuses(i))) continue;
           const run = runs[i]!;
           const last = Math.max(0, ...run.stepStarts.keys());
-          throw new FuzzFailure({ ...failureBase(servers[i]!, i, run, fleet.address(i)), ...DIED_EXPECTATION, kind: 'server-died', message: 'after the last step, when the connections closed, it stopped accepting connections', error: 'it stopped accepting connections when the scenario closed its connections', step: last, upTo: steps.length });
+          throw new FuzzFailure({
+            ...failureBase(servers[i]!, i, run, fleet.address(i)),
+            ...DIED_EXPECTATION,
+            kind: 'server-died',
+            message: 'after the last step, when the connections closed, it stopped accepting connections',
+            error: 'it stopped accepting connections when the scenario closed its connections',
+            step: last,
+            upTo: steps.length,
+          });
         }
       }
       previous = { symbolic, runs };
@@ -356,8 +375,20 @@ export async function fuzz(config: FuzzConfig): Promise<FuzzResult> {
     const reproduced = chosen !== undefined;
     const used = chosen ?? v;
     facts = factsOf(used, symbolic, fleet);
-    if (!reproduced) facts = { ...facts, note: `Three more runs of this scenario did not show the difference again (the last: ${last?.result.error ?? last?.result.mismatch?.message.split('\n')[0] ?? 'no difference'}): the finding may be flaky; the fixture holds the run that showed it.` };
-    await writeFindingFixture(file, { run: chosen?.run ?? cutRun(v.run, symbolic.length), stepIndex: used.step, facts, seed, path, message: used.message, ...(v.index > 0 && servers.length > 1 ? { acceptedQuirks: [...accepted[v.index]!] } : {}) });
+    if (!reproduced)
+      facts = {
+        ...facts,
+        note: `Three more runs of this scenario did not show the difference again (the last: ${last?.result.error ?? last?.result.mismatch?.message.split('\n')[0] ?? 'no difference'}): the finding may be flaky; the fixture holds the run that showed it.`,
+      };
+    await writeFindingFixture(file, {
+      run: chosen?.run ?? cutRun(v.run, symbolic.length),
+      stepIndex: used.step,
+      facts,
+      seed,
+      path,
+      message: used.message,
+      ...(v.index > 0 && servers.length > 1 ? { acceptedQuirks: [...accepted[v.index]!] } : {}),
+    });
     return { facts, fixture: file, reproduced };
   }
 
@@ -371,7 +402,17 @@ export async function fuzz(config: FuzzConfig): Promise<FuzzResult> {
     const server = servers[d.index]!;
     const ref: ServerRef = { name: server.name, address: d.address, profile: server.profile.name };
     const readable = instantiate(d.symbolic, 'p_').map(describeStep);
-    const unshrunkFacts: FindingFacts = { kind: 'server-died', server: ref, step: d.step + 1, steps: d.symbolic.length, stepText: readable[d.step] ?? '(setup)', sent: [], ...DIED_EXPECTATION, explainedBy: [], error: d.error };
+    const unshrunkFacts: FindingFacts = {
+      kind: 'server-died',
+      server: ref,
+      step: d.step + 1,
+      steps: d.symbolic.length,
+      stepText: readable[d.step] ?? '(setup)',
+      sent: [],
+      ...DIED_EXPECTATION,
+      explainedBy: [],
+      error: d.error,
+    };
     const unshrunkFile = fixtureName('server-died', d.index, seed, '-unshrunk');
     if (unshrunkFile) await writeFindingFixture(unshrunkFile, { run: d.run, stepIndex: d.step, facts: unshrunkFacts, seed, path, message: d.error, extra: { unshrunk: true } });
     const unshrunk = { scenario: d.symbolic, readable, step: d.step + 1, ...(unshrunkFile ? { fixture: unshrunkFile } : {}) };
@@ -392,13 +433,59 @@ export async function fuzz(config: FuzzConfig): Promise<FuzzResult> {
       if (!shrunk) notShrunk = 'no shorter scenario killed the server again when run once more';
     }
     if (!shrunk) {
-      pushFinding({ kind: 'server-died', server: server.name, address: d.address, profile: server.profile.name, message: d.error, scenario: d.symbolic, seed, path, explainedBy: [], readable, step: d.step + 1, sent: [], expected: unshrunkFacts.expected, expectedBy: unshrunkFacts.expectedBy, statement: findingStatement(unshrunkFacts), unshrunk, ...(unshrunkFile ? { fixture: unshrunkFile } : {}), ...(notShrunk ? { notShrunk } : {}) });
+      pushFinding({
+        kind: 'server-died',
+        server: server.name,
+        address: d.address,
+        profile: server.profile.name,
+        message: d.error,
+        scenario: d.symbolic,
+        seed,
+        path,
+        explainedBy: [],
+        readable,
+        step: d.step + 1,
+        sent: [],
+        expected: unshrunkFacts.expected,
+        expectedBy: unshrunkFacts.expectedBy,
+        statement: findingStatement(unshrunkFacts),
+        unshrunk,
+        ...(unshrunkFile ? { fixture: unshrunkFile } : {}),
+        ...(notShrunk ? { notShrunk } : {}),
+      });
       return;
     }
     const facts = factsOf(shrunk.v, shrunk.symbolic, fleet);
     const file = fixtureName('server-died', d.index, seed);
-    if (file) await writeFindingFixture(file, { run: shrunk.v.run, stepIndex: shrunk.v.step, facts, seed, path, message: shrunk.v.message, extra: { unshrunk: { readable, step: d.step + 1, ...(unshrunkFile ? { fixture: unshrunkFile } : {}) } } });
-    pushFinding({ kind: 'server-died', server: server.name, address: facts.server.address, profile: server.profile.name, message: shrunk.v.message, scenario: shrunk.symbolic, seed, path, explainedBy: [], readable: instantiate(shrunk.symbolic, 'p_').map(describeStep), step: facts.step, sent: facts.sent, expected: facts.expected, expectedBy: facts.expectedBy, statement: findingStatement(facts), unshrunk, ...(file ? { fixture: file } : {}) });
+    if (file)
+      await writeFindingFixture(file, {
+        run: shrunk.v.run,
+        stepIndex: shrunk.v.step,
+        facts,
+        seed,
+        path,
+        message: shrunk.v.message,
+        extra: { unshrunk: { readable, step: d.step + 1, ...(unshrunkFile ? { fixture: unshrunkFile } : {}) } },
+      });
+    pushFinding({
+      kind: 'server-died',
+      server: server.name,
+      address: facts.server.address,
+      profile: server.profile.name,
+      message: shrunk.v.message,
+      scenario: shrunk.symbolic,
+      seed,
+      path,
+      explainedBy: [],
+      readable: instantiate(shrunk.symbolic, 'p_').map(describeStep),
+      step: facts.step,
+      sent: facts.sent,
+      expected: facts.expected,
+      expectedBy: facts.expectedBy,
+      statement: findingStatement(facts),
+      unshrunk,
+      ...(file ? { fixture: file } : {}),
+    });
   }
 
   try {
@@ -434,8 +521,35 @@ export async function fuzz(config: FuzzConfig): Promise<FuzzResult> {
         const message = `failure did not reproduce on re-run (flaky): ${errorText(details.errorInstance)}`;
         const readable = instantiate(counterexample, 'p_').map(describeStep);
         const ref: ServerRef = { name: servers.map((s) => s.name).join(','), address: servers.map((_, i) => fleet.address(i)).join(','), profile: '-' };
-        const facts: FindingFacts = { kind: 'harness', server: ref, step: counterexample.length, steps: counterexample.length, stepText: readable.at(-1) ?? '(none)', sent: [], expected: [], expectedBy: '', explainedBy: [], error: message };
-        pushFinding({ kind: 'harness', server: ref.name, address: ref.address, profile: '-', message, scenario: counterexample, seed, path, explainedBy: [], readable, step: facts.step, sent: [], expected: [], expectedBy: '', statement: findingStatement(facts) });
+        const facts: FindingFacts = {
+          kind: 'harness',
+          server: ref,
+          step: counterexample.length,
+          steps: counterexample.length,
+          stepText: readable.at(-1) ?? '(none)',
+          sent: [],
+          expected: [],
+          expectedBy: '',
+          explainedBy: [],
+          error: message,
+        };
+        pushFinding({
+          kind: 'harness',
+          server: ref.name,
+          address: ref.address,
+          profile: '-',
+          message,
+          scenario: counterexample,
+          seed,
+          path,
+          explainedBy: [],
+          readable,
+          step: facts.step,
+          sent: [],
+          expected: [],
+          expectedBy: '',
+          statement: findingStatement(facts),
+        });
         break;
       }
       const idx = verdict.index;
@@ -500,7 +614,14 @@ function deathOf(v: Verdict, symbolic: readonly Step[], previous: { symbolic: re
   const before = previous?.runs[v.index];
   if (v.run.items.length === 0 && previous && before) {
     const last = Math.max(0, ...before.stepStarts.keys());
-    return { index: v.index, address: v.address, symbolic: previous.symbolic, run: before, step: last, error: `the next scenario's first connection was refused: the server died after this scenario's last step, when its connections closed (${v.error ?? v.message})` };
+    return {
+      index: v.index,
+      address: v.address,
+      symbolic: previous.symbolic,
+      run: before,
+      step: last,
+      error: `the next scenario's first connection was refused: the server died after this scenario's last step, when its connections closed (${v.error ?? v.message})`,
+    };
   }
   return { index: v.index, address: v.address, symbolic, run: v.run, step: v.step, error: v.error ?? v.message };
 }
@@ -536,7 +657,16 @@ function judge(
   }
   if (result.mismatch) {
     const step = steps.indexOf(result.mismatch.step);
-    return { ...base, kind: 'mismatch', message: result.mismatch.message, step, upTo: step + 1, sent: result.mismatch.actual, expected: result.mismatch.expected, expectedBy: `the model ${server.profile.name}` };
+    return {
+      ...base,
+      kind: 'mismatch',
+      message: result.mismatch.message,
+      step,
+      upTo: step + 1,
+      sent: result.mismatch.actual,
+      expected: result.mismatch.expected,
+      expectedBy: `the model ${server.profile.name}`,
+    };
   }
   if (servers.length > 1 && i > 0) {
     const d = offlineCheck(hybrid(i), result.observed);
@@ -680,7 +810,8 @@ function explain(baseline: ModelProfile, other: ModelProfile, hybrid: ModelProfi
 
 /** A finding for the console: the statement first, then how to repeat it, then the scenario with the step marked. */
 export function formatFinding(f: FuzzFinding, n: number): string {
-  const head = f.kind === 'divergence' ? `divergence on ${f.server}${f.explainedBy.length ? ` - undeclared divergence, model quirk: ${f.explainedBy.join(', ')}` : ' - unexplained'}` : `${f.kind} on ${f.server}`;
+  const head =
+    f.kind === 'divergence' ? `divergence on ${f.server}${f.explainedBy.length ? ` - undeclared divergence, model quirk: ${f.explainedBy.join(', ')}` : ' - unexplained'}` : `${f.kind} on ${f.server}`;
   const lines = [`finding #${n}: ${head} (model ${f.profile})`, `  ${f.statement}`];
   if (f.notShrunk) lines.push(`  not shrunk: ${f.notShrunk}`);
   lines.push(`  seed ${f.seed}${f.path ? ` path ${f.path}` : ''}`);

@@ -66,7 +66,11 @@ function statement(f: FindingFacts): string {
       const agree = f.other !== undefined && answer(f.other.sent) === expectation(f.expected);
       const byModel = agree && !f.expectedBy.startsWith('the baseline') ? `, as expected by ${f.expectedBy}` : '';
       const other = f.other ? ` The baseline ${serverLabel(f.other)} answered the same step with ${answer(f.other.sent)}${byModel}.` : '';
-      const why = f.declared ? ` Since then a declared alternative (${f.declared}): the model accepts either answer.` : f.explainedBy.length > 0 ? ` No declared alternative allows it: an undeclared divergence, explained by the model quirk${f.explainedBy.length > 1 ? 's' : ''} ${f.explainedBy.join(', ')}.` : ' No declared alternative or known quirk explains it.';
+      const why = f.declared
+        ? ` Since then a declared alternative (${f.declared}): the model accepts either answer.`
+        : f.explainedBy.length > 0
+          ? ` No declared alternative allows it: an undeclared divergence, explained by the model quirk${f.explainedBy.length > 1 ? 's' : ''} ${f.explainedBy.join(', ')}.`
+          : ' No declared alternative or known quirk explains it.';
       // When the baseline answered what was expected, saying it once is enough.
       const expected = agree ? '' : ` ${capital(f.expectedBy)} expected ${expectation(f.expected)}.`;
       return `${who} answered ${at} with ${answer(f.sent)}.${other}${expected}${why}`;

@@ -16,7 +16,17 @@ const SYMBOLS = new Set<string>(['u1', 'u2']);
 export const CLIENT_SLOTS = [0, 1] as const;
 export const WORKER_SLOTS = [2, 3, 4] as const;
 
-const SUBMITS: readonly SubmitType[] = [T.SUBMIT_JOB, T.SUBMIT_JOB_BG, T.SUBMIT_JOB_HIGH, T.SUBMIT_JOB_HIGH_BG, T.SUBMIT_JOB_LOW, T.SUBMIT_JOB_LOW_BG, T.SUBMIT_JOB_EPOCH, T.SUBMIT_REDUCE_JOB, T.SUBMIT_REDUCE_JOB_BACKGROUND];
+const SUBMITS: readonly SubmitType[] = [
+  T.SUBMIT_JOB,
+  T.SUBMIT_JOB_BG,
+  T.SUBMIT_JOB_HIGH,
+  T.SUBMIT_JOB_HIGH_BG,
+  T.SUBMIT_JOB_LOW,
+  T.SUBMIT_JOB_LOW_BG,
+  T.SUBMIT_JOB_EPOCH,
+  T.SUBMIT_REDUCE_JOB,
+  T.SUBMIT_REDUCE_JOB_BACKGROUND,
+];
 const GRABS: readonly GrabType[] = [T.GRAB_JOB, T.GRAB_JOB_UNIQ, T.GRAB_JOB_ALL];
 const WORKS: readonly WorkType[] = [T.WORK_STATUS, T.WORK_DATA, T.WORK_WARNING, T.WORK_COMPLETE, T.WORK_FAIL, T.WORK_EXCEPTION];
 
@@ -39,7 +49,11 @@ const jobRefArb = (held: boolean): fc.Arbitrary<JobRef> =>
   );
 
 const clientSlotArb = fc.oneof({ weight: 4, arbitrary: fc.constant<number>(CLIENT_SLOTS[0]) }, { weight: 1, arbitrary: fc.constant<number>(CLIENT_SLOTS[1]) });
-const workerSlotArb = fc.oneof({ weight: 5, arbitrary: fc.constant<number>(WORKER_SLOTS[0]) }, { weight: 2, arbitrary: fc.constant<number>(WORKER_SLOTS[1]) }, { weight: 1, arbitrary: fc.constant<number>(WORKER_SLOTS[2]) });
+const workerSlotArb = fc.oneof(
+  { weight: 5, arbitrary: fc.constant<number>(WORKER_SLOTS[0]) },
+  { weight: 2, arbitrary: fc.constant<number>(WORKER_SLOTS[1]) },
+  { weight: 1, arbitrary: fc.constant<number>(WORKER_SLOTS[2]) },
+);
 
 export interface ScenarioShape {
   readonly maxSteps: number;
@@ -53,9 +67,8 @@ export function actionArbs(profile: ModelProfile): { client: fc.Arbitrary<Action
   // Skewed choices make coherent stories (submit → can-do → grab → work on the same function and
   // worker) common, while the rarer names still produce cross-function and multi-worker cases.
   const fn = fc.oneof({ weight: 6, arbitrary: fc.constant<string>(FNS[0]) }, { weight: 2, arbitrary: fc.constant<string>(FNS[1]) }, { weight: 1, arbitrary: fc.constant<string>(FNS[2]) });
-  const submit: fc.Arbitrary<Action> = fc
-    .record({ type: fc.constantFrom(...submits), fn, unique: fc.constantFrom(...UNIQUES), data: dataArb, future: fc.boolean() })
-    .map(({ type, fn: f, unique, data, future }): Action => ({
+  const submit: fc.Arbitrary<Action> = fc.record({ type: fc.constantFrom(...submits), fn, unique: fc.constantFrom(...UNIQUES), data: dataArb, future: fc.boolean() }).map(
+    ({ type, fn: f, unique, data, future }): Action => ({
       kind: 'submit',
       type,
       fn: f,
@@ -63,7 +76,8 @@ export function actionArbs(profile: ModelProfile): { client: fc.Arbitrary<Action
       data,
       ...(type === T.SUBMIT_JOB_EPOCH ? { epoch: future ? 'future' : 'past' } : {}),
       ...(type === T.SUBMIT_REDUCE_JOB || type === T.SUBMIT_REDUCE_JOB_BACKGROUND ? { reducer: 'r1' } : {}),
-    }));
+    }),
+  );
   const client = fc.oneof(
     { weight: 8, arbitrary: submit },
     { weight: 3, arbitrary: jobRefArb(false).map((job): Action => ({ kind: 'get-status', job })) },

@@ -9,7 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import { describeStep, type Step } from '../model/actions.js';
 import type { ModelProfile } from '../model/profiles.js';
-import { type Exchange, type ScenarioResult, ScenarioRunner } from '../model/run-scenario.js';
+import type { Exchange, ScenarioResult, ScenarioRunner } from '../model/run-scenario.js';
 import { recordsFromPackets, type ExchangeItem } from '../fixtures/builders.js';
 import { FIXTURE_FORMAT, type FixtureFinding, type FixtureRecord } from '../fixtures/format.js';
 import { writeFixture } from '../fixtures/write.js';
@@ -27,7 +27,11 @@ export interface RecordedRun {
 }
 
 /** Runs `steps` once on `runner`'s server, keeping the transcript (cheap: packets are kept by reference). */
-export async function recordRun(runner: ScenarioRunner, steps: readonly Step[], options: { readonly profile: ModelProfile; readonly prefix: string; readonly timeoutMs: number }): Promise<RecordedRun> {
+export async function recordRun(
+  runner: ScenarioRunner,
+  steps: readonly Step[],
+  options: { readonly profile: ModelProfile; readonly prefix: string; readonly timeoutMs: number },
+): Promise<RecordedRun> {
   const items: ExchangeItem[] = [];
   const stepStarts = new Map<number, number>();
   const t0 = performance.now();
@@ -83,7 +87,10 @@ export async function writeFindingFixture(file: string, input: FindingFixtureInp
     header: {
       format: FIXTURE_FORMAT,
       description: `${facts.kind} on ${serverLabel(facts.server)} (model ${facts.server.profile}) at step ${facts.step} of ${facts.steps}: ${facts.stepText}`,
-      peers: { server: `${serverLabel(facts.server)}, checked against the model ${facts.server.profile}`, ...(facts.other ? { baseline: `${serverLabel(facts.other)}, model ${facts.other.profile}` } : {}) },
+      peers: {
+        server: `${serverLabel(facts.server)}, checked against the model ${facts.server.profile}`,
+        ...(facts.other ? { baseline: `${serverLabel(facts.other)}, model ${facts.other.profile}` } : {}),
+      },
       recordedAt: new Date().toISOString(),
       source: 'shrink',
       seed: input.seed,
@@ -101,6 +108,6 @@ export async function writeFindingFixture(file: string, input: FindingFixtureInp
     finding: { ...facts, text, fixtureRecords: window, runPrefix: run.prefix },
     ...(input.extra ?? {}),
   };
-  await writeFile(file.replace(/\.fixture\.jsonl$/, '') + '.scenario.json', JSON.stringify(sidecar, null, 2) + '\n', 'utf8');
+  await writeFile(`${file.replace(/\.fixture\.jsonl$/, '')}.scenario.json`, `${JSON.stringify(sidecar, null, 2)}\n`, 'utf8');
   return finding;
 }

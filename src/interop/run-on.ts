@@ -31,6 +31,8 @@ export async function runMatrixOn(target: MatrixTarget, options: MatrixOptions &
 /** Every scenario outcome that no expectation explains, or an expectation that no longer happens. */
 export function undeclaredOutcomes(run: ServerRun): string[] {
   return run.cells.flatMap((c) =>
-    c.scenarios.filter((s) => s.grade === 'fail' || s.grade === 'stale').map((s) => `${c.client} client × ${c.worker} worker / ${s.id}: ${s.grade} (expected ${s.expected.join(' or ')}, got ${s.actual}) — ${s.detail.slice(0, 300)}`),
+    c.scenarios
+      .filter((s) => s.grade === 'fail' || s.grade === 'stale')
+      .map((s) => `${c.client} client × ${c.worker} worker / ${s.id}: ${s.grade} (expected ${s.expected.join(' or ')}, got ${s.actual}) — ${s.detail.slice(0, 300)}`),
   );
 }

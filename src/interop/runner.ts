@@ -162,10 +162,15 @@ class Pool {
     try {
       for (const [i, r] of regs.entries()) h.send({ op: 'register', id: `r${i}`, function: r.function, behaviour: r.behaviour });
       h.send({ op: 'work', id: 'work' });
-      await h.waitFor((e) => e.event === 'done' && e.id === 'work', WORKER_READY_MS, 'registration and work', (e) => {
-        const i = e.event === 'error' && e.id?.startsWith('r') ? Number(e.id.slice(1)) : NaN;
-        if (e.event === 'error' && Number.isInteger(i) && regs[i]) refused.set(regs[i].function, e.message);
-      });
+      await h.waitFor(
+        (e) => e.event === 'done' && e.id === 'work',
+        WORKER_READY_MS,
+        'registration and work',
+        (e) => {
+          const i = e.event === 'error' && e.id?.startsWith('r') ? Number(e.id.slice(1)) : NaN;
+          if (e.event === 'error' && Number.isInteger(i) && regs[i]) refused.set(regs[i].function, e.message);
+        },
+      );
       return { handle: h, refused };
     } catch (e) {
       // The driver said hello, so its process runs: a library call that never returns while
@@ -216,10 +221,12 @@ export async function runServerMatrix(server: MatrixServer, allOptions: MatrixOp
       const w = driverName(workerSource);
       const cellClients = options.clients.filter((c) => inPlan(c, workerSource));
       if (cellClients.length === 0) continue;
-      const regs = cellClients.map(driverName).flatMap((c) => [
-        { function: functionNamer(c, w)(HEALTH_SCENARIO), behaviour: { outcome: { kind: 'complete' } } } satisfies Registration,
-        ...options.scenarios.flatMap((s) => s.functions(functionNamer(c, w))),
-      ]);
+      const regs = cellClients
+        .map(driverName)
+        .flatMap((c) => [
+          { function: functionNamer(c, w)(HEALTH_SCENARIO), behaviour: { outcome: { kind: 'complete' } } } satisfies Registration,
+          ...options.scenarios.flatMap((s) => s.functions(functionNamer(c, w))),
+        ]);
       let worker: DriverTap | undefined;
       let workerError: string | undefined;
       let workerNotReady: WorkerNotReady | undefined;
@@ -400,7 +407,18 @@ async function runCell(
     }
     await pool.stopRelays();
     log(`  ${s.id}: ${outcome} → ${g.grade}`);
-    results.push({ id: s.id, title: s.title, nominal: s.nominal, expected: g.expected, actual: outcome, grade: g.grade, detail, ...(g.expectation ? { expectation: g.expectation } : {}), durationMs: Date.now() - started, transcript });
+    results.push({
+      id: s.id,
+      title: s.title,
+      nominal: s.nominal,
+      expected: g.expected,
+      actual: outcome,
+      grade: g.grade,
+      detail,
+      ...(g.expectation ? { expectation: g.expectation } : {}),
+      durationMs: Date.now() - started,
+      transcript,
+    });
   }
   if (carry.restartAll) {
     // The next cell has other clients. This cell's own clients go now: one may still wait on a
@@ -493,7 +511,9 @@ async function freshJobCheck(cell: CellId, taps: { client: DriverTap; client2: D
     } else clientState = 'ok'; // submitted; the worker never took it
     if (workerState === undefined && r.created && !r.taken) workerState = worker.exited ? 'gone' : 'stuck';
     if (workerState === undefined && r.taken) workerState = 'ok';
-    notes.push(`client's fresh job: ${r.ok ? 'completed' : `${r.created ? 'created' : 'not created'}, ${workerState === 'gone' ? 'no worker' : r.taken ? 'taken by the worker' : 'never taken by the worker'}, client ${r.clientDone ? 'finished without the result' : 'still waiting'}`}`);
+    notes.push(
+      `client's fresh job: ${r.ok ? 'completed' : `${r.created ? 'created' : 'not created'}, ${workerState === 'gone' ? 'no worker' : r.taken ? 'taken by the worker' : 'never taken by the worker'}, client ${r.clientDone ? 'finished without the result' : 'still waiting'}`}`,
+    );
   }
   if (clientState !== 'ok') notes.push(`client ${clientState === 'gone' ? `exited (${exitOf(client)})` : `still busy (${[...client.pending].join(', ') || 'with its fresh job'})`}`);
   if (workerState === undefined) {
@@ -517,7 +537,19 @@ function exitOf(tap: DriverTap): string {
 
 /** A scenario left out because the cell's probe showed a declared blocker. */
 function notRun(s: Scenario, blocked: Expectation): ScenarioResult {
-  return { id: s.id, title: s.title, nominal: s.nominal, expected: [s.nominal], actual: 'not-run', grade: 'expected-different', detail: `not run: the probe showed ${blocked.id} as declared`, expectation: refOf(blocked), notRun: true, durationMs: 0, transcript: [] };
+  return {
+    id: s.id,
+    title: s.title,
+    nominal: s.nominal,
+    expected: [s.nominal],
+    actual: 'not-run',
+    grade: 'expected-different',
+    detail: `not run: the probe showed ${blocked.id} as declared`,
+    expectation: refOf(blocked),
+    notRun: true,
+    durationMs: 0,
+    transcript: [],
+  };
 }
 
 /** A cell whose worker library never entered its loop: every scenario has that outcome, graded. */
@@ -529,13 +561,43 @@ function notReadyCell(cell: CellId, options: MatrixOptions, stuck: WorkerNotRead
     if (blocked) return notRun(s, blocked);
     const g = grade(options.declarations, cell, s, outcome);
     if (s.id === options.declarations.probe.id && g.grade === 'expected-different') blocked = cellBlocker(options.declarations, cell, s.id);
-    return { id: s.id, title: s.title, nominal: s.nominal, expected: g.expected, actual: outcome, grade: g.grade, detail, ...(g.expectation ? { expectation: g.expectation } : {}), durationMs: 0, transcript: [] };
+    return {
+      id: s.id,
+      title: s.title,
+      nominal: s.nominal,
+      expected: g.expected,
+      actual: outcome,
+      grade: g.grade,
+      detail,
+      ...(g.expectation ? { expectation: g.expectation } : {}),
+      durationMs: 0,
+      transcript: [],
+    };
   });
   const grades = scenarios.map((s) => s.grade);
-  return { ...cell, provider: options.provider ?? 'native', grade: worstGrade(grades), counts: countGrades(grades), scenarios, drivers: {}, logs: { worker: stuck.log.slice(-MAX_LOG_CHARS) }, durationMs: 0 };
+  return {
+    ...cell,
+    provider: options.provider ?? 'native',
+    grade: worstGrade(grades),
+    counts: countGrades(grades),
+    scenarios,
+    drivers: {},
+    logs: { worker: stuck.log.slice(-MAX_LOG_CHARS) },
+    durationMs: 0,
+  };
 }
 
 function harnessCell(cell: CellId, options: MatrixOptions, why: string): CellResult {
-  const scenarios: ScenarioResult[] = options.scenarios.map((s) => ({ id: s.id, title: s.title, nominal: s.nominal, expected: [s.nominal], actual: 'harness-error', grade: 'fail', detail: why, durationMs: 0, transcript: [] }));
+  const scenarios: ScenarioResult[] = options.scenarios.map((s) => ({
+    id: s.id,
+    title: s.title,
+    nominal: s.nominal,
+    expected: [s.nominal],
+    actual: 'harness-error',
+    grade: 'fail',
+    detail: why,
+    durationMs: 0,
+    transcript: [],
+  }));
   return { ...cell, provider: options.provider ?? 'native', grade: 'fail', counts: countGrades(scenarios.map((s) => s.grade)), scenarios, drivers: {}, logs: { harness: why }, durationMs: 0 };
 }

@@ -32,7 +32,8 @@ export async function startMatrixServer(name: ServerPeerName, provider: Provider
 
 async function startOnce(name: ServerPeerName, provider: ProviderKind | undefined): Promise<MatrixServer> {
   // The reference server always runs embedded; the provider applies to the external servers.
-  const start = (port?: number): Promise<StartedServer> => startServerPeer(name, { ...(provider && name !== 'reference' ? { provider } : {}), startupTimeoutMs: 20_000, ...(port !== undefined && { port }) });
+  const start = (port?: number): Promise<StartedServer> =>
+    startServerPeer(name, { ...(provider && name !== 'reference' ? { provider } : {}), startupTimeoutMs: 20_000, ...(port !== undefined && { port }) });
   let current = await start();
   let exit: string | undefined;
   let earlierLogs = '';

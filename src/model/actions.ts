@@ -5,8 +5,15 @@
 import { packetName, T } from '../protocol/constants.js';
 
 export type SubmitType =
-  | typeof T.SUBMIT_JOB | typeof T.SUBMIT_JOB_BG | typeof T.SUBMIT_JOB_HIGH | typeof T.SUBMIT_JOB_HIGH_BG | typeof T.SUBMIT_JOB_LOW | typeof T.SUBMIT_JOB_LOW_BG
-  | typeof T.SUBMIT_JOB_EPOCH | typeof T.SUBMIT_REDUCE_JOB | typeof T.SUBMIT_REDUCE_JOB_BACKGROUND;
+  | typeof T.SUBMIT_JOB
+  | typeof T.SUBMIT_JOB_BG
+  | typeof T.SUBMIT_JOB_HIGH
+  | typeof T.SUBMIT_JOB_HIGH_BG
+  | typeof T.SUBMIT_JOB_LOW
+  | typeof T.SUBMIT_JOB_LOW_BG
+  | typeof T.SUBMIT_JOB_EPOCH
+  | typeof T.SUBMIT_REDUCE_JOB
+  | typeof T.SUBMIT_REDUCE_JOB_BACKGROUND;
 export type GrabType = typeof T.GRAB_JOB | typeof T.GRAB_JOB_UNIQ | typeof T.GRAB_JOB_ALL;
 export type WorkType = typeof T.WORK_STATUS | typeof T.WORK_DATA | typeof T.WORK_WARNING | typeof T.WORK_COMPLETE | typeof T.WORK_FAIL | typeof T.WORK_EXCEPTION;
 

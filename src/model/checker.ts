@@ -62,14 +62,21 @@ export class ModelChecker {
     }
     if (next.length === 0) {
       const b0 = this.#beliefs[0]!;
-      const names = Object.fromEntries(Object.entries(b0.handles).flatMap(([job, h]) => {
-        const name = jobNamer(b0)(Number(job));
-        return name ? [[h, name]] : [];
-      }));
+      const names = Object.fromEntries(
+        Object.entries(b0.handles).flatMap(([job, h]) => {
+          const name = jobNamer(b0)(Number(job));
+          return name ? [[h, name]] : [];
+        }),
+      );
       const actualParts = describeSlots(seen, names);
       const actual = actualParts.join('; ');
       const expected = [...new Set(expectations)];
-      return { step: st, message: `${describeStep(st)}\n  expected ${expected.length > 1 ? 'one of' : ''}\n    ${expected.join('\n    ') || '(nothing)'}\n  actual\n    ${actual || '(nothing)'}`, expected: expected.length ? expected : ['(nothing)'], actual: actualParts };
+      return {
+        step: st,
+        message: `${describeStep(st)}\n  expected ${expected.length > 1 ? 'one of' : ''}\n    ${expected.join('\n    ') || '(nothing)'}\n  actual\n    ${actual || '(nothing)'}`,
+        expected: expected.length ? expected : ['(nothing)'],
+        actual: actualParts,
+      };
     }
     this.#beliefs = next.slice(0, MAX_BELIEFS);
     return undefined;

@@ -48,12 +48,28 @@ const lateWork = (conn: number, type: number, data = ''): Step => at(conn, { kin
 
 describe('model - priorities (§4.3, §5 row 14)', () => {
   const steps = [submit(0, T.SUBMIT_JOB, 'n1'), submit(0, T.SUBMIT_JOB_HIGH, 'h1'), submit(0, T.SUBMIT_JOB_HIGH, 'h2'), submit(0, T.SUBMIT_JOB, 'n2'), canDo(2), grab(2), grab(2), grab(2), grab(2)];
-  const assigned = (p: ModelProfile): string[] => simulate(p, steps).lines.slice(5).map((l) => /"(\w+)"\)$/.exec(l[0]!)![1]!);
+  const assigned = (p: ModelProfile): string[] =>
+    simulate(p, steps)
+      .lines.slice(5)
+      .map((l) => /"(\w+)"\)$/.exec(l[0]!)![1]!);
   it('gearmand: HIGH in submission order, then NORMAL', () => expect(assigned(C)).toEqual(['h1', 'h2', 'n1', 'n2']));
   it('Perl: HIGH is LIFO', () => expect(assigned(PERL)).toEqual(['h2', 'h1', 'n1', 'n2']));
   it('gearmand: LOW after NORMAL (L1 N1 H1 H2 N2 L2 → H1 H2 N1 N2 L1 L2)', () => {
-    const s = [submit(0, T.SUBMIT_JOB_LOW, 'l1'), submit(0, T.SUBMIT_JOB, 'n1'), submit(0, T.SUBMIT_JOB_HIGH, 'h1'), submit(0, T.SUBMIT_JOB_HIGH, 'h2'), submit(0, T.SUBMIT_JOB, 'n2'), submit(0, T.SUBMIT_JOB_LOW, 'l2'), canDo(2), ...Array.from({ length: 6 }, () => grab(2))];
-    expect(simulate(C, s).lines.slice(7).map((l) => /"(\w+)"\)$/.exec(l[0]!)![1])).toEqual(['h1', 'h2', 'n1', 'n2', 'l1', 'l2']);
+    const s = [
+      submit(0, T.SUBMIT_JOB_LOW, 'l1'),
+      submit(0, T.SUBMIT_JOB, 'n1'),
+      submit(0, T.SUBMIT_JOB_HIGH, 'h1'),
+      submit(0, T.SUBMIT_JOB_HIGH, 'h2'),
+      submit(0, T.SUBMIT_JOB, 'n2'),
+      submit(0, T.SUBMIT_JOB_LOW, 'l2'),
+      canDo(2),
+      ...Array.from({ length: 6 }, () => grab(2)),
+    ];
+    expect(
+      simulate(C, s)
+        .lines.slice(7)
+        .map((l) => /"(\w+)"\)$/.exec(l[0]!)![1]),
+    ).toEqual(['h1', 'h2', 'n1', 'n2', 'l1', 'l2']);
   });
 });
 
@@ -72,7 +88,15 @@ describe('model - worker death (§4.7, §5 row 2)', () => {
 });
 
 describe('model - WORK_EXCEPTION (§4.9, §5 row 3)', () => {
-  const steps = [at(1, { kind: 'option', name: 'exceptions' }), submit(0, T.SUBMIT_JOB, 'x', 'u'), submit(1, T.SUBMIT_JOB, 'x', 'u'), canDo(2), grab(2), work(2, T.WORK_EXCEPTION, 'boom'), lateWork(2, T.WORK_FAIL)];
+  const steps = [
+    at(1, { kind: 'option', name: 'exceptions' }),
+    submit(0, T.SUBMIT_JOB, 'x', 'u'),
+    submit(1, T.SUBMIT_JOB, 'x', 'u'),
+    canDo(2),
+    grab(2),
+    work(2, T.WORK_EXCEPTION, 'boom'),
+    lateWork(2, T.WORK_FAIL),
+  ];
   it('gearmand: WORK_FAIL with a trailing NUL without the option, WORK_EXCEPTION with it; the job ends', () => {
     const { lines } = simulate(C, steps);
     expect(lines[5]).toEqual(['c0 WORK_FAIL("H:t:1"+NUL)', 'c1 WORK_EXCEPTION("H:t:1", "boom")']);

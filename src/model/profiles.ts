@@ -25,8 +25,17 @@ export const PROFILE_ALIASES: Readonly<Record<string, ProfileName>> = {
  * any order for the other choices.
  */
 export const MODEL_ALTERNATIVES = [
-  'exception-terminal', 'worker-death', 'high-priority-order', 'cant-do-mid-job', 'status-without-progress', 'duplicate-can-do',
-  'dash-unique', 'cross-function-order', 'error-code-spelling', 'wake-on-can-do', 'abandoned-job-at-pre-sleep',
+  'exception-terminal',
+  'worker-death',
+  'high-priority-order',
+  'cant-do-mid-job',
+  'status-without-progress',
+  'duplicate-can-do',
+  'dash-unique',
+  'cross-function-order',
+  'error-code-spelling',
+  'wake-on-can-do',
+  'abandoned-job-at-pre-sleep',
 ] as const satisfies readonly AlternativeId[];
 export type ModelAlternativeId = (typeof MODEL_ALTERNATIVES)[number];
 export type ModelChoices = { readonly [A in ModelAlternativeId]: AlternativeChoice<A> };
@@ -82,9 +91,34 @@ export interface ModelProfile {
 }
 
 const ALL_REQUESTS = [
-  T.CAN_DO, T.CANT_DO, T.RESET_ABILITIES, T.PRE_SLEEP, T.SUBMIT_JOB, T.GRAB_JOB, T.WORK_STATUS, T.WORK_COMPLETE, T.WORK_FAIL, T.GET_STATUS, T.ECHO_REQ, T.SUBMIT_JOB_BG,
-  T.SUBMIT_JOB_HIGH, T.SET_CLIENT_ID, T.CAN_DO_TIMEOUT, T.WORK_EXCEPTION, T.OPTION_REQ, T.WORK_DATA, T.WORK_WARNING, T.GRAB_JOB_UNIQ, T.SUBMIT_JOB_HIGH_BG, T.SUBMIT_JOB_LOW,
-  T.SUBMIT_JOB_LOW_BG, T.SUBMIT_JOB_EPOCH, T.SUBMIT_REDUCE_JOB, T.SUBMIT_REDUCE_JOB_BACKGROUND, T.GRAB_JOB_ALL, T.GET_STATUS_UNIQUE,
+  T.CAN_DO,
+  T.CANT_DO,
+  T.RESET_ABILITIES,
+  T.PRE_SLEEP,
+  T.SUBMIT_JOB,
+  T.GRAB_JOB,
+  T.WORK_STATUS,
+  T.WORK_COMPLETE,
+  T.WORK_FAIL,
+  T.GET_STATUS,
+  T.ECHO_REQ,
+  T.SUBMIT_JOB_BG,
+  T.SUBMIT_JOB_HIGH,
+  T.SET_CLIENT_ID,
+  T.CAN_DO_TIMEOUT,
+  T.WORK_EXCEPTION,
+  T.OPTION_REQ,
+  T.WORK_DATA,
+  T.WORK_WARNING,
+  T.GRAB_JOB_UNIQ,
+  T.SUBMIT_JOB_HIGH_BG,
+  T.SUBMIT_JOB_LOW,
+  T.SUBMIT_JOB_LOW_BG,
+  T.SUBMIT_JOB_EPOCH,
+  T.SUBMIT_REDUCE_JOB,
+  T.SUBMIT_REDUCE_JOB_BACKGROUND,
+  T.GRAB_JOB_ALL,
+  T.GET_STATUS_UNIQUE,
 ];
 /** Perl handlers exist for these only (spec §2 notes). */
 const PERL_REQUESTS = [1, 2, 3, 4, 7, 9, 12, 13, 14, 15, 16, 18, 21, 22, 23, 25, 26];
@@ -142,7 +176,16 @@ export const PROFILES: Readonly<Record<ProfileName, ModelProfile>> = {
   reference: {
     name: 'reference',
     choices: declared('reference'),
-    quirks: { ...GEARMAND_QUIRKS, exceptionFailArg: 'either', epochTake: 'any-list', wakeForFutureEpoch: false, bgSparesAbandoned: 'created-bg', requeueWakesSelf: false, joinRevivesAbandoned: true, lateResultFromEnder: 'dropped' },
+    quirks: {
+      ...GEARMAND_QUIRKS,
+      exceptionFailArg: 'either',
+      epochTake: 'any-list',
+      wakeForFutureEpoch: false,
+      bgSparesAbandoned: 'created-bg',
+      requeueWakesSelf: false,
+      joinRevivesAbandoned: true,
+      lateResultFromEnder: 'dropped',
+    },
     supported: new Set(ALL_REQUESTS),
   },
 };

@@ -8,7 +8,7 @@
 import { T } from '../protocol/constants.js';
 import { describePacket, type Packet, req } from '../protocol/packet.js';
 import { GearmanConnection } from '../transport/connection.js';
-import { WireLog } from '../transport/wire-log.js';
+import type { WireLog } from '../transport/wire-log.js';
 import { errorMessage } from '../errors.js';
 import { describeStep, type Step } from './actions.js';
 import { ModelChecker, type Mismatch } from './checker.js';
@@ -186,7 +186,10 @@ export class ScenarioRunner {
         out.push(toSeen(e.packet));
         continue;
       }
-      if (e.kind === 'timeout') throw new Error(`no answer to the barrier ECHO within ${timeoutMs} ms (received so far: ${out.map((p) => describePacket({ magic: 'RES', type: p.type, args: p.args.map((a) => Buffer.from(a, 'latin1')) })).join(', ') || 'nothing'})`);
+      if (e.kind === 'timeout')
+        throw new Error(
+          `no answer to the barrier ECHO within ${timeoutMs} ms (received so far: ${out.map((p) => describePacket({ magic: 'RES', type: p.type, args: p.args.map((a) => Buffer.from(a, 'latin1')) })).join(', ') || 'nothing'})`,
+        );
       if (e.kind === 'closed') {
         slot.serverClosed = true;
         options.onExchange?.({ conn: slot.n, close: 'server', reason: e.reason });

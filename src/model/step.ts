@@ -294,7 +294,11 @@ function work(tx: Tx, c: ConnState, a: Extract<Action, { kind: 'work' }>): void 
 function closeConn(tx: Tx, c: ConnState): void {
   c.open = false;
   if (tx.p.choices['worker-death'] === 'requeue') {
-    requeueRegs(tx, c, c.regs.map((r) => r.id));
+    requeueRegs(
+      tx,
+      c,
+      c.regs.map((r) => r.id),
+    );
     // Jobs kept after CANT_DO (no registration left) are requeued too.
     for (const j of heldBy(tx.s, c.id)) requeue(tx, j);
   } else {
@@ -318,7 +322,12 @@ function dropAbilities(tx: Tx, c: ConnState, which: (fn: string) => boolean): vo
   const kept = c.regs.filter((r) => !which(r.fn));
   // Registrations still listed during the requeue make the worker one of the sleepers it wakes.
   if (!tx.p.quirks.requeueWakesSelf) c.regs = kept;
-  if (tx.p.choices['cant-do-mid-job'] === 'requeue') requeueRegs(tx, c, regs.map((r) => r.id));
+  if (tx.p.choices['cant-do-mid-job'] === 'requeue')
+    requeueRegs(
+      tx,
+      c,
+      regs.map((r) => r.id),
+    );
   c.regs = kept;
 }
 

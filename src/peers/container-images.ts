@@ -19,7 +19,12 @@ async function hashDir(dir: string): Promise<string> {
     for (const e of entries) {
       const child = path.join(rel, e.name);
       if (e.isDirectory()) await walk(child);
-      else if (e.isFile()) hash.update(child).update('\0').update(await readFile(path.join(dir, child))).update('\0');
+      else if (e.isFile())
+        hash
+          .update(child)
+          .update('\0')
+          .update(await readFile(path.join(dir, child)))
+          .update('\0');
     }
   };
   await walk('');

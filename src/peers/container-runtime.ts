@@ -18,4 +18,3 @@ export async function containerRuntime(peer: string): Promise<Awaited<ReturnType
     );
   }
 }
-

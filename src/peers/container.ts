@@ -158,7 +158,8 @@ class RunningContainer extends StopOnce<void> implements ContainerHandle {
       try {
         await client.container.dockerode.getContainer(this.id).remove({ force: true, v: true });
       } catch (e2) {
-        if ((e2 as { statusCode?: number }).statusCode !== 404) throw new PeerError(ERROR_CODES.HARNESS, this.name, `could not remove container ${this.id}: ${errorMessage(e2)}`, this.logs(), { cause: e2 });
+        if ((e2 as { statusCode?: number }).statusCode !== 404)
+          throw new PeerError(ERROR_CODES.HARNESS, this.name, `could not remove container ${this.id}: ${errorMessage(e2)}`, this.logs(), { cause: e2 });
       }
     }
   }

@@ -18,7 +18,6 @@ interface StagedImage {
   readonly copy: readonly (readonly [string, string])[];
 }
 
-
 /** The polyglot image: its Dockerfile plus every path its peers' records stage, under root/. */
 function polyglotPlan(): StagedImage {
   const paths = new Set<string>();

@@ -42,7 +42,14 @@ export function runInstallStep(step: InstallStep, deadlineMs = SCRIPT_DEADLINE_M
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve();
-      else reject(new PeerError(ERROR_CODES.PEER_START_FAILED, 'peers install', `${step.what} failed (${signal ? `killed by ${signal}${signal === 'SIGTERM' ? ` after ${deadlineMs / 60_000} min` : ''}` : `exit ${code}`})`));
+      else
+        reject(
+          new PeerError(
+            ERROR_CODES.PEER_START_FAILED,
+            'peers install',
+            `${step.what} failed (${signal ? `killed by ${signal}${signal === 'SIGTERM' ? ` after ${deadlineMs / 60_000} min` : ''}` : `exit ${code}`})`,
+          ),
+        );
     });
   });
 }

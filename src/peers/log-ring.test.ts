@@ -21,7 +21,7 @@ describe('LogRing', () => {
 
   it('keeps the tail of one chunk larger than the limit', () => {
     const ring = new LogRing(1024);
-    ring.append('', 'x'.repeat(5000) + 'END');
+    ring.append('', `${'x'.repeat(5000)}END`);
     expect(ring.text().endsWith('END')).toBe(true);
     expect(ring.tail(1).length).toBeLessThanOrEqual(1024);
   });

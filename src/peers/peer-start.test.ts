@@ -26,7 +26,11 @@ describe('peer start - raceReady', () => {
 
   it('an early exit fails at once, naming the subject, even when ready rejects in reaction', async () => {
     const exited = Promise.resolve<ProcessExit>({ code: 3, signal: null });
-    const err = await raceReady({ name: 'gearmand', exited, subject: 'container' }, 5000, (signal) => new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(new Error('poll aborted'))))).catch((e: unknown) => e);
+    const err = await raceReady(
+      { name: 'gearmand', exited, subject: 'container' },
+      5000,
+      (signal) => new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(new Error('poll aborted')))),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PeerError);
     expect((err as PeerError).code).toBe(ERROR_CODES.PEER_EXITED);
     expect((err as Error).message).toContain('container exited with code 3 before it was ready');

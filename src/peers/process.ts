@@ -60,7 +60,12 @@ const KILL_WAIT_MS = 5_000;
 
 /** Resolves a command to an executable path, or undefined when it is not installed. */
 export async function findExecutable(command: string): Promise<string | undefined> {
-  const candidates = command.includes('/') ? [command] : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, command));
+  const candidates = command.includes('/')
+    ? [command]
+    : (process.env.PATH ?? '')
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((dir) => path.join(dir, command));
   for (const candidate of candidates) {
     try {
       await access(candidate, constants.X_OK);

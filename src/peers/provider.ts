@@ -64,7 +64,6 @@ export function nativeAvailable(name: PeerName): boolean {
   }
 }
 
-
 /** Whether a container engine answers now (DOCKER_HOST, or the Podman socket setup-podman.sh starts). */
 export function containerEngineAvailable(): boolean {
   return containerStatus().provider === 'container';

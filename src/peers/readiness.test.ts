@@ -31,7 +31,9 @@ describe('listenerOwner', () => {
 
 describe('listenerOwner through a process tree', () => {
   it('counts a listener held by a child of the pid as ours (a server under tini or a launcher)', async () => {
-    const child = spawn(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port));setTimeout(()=>{},30000)"], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port));setTimeout(()=>{},30000)"], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       const port = Number(await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()))));
       // This test process is the child's parent: the listener is in our tree.

@@ -236,7 +236,10 @@ export const ALTERNATIVES = {
     },
     known: {
       [GEARMAND]: { choice: 'error', source: 'spec §4.10 [OBS:exceptions]: ERROR "Job given in work result not found"' },
-      [PERL]: { choice: 'error', source: 'Gearman::Server answers ERROR for a handle it no longer knows (conformance cases binary/forwarding/complete-twice and fail-then-complete, observed with certify --peer perl-gearmand)' },
+      [PERL]: {
+        choice: 'error',
+        source: 'Gearman::Server answers ERROR for a handle it no longer knows (conformance cases binary/forwarding/complete-twice and fail-then-complete, observed with certify --peer perl-gearmand)',
+      },
     },
     reference: 'ignored',
   },
@@ -297,7 +300,7 @@ export const ALTERNATIVES = {
       error: 'reports the error for the running job',
     },
     known: {
-      [LIBGEARMAN]: { choice: 'error', source: 'libgearman/client.cc:1594-1620 (any ERROR ends run_tasks with the server\'s code); observed by gearspec certify --client libgearman-c' },
+      [LIBGEARMAN]: { choice: 'error', source: "libgearman/client.cc:1594-1620 (any ERROR ends run_tasks with the server's code); observed by gearspec certify --client libgearman-c" },
       [PHP_PECL]: { choice: 'error', source: 'libgearman/client.cc:1594-1620 under pecl gearman; observed by gearspec certify --client php' },
       [PERL_CLIENT]: { choice: 'error', source: 'Gearman/Taskset.pm line 597-599 (no handler for error packets); observed by gearspec certify --client perl' },
       [REFERENCE_CLIENT]: { choice: 'ignore', source: 'src/client/client.ts #onPacket (an ERROR with no request waiting is kept as an orphan)' },
@@ -312,9 +315,12 @@ export const ALTERNATIVES = {
       generated: 'a freshly generated id (e.g. a UUID) for every job',
     },
     known: {
-      [LIBGEARMAN]: { choice: 'generated', source: 'libgearman/add.cc:61-76, 235 (is_background() answers true for foreground submits too, so every job gets a UUID); observed by gearspec certify --client libgearman-c' },
+      [LIBGEARMAN]: {
+        choice: 'generated',
+        source: 'libgearman/add.cc:61-76, 235 (is_background() answers true for foreground submits too, so every job gets a UUID); observed by gearspec certify --client libgearman-c',
+      },
       [PHP_PECL]: { choice: 'generated', source: 'libgearman/add.cc:235 under pecl gearman; observed by gearspec certify --client php' },
-      [PERL_CLIENT]: { choice: 'empty', source: 'Gearman/Task.pm line 368 (uniq || \'\'); observed by gearspec certify --client perl' },
+      [PERL_CLIENT]: { choice: 'empty', source: "Gearman/Task.pm line 368 (uniq || ''); observed by gearspec certify --client perl" },
       [REFERENCE_CLIENT]: { choice: 'empty', source: 'src/client/submit-packet.ts (unique defaults to "")' },
     },
     reference: 'empty',
@@ -358,11 +364,19 @@ export const ALTERNATIVES = {
     question: 'Which packets does a worker library send when its function ends a job with an exception?',
     choices: {
       'exception-only': 'WORK_EXCEPTION alone, which ends the job on C gearmand (alternative exception-terminal = terminal)',
-      'exception-then-fail': 'WORK_EXCEPTION, then WORK_FAIL for the same handle, which Perl Gearman::Server needs to end the job; C gearmand answers the WORK_FAIL with ERROR JOB_NOT_FOUND (interop-bugs #12)',
+      'exception-then-fail':
+        'WORK_EXCEPTION, then WORK_FAIL for the same handle, which Perl Gearman::Server needs to end the job; C gearmand answers the WORK_FAIL with ERROR JOB_NOT_FOUND (interop-bugs #12)',
     },
     known: {
-      [PERL_WORKER]: { choice: 'exception-then-fail', source: 'Gearman/Worker.pm lines 349-365 (a function that dies gets WORK_EXCEPTION, then WORK_FAIL); send_work_exception alone sends only WORK_EXCEPTION; observed by gearspec certify --worker perl' },
-      [LIBGEARMAN]: { choice: 'exception-only', source: 'libgearman/job.cc gearman_job_send_exception (marks the job finished, so no WORK_FAIL follows); observed by gearspec certify --worker libgearman-c' },
+      [PERL_WORKER]: {
+        choice: 'exception-then-fail',
+        source:
+          'Gearman/Worker.pm lines 349-365 (a function that dies gets WORK_EXCEPTION, then WORK_FAIL); send_work_exception alone sends only WORK_EXCEPTION; observed by gearspec certify --worker perl',
+      },
+      [LIBGEARMAN]: {
+        choice: 'exception-only',
+        source: 'libgearman/job.cc gearman_job_send_exception (marks the job finished, so no WORK_FAIL follows); observed by gearspec certify --worker libgearman-c',
+      },
       [PHP_PECL]: { choice: 'exception-only', source: 'GearmanJob::sendException over libgearman/job.cc gearman_job_send_exception; observed by gearspec certify --worker php' },
       [REFERENCE_CLIENT]: { choice: 'exception-only', source: 'src/worker/worker-job.ts (exceptionSemantics defaults to terminal)' },
     },
@@ -377,8 +391,15 @@ export const ALTERNATIVES = {
       'exception-then-fail': 'WORK_EXCEPTION with data the library chooses, then WORK_FAIL',
     },
     known: {
-      [PERL_WORKER]: { choice: 'exception-then-fail', source: 'Gearman/Worker.pm lines 344-365 (the die message Storable-frozen in WORK_EXCEPTION, then WORK_FAIL); observed by gearspec certify --worker perl' },
-      [PHP_PECL]: { choice: 'exception', source: 'php_gearman_worker.c _php_worker_function_callback (WORK_EXCEPTION "Unable to add worker function"; the PHP exception then leaves GearmanWorker::work()); observed by gearspec certify --worker php' },
+      [PERL_WORKER]: {
+        choice: 'exception-then-fail',
+        source: 'Gearman/Worker.pm lines 344-365 (the die message Storable-frozen in WORK_EXCEPTION, then WORK_FAIL); observed by gearspec certify --worker perl',
+      },
+      [PHP_PECL]: {
+        choice: 'exception',
+        source:
+          'php_gearman_worker.c _php_worker_function_callback (WORK_EXCEPTION "Unable to add worker function"; the PHP exception then leaves GearmanWorker::work()); observed by gearspec certify --worker php',
+      },
       [REFERENCE_CLIENT]: { choice: 'fail', source: 'src/worker/worker.ts #runJob (a handler that throws gets job.fail())' },
     },
     reference: 'fail',
@@ -391,10 +412,22 @@ export const ALTERNATIVES = {
       reconnect: 'drops the connection, connects again and registers again',
     },
     known: {
-      [LIBGEARMAN]: { choice: 'reconnect', source: 'libgearman/packet.cc line 349 rejects a type >= GEARMAN_COMMAND_MAX, libgearman/connection.cc line 1021 closes the socket and gearman_worker_work returns GEARMAN_INVALID_COMMAND; the next gearman_worker_work call connects and registers again. A known type it did not ask for is skipped with GEARMAN_UNEXPECTED_PACKET (libgearman/worker.cc line 884), connection kept' },
+      [LIBGEARMAN]: {
+        choice: 'reconnect',
+        source:
+          'libgearman/packet.cc line 349 rejects a type >= GEARMAN_COMMAND_MAX, libgearman/connection.cc line 1021 closes the socket and gearman_worker_work returns GEARMAN_INVALID_COMMAND; the next gearman_worker_work call connects and registers again. A known type it did not ask for is skipped with GEARMAN_UNEXPECTED_PACKET (libgearman/worker.cc line 884), connection kept',
+      },
       [PHP_PECL]: { choice: 'reconnect', source: 'libgearman 1.1.20 under pecl gearman: GearmanWorker::work() returns false (GEARMAN_INVALID_COMMAND) and the next call reconnects' },
-      [PERL_WORKER]: { choice: 'reconnect', source: 'Gearman/Util.pm line 196 (bogus_command closes the socket), Gearman/Worker.pm line 304 (the loop connects again); observed by gearspec certify --worker perl. A known reply type it did not ask for dies at Gearman/Worker.pm line 326' },
-      [REFERENCE_CLIENT]: { choice: 'reconnect', source: 'src/client/packet-pump.ts (an undecodable type ends the connection; src/worker/worker.ts reconnects when `reconnect` is on); a known type it did not ask for is skipped (src/worker/worker.ts #onPacket, unexpected-packet notice)' },
+      [PERL_WORKER]: {
+        choice: 'reconnect',
+        source:
+          'Gearman/Util.pm line 196 (bogus_command closes the socket), Gearman/Worker.pm line 304 (the loop connects again); observed by gearspec certify --worker perl. A known reply type it did not ask for dies at Gearman/Worker.pm line 326',
+      },
+      [REFERENCE_CLIENT]: {
+        choice: 'reconnect',
+        source:
+          'src/client/packet-pump.ts (an undecodable type ends the connection; src/worker/worker.ts reconnects when `reconnect` is on); a known type it did not ask for is skipped (src/worker/worker.ts #onPacket, unexpected-packet notice)',
+      },
     },
     reference: 'reconnect',
   },

@@ -14,19 +14,14 @@ import { type Packet, makePacket } from './packet.js';
 const REAL_TYPES: readonly PacketSpec[] = PACKETS.filter((p) => p.magic !== 'NONE');
 
 const nulFree = fc.uint8Array({ maxLength: 24 }).map((a) => Buffer.from(a.map((b) => (b === 0 ? 1 : b))));
-const anyBytes = fc.oneof(
-  { weight: 4, arbitrary: fc.uint8Array({ maxLength: 48 }) },
-  { weight: 1, arbitrary: fc.uint8Array({ minLength: 1000, maxLength: 5000 }) },
-).map((a) => Buffer.from(a));
+const anyBytes = fc.oneof({ weight: 4, arbitrary: fc.uint8Array({ maxLength: 48 }) }, { weight: 1, arbitrary: fc.uint8Array({ minLength: 1000, maxLength: 5000 }) }).map((a) => Buffer.from(a));
 
 /** A well-formed packet of any type in the table, with arguments that respect its shape. */
-const packetArb: fc.Arbitrary<Packet> = fc
-  .constantFrom(...REAL_TYPES)
-  .chain((spec) => {
-    const n = spec.args.length;
-    const args = n === 0 ? fc.constant([] as Buffer[]) : fc.tuple(fc.array(nulFree, { minLength: n - 1, maxLength: n - 1 }), anyBytes).map(([head, last]) => [...head, last]);
-    return fc.tuple(fc.constantFrom<'REQ' | 'RES'>('REQ', 'RES'), args).map(([magic, a]) => makePacket(magic, spec.type, a));
-  });
+const packetArb: fc.Arbitrary<Packet> = fc.constantFrom(...REAL_TYPES).chain((spec) => {
+  const n = spec.args.length;
+  const args = n === 0 ? fc.constant([] as Buffer[]) : fc.tuple(fc.array(nulFree, { minLength: n - 1, maxLength: n - 1 }), anyBytes).map(([head, last]) => [...head, last]);
+  return fc.tuple(fc.constantFrom<'REQ' | 'RES'>('REQ', 'RES'), args).map(([magic, a]) => makePacket(magic, spec.type, a));
+});
 
 /** Split points for a stream of `length` bytes, as sorted unique cut offsets. */
 function splitAt(bytes: Buffer, cuts: readonly number[]): Buffer[] {
@@ -79,7 +74,10 @@ describe('codec - round trip', () => {
 
   it('covers every real type of the table at least once in 500 runs', () => {
     const seen = new Set<number>();
-    fc.assert(fc.property(packetArb, (p) => void seen.add(p.type)), { numRuns: 500, seed: 42 });
+    fc.assert(
+      fc.property(packetArb, (p) => void seen.add(p.type)),
+      { numRuns: 500, seed: 42 },
+    );
     expect([...seen].sort((a, b) => a - b)).toEqual(REAL_TYPES.map((s) => s.type));
   });
 
@@ -108,7 +106,10 @@ describe('codec - round trip', () => {
 
   it('admin text lines interleaved with binary packets decode in order, at any split', () => {
     const line = fc.stringMatching(/^[a-z][a-z0-9 ]{0,30}$/).map((s) => Buffer.from(`${s}${s.length % 2 ? '\r\n' : '\n'}`, 'latin1'));
-    const item = fc.oneof(packetArb.map((p) => ({ kind: 'packet' as const, bytes: encodePacket(p) })), line.map((b) => ({ kind: 'text' as const, bytes: b })));
+    const item = fc.oneof(
+      packetArb.map((p) => ({ kind: 'packet' as const, bytes: encodePacket(p) })),
+      line.map((b) => ({ kind: 'text' as const, bytes: b })),
+    );
     fc.assert(
       fc.property(fc.array(item, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 10 }), (items, cuts) => {
         const stream = Buffer.concat(items.map((i) => i.bytes));

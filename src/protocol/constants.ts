@@ -55,16 +55,16 @@ export interface PacketSpec {
   readonly summary: string;
 }
 
-const S = (
-  type: number,
-  name: string,
-  magic: PacketSpec['magic'],
-  direction: Direction,
-  args: readonly string[],
-  data: boolean,
-  since: string,
-  summary: string,
-): PacketSpec => ({ type, name, magic, direction, args, data, since, summary });
+const S = (type: number, name: string, magic: PacketSpec['magic'], direction: Direction, args: readonly string[], data: boolean, since: string, summary: string): PacketSpec => ({
+  type,
+  name,
+  magic,
+  direction,
+  args,
+  data,
+  since,
+  summary,
+});
 
 const SUBMIT_ARGS = ['function', 'unique', 'data'] as const;
 
@@ -105,7 +105,16 @@ export const PACKETS = [
   S(32, 'SUBMIT_JOB_HIGH_BG', 'REQ', 'client->server', SUBMIT_ARGS, true, '0.4', 'background job, high priority'),
   S(33, 'SUBMIT_JOB_LOW', 'REQ', 'client->server', SUBMIT_ARGS, true, '0.4', 'foreground job, low priority'),
   S(34, 'SUBMIT_JOB_LOW_BG', 'REQ', 'client->server', SUBMIT_ARGS, true, '0.4', 'background job, low priority'),
-  S(35, 'SUBMIT_JOB_SCHED', 'REQ', 'client->server', ['function', 'unique', 'minute', 'hour', 'day_of_month', 'month', 'day_of_week', 'data'], true, '0.1', 'cron-style job; defined but unimplemented in gearmand'),
+  S(
+    35,
+    'SUBMIT_JOB_SCHED',
+    'REQ',
+    'client->server',
+    ['function', 'unique', 'minute', 'hour', 'day_of_month', 'month', 'day_of_week', 'data'],
+    true,
+    '0.1',
+    'cron-style job; defined but unimplemented in gearmand',
+  ),
   S(36, 'SUBMIT_JOB_EPOCH', 'REQ', 'client->server', ['function', 'unique', 'epoch', 'data'], true, '0.1', 'background job that runs at an epoch time'),
   S(37, 'SUBMIT_REDUCE_JOB', 'REQ', 'client->server', ['function', 'unique', 'reducer', 'aggregator', 'data'], true, '0.25', 'foreground map/reduce job'),
   S(38, 'SUBMIT_REDUCE_JOB_BACKGROUND', 'REQ', 'client->server', ['function', 'unique', 'reducer', 'aggregator', 'data'], true, '0.25', 'background map/reduce job'),

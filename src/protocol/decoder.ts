@@ -104,7 +104,12 @@ export class FrameDecoder {
   end(): void {
     if (this.#state === 'boundary' || this.#state === 'failed') return;
     const have = this.bufferedBytes;
-    this.#fail(ERROR_CODES.TRUNCATED, `stream ended inside a ${this.#state === 'text' ? 'text line' : 'packet'} after ${have} bytes`, this.#messageStart, this.#state === 'text' ? Buffer.concat(this.#parts) : this.#header.subarray(0, this.#headerFill));
+    this.#fail(
+      ERROR_CODES.TRUNCATED,
+      `stream ended inside a ${this.#state === 'text' ? 'text line' : 'packet'} after ${have} bytes`,
+      this.#messageStart,
+      this.#state === 'text' ? Buffer.concat(this.#parts) : this.#header.subarray(0, this.#headerFill),
+    );
   }
 
   /** Consume a prefix of `buf` and return how many bytes were used. */

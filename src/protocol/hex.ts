@@ -1,7 +1,9 @@
 /** Hex helpers for wire logs, previews and fixtures. */
 
 export function toHex(bytes: Uint8Array, sep = ' '): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex').replace(/(..)(?!$)/g, `$1${sep}`);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    .toString('hex')
+    .replace(/(..)(?!$)/g, `$1${sep}`);
 }
 
 /** A bounded hex preview of `bytes` starting at `at`, for error messages. */

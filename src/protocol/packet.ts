@@ -45,7 +45,11 @@ export function splitArgs(frame: Frame): Buffer[] {
   const n = spec.args.length;
   if (n === 0) {
     if (frame.body.length > 0) {
-      throw new ProtocolError(ERROR_CODES.WRONG_ARGUMENT_COUNT, `${spec.name} takes no arguments but has a ${frame.body.length}-byte body`, { offset: frame.offset, preview: hexPreview(frame.body), recoverable: true });
+      throw new ProtocolError(ERROR_CODES.WRONG_ARGUMENT_COUNT, `${spec.name} takes no arguments but has a ${frame.body.length}-byte body`, {
+        offset: frame.offset,
+        preview: hexPreview(frame.body),
+        recoverable: true,
+      });
     }
     return [];
   }
@@ -54,7 +58,11 @@ export function splitArgs(frame: Frame): Buffer[] {
   for (let i = 0; i < n - 1; i++) {
     const nul = frame.body.indexOf(0, start);
     if (nul < 0) {
-      throw new ProtocolError(ERROR_CODES.SHORT_ARGUMENTS, `${spec.name} needs ${n} arguments (${spec.args.join(', ')}) but its body has only ${i + 1}`, { offset: frame.offset, preview: hexPreview(frame.body), recoverable: true });
+      throw new ProtocolError(ERROR_CODES.SHORT_ARGUMENTS, `${spec.name} needs ${n} arguments (${spec.args.join(', ')}) but its body has only ${i + 1}`, {
+        offset: frame.offset,
+        preview: hexPreview(frame.body),
+        recoverable: true,
+      });
     }
     args.push(frame.body.subarray(start, nul));
     start = nul + 1;

@@ -21,7 +21,10 @@ export function renderSummary(run: ServerRun): string {
   }
   const t = totals(run.results);
   rows.push(['all', ...OUTCOMES.map((o) => String(t[o])), String(run.results.length)]);
-  const lines = [`== ${run.server} (${run.address}) — ${run.results.length} cases in ${(run.durationMs / 1000).toFixed(1)} s, per-read timeout ${run.timeoutMs} ms${run.strict ? ', strict' : ''}${run.baselineFile ? `, baseline ${run.baselineFile}` : ''}`, table(rows)];
+  const lines = [
+    `== ${run.server} (${run.address}) — ${run.results.length} cases in ${(run.durationMs / 1000).toFixed(1)} s, per-read timeout ${run.timeoutMs} ms${run.strict ? ', strict' : ''}${run.baselineFile ? `, baseline ${run.baselineFile}` : ''}`,
+    table(rows),
+  ];
   const need = attention(run);
   if (need.length > 0) {
     lines.push('', 'Needs attention:');

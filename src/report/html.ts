@@ -101,7 +101,15 @@ export function renderHtml(runs: readonly ServerRun[], title = 'gearspec certify
     .join('');
   const legend = OUTCOMES.map((o) => `<tr><td><span class="dot" style="background:${COLORS[o]}"></span> ${OUTCOME_SHORT[o]}</td><td>${esc(o)}</td><td>${esc(OUTCOME_LEGEND[o])}</td></tr>`).join('');
   const details = cases
-    .map((c) => `<section id="case-${esc(c.id)}"><h3>${esc(c.id)} <span class="lvl">${sectionLink(c.section, spec)} ${c.level}</span></h3><p>${esc(c.requirement)}</p><p class="muted">Sends: ${esc(c.description)}</p>${runs.map((run) => { const r = lookup(run, c.id); return r ? detailBlock(run.server, r) : ''; }).join('')}</section>`)
+    .map(
+      (c) =>
+        `<section id="case-${esc(c.id)}"><h3>${esc(c.id)} <span class="lvl">${sectionLink(c.section, spec)} ${c.level}</span></h3><p>${esc(c.requirement)}</p><p class="muted">Sends: ${esc(c.description)}</p>${runs
+          .map((run) => {
+            const r = lookup(run, c.id);
+            return r ? detailBlock(run.server, r) : '';
+          })
+          .join('')}</section>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>

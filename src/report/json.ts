@@ -49,11 +49,11 @@ export function writeJsonReports(dir: string, runs: readonly ServerRun[]): strin
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   const index = join(dir, 'index.json');
-  writeFileSync(index, JSON.stringify(buildIndex(runs), null, 2) + '\n');
+  writeFileSync(index, `${JSON.stringify(buildIndex(runs), null, 2)}\n`);
   written.push(index);
   for (const run of runs) {
     const p = join(dir, `${slug(run.server)}.json`);
-    writeFileSync(p, JSON.stringify(run, null, 1) + '\n');
+    writeFileSync(p, `${JSON.stringify(run, null, 1)}\n`);
     written.push(p);
   }
   return written;

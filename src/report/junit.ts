@@ -71,7 +71,9 @@ export function renderJUnit(runs: readonly ServerRun[]): string {
       errors += e;
       skipped += s;
       const time = rs.reduce((n, r) => n + r.durationMs, 0) / 1000;
-      suites.push(`  <testsuite name="${esc(`${run.server} §${section}`)}" id="${esc(section)}" package="${esc(run.server)}" tests="${rs.length}" failures="${f}" errors="${e}" skipped="${s}" time="${time.toFixed(3)}" timestamp="${esc(run.startedAt.replace(/Z$/, ''))}">\n${rs.map((r) => testcase(run.server, r)).join('\n')}\n  </testsuite>`);
+      suites.push(
+        `  <testsuite name="${esc(`${run.server} §${section}`)}" id="${esc(section)}" package="${esc(run.server)}" tests="${rs.length}" failures="${f}" errors="${e}" skipped="${s}" time="${time.toFixed(3)}" timestamp="${esc(run.startedAt.replace(/Z$/, ''))}">\n${rs.map((r) => testcase(run.server, r)).join('\n')}\n  </testsuite>`,
+      );
     }
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="gearspec certify" tests="${total}" failures="${failures}" errors="${errors}" skipped="${skipped}">\n${suites.join('\n')}\n</testsuites>\n`;

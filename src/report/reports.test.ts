@@ -5,7 +5,19 @@ import { buildIndex } from './json.js';
 import { renderJUnit } from './junit.js';
 import { compareSections } from './model.js';
 
-const r = (id: string, section: string, outcome: CaseResult['outcome'], extra: Partial<CaseResult> = {}): CaseResult => ({ id, section, level: 'MUST', requirement: 'req <&>', description: 'd', outcome, durationMs: 5, detail: `detail ${id}`, violations: [], wire: [{ t: 1, dir: 'send', conn: 'c', hex: '00 52 45 51', summary: 'REQ ECHO_REQ(data="<x>")' }], ...extra });
+const r = (id: string, section: string, outcome: CaseResult['outcome'], extra: Partial<CaseResult> = {}): CaseResult => ({
+  id,
+  section,
+  level: 'MUST',
+  requirement: 'req <&>',
+  description: 'd',
+  outcome,
+  durationMs: 5,
+  detail: `detail ${id}`,
+  violations: [],
+  wire: [{ t: 1, dir: 'send', conn: 'c', hex: '00 52 45 51', summary: 'REQ ECHO_REQ(data="<x>")' }],
+  ...extra,
+});
 const run: ServerRun = {
   server: 'srv',
   address: '127.0.0.1:1',
@@ -32,11 +44,11 @@ describe('reports', () => {
 
   it('JUnit: fail → <failure>, harness-error → <error>, unsupported and baselined → <skipped>, stale → <failure>', () => {
     const x = renderJUnit([run]);
-    expect(x).toMatch(/name="a\/fail"[^]*?<failure message="detail a\/fail" type="fail">/);
-    expect(x).toMatch(/name="a\/harness"[^]*?<error /);
-    expect(x).toMatch(/name="a\/unsupp"[^]*?<skipped /);
-    expect(x).toMatch(/name="a\/bl"[^]*?<skipped message="baselined failure: known/);
-    expect(x).toMatch(/name="a\/stale"[^]*?<failure [^>]*type="stale-baseline"/);
+    expect(x).toMatch(/name="a\/fail"[\s\S]*?<failure message="detail a\/fail" type="fail">/);
+    expect(x).toMatch(/name="a\/harness"[\s\S]*?<error /);
+    expect(x).toMatch(/name="a\/unsupp"[\s\S]*?<skipped /);
+    expect(x).toMatch(/name="a\/bl"[\s\S]*?<skipped message="baselined failure: known/);
+    expect(x).toMatch(/name="a\/stale"[\s\S]*?<failure [^>]*type="stale-baseline"/);
     expect(x).toContain('<testsuites name="gearspec certify" tests="7" failures="2" errors="1" skipped="2">');
     expect(x).not.toContain('<&>');
   });

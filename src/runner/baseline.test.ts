@@ -5,7 +5,18 @@ import { exitCode } from './exit-code.js';
 import type { CaseResult, ServerRun } from './result.js';
 
 const cat = ['a/one', 'a/two', 'a/three'].map((id) => ({ id }) as CaseDef);
-const res = (id: string, outcome: CaseResult['outcome']): CaseResult => ({ id, section: '1', level: 'MUST', requirement: '', description: '', outcome, durationMs: 1, detail: '', violations: [], wire: [] });
+const res = (id: string, outcome: CaseResult['outcome']): CaseResult => ({
+  id,
+  section: '1',
+  level: 'MUST',
+  requirement: '',
+  description: '',
+  outcome,
+  durationMs: 1,
+  detail: '',
+  violations: [],
+  wire: [],
+});
 const run = (results: CaseResult[]): ServerRun => ({ server: 's', address: 'a', startedAt: '', durationMs: 1, timeoutMs: 1, strict: false, features: {}, results });
 const bl = (ids: string[]) => parseBaseline({ format: 'gearspec-baseline/1', server: 's', entries: ids.map((id) => ({ case: id, reason: 'why', source: 'src' })) }, 'test', cat);
 
@@ -40,7 +51,19 @@ describe('runner - baselines and exit codes', () => {
     expect(applied[3]!.baseline).toBeUndefined();
     expect(exitCode([run(applied.slice(0, 2))])).toBe(0);
     // An entry inside the race's families is not stale when it passes; one outside still is.
-    const both = parseBaseline({ format: 'gearspec-baseline/1', server: 's', entries: [{ case: 'a/two', reason: 'r', source: 's' }, { case: 'a/one', reason: 'r', source: 's' }], races: [{ cases: ['a/t'], reason: 'data race', source: 'lib.go:1' }] }, 'test', cat);
+    const both = parseBaseline(
+      {
+        format: 'gearspec-baseline/1',
+        server: 's',
+        entries: [
+          { case: 'a/two', reason: 'r', source: 's' },
+          { case: 'a/one', reason: 'r', source: 's' },
+        ],
+        races: [{ cases: ['a/t'], reason: 'data race', source: 'lib.go:1' }],
+      },
+      'test',
+      cat,
+    );
     const passed = applyBaseline([res('a/two', 'pass'), res('a/one', 'pass')], both).results;
     expect(passed.map((r) => r.baseline?.stale)).toEqual([false, true]);
     expect(exitCode([run(applied.slice(0, 3))])).toBe(1);

@@ -107,7 +107,11 @@ async function cancelJobs(target: CleanupTarget, handles: ReadonlySet<string>, t
   return withConnection(target, timeoutMs, async (c) => {
     const listed = async (): Promise<string[] | undefined> => {
       const lines = await c.admin('show jobs', timeoutMs);
-      return lines.length === 1 && lines[0]!.startsWith('ERR ') ? undefined : parseShowJobsRows(lines).map((r) => r.handle).filter((h) => handles.has(h));
+      return lines.length === 1 && lines[0]!.startsWith('ERR ')
+        ? undefined
+        : parseShowJobsRows(lines)
+            .map((r) => r.handle)
+            .filter((h) => handles.has(h));
     };
     const held = await listed();
     if (held === undefined) return undefined;
@@ -185,7 +189,9 @@ export async function cleanUpServer(target: CleanupTarget, options: CleanupOptio
     // Every name when there are few; else the prefix they share (the run's), which names them all.
     const shared = commonPrefix(held.map((r) => r.function));
     const names = held.length <= 10 || shared === '' ? held.map((r) => JSON.stringify(r.function)).join(', ') : `the ${held.length} functions whose names start with ${JSON.stringify(shared)}`;
-    notes.push(`${held.reduce((n, r) => n + r.total, 0)} job(s) stay queued under ${names}: no worker can take them yet (jobs scheduled for later with SUBMIT_JOB_EPOCH; they run when due) and the server did not cancel them`);
+    notes.push(
+      `${held.reduce((n, r) => n + r.total, 0)} job(s) stay queued under ${names}: no worker can take them yet (jobs scheduled for later with SUBMIT_JOB_EPOCH; they run when due) and the server did not cancel them`,
+    );
   }
   const unnamed = rows.filter((r) => r.total === 0 && !/^[!-~]+$/.test(r.function));
   if (unnamed.length > 0) notes.push(`${unnamed.map((r) => JSON.stringify(r.function)).join(', ')} stay listed: "drop function" cannot name them on the text protocol`);
@@ -199,11 +205,7 @@ export async function cleanUpServer(target: CleanupTarget, options: CleanupOptio
  * prefix can mark, counts as the run's own when it was not listed before. The returned function
  * cleans up; pass it the handles of the jobs the run created, where it knows them.
  */
-export async function cleanupScope(
-  target: CleanupTarget,
-  timeoutMs: number,
-  owns: (fn: string, listedBefore: boolean) => boolean,
-): Promise<(handles?: readonly string[]) => Promise<CleanupReport>> {
+export async function cleanupScope(target: CleanupTarget, timeoutMs: number, owns: (fn: string, listedBefore: boolean) => boolean): Promise<(handles?: readonly string[]) => Promise<CleanupReport>> {
   let before: ReadonlySet<string> = new Set();
   try {
     before = new Set((await ourRows(target, { ours: () => true, timeoutMs })).map((r) => r.function));

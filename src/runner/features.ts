@@ -57,9 +57,17 @@ export const FEATURES = {
     probe: async (p, fn) => (p.send(T.SUBMIT_JOB_SCHED, fn, '', '0', '0', '1', '1', '0', 'probe'), classifyPacket(p, [T.JOB_CREATED])),
   },
   // A time already past: the probe job is runnable at once, so cleanup can drain it like any other.
-  SUBMIT_JOB_EPOCH: { kind: 'packet', summary: 'SUBMIT_JOB_EPOCH (36)', probe: async (p, fn) => (p.send(T.SUBMIT_JOB_EPOCH, fn, '', String(Math.floor(Date.now() / 1000) - 60), 'probe'), classifyPacket(p, [T.JOB_CREATED])) },
+  SUBMIT_JOB_EPOCH: {
+    kind: 'packet',
+    summary: 'SUBMIT_JOB_EPOCH (36)',
+    probe: async (p, fn) => (p.send(T.SUBMIT_JOB_EPOCH, fn, '', String(Math.floor(Date.now() / 1000) - 60), 'probe'), classifyPacket(p, [T.JOB_CREATED])),
+  },
   SUBMIT_REDUCE_JOB: { kind: 'packet', summary: 'SUBMIT_REDUCE_JOB (37)', probe: async (p, fn) => (p.send(T.SUBMIT_REDUCE_JOB, fn, '', 'reducer', '', 'probe'), classifyPacket(p, [T.JOB_CREATED])) },
-  SUBMIT_REDUCE_JOB_BACKGROUND: { kind: 'packet', summary: 'SUBMIT_REDUCE_JOB_BACKGROUND (38)', probe: async (p, fn) => (p.send(T.SUBMIT_REDUCE_JOB_BACKGROUND, fn, '', 'reducer', '', 'probe'), classifyPacket(p, [T.JOB_CREATED])) },
+  SUBMIT_REDUCE_JOB_BACKGROUND: {
+    kind: 'packet',
+    summary: 'SUBMIT_REDUCE_JOB_BACKGROUND (38)',
+    probe: async (p, fn) => (p.send(T.SUBMIT_REDUCE_JOB_BACKGROUND, fn, '', 'reducer', '', 'probe'), classifyPacket(p, [T.JOB_CREATED])),
+  },
   GRAB_JOB_ALL: { kind: 'packet', summary: 'GRAB_JOB_ALL (39)', probe: async (p) => (p.send(T.GRAB_JOB_ALL), classifyPacket(p, [T.NO_JOB, T.JOB_ASSIGN_UNIQ, T.JOB_ASSIGN_ALL])) },
   GET_STATUS_UNIQUE: { kind: 'packet', summary: 'GET_STATUS_UNIQUE (41)', probe: async (p) => (p.send(T.GET_STATUS_UNIQUE, 'gearspec-probe'), classifyPacket(p, [T.STATUS_RES_UNIQUE])) },
   'admin:prioritystatus': admin(() => 'prioritystatus', 'admin prioritystatus'),

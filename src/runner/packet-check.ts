@@ -22,7 +22,7 @@ export function checkServerPacket(packet: Packet): string[] {
   // sent more arguments than the type has (e.g. a trailing NUL after the handle).
   if (!spec.data && spec.args.length > 0) {
     const last = packet.args[packet.args.length - 1];
-    if (last && last.includes(0)) out.push(`${name} has extra NUL-separated bytes after its last argument ${spec.args[spec.args.length - 1]} (more arguments than the table's ${spec.args.length})`);
+    if (last?.includes(0)) out.push(`${name} has extra NUL-separated bytes after its last argument ${spec.args[spec.args.length - 1]} (more arguments than the table's ${spec.args.length})`);
   }
   return out;
 }
@@ -54,7 +54,7 @@ export function checkRequestPacket(packet: Packet, sender: RequestSender): strin
   if (packet.args.length !== spec.args.length) out.push(`${name} has ${packet.args.length} arguments, the table says ${spec.args.length} (${spec.args.join(', ')})`);
   if (!spec.data && spec.args.length > 0) {
     const last = packet.args[packet.args.length - 1];
-    if (last && last.includes(0)) out.push(`${name} has extra NUL-separated bytes after its last argument ${spec.args[spec.args.length - 1]} (more arguments than the table's ${spec.args.length})`);
+    if (last?.includes(0)) out.push(`${name} has extra NUL-separated bytes after its last argument ${spec.args[spec.args.length - 1]} (more arguments than the table's ${spec.args.length})`);
   }
   return out;
 }

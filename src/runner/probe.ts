@@ -181,7 +181,11 @@ export class Probe {
     const deadline = Date.now() + this.#timeoutMs;
     for (;;) {
       const e = await this.read(Math.max(1, deadline - Date.now()));
-      if (e.kind !== 'text') throw new CaseFailure([`${shape === 'list' ? 'a list ending in "."' : 'one reply line'} for admin ${JSON.stringify(line)}`], `${this.#actual(e)}${lines.length ? ` after ${lines.length} lines` : ''}`);
+      if (e.kind !== 'text')
+        throw new CaseFailure(
+          [`${shape === 'list' ? 'a list ending in "."' : 'one reply line'} for admin ${JSON.stringify(line)}`],
+          `${this.#actual(e)}${lines.length ? ` after ${lines.length} lines` : ''}`,
+        );
       if (shape === 'line' || (lines.length === 0 && e.line.startsWith('ERR '))) return [e.line];
       if (e.line === '.') return lines;
       lines.push(e.line);
@@ -211,6 +215,7 @@ export class Probe {
 
 /** Map a typed transport error seen by a case into a server-attributed failure. */
 export function transportFailure(e: GearspecError): CaseFailure | undefined {
-  if (e instanceof TimeoutError || e instanceof ConnectionClosedError || e instanceof ProtocolError || e instanceof GearmanErrorReply) return new CaseFailure(['the reply the case waited for'], e.message);
+  if (e instanceof TimeoutError || e instanceof ConnectionClosedError || e instanceof ProtocolError || e instanceof GearmanErrorReply)
+    return new CaseFailure(['the reply the case waited for'], e.message);
   return undefined;
 }

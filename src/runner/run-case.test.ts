@@ -31,11 +31,26 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const opts = () => ({ target: { name: 't', host: '127.0.0.1', port }, timeoutMs: 200, quietMs: 100, strict: false, features: {}, prefix: 'gs_t' });
-const mk = (over: Partial<CaseDef> & Pick<CaseDef, 'run'>): CaseDef => ({ id: 'x/y', section: '1.1', requirement: 'r', level: 'MUST', description: 'd', outcomes: [{ outcome: 'pass', when: 'w' }], ...over });
+const mk = (over: Partial<CaseDef> & Pick<CaseDef, 'run'>): CaseDef => ({
+  id: 'x/y',
+  section: '1.1',
+  requirement: 'r',
+  level: 'MUST',
+  description: 'd',
+  outcomes: [{ outcome: 'pass', when: 'w' }],
+  ...over,
+});
 
 describe('runner - runCase grading', () => {
   it('an exception in our own code is a harness-error, not a server failure', async () => {
-    const r = await runCase(mk({ run: async () => { throw new TypeError('oops'); } }), opts());
+    const r = await runCase(
+      mk({
+        run: async () => {
+          throw new TypeError('oops');
+        },
+      }),
+      opts(),
+    );
     expect(r.outcome).toBe('harness-error');
     expect(r.detail).toContain('TypeError: oops');
   });

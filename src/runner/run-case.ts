@@ -44,7 +44,12 @@ export async function runCase(c: CaseDef, options: CaseRunOptions): Promise<Case
     return { ...describeCase(c), outcome: 'unsupported', durationMs: 0, detail: `server does not implement ${missing.join(', ')}`, violations: [], wire: [] };
   }
   const ctx = new RunContext(options.target, options.timeoutMs, options.quietMs, options.features, options.prefix);
-  return runCaseIn(c, ctx, { timeoutMs: options.timeoutMs, strict: options.strict, violationLabel: 'server sent a packet that breaks the protocol table', violationExpected: "every server packet has \\0RES magic, a known response type and the table's argument count" });
+  return runCaseIn(c, ctx, {
+    timeoutMs: options.timeoutMs,
+    strict: options.strict,
+    violationLabel: 'server sent a packet that breaks the protocol table',
+    violationExpected: "every server packet has \\0RES magic, a known response type and the table's argument count",
+  });
 }
 
 /** What the runner needs from a case's context besides what the case itself uses. */
@@ -116,7 +121,16 @@ export async function runCaseIn<C>(c: CaseDef<C>, ctx: C & HarnessContext, optio
   const logs = ctx.peerLogs?.();
   const withLogs = (r: CaseResult): CaseResult => (logs && !isPassing(r.outcome) ? { ...r, logs } : r);
   if (violations.length > 0 && graded.outcome !== 'harness-error') {
-    return withLogs({ ...base, outcome: 'fail', durationMs, detail: `${options.violationLabel}: ${violations[0]}`, expected: [options.violationExpected], actual: violations.join('; '), violations, wire });
+    return withLogs({
+      ...base,
+      outcome: 'fail',
+      durationMs,
+      detail: `${options.violationLabel}: ${violations[0]}`,
+      expected: [options.violationExpected],
+      actual: violations.join('; '),
+      violations,
+      wire,
+    });
   }
   return withLogs({ ...base, ...graded, durationMs, violations, wire });
 }

@@ -200,7 +200,11 @@ const describeCase = (c: CaseDef) => ({ id: c.id, section: c.section, level: c.l
 /** The case the server died under: a failure, whatever the case itself concluded. */
 function crashed(r: CaseResult, crash: Crash): CaseResult {
   const others = crash.inFlight > 1 ? ` (${crash.inFlight - 1} other case${crash.inFlight === 2 ? ' was' : 's were'} in flight)` : '';
-  const last = crash.logTail.split('\n').filter((l) => l.trim() && !l.startsWith('[harness]')).at(-1)?.trim();
+  const last = crash.logTail
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('[harness]'))
+    .at(-1)
+    ?.trim();
   return {
     ...r,
     outcome: 'fail',

@@ -4,7 +4,15 @@ import { type CaseDef, pass } from './case-def.js';
 import { matchesPrefix, selectCases } from './select.js';
 
 const mk = (id: string): CaseDef => ({ id, section: '1', requirement: 'r', level: 'MUST', description: 'd', outcomes: [{ outcome: 'pass', when: 'w' }], run: async () => pass() });
-const CATALOGUE = ['binary/forwarding/work-complete', 'binary/forwarding/work-complete-empty', 'binary/forwarding/work-fail', 'binary/echo/size-1mib', 'binary/echo/size-65535', 'binary/echoes/x', 'admin/version/reply'].map(mk);
+const CATALOGUE = [
+  'binary/forwarding/work-complete',
+  'binary/forwarding/work-complete-empty',
+  'binary/forwarding/work-fail',
+  'binary/echo/size-1mib',
+  'binary/echo/size-65535',
+  'binary/echoes/x',
+  'admin/version/reply',
+].map(mk);
 const ids = (cs: readonly CaseDef[]) => cs.map((c) => c.id);
 
 describe('runner - case selection by id prefix', () => {

@@ -15,7 +15,8 @@ export function matchesPrefix(id: string, prefix: string): boolean {
 
 export function selectCases<C extends Pick<CaseDef, 'id'>>(catalogue: readonly C[], include: readonly string[], exclude: readonly string[]): C[] {
   for (const p of [...include, ...exclude]) {
-    if (!catalogue.some((c) => matchesPrefix(c.id, p))) throw usageError(`no case id matches ${JSON.stringify(p)} (whole id segments, or end it with * for a plain prefix; gearspec certify --list shows the ids)`);
+    if (!catalogue.some((c) => matchesPrefix(c.id, p)))
+      throw usageError(`no case id matches ${JSON.stringify(p)} (whole id segments, or end it with * for a plain prefix; gearspec certify --list shows the ids)`);
   }
   return catalogue.filter((c) => (include.length === 0 || include.some((p) => matchesPrefix(c.id, p))) && !exclude.some((p) => matchesPrefix(c.id, p)));
 }

@@ -138,7 +138,7 @@ export async function statusRow(p: Probe, fn: string): Promise<{ total: number; 
   return undefined;
 }
 
-export const bytesEqual = (a: Buffer | undefined, b: Buffer): boolean => a !== undefined && a.equals(b);
+export const bytesEqual = (a: Buffer | undefined, b: Buffer): boolean => a?.equals(b) === true;
 
 /**
  * After a late WORK_* from the worker that ended the job: an ECHO round trip on the worker's

@@ -120,10 +120,13 @@ export class ServerCore implements ConnectionHost {
       this.wake(job);
       return;
     }
-    job.timer = setTimeout(() => {
-      job.timer = undefined;
-      if (job.state === 'scheduled') this.schedule(job, runAtMs);
-    }, Math.min(wait, MAX_TIMER_MS));
+    job.timer = setTimeout(
+      () => {
+        job.timer = undefined;
+        if (job.state === 'scheduled') this.schedule(job, runAtMs);
+      },
+      Math.min(wait, MAX_TIMER_MS),
+    );
     job.timer.unref();
   }
 

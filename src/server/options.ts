@@ -57,7 +57,11 @@ export function resolveOptions(options: ReferenceServerOptions = {}): ResolvedOp
   if (maxPacketBytes < 64) throw bad('maxPacketBytes', 'must be at least 64');
   const maxTextLineBytes = nonNegativeInt('maxTextLineBytes', options.maxTextLineBytes, LIMITS.maxTextLineBytes);
   if (maxTextLineBytes < 16) throw bad('maxTextLineBytes', 'must be at least 16');
-  const hostname = os.hostname().replace(/[^\x21-\x7e]/g, '').slice(0, MAX_PREFIX_BYTES - 2) || 'localhost';
+  const hostname =
+    os
+      .hostname()
+      .replace(/[^\x21-\x7e]/g, '')
+      .slice(0, MAX_PREFIX_BYTES - 2) || 'localhost';
   const handlePrefix = options.handlePrefix ?? `H:${hostname}`;
   if (Buffer.byteLength(handlePrefix) > MAX_PREFIX_BYTES || /[\0\s]/.test(handlePrefix)) {
     throw bad('handlePrefix', `must be at most ${MAX_PREFIX_BYTES} bytes without NUL or whitespace`);

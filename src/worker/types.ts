@@ -51,6 +51,7 @@ export interface RegisterOptions {
 }
 
 /** Return a Buffer or string to complete with it; return nothing to complete empty; throw to fail. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler may return nothing at all (an empty WORK_COMPLETE), as a void function does
 export type JobHandler = (job: WorkerJob) => Promise<Buffer | string | void> | Buffer | string | void;
 
 export type WorkerNotice =

@@ -64,7 +64,8 @@ export class GearmanWorker {
   private constructor(options: WorkerOptions) {
     this.#o = options;
     const grab = options.grab ?? 'GRAB_JOB';
-    if (grab !== 'GRAB_JOB' && grab !== 'GRAB_JOB_UNIQ' && grab !== 'GRAB_JOB_ALL') throw new InputError(ERROR_CODES.USAGE, 'grab', `must be GRAB_JOB, GRAB_JOB_UNIQ or GRAB_JOB_ALL, got ${String(grab)}`);
+    if (grab !== 'GRAB_JOB' && grab !== 'GRAB_JOB_UNIQ' && grab !== 'GRAB_JOB_ALL')
+      throw new InputError(ERROR_CODES.USAGE, 'grab', `must be GRAB_JOB, GRAB_JOB_UNIQ or GRAB_JOB_ALL, got ${String(grab)}`);
     this.#grabType = T[grab];
     const c = options.concurrency ?? 1;
     if (!Number.isInteger(c) || c < 1) throw new InputError(ERROR_CODES.USAGE, 'concurrency', `must be a positive integer, got ${c}`);
@@ -305,7 +306,8 @@ export class GearmanWorker {
       if (!reg) throw new GearspecError(ERROR_CODES.UNEXPECTED_PACKET, `assigned a job for ${JSON.stringify(a.function)}, which this worker does not run`);
       const value = await reg.handler(job);
       if (job.ended) return;
-      if (job.excepted) job.fail(); // non-terminal exception (Perl): the job still needs an end
+      if (job.excepted)
+        job.fail(); // non-terminal exception (Perl): the job still needs an end
       else job.complete(typeof value === 'string' || Buffer.isBuffer(value) ? value : undefined);
     };
     void run()

@@ -88,7 +88,15 @@ async function certifyCrashing(concurrency: number, trigger: number = T.CAN_DO_T
   const server = await crashingPeer(trigger);
   const restarts: string[] = [];
   try {
-    const run = await runSuite({ target: server.target, server, cases: CASES, timeoutMs: 500, concurrency, ...(maxRestarts !== undefined && { maxRestarts }), onRestart: (n, how) => restarts.push(`${n}: ${how}`) });
+    const run = await runSuite({
+      target: server.target,
+      server,
+      cases: CASES,
+      timeoutMs: 500,
+      concurrency,
+      ...(maxRestarts !== undefined && { maxRestarts }),
+      onRestart: (n, how) => restarts.push(`${n}: ${how}`),
+    });
     return { run, restarts, starts: handles.length - before };
   } finally {
     await server.stop();
@@ -104,9 +112,7 @@ describe('a server that crashes under a case', () => {
     expect(killer.outcome).toBe('fail');
     expect(killer.detail).toMatch(/^the server exited during this case \(exit code 1\); its last output: .*fatal: cannot parse timeout/);
     expect(killer.logs).toContain('fatal: cannot parse timeout');
-    expect(run.results.filter((r) => r.id !== KILLER).map((r) => [r.id, isPassing(r.outcome) ? 'ok' : r.detail])).toEqual(
-      run.results.filter((r) => r.id !== KILLER).map((r) => [r.id, 'ok']),
-    );
+    expect(run.results.filter((r) => r.id !== KILLER).map((r) => [r.id, isPassing(r.outcome) ? 'ok' : r.detail])).toEqual(run.results.filter((r) => r.id !== KILLER).map((r) => [r.id, 'ok']));
     expect(restarts).toEqual(['1: exit code 1']);
     expect(starts).toBe(2);
   });

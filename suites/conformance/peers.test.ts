@@ -28,31 +28,37 @@ afterAll(async () => {
 describe('conformance of every server peer', () => {
   for (const peer of PEER_NAMES) {
     // A missing peer fails in CI (requirePeer throws) and is a loud skip elsewhere.
-    it.skipIf(!requirePeer(peer, `conformance against ${peer}`)).concurrent(`${peer} passes every case outside ${baselineFile(peer)}, with no stale entry`, { timeout: 1_800_000 }, async ({ expect }) => {
-      const target = await startTarget({ kind: 'peer', name: peer });
-      started.push(target);
-      try {
-        // Per-read deadline for answers that must come. In CI the container interop matrix shares the
-        // 2 cores; one JOB_CREATED from containerised gearmand once took longer than 2.5 s there.
-        // Waits for answers that must NOT come use the separate quiet window (400 ms), unchanged.
-        const run = await runSuite({ target: target.target, server: target, cases: CATALOGUE, timeoutMs: 5000, concurrency: 2 });
-        const baseline = readBaseline(join(repoRoot(), baselineFile(peer)), CATALOGUE);
-        const applied = applyBaseline(run.results, baseline);
-        const runs = [{ ...run, results: applied.results }];
-        const unexplained = applied.results.filter((r) => (r.outcome === 'fail' && !r.baseline) || r.baseline?.stale || r.outcome === 'harness-error').map((r) => `${r.id}: ${r.baseline?.stale ? 'STALE baseline' : r.detail}`);
-        expect(unexplained).toEqual([]);
-        expect(tally(runs).baselined).toBe(baseline.entries.length);
-        expect(exitCode(runs)).toBe(0);
-        // What alternatives.ts says this server chooses is what it was just seen to choose.
-        // (Only servers with a model profile have their choices declared there.)
-        const profile = PROFILE_ALIASES[peer];
-        if (profile) {
-          const choices = seenAndDeclaredChoices(applied.results, profile);
-          expect(choices.seen).toEqual(choices.declared);
+    it.skipIf(!requirePeer(peer, `conformance against ${peer}`)).concurrent(
+      `${peer} passes every case outside ${baselineFile(peer)}, with no stale entry`,
+      { timeout: 1_800_000 },
+      async ({ expect }) => {
+        const target = await startTarget({ kind: 'peer', name: peer });
+        started.push(target);
+        try {
+          // Per-read deadline for answers that must come. In CI the container interop matrix shares the
+          // 2 cores; one JOB_CREATED from containerised gearmand once took longer than 2.5 s there.
+          // Waits for answers that must NOT come use the separate quiet window (400 ms), unchanged.
+          const run = await runSuite({ target: target.target, server: target, cases: CATALOGUE, timeoutMs: 5000, concurrency: 2 });
+          const baseline = readBaseline(join(repoRoot(), baselineFile(peer)), CATALOGUE);
+          const applied = applyBaseline(run.results, baseline);
+          const runs = [{ ...run, results: applied.results }];
+          const unexplained = applied.results
+            .filter((r) => (r.outcome === 'fail' && !r.baseline) || r.baseline?.stale || r.outcome === 'harness-error')
+            .map((r) => `${r.id}: ${r.baseline?.stale ? 'STALE baseline' : r.detail}`);
+          expect(unexplained).toEqual([]);
+          expect(tally(runs).baselined).toBe(baseline.entries.length);
+          expect(exitCode(runs)).toBe(0);
+          // What alternatives.ts says this server chooses is what it was just seen to choose.
+          // (Only servers with a model profile have their choices declared there.)
+          const profile = PROFILE_ALIASES[peer];
+          if (profile) {
+            const choices = seenAndDeclaredChoices(applied.results, profile);
+            expect(choices.seen).toEqual(choices.declared);
+          }
+        } finally {
+          await target.stop();
         }
-      } finally {
-        await target.stop();
-      }
-    });
+      },
+    );
   }
 });

@@ -27,7 +27,9 @@ describe('conformance - reference server', () => {
   });
 
   it('implements every optional gearmand packet type', () => {
-    const missing = Object.entries(run.features).filter(([name, s]) => !name.startsWith('admin:') && s !== 'supported').map(([n]) => n);
+    const missing = Object.entries(run.features)
+      .filter(([name, s]) => !name.startsWith('admin:') && s !== 'supported')
+      .map(([n]) => n);
     expect(missing).toEqual([]);
   });
 

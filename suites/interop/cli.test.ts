@@ -46,7 +46,7 @@ describe('gearspec interop (CLI)', () => {
     expect(r.out).toContain(`${good.address} (`);
     const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as { servers: { name: string; cells: unknown[] }[]; totals: { scenarios: Record<string, number> } };
     expect(index.servers.map((s) => s.name)).toEqual([good.address]);
-    expect(index.totals.scenarios['pass']).toBe(3);
+    expect(index.totals.scenarios.pass).toBe(3);
   }, 60_000);
 
   it('fails a server that corrupts results, naming the cell and scenario', async () => {

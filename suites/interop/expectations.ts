@@ -160,7 +160,8 @@ export const EXPECTATIONS: readonly Expectation[] = [
     expect: 'exception',
     kind: 'alternative',
     why: 'Gearman::Worker reports a function that dies as WORK_EXCEPTION (the Storable-frozen die message) followed by WORK_FAIL; the reference worker reports a throw as WORK_FAIL only. A client with the exceptions option ends its task on the exception, and the worker goes on: Perl gearmand expects the WORK_FAIL (exception not terminal), the reference server drops it.',
-    source: 'Gearman/Worker.pm lines 344-366; alternatives.ts exception-terminal, client-exception-terminal; src/server/README.md (tolerated quirks); [MATRIX:reference|perl-gearmand/*/perl/exception-throw]',
+    source:
+      'Gearman/Worker.pm lines 344-366; alternatives.ts exception-terminal, client-exception-terminal; src/server/README.md (tolerated quirks); [MATRIX:reference|perl-gearmand/*/perl/exception-throw]',
   },
   {
     id: 'php-worker/throw-ends-worker',
@@ -225,6 +226,7 @@ export const EXPECTATIONS: readonly Expectation[] = [
     scenarios: ['payload-binary'],
     expect: 'corrupted:zero-char',
     kind: 'interop-bug',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Perl code quoted in prose, not a template
     why: 'Gearman::Task builds the submit with `${ $self->{argref} } || \'\'`, so the one-byte payload "0" (false in Perl) is sent as an empty payload.',
     source: 'Gearman/Task.pm pack_submit_packet (line 368); [MATRIX:*/perl/payload-binary]',
   },

@@ -75,7 +75,10 @@ describe('interop grading', () => {
 
   it('should use the explicit-call form for the explicit-packet scenarios and the native form for the rest', () => {
     const fn = (scenario: string, suffix?: string): string => `${scenario}${suffix ?? ''}`;
-    const forms = (id: string) => byId(id).functions(fn).map((r) => (r.behaviour.outcome.kind === 'die' || r.behaviour.outcome.kind === 'exit' ? undefined : r.behaviour.outcome.form));
+    const forms = (id: string) =>
+      byId(id)
+        .functions(fn)
+        .map((r) => (r.behaviour.outcome.kind === 'die' || r.behaviour.outcome.kind === 'exit' ? undefined : r.behaviour.outcome.form));
     for (const id of ['work-fail', 'exception-option', 'exception-no-option']) expect(forms(id), id).toEqual(['call']);
     expect(forms('fail-native')).toEqual(['native']);
     expect(forms('exception-throw')).toEqual(['throw']);

@@ -33,10 +33,13 @@ const provider: ProviderKind = resolved.provider === 'container' ? 'container' :
 const servers = listFromEnv('GEARSPEC_INTEROP_SERVERS', SERVER_NAMES);
 const clients = listFromEnv('GEARSPEC_INTEROP_CLIENTS', CLIENT_NAMES);
 const workers = listFromEnv('GEARSPEC_INTEROP_WORKERS', WORKER_NAMES);
-const plan: MatrixPlan = process.env['GEARSPEC_INTEROP_PLAN'] ? (listFromEnv('GEARSPEC_INTEROP_PLAN', MATRIX_PLANS)[0] ?? 'ring') : 'ring';
-const scenarioIds = listFromEnv('GEARSPEC_INTEROP_SCENARIOS', SCENARIOS.map((s) => s.id));
+const plan: MatrixPlan = process.env.GEARSPEC_INTEROP_PLAN ? (listFromEnv('GEARSPEC_INTEROP_PLAN', MATRIX_PLANS)[0] ?? 'ring') : 'ring';
+const scenarioIds = listFromEnv(
+  'GEARSPEC_INTEROP_SCENARIOS',
+  SCENARIOS.map((s) => s.id),
+);
 const scenarios = SCENARIOS.filter((s) => scenarioIds.includes(s.id));
-const reportDir = path.resolve(process.env['GEARSPEC_INTEROP_REPORT_DIR'] ?? 'reports/interop');
+const reportDir = path.resolve(process.env.GEARSPEC_INTEROP_REPORT_DIR ?? 'reports/interop');
 
 const runs: ServerRun[] = [];
 const t0 = Date.now();
@@ -45,7 +48,9 @@ describe(`interop matrix (${provider}, ${plan} plan)`, () => {
   afterAll(() => {
     const report: MatrixReport = { generatedAt: new Date().toISOString(), provider, wallMs: Date.now() - t0, servers: runs };
     const index = writeInteropReport(reportDir, report);
-    console.log(`interop matrix (${provider}): cells ${JSON.stringify(index.totals.cells)}, scenarios ${JSON.stringify(index.totals.scenarios)}, ${Math.round(report.wallMs / 1000)} s → ${reportDir}/index.html`);
+    console.log(
+      `interop matrix (${provider}): cells ${JSON.stringify(index.totals.cells)}, scenarios ${JSON.stringify(index.totals.scenarios)}, ${Math.round(report.wallMs / 1000)} s → ${reportDir}/index.html`,
+    );
   });
 
   for (const name of servers) {
@@ -54,7 +59,19 @@ describe(`interop matrix (${provider}, ${plan} plan)`, () => {
     // A missing peer fails in CI (requirePeer throws) and is a loud skip elsewhere.
     const runsHere = name === 'reference' || requirePeer(name, `interop matrix on ${name}`);
     (runsHere ? it.concurrent : it.skip)(`${name}: every client × worker cell behaves as declared`, { timeout: provider === 'container' ? 3_600_000 : 900_000 }, async ({ expect }) => {
-      const run = await runMatrixOn({ kind: 'peer', name }, { clients, workers, scenarios, declarations: DECLARATIONS.interop, provider, cellFilter: cellFilter(plan), scenarioFilter: scenarioFilter(plan), log: (l) => process.env['GEARSPEC_INTEROP_VERBOSE'] && console.log(`[${name}] ${l}`) });
+      const run = await runMatrixOn(
+        { kind: 'peer', name },
+        {
+          clients,
+          workers,
+          scenarios,
+          declarations: DECLARATIONS.interop,
+          provider,
+          cellFilter: cellFilter(plan),
+          scenarioFilter: scenarioFilter(plan),
+          log: (l) => process.env.GEARSPEC_INTEROP_VERBOSE && console.log(`[${name}] ${l}`),
+        },
+      );
       runs.push(run);
       expect(run.error, `server ${name} could not be run`).toBeUndefined();
       expect(undeclaredOutcomes(run), `undeclared or stale outcomes on ${name}`).toEqual([]);

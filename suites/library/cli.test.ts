@@ -39,7 +39,15 @@ describe('gearspec certify --client / --worker (CLI)', () => {
   });
 
   it('an external driver with a wire bug fails the named case: exit 1', async () => {
-    const r = await certify('--client-cmd', `buggy=env GEARSPEC_WIRE_FAULT=split-drop ${process.execPath} ${referenceMain}`, '--cases', 'client/framing/replies-one-byte-per-read', '--timeout', '3000', '--no-reports');
+    const r = await certify(
+      '--client-cmd',
+      `buggy=env GEARSPEC_WIRE_FAULT=split-drop ${process.execPath} ${referenceMain}`,
+      '--cases',
+      'client/framing/replies-one-byte-per-read',
+      '--timeout',
+      '3000',
+      '--no-reports',
+    );
     expect(r.code, r.out + r.err).toBe(1);
     expect(r.out).toMatch(/× client\/framing\/replies-one-byte-per-read \[FAIL\]/);
     expect(r.out).toMatch(/== buggy client/);

@@ -61,11 +61,7 @@ async function builtIn(name: DriverPeerName): Promise<{ cmd: string } | { missin
   if (name === 'reference') return existsSync(REFERENCE_MAIN) ? { cmd: `${NODE} ${REFERENCE_MAIN}` } : { missing: `${REFERENCE_MAIN} is not built: run npx tsc -p tsconfig.json` };
   if (!nativeAvailable(name)) return { missing: installHint(name) };
   const probe =
-    name === 'php'
-      ? await run('php', ['-r', 'exit(extension_loaded("gearman") ? 0 : 1);'])
-      : name === 'perl'
-        ? await run('perl', ['-MGearman::Client', '-MGearman::Worker', '-e', '1'])
-        : undefined;
+    name === 'php' ? await run('php', ['-r', 'exit(extension_loaded("gearman") ? 0 : 1);']) : name === 'perl' ? await run('perl', ['-MGearman::Client', '-MGearman::Worker', '-e', '1']) : undefined;
   if (probe !== undefined) return { missing: `${name}: ${probe}` };
   try {
     const p = await nativeProgram(name);
@@ -138,8 +134,16 @@ const KNOWN_FAILURES: Readonly<Record<string, Readonly<Record<string, string>>>>
  */
 const RACES: Readonly<Record<string, readonly string[]>> = {
   'rustygear client': [
-    'submit: unique', 'submit: background', 'status of a background job', 'submit-batch', 'relay: data (WORK_DATA)', 'relay: warning (WORK_WARNING)', 'relay: status (WORK_STATUS)',
-    'relay: fail (WORK_FAIL)', 'unknown op: error event, driver keeps working', 'quit: exits 0',
+    'submit: unique',
+    'submit: background',
+    'status of a background job',
+    'submit-batch',
+    'relay: data (WORK_DATA)',
+    'relay: warning (WORK_WARNING)',
+    'relay: status (WORK_STATUS)',
+    'relay: fail (WORK_FAIL)',
+    'unknown op: error event, driver keeps working',
+    'quit: exits 0',
   ],
   'gearman-go worker': ['job: steps data, warning, status, sleep', 'job: gate, then release'],
   'rustygear worker': ['job: exception (native)', 'job: exception (form call)', 'job: steps data, warning, status, sleep', 'job: gate, then release'],
@@ -162,7 +166,10 @@ describe('gearspec driver-check: the built-in drivers as external commands', () 
         const failed = failedSteps(r.out);
         const stale = Object.keys(known).filter((s) => !failed.includes(s));
         expect(stale, `${name} ${role}: known failures that now pass — remove them from KNOWN_FAILURES`).toEqual([]);
-        expect(failed.filter((s) => !(s in known) && !races.includes(s)), `${name} ${role}:\n${r.out}${r.err}`).toEqual([]);
+        expect(
+          failed.filter((s) => !(s in known) && !races.includes(s)),
+          `${name} ${role}:\n${r.out}${r.err}`,
+        ).toEqual([]);
         expect(r.code, r.out + r.err).toBe(failed.length ? 1 : 0);
         expect(r.out).toMatch(/^ {2}[✓!] hello/m);
         if (!failed.includes('quit: exits 0')) expect(r.out).toMatch(role === 'client' ? /✓ quit: exits 0/ : /✓ fresh worker: die/);
@@ -235,7 +242,7 @@ describe('gearspec driver-check: broken drivers', () => {
     expect(children()).toEqual([]);
   });
 
-  it('a command that does not exist cannot be started: exit 2 with the shell\'s message', { timeout: 30_000 }, async () => {
+  it("a command that does not exist cannot be started: exit 2 with the shell's message", { timeout: 30_000 }, async () => {
     const r = await runCli(command, ['--cmd', '/nonexistent/gearspec-driver --flag', '--role', 'client', '--timeout', '1500']);
     expect(r.code, r.out + r.err).toBe(2);
     expect(r.err).toMatch(/exited before connecting/);

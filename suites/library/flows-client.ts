@@ -16,7 +16,18 @@ import { handleFor, hex, sameBytes, type SubmitOptions } from './flows.js';
 export type Terminal = EventOf<'complete'> | EventOf<'fail'> | EventOf<'exception'> | EventOf<'error'>;
 
 /** Every SUBMIT_* request type. */
-export const SUBMIT_TYPES: readonly number[] = [T.SUBMIT_JOB, T.SUBMIT_JOB_BG, T.SUBMIT_JOB_HIGH, T.SUBMIT_JOB_HIGH_BG, T.SUBMIT_JOB_LOW, T.SUBMIT_JOB_LOW_BG, T.SUBMIT_JOB_EPOCH, T.SUBMIT_JOB_SCHED, T.SUBMIT_REDUCE_JOB, T.SUBMIT_REDUCE_JOB_BACKGROUND];
+export const SUBMIT_TYPES: readonly number[] = [
+  T.SUBMIT_JOB,
+  T.SUBMIT_JOB_BG,
+  T.SUBMIT_JOB_HIGH,
+  T.SUBMIT_JOB_HIGH_BG,
+  T.SUBMIT_JOB_LOW,
+  T.SUBMIT_JOB_LOW_BG,
+  T.SUBMIT_JOB_EPOCH,
+  T.SUBMIT_JOB_SCHED,
+  T.SUBMIT_REDUCE_JOB,
+  T.SUBMIT_REDUCE_JOB_BACKGROUND,
+];
 
 /** A SUBMIT_* request's arguments as bytes. */
 export interface SubmitArgs {
@@ -123,8 +134,15 @@ const HOUSEKEEPING: readonly number[] = [T.ECHO_REQ, T.OPTION_REQ, T.SET_CLIENT_
  * still open) or on a connection it opens now. A library that reports an error for the command
  * before sending it, or whose driver exits, fails the wait with its own words.
  */
-export async function nextRequest(ctx: LibraryCaseContext, driver: SubjectDriver, id: string, types: readonly number[], prev?: LibraryConn, ms = ctx.timeoutMs): Promise<{ conn: LibraryConn; packet: Packet }> {
-  const what = `the client sends ${types.length > 2 ? 'the job\'s SUBMIT' : types.map(packetName).join(' or ')} (${driver.who})`;
+export async function nextRequest(
+  ctx: LibraryCaseContext,
+  driver: SubjectDriver,
+  id: string,
+  types: readonly number[],
+  prev?: LibraryConn,
+  ms = ctx.timeoutMs,
+): Promise<{ conn: LibraryConn; packet: Packet }> {
+  const what = `the client sends ${types.length > 2 ? "the job's SUBMIT" : types.map(packetName).join(' or ')} (${driver.who})`;
   const deadline = Date.now() + ms;
   let old = prev && !prev.closed ? prev : undefined;
   while (Date.now() < deadline) {
@@ -156,7 +174,12 @@ export async function nextSubmit(ctx: LibraryCaseContext, driver: SubjectDriver,
 }
 
 /** Submit one more job on a client and see it through: the client still works. Returns the connection it used. */
-export async function stillWorks(ctx: LibraryCaseContext, driver: SubjectDriver, prev: LibraryConn | undefined, options: Omit<SubmitOptions, 'fn'> & { what?: string; n?: number } = {}): Promise<LibraryConn> {
+export async function stillWorks(
+  ctx: LibraryCaseContext,
+  driver: SubjectDriver,
+  prev: LibraryConn | undefined,
+  options: Omit<SubmitOptions, 'fn'> & { what?: string; n?: number } = {},
+): Promise<LibraryConn> {
   const fn = ctx.fn('after');
   const what = options.what ?? 'the same client process completes a new job afterwards';
   const id = sendSubmit(driver, fn, { payload: 'next', ...options });

@@ -70,7 +70,8 @@ export async function startWorker(
         if (!(e instanceof CaseFailure)) throw e;
       }
       if (abandoned) throw new CaseFailure(['the worker connects'], 'the case ended first');
-      if (startedAt !== undefined && Date.now() - startedAt > ctx.timeoutMs) fail(`the worker connects to the server at ${ctx.stage.address}`, `no connection within ${ctx.timeoutMs} ms of entering its work loop`);
+      if (startedAt !== undefined && Date.now() - startedAt > ctx.timeoutMs)
+        fail(`the worker connects to the server at ${ctx.stage.address}`, `no connection within ${ctx.timeoutMs} ms of entering its work loop`);
     }
   })().then(async (conn) => ({ conn, packet: await first(conn) }));
   early.catch(() => undefined);
@@ -158,7 +159,11 @@ export async function serveJob(ctx: LibraryCaseContext, w: Pick<WorkerSetup, 'dr
     } else {
       try {
         p = await conn.expect([...GRAB_TYPES, T.PRE_SLEEP, ...WORK_TYPES], {
-          expected: [grab ? `the worker's WORK_* packets for job ${quote(handle)} up to WORK_COMPLETE, WORK_FAIL or WORK_EXCEPTION on ${conn.label}` : `a grab from the worker on ${conn.label}, to hand it job ${quote(handle)}`],
+          expected: [
+            grab
+              ? `the worker's WORK_* packets for job ${quote(handle)} up to WORK_COMPLETE, WORK_FAIL or WORK_EXCEPTION on ${conn.label}`
+              : `a grab from the worker on ${conn.label}, to hand it job ${quote(handle)}`,
+          ],
         });
       } catch (e) {
         if (!(e instanceof CaseFailure) || !conn.closed) throw e;
@@ -262,7 +267,12 @@ export async function afterTerminal(conn: LibraryConn, handle: Arg): Promise<Aft
 }
 
 /** The worker survived a job: `seen` (from afterTerminal) or the next packet is a grab or PRE_SLEEP. */
-export async function stillWorking(conn: LibraryConn, seen: AfterTerminal | undefined, driver: SubjectDriver, what = 'the same worker process asks for the next job (grab or PRE_SLEEP)'): Promise<Packet> {
+export async function stillWorking(
+  conn: LibraryConn,
+  seen: AfterTerminal | undefined,
+  driver: SubjectDriver,
+  what = 'the same worker process asks for the next job (grab or PRE_SLEEP)',
+): Promise<Packet> {
   if (seen?.next) return seen.next;
   if (seen?.closed) fail(what, `the worker closed the connection${await goneText(driver)}`);
   try {

@@ -14,7 +14,8 @@ import type { EventOf, SubjectDriver } from '../../src/runner/library/subject-dr
 /** A handle in gearmand's shape, private to the case. */
 export const handleFor = (ctx: LibraryCaseContext, n = 1): string => `H:gearspec:${ctx.fn(String(n)).replace(/[^A-Za-z0-9_]/g, '')}`;
 
-export const hex = (b: Uint8Array): string => (b.length > 48 ? `${Buffer.from(b.subarray(0, 48)).toString('hex')}… (${b.length} bytes)` : `${Buffer.from(b).toString('hex') || '(empty)'} (${b.length} bytes)`);
+export const hex = (b: Uint8Array): string =>
+  b.length > 48 ? `${Buffer.from(b.subarray(0, 48)).toString('hex')}… (${b.length} bytes)` : `${Buffer.from(b).toString('hex') || '(empty)'} (${b.length} bytes)`;
 
 export const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 

@@ -83,18 +83,35 @@ describe.skipIf(skip !== undefined)('differential mode - baseline gearmand', () 
       const runId = `d${process.pid.toString(36)}${(++run).toString(36)}_`;
       const verdict = await checkScenarioOnce([fuzzServer('gearmand'), fuzzServer(f.server)], withPrefix(f.steps, runId), runId, { timeoutMs: ANSWER_TIMEOUT_MS, accepted: [[], f.accepted] });
       if (declared) expect(verdict, verdict?.statement).toBeUndefined();
-      else expect(verdict && { kind: verdict.kind, server: verdict.server, explainedBy: verdict.explainedBy }, verdict?.statement).toEqual({ kind: 'divergence', server: f.server, explainedBy: [f.name] });
+      else
+        expect(verdict && { kind: verdict.kind, server: verdict.server, explainedBy: verdict.explainedBy }, verdict?.statement).toEqual({
+          kind: 'divergence',
+          server: f.server,
+          explainedBy: [f.name],
+        });
       // Said in words: that server, at the scenario's last step, against gearmand's model.
-      if (verdict) expect(verdict.statement).toMatch(new RegExp(`^${f.server} \\(127\\.0\\.0\\.1:\\d+\\) answered step ${f.steps.length} of ${f.steps.length} \\(.*\\. The baseline gearmand \\(127\\.0\\.0\\.1:\\d+\\) answered the same step with .*the model of gearmand \\(gearmand-1\\.1\\.20\\) with ${f.server}'s declared alternatives.*explained by the model quirk ${f.name}\\.$`, 'i'));
+      if (verdict)
+        expect(verdict.statement).toMatch(
+          new RegExp(
+            `^${f.server} \\(127\\.0\\.0\\.1:\\d+\\) answered step ${f.steps.length} of ${f.steps.length} \\(.*\\. The baseline gearmand \\(127\\.0\\.0\\.1:\\d+\\) answered the same step with .*the model of gearmand \\(gearmand-1\\.1\\.20\\) with ${f.server}'s declared alternatives.*explained by the model quirk ${f.name}\\.$`,
+            'i',
+          ),
+        );
     }, 60_000);
   }
 
-  it(`random scenarios for ${BUDGET_MS} ms: every difference is a declared alternative or a named quirk`, async () => {
-    const r = await fuzz({ servers: SERVERS.map(fuzzServer), budgetMs: BUDGET_MS, seed: SEED, shrinkBudgetMs: 5_000, timeoutMs: ANSWER_TIMEOUT_MS });
-    process.stdout.write(`[differential] seed=${r.seed} scenarios=${r.scenarios} ${r.perServer.map((s) => `${s.name}=${s.perSecond}/s`).join(' ')} findings=${r.findings.length}\n`);
-    r.findings.forEach((f, i) => process.stdout.write(`${formatFinding(f, i + 1)}\n`));
-    expect(r.scenarios).toBeGreaterThan(0);
-    const unexplained = r.findings.filter((f) => f.kind !== 'divergence' || f.explainedBy.length === 0).map((f) => `${f.kind}: ${f.statement} (repeat with GEARSPEC_SEED=${f.seed})`);
-    expect(unexplained).toEqual([]);
-  }, BUDGET_MS + 180_000);
+  it(
+    `random scenarios for ${BUDGET_MS} ms: every difference is a declared alternative or a named quirk`,
+    async () => {
+      const r = await fuzz({ servers: SERVERS.map(fuzzServer), budgetMs: BUDGET_MS, seed: SEED, shrinkBudgetMs: 5_000, timeoutMs: ANSWER_TIMEOUT_MS });
+      process.stdout.write(`[differential] seed=${r.seed} scenarios=${r.scenarios} ${r.perServer.map((s) => `${s.name}=${s.perSecond}/s`).join(' ')} findings=${r.findings.length}\n`);
+      r.findings.forEach((f, i) => {
+        process.stdout.write(`${formatFinding(f, i + 1)}\n`);
+      });
+      expect(r.scenarios).toBeGreaterThan(0);
+      const unexplained = r.findings.filter((f) => f.kind !== 'divergence' || f.explainedBy.length === 0).map((f) => `${f.kind}: ${f.statement} (repeat with GEARSPEC_SEED=${f.seed})`);
+      expect(unexplained).toEqual([]);
+    },
+    BUDGET_MS + 180_000,
+  );
 });

@@ -35,44 +35,59 @@ describe('fault injection - the fuzzer catches a broken reference server', () =>
   });
 
   for (const fault of FAULTS) {
-    it(`${fault}: caught, shrunk, and the fixture replays`, async () => {
-      const faulty = await startReference([fault]);
-      let finding;
-      try {
-        // A fresh server per scenario: one-shot faults (lost-wakeup, duplicate-assign) must
-        // misbehave again on every re-run, or shrinking could not reproduce them.
-        const r = await fuzz({ servers: [{ name: `reference-${fault}`, host: faulty.host, port: faulty.port, profile: PROFILES.reference, fresh: () => startReference([fault]) }], budgetMs: BUDGET_MS, seed: SEED, shrinkBudgetMs: 10_000, timeoutMs: ANSWER_TIMEOUT_MS, outDir: dir });
-        process.stdout.write(`[fault ${fault}] seed=${SEED} scenarios until caught: ${r.scenarios}\n`);
-        r.findings.forEach((f, i) => process.stdout.write(`${formatFinding(f, i + 1)}\n`));
-        expect(r.findings.length, `fault ${fault} not caught in ${BUDGET_MS} ms (seed ${SEED})`).toBe(1);
-        finding = r.findings[0]!;
-      } finally {
-        await faulty.stop();
-      }
-      expect(finding.kind).toBe('mismatch');
-      expect(finding.scenario.length).toBeLessThanOrEqual(8);
-      expect(finding.statement).toMatch(new RegExp(`^reference-${fault} \\(127\\.0\\.0\\.1:\\d+\\) answered step ${finding.step} of ${finding.scenario.length} \\(.*\\) with .*, where the model reference expected `));
-      expect(finding.fixture).toBeDefined();
-      const fixture = await readFixture(finding.fixture!);
-      expect(fixture.header.source).toBe('shrink');
-      expect(fixture.header.seed).toBe(SEED);
+    it(
+      `${fault}: caught, shrunk, and the fixture replays`,
+      async () => {
+        const faulty = await startReference([fault]);
+        let finding: Awaited<ReturnType<typeof fuzz>>['findings'][number] | undefined;
+        try {
+          // A fresh server per scenario: one-shot faults (lost-wakeup, duplicate-assign) must
+          // misbehave again on every re-run, or shrinking could not reproduce them.
+          const r = await fuzz({
+            servers: [{ name: `reference-${fault}`, host: faulty.host, port: faulty.port, profile: PROFILES.reference, fresh: () => startReference([fault]) }],
+            budgetMs: BUDGET_MS,
+            seed: SEED,
+            shrinkBudgetMs: 10_000,
+            timeoutMs: ANSWER_TIMEOUT_MS,
+            outDir: dir,
+          });
+          process.stdout.write(`[fault ${fault}] seed=${SEED} scenarios until caught: ${r.scenarios}\n`);
+          r.findings.forEach((f, i) => {
+            process.stdout.write(`${formatFinding(f, i + 1)}\n`);
+          });
+          expect(r.findings.length, `fault ${fault} not caught in ${BUDGET_MS} ms (seed ${SEED})`).toBe(1);
+          finding = r.findings[0]!;
+        } finally {
+          await faulty.stop();
+        }
+        expect(finding.kind).toBe('mismatch');
+        expect(finding.scenario.length).toBeLessThanOrEqual(8);
+        expect(finding.statement).toMatch(
+          new RegExp(`^reference-${fault} \\(127\\.0\\.0\\.1:\\d+\\) answered step ${finding.step} of ${finding.scenario.length} \\(.*\\) with .*, where the model reference expected `),
+        );
+        expect(finding.fixture).toBeDefined();
+        const fixture = await readFixture(finding.fixture!);
+        expect(fixture.header.source).toBe('shrink');
+        expect(fixture.header.seed).toBe(SEED);
 
-      const again = await startReference([fault]);
-      try {
-        const same = await replayAgainstServer(fixture, again, { timeoutMs: ANSWER_TIMEOUT_MS, file: finding.fixture! });
-        expect(same.differences, renderResult(same)).toEqual([]);
-        expect(same.finding?.reproduced).toBe(true);
-      } finally {
-        await again.stop();
-      }
-      const healthy = await startReference();
-      try {
-        const diff = await replayAgainstServer(fixture, healthy, { timeoutMs: 5000, file: finding.fixture! });
-        expect(diff.differences.length, renderResult(diff)).toBeGreaterThan(0);
-        expect(diff.finding?.reproduced).toBe(false);
-      } finally {
-        await healthy.stop();
-      }
-    }, BUDGET_MS + 60_000);
+        const again = await startReference([fault]);
+        try {
+          const same = await replayAgainstServer(fixture, again, { timeoutMs: ANSWER_TIMEOUT_MS, file: finding.fixture! });
+          expect(same.differences, renderResult(same)).toEqual([]);
+          expect(same.finding?.reproduced).toBe(true);
+        } finally {
+          await again.stop();
+        }
+        const healthy = await startReference();
+        try {
+          const diff = await replayAgainstServer(fixture, healthy, { timeoutMs: 5000, file: finding.fixture! });
+          expect(diff.differences.length, renderResult(diff)).toBeGreaterThan(0);
+          expect(diff.finding?.reproduced).toBe(false);
+        } finally {
+          await healthy.stop();
+        }
+      },
+      BUDGET_MS + 60_000,
+    );
   }
 });

@@ -49,44 +49,48 @@ describe('recorded divergences', () => {
   for (const file of FILES) {
     const server = file.split('.')[0]!;
     if (!isServerPeerName(server)) throw new Error(`${file}: unknown server ${server}`);
-    it.skipIf(skipReason(server, 'findings') !== undefined)(`${file} shows its finding again on a fresh ${server}`, async () => {
-      const fixture = await readFixture(join(DIR, file));
-      expect(fixture.header.source).toBe('shrink');
-      expect(typeof fixture.header.seed).toBe('number');
-      const finding = fixture.header.finding;
-      expect(finding, `${file} has no finding in its header: re-record it (suites/property/record-findings.ts)`).toBeDefined();
-      expect(fixture.header.runNames?.length).toBeGreaterThan(0);
-      // In words: which server, which step, what it sent.
-      expect(finding!.text.startsWith(`${server} answered step ${finding!.step} of ${finding!.steps} (`)).toBe(true);
-      expect(finding!.records[1]).toBeLessThanOrEqual(fixture.records.length);
+    it.skipIf(skipReason(server, 'findings') !== undefined)(
+      `${file} shows its finding again on a fresh ${server}`,
+      async () => {
+        const fixture = await readFixture(join(DIR, file));
+        expect(fixture.header.source).toBe('shrink');
+        expect(typeof fixture.header.seed).toBe('number');
+        const finding = fixture.header.finding;
+        expect(finding, `${file} has no finding in its header: re-record it (suites/property/record-findings.ts)`).toBeDefined();
+        expect(fixture.header.runNames?.length).toBeGreaterThan(0);
+        // In words: which server, which step, what it sent.
+        expect(finding!.text.startsWith(`${server} answered step ${finding!.step} of ${finding!.steps} (`)).toBe(true);
+        expect(finding!.records[1]).toBeLessThanOrEqual(fixture.records.length);
 
-      const peer = await startPeer(server);
-      try {
-        if (ORDER_DEPENDENT.has(file)) {
-          let shown = 0;
-          for (let k = 0; k < ORDER_TRIES && shown === 0; k++) {
-            const r = await replayAgainstServer(fixture, peer, { timeoutMs: 10_000, file });
-            expect(r.differences.length - r.finding!.differencesInStep, renderResult(r)).toBe(0);
-            if (r.finding!.reproduced) shown++;
+        const peer = await startPeer(server);
+        try {
+          if (ORDER_DEPENDENT.has(file)) {
+            let shown = 0;
+            for (let k = 0; k < ORDER_TRIES && shown === 0; k++) {
+              const r = await replayAgainstServer(fixture, peer, { timeoutMs: 10_000, file });
+              expect(r.differences.length - r.finding!.differencesInStep, renderResult(r)).toBe(0);
+              if (r.finding!.reproduced) shown++;
+            }
+            expect(shown, `${file}: the finding never showed in ${ORDER_TRIES} replays`).toBeGreaterThan(0);
+            return;
           }
-          expect(shown, `${file}: the finding never showed in ${ORDER_TRIES} replays`).toBeGreaterThan(0);
-          return;
+          for (let k = 0; k < 2; k++) {
+            const r = await replayAgainstServer(fixture, peer, { timeoutMs: 10_000, file });
+            expect(r.differences, renderResult(r)).toEqual([]);
+            expect(r.finding?.reproduced, renderResult(r)).toBe(true);
+          }
+        } finally {
+          await peer.stop();
         }
-        for (let k = 0; k < 2; k++) {
-          const r = await replayAgainstServer(fixture, peer, { timeoutMs: 10_000, file });
-          expect(r.differences, renderResult(r)).toEqual([]);
-          expect(r.finding?.reproduced, renderResult(r)).toBe(true);
-        }
-      } finally {
-        await peer.stop();
-      }
 
-      // The fixture tells the servers apart where gearmand answered that step differently.
-      const facts = sidecarOf(file);
-      if (!gearmand || !facts?.other || norm(facts.sent) === norm(facts.other.sent) || ORDER_DEPENDENT.has(file)) return;
-      const r = await replayAgainstServer(fixture, gearmand, { timeoutMs: 3_000, file });
-      expect(r.finding?.reproduced, renderResult(r)).toBe(false);
-      expect(r.finding!.differencesInStep, renderResult(r)).toBeGreaterThan(0);
-    }, 120_000);
+        // The fixture tells the servers apart where gearmand answered that step differently.
+        const facts = sidecarOf(file);
+        if (!gearmand || !facts?.other || norm(facts.sent) === norm(facts.other.sent) || ORDER_DEPENDENT.has(file)) return;
+        const r = await replayAgainstServer(fixture, gearmand, { timeoutMs: 3_000, file });
+        expect(r.finding?.reproduced, renderResult(r)).toBe(false);
+        expect(r.finding!.differencesInStep, renderResult(r)).toBeGreaterThan(0);
+      },
+      120_000,
+    );
   }
 });

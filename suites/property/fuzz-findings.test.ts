@@ -125,14 +125,24 @@ describe('a finding in words, and a fixture that replays to it', () => {
     const faulty = await startReference(['drop-status']);
     let finding: FuzzFinding;
     try {
-      const r = await fuzz({ servers: [{ name: 'reference+drop-status', host: faulty.host, port: faulty.port, profile: PROFILES.reference }], budgetMs: 30_000, seed: SEED, shrinkBudgetMs: 5_000, timeoutMs: ANSWER_TIMEOUT_MS, outDir: join(dir, 'words') });
+      const r = await fuzz({
+        servers: [{ name: 'reference+drop-status', host: faulty.host, port: faulty.port, profile: PROFILES.reference }],
+        budgetMs: 30_000,
+        seed: SEED,
+        shrinkBudgetMs: 5_000,
+        timeoutMs: ANSWER_TIMEOUT_MS,
+        outDir: join(dir, 'words'),
+      });
       expect(r.findings.length, `drop-status not caught (seed ${SEED})`).toBe(1);
       finding = r.findings[0]!;
       const address = `${faulty.host}:${faulty.port}`;
       expect(finding.kind).toBe('mismatch');
       expect(finding.address).toBe(address);
       // "<server> (<address>) answered step N of N ([cK] work WORK_STATUS …) with nothing, where the model reference expected cJ: WORK_STATUS(…)."
-      const m = /^reference\+drop-status \(127\.0\.0\.1:\d+\) answered step (\d+) of (\d+) \((\[c\d\] work WORK_STATUS [^)]*)\) with nothing, where the model reference expected c\d: WORK_STATUS\("H:[^"]+" \(job#\d\), /.exec(finding.statement);
+      const m =
+        /^reference\+drop-status \(127\.0\.0\.1:\d+\) answered step (\d+) of (\d+) \((\[c\d\] work WORK_STATUS [^)]*)\) with nothing, where the model reference expected c\d: WORK_STATUS\("H:[^"]+" \(job#\d\), /.exec(
+          finding.statement,
+        );
       expect(m, finding.statement).not.toBeNull();
       expect(Number(m![1])).toBe(finding.step);
       expect(Number(m![2])).toBe(finding.scenario.length);
@@ -193,7 +203,15 @@ describe('a server that dies during fuzzing', () => {
 
   it('that cannot be restarted: the scenario that killed it is kept as it ran, with its transcript, and not shrunk', async () => {
     const p = await crashing();
-    const r = await fuzz({ servers: [{ name: 'crashy', host: p.host, port: p.port, profile: PROFILES.reference }], budgetMs: 20_000, seed: SEED, shrinkBudgetMs: 5_000, timeoutMs: ANSWER_TIMEOUT_MS, outDir: join(dir, 'dead'), cannotRestartReason: 'the test gave no restart' });
+    const r = await fuzz({
+      servers: [{ name: 'crashy', host: p.host, port: p.port, profile: PROFILES.reference }],
+      budgetMs: 20_000,
+      seed: SEED,
+      shrinkBudgetMs: 5_000,
+      timeoutMs: ANSWER_TIMEOUT_MS,
+      outDir: join(dir, 'dead'),
+      cannotRestartReason: 'the test gave no restart',
+    });
     expect(p.died).toBe(true);
     expect(r.findings.map((f) => f.kind)).toEqual(['server-died']);
     const f = r.findings[0]!;
@@ -215,18 +233,20 @@ describe('a server that dies during fuzzing', () => {
     let current = await crashing();
     let restarts = 0;
     const r = await fuzz({
-      servers: [{
-        name: 'crashy',
-        host: current.host,
-        port: current.port,
-        profile: PROFILES.reference,
-        restart: async () => {
-          restarts++;
-          await current.stop();
-          current = await crashing();
-          return current;
+      servers: [
+        {
+          name: 'crashy',
+          host: current.host,
+          port: current.port,
+          profile: PROFILES.reference,
+          restart: async () => {
+            restarts++;
+            await current.stop();
+            current = await crashing();
+            return current;
+          },
         },
-      }],
+      ],
       budgetMs: 20_000,
       seed: SEED,
       shrinkBudgetMs: 5_000,
@@ -306,10 +326,19 @@ describe.skipIf(gearmandSkip !== undefined)('on C gearmand: the finding that did
   it('replays to the same difference every time on the server it names, where the same names every run would not', async () => {
     // gearmand checked against the reference model: seed 26 finds a "-" submit joining an
     // explicit-unique job, a scenario that leaves an abandoned job with that unique behind.
-    const r = await fuzz({ servers: [{ name: 'gearmand', host: gearmand.host, port: gearmand.port, profile: PROFILES.reference }], budgetMs: 20_000, seed: 26, shrinkBudgetMs: 5_000, timeoutMs: ANSWER_TIMEOUT_MS, outDir: join(dir, 'gearmand') });
+    const r = await fuzz({
+      servers: [{ name: 'gearmand', host: gearmand.host, port: gearmand.port, profile: PROFILES.reference }],
+      budgetMs: 20_000,
+      seed: 26,
+      shrinkBudgetMs: 5_000,
+      timeoutMs: ANSWER_TIMEOUT_MS,
+      outDir: join(dir, 'gearmand'),
+    });
     expect(r.findings.length).toBe(1);
     const f = r.findings[0]!;
-    expect(f.statement).toMatch(/^gearmand \(127\.0\.0\.1:\d+\) answered step \d+ of \d+ \(.*\) with c\d: JOB_CREATED\("H:[^"]+" \(job#\d\)\), where the model reference expected c\d: JOB_CREATED\(<a new job's handle>\)\.$/);
+    expect(f.statement).toMatch(
+      /^gearmand \(127\.0\.0\.1:\d+\) answered step \d+ of \d+ \(.*\) with c\d: JOB_CREATED\("H:[^"]+" \(job#\d\)\), where the model reference expected c\d: JOB_CREATED\(<a new job's handle>\)\.$/,
+    );
     const fixture = await readFixture(f.fixture!);
     for (let k = 0; k < 3; k++) {
       const again = await replayAgainstServer(fixture, gearmand, { timeoutMs: ANSWER_TIMEOUT_MS, file: f.fixture! });
@@ -321,6 +350,9 @@ describe.skipIf(gearmandSkip !== undefined)('on C gearmand: the finding that did
     const sameNames = { ...fixture, header: { ...fixture.header, runNames: [] } };
     const results = [];
     for (let k = 0; k < 2; k++) results.push(await replayAgainstServer(sameNames, gearmand, { timeoutMs: 3_000, file: f.fixture! }));
-    expect(results.some((x) => x.differences.length > 0), results.map((x) => renderResult(x)).join('\n')).toBe(true);
+    expect(
+      results.some((x) => x.differences.length > 0),
+      results.map((x) => renderResult(x)).join('\n'),
+    ).toBe(true);
   }, 120_000);
 });

@@ -28,13 +28,19 @@ function suite(name: ServerPeerName, profile: ModelProfile): void {
     afterAll(async () => {
       await server?.stop();
     });
-    it(`conforms to the ${profile.name} model for ${BUDGET_MS} ms of random scenarios`, async () => {
-      const r = await fuzz({ servers: [{ name, host: server!.host, port: server!.port, profile }], budgetMs: BUDGET_MS, seed: SEED, shrinkBudgetMs: 10_000, timeoutMs: ANSWER_TIMEOUT_MS });
-      process.stdout.write(`${summary(name, r)}\n`);
-      r.findings.forEach((f, i) => process.stdout.write(`${formatFinding(f, i + 1)}\n  repeat with GEARSPEC_SEED=${f.seed}\n`));
-      expect(r.scenarios).toBeGreaterThan(0);
-      expect(r.findings.map((f) => `${f.kind}: ${f.message}`)).toEqual([]);
-    }, BUDGET_MS + 120_000);
+    it(
+      `conforms to the ${profile.name} model for ${BUDGET_MS} ms of random scenarios`,
+      async () => {
+        const r = await fuzz({ servers: [{ name, host: server!.host, port: server!.port, profile }], budgetMs: BUDGET_MS, seed: SEED, shrinkBudgetMs: 10_000, timeoutMs: ANSWER_TIMEOUT_MS });
+        process.stdout.write(`${summary(name, r)}\n`);
+        r.findings.forEach((f, i) => {
+          process.stdout.write(`${formatFinding(f, i + 1)}\n  repeat with GEARSPEC_SEED=${f.seed}\n`);
+        });
+        expect(r.scenarios).toBeGreaterThan(0);
+        expect(r.findings.map((f) => `${f.kind}: ${f.message}`)).toEqual([]);
+      },
+      BUDGET_MS + 120_000,
+    );
   });
 }
 

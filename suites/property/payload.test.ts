@@ -31,7 +31,9 @@ const WORKERS = WORKER_NAMES.filter((d) => isCi() || nativeAvailable(d));
 /** The interop matrix's ring (plan.ts): the pairs whose cells it declares, minus the cells it declares blocked. */
 const inRing = cellFilter('ring')!;
 const pairsFor = (server: ServerPeerName): (readonly [DriverPeerName, DriverPeerName])[] =>
-  CLIENTS.flatMap((c) => WORKERS.filter((w) => inRing(server, c, w) && !cellBlocker(DECLARATIONS.interop, { server, client: c, worker: w }, DECLARATIONS.interop.probe.id)).map((w) => [c, w] as const));
+  CLIENTS.flatMap((c) =>
+    WORKERS.filter((w) => inRing(server, c, w) && !cellBlocker(DECLARATIONS.interop, { server, client: c, worker: w }, DECLARATIONS.interop.probe.id)).map((w) => [c, w] as const),
+  );
 const workersFor = (server: ServerPeerName): DriverPeerName[] => WORKERS.filter((w) => pairsFor(server).some(([, pw]) => pw === w));
 const clientsFor = (server: ServerPeerName): DriverPeerName[] => CLIENTS.filter((c) => pairsFor(server).some(([pc]) => pc === c));
 
@@ -60,7 +62,10 @@ const payloadArb = fc.record({ size: sizeArb, seed: fc.integer(), nulEvery: fc.c
 const nameChars = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-'.split(''));
 const functionNameArb = fc.array(nameChars, { minLength: 1, maxLength: 60 }).map((a) => a.join(''));
 /** Printable ASCII uniques; the per-run prefix keeps them apart (and never "-"). Total ≤ 64 bytes. */
-const uniqueArb = fc.option(fc.array(fc.constantFrom(...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i))), { minLength: 1, maxLength: 40 }).map((a) => a.join('')), { nil: undefined });
+const uniqueArb = fc.option(
+  fc.array(fc.constantFrom(...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i))), { minLength: 1, maxLength: 40 }).map((a) => a.join('')),
+  { nil: undefined },
+);
 
 let runs = 0;
 
@@ -103,68 +108,94 @@ function suite(server: ServerPeerName): void {
       await peer?.stop();
     });
 
-    it('bytes arrive exactly, client → worker → client, for every driver pair', async () => {
-      const pairs = pairsFor(server);
-      const seenPairs = new Set<string>();
-      const declaredPairs = new Set<string>();
-      const declared = new Map<string, number>();
-      let jobs = 0;
-      let bytes = 0;
-      const started = Date.now();
-      const roundTrip = async ([clientName, workerName]: readonly [DriverPeerName, DriverPeerName], fnIndex: number, payload: Buffer, unique: string | undefined): Promise<void> => {
-        const known = declaredPayloadDifference({ server, client: clientName, worker: workerName }, payload);
-        if (known) {
-          declared.set(known.id, (declared.get(known.id) ?? 0) + 1);
-          declaredPairs.add(`${clientName}>${workerName}`);
-          return;
+    it(
+      'bytes arrive exactly, client → worker → client, for every driver pair',
+      async () => {
+        const pairs = pairsFor(server);
+        const seenPairs = new Set<string>();
+        const declaredPairs = new Set<string>();
+        const declared = new Map<string, number>();
+        let jobs = 0;
+        let bytes = 0;
+        const started = Date.now();
+        const roundTrip = async ([clientName, workerName]: readonly [DriverPeerName, DriverPeerName], fnIndex: number, payload: Buffer, unique: string | undefined): Promise<void> => {
+          const known = declaredPayloadDifference({ server, client: clientName, worker: workerName }, payload);
+          if (known) {
+            declared.set(known.id, (declared.get(known.id) ?? 0) + 1);
+            declaredPairs.add(`${clientName}>${workerName}`);
+            return;
+          }
+          const client = clients.get(clientName)!;
+          const worker = workers.get(workerName)!;
+          const fn = worker.functions[fnIndex]!;
+          const id = `p${++runs}`;
+          const uniq = unique === undefined ? undefined : `${id}:${unique}`.slice(0, 64);
+          const where = `${clientName} → ${server} → ${workerName}, ${payload.length} bytes, fn ${JSON.stringify(fn)}, unique ${JSON.stringify(uniq)}`;
+          // One deadline for the whole round trip; each wait names its driver and step when it runs out.
+          const deadline = Date.now() + RUN_MS;
+          const left = (): number => Math.max(1, deadline - Date.now());
+          client.send({ op: 'submit', id, function: fn, payload: b64(payload), ...(uniq !== undefined ? { unique: uniq } : {}) });
+          // A library that refuses the submit says so at once (an `error` for the id): fail with its words.
+          const created = await client.waitFor((e) => (e.event === 'created' || e.event === 'error') && e.id === id, left(), `${clientName} JOB_CREATED (${where})`);
+          if (created.event === 'error') throw new Error(`${clientName} client refused the job: ${created.message} (${where})`);
+          const handle = created.event === 'created' ? created.handle : '';
+          const job = await worker.handle.waitFor((e) => e.event === 'job' && e.handle === handle, left(), `${workerName} receiving ${handle} (${where})`);
+          const done = await client.waitFor(
+            (e) => (e.event === 'complete' || e.event === 'fail' || e.event === 'exception' || e.event === 'error') && 'id' in e && e.id === id,
+            left(),
+            `${clientName} result (${where})`,
+          );
+          if (job.event !== 'job') throw new Error('unreachable');
+          expect(job.function, where).toBe(fn);
+          expect(unb64(job.payload).equals(payload), `worker got different bytes: ${where}`).toBe(true);
+          if (uniq !== undefined && job.unique !== undefined) expect(job.unique, where).toBe(uniq);
+          expect(done.event === 'error' ? `error: ${done.message}` : done.event, where).toBe('complete');
+          expect(done.event === 'complete' && unb64(done.payload).equals(payload), `client got different bytes back: ${where}`).toBe(true);
+          seenPairs.add(`${clientName}>${workerName}`);
+          jobs++;
+          bytes += payload.length;
+        };
+        // Every pair once, deterministically: a 64 KiB + 1 payload with NULs at both ends and inside.
+        for (const pair of pairs) await roundTrip(pair, 0, fill(KIB64 + 1, 0x9e3779b9, 7), 'cover');
+        // The budget stops fast-check from starting runs, and cuts the one in flight loose; that run
+        // is still awaited to its own deadline, so a stall fails with the step named instead of
+        // vanishing as "interrupted after 0 tests".
+        let inFlight: Promise<void> | undefined;
+        const property = fc.asyncProperty(
+          fc.constantFrom(...pairs),
+          fc.nat(FUNCTIONS_PER_WORKER - 1),
+          payloadArb,
+          uniqueArb,
+          (pair, fnIndex, payload, unique) => (inFlight = roundTrip(pair, fnIndex, payload, unique)),
+        );
+        const details = await fc.check(property, { seed: SEED, numRuns: Number.MAX_SAFE_INTEGER, interruptAfterTimeLimit: BUDGET_MS });
+        const cutOff =
+          inFlight === undefined
+            ? undefined
+            : await inFlight.then(
+                () => undefined,
+                (e: unknown) => e,
+              );
+        const summary = `seed=${SEED} runs=${details.numRuns} jobs=${jobs} bytes=${bytes} pairs=${seenPairs.size}/${pairs.length} declared=${JSON.stringify(Object.fromEntries(declared))} in ${Date.now() - started} ms`;
+        process.stdout.write(`[payload] ${server}: ${summary}\n`);
+        if (details.failed && details.counterexample !== null) {
+          const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+          throw new Error(`${fc.defaultReportMessage(details)}\nFailure: ${cause}\n(${summary})`, { cause: details.errorInstance });
         }
-        const client = clients.get(clientName)!;
-        const worker = workers.get(workerName)!;
-        const fn = worker.functions[fnIndex]!;
-        const id = `p${++runs}`;
-        const uniq = unique === undefined ? undefined : `${id}:${unique}`.slice(0, 64);
-        const where = `${clientName} → ${server} → ${workerName}, ${payload.length} bytes, fn ${JSON.stringify(fn)}, unique ${JSON.stringify(uniq)}`;
-        // One deadline for the whole round trip; each wait names its driver and step when it runs out.
-        const deadline = Date.now() + RUN_MS;
-        const left = (): number => Math.max(1, deadline - Date.now());
-        client.send({ op: 'submit', id, function: fn, payload: b64(payload), ...(uniq !== undefined ? { unique: uniq } : {}) });
-        // A library that refuses the submit says so at once (an `error` for the id): fail with its words.
-        const created = await client.waitFor((e) => (e.event === 'created' || e.event === 'error') && e.id === id, left(), `${clientName} JOB_CREATED (${where})`);
-        if (created.event === 'error') throw new Error(`${clientName} client refused the job: ${created.message} (${where})`);
-        const handle = created.event === 'created' ? created.handle : '';
-        const job = await worker.handle.waitFor((e) => e.event === 'job' && e.handle === handle, left(), `${workerName} receiving ${handle} (${where})`);
-        const done = await client.waitFor((e) => (e.event === 'complete' || e.event === 'fail' || e.event === 'exception' || e.event === 'error') && 'id' in e && e.id === id, left(), `${clientName} result (${where})`);
-        if (job.event !== 'job') throw new Error('unreachable');
-        expect(job.function, where).toBe(fn);
-        expect(unb64(job.payload).equals(payload), `worker got different bytes: ${where}`).toBe(true);
-        if (uniq !== undefined && job.unique !== undefined) expect(job.unique, where).toBe(uniq);
-        expect(done.event === 'error' ? `error: ${done.message}` : done.event, where).toBe('complete');
-        expect(done.event === 'complete' && unb64(done.payload).equals(payload), `client got different bytes back: ${where}`).toBe(true);
-        seenPairs.add(`${clientName}>${workerName}`);
-        jobs++;
-        bytes += payload.length;
-      };
-      // Every pair once, deterministically: a 64 KiB + 1 payload with NULs at both ends and inside.
-      for (const pair of pairs) await roundTrip(pair, 0, fill(KIB64 + 1, 0x9e3779b9, 7), 'cover');
-      // The budget stops fast-check from starting runs, and cuts the one in flight loose; that run
-      // is still awaited to its own deadline, so a stall fails with the step named instead of
-      // vanishing as "interrupted after 0 tests".
-      let inFlight: Promise<void> | undefined;
-      const property = fc.asyncProperty(fc.constantFrom(...pairs), fc.nat(FUNCTIONS_PER_WORKER - 1), payloadArb, uniqueArb, (pair, fnIndex, payload, unique) => (inFlight = roundTrip(pair, fnIndex, payload, unique)));
-      const details = await fc.check(property, { seed: SEED, numRuns: Number.MAX_SAFE_INTEGER, interruptAfterTimeLimit: BUDGET_MS });
-      const cutOff = inFlight === undefined ? undefined : await inFlight.then(() => undefined, (e: unknown) => e);
-      const summary = `seed=${SEED} runs=${details.numRuns} jobs=${jobs} bytes=${bytes} pairs=${seenPairs.size}/${pairs.length} declared=${JSON.stringify(Object.fromEntries(declared))} in ${Date.now() - started} ms`;
-      process.stdout.write(`[payload] ${server}: ${summary}\n`);
-      if (details.failed && details.counterexample !== null) {
-        const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-        throw new Error(`${fc.defaultReportMessage(details)}\nFailure: ${cause}\n(${summary})`, { cause: details.errorInstance });
-      }
-      if (cutOff !== undefined) throw cutOff;
-      // A pair carries at least one payload, unless the matrix declares every payload it was given.
-      expect(pairs.map(([c, w]) => `${c}>${w}`).filter((p) => !seenPairs.has(p) && !declaredPairs.has(p)), 'pairs that carried no payload and had none declared').toEqual([]);
-      for (const r of relays) for (const [id, n] of r.declared) process.stdout.write(`[payload] ${server}: declared request-side finding ${id} seen ${n}×\n`);
-      expect(relays.flatMap((r) => r.take()), 'request-side packet check: packets the libraries sent that break the protocol table').toEqual([]);
-    }, BUDGET_MS + 2 * RUN_MS + 120_000);
+        if (cutOff !== undefined) throw cutOff;
+        // A pair carries at least one payload, unless the matrix declares every payload it was given.
+        expect(
+          pairs.map(([c, w]) => `${c}>${w}`).filter((p) => !seenPairs.has(p) && !declaredPairs.has(p)),
+          'pairs that carried no payload and had none declared',
+        ).toEqual([]);
+        for (const r of relays) for (const [id, n] of r.declared) process.stdout.write(`[payload] ${server}: declared request-side finding ${id} seen ${n}×\n`);
+        expect(
+          relays.flatMap((r) => r.take()),
+          'request-side packet check: packets the libraries sent that break the protocol table',
+        ).toEqual([]);
+      },
+      BUDGET_MS + 2 * RUN_MS + 120_000,
+    );
   });
 }
 

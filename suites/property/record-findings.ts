@@ -52,7 +52,10 @@ function withPrefix(steps: readonly Step[], prefix: string): Step[] {
   return JSON.parse(JSON.stringify(steps).split(old).join(prefix)) as Step[];
 }
 
-const freshPrefix = (): string => `r${Math.floor(Math.random() * 36 ** 8).toString(36).padStart(8, '0')}_`;
+const freshPrefix = (): string =>
+  `r${Math.floor(Math.random() * 36 ** 8)
+    .toString(36)
+    .padStart(8, '0')}_`;
 const normalised = (lines: readonly string[]): string => JSON.stringify(lines.map((l) => l.replace(HANDLE_PATTERN, 'H:*')));
 
 export async function recordFinding(dir: string, file: string, servers: ReadonlyMap<ServerPeerName, LocalServer>, log: (line: string) => void): Promise<void> {
@@ -112,12 +115,22 @@ export async function recordFinding(dir: string, file: string, servers: Readonly
         stepText,
         sent,
         expected: d ? d.expected.map((e) => readableNames(e, prefix)) : other.length ? other : ['(nothing)'],
-        expectedBy: d ? `the model of gearmand (${baseProfile.name}) with ${serverName}'s declared alternatives${accepted.length ? ` and the quirks already accepted for it (${accepted.join(', ')})` : ''}` : 'the baseline gearmand',
+        expectedBy: d
+          ? `the model of gearmand (${baseProfile.name}) with ${serverName}'s declared alternatives${accepted.length ? ` and the quirks already accepted for it (${accepted.join(', ')})` : ''}`
+          : 'the baseline gearmand',
         other: { ...ref(baseline, baseProfile.name), sent: other },
         explainedBy: declared ? [] : [name],
         ...(declared ? { declared } : {}),
       };
-      await writeFindingFixture(fixtureFile, { run, stepIndex: last, facts, seed: header.seed, path: header.path, message: d?.message ?? `${stepText}\n  ${serverName}: ${sent.join('; ') || '(nothing)'}\n  gearmand: ${other.join('; ') || '(nothing)'}`, ...(sidecar.acceptedQuirks ? { acceptedQuirks: sidecar.acceptedQuirks } : {}) });
+      await writeFindingFixture(fixtureFile, {
+        run,
+        stepIndex: last,
+        facts,
+        seed: header.seed,
+        path: header.path,
+        message: d?.message ?? `${stepText}\n  ${serverName}: ${sent.join('; ') || '(nothing)'}\n  gearmand: ${other.join('; ') || '(nothing)'}`,
+        ...(sidecar.acceptedQuirks ? { acceptedQuirks: sidecar.acceptedQuirks } : {}),
+      });
       log(`${file}: re-recorded (${attempt} run${attempt > 1 ? 's' : ''})`);
       return;
     } finally {

@@ -17,7 +17,16 @@ import { type LocalServer, skipReason, startPeer } from './peer-servers.js';
 const SEED = Number(process.env.GEARSPEC_SEED ?? Date.now() % 2 ** 31);
 const RUNS = Number(process.env.GEARSPEC_SPLIT_RUNS ?? 25);
 
-type Item = { readonly kind: 'echo'; readonly data: Buffer } | { readonly kind: 'submit-bg'; readonly fn: number; readonly unique: string; readonly data: Buffer } | { readonly kind: 'can-do'; readonly fn: number } | { readonly kind: 'grab' } | { readonly kind: 'pre-sleep' } | { readonly kind: 'option'; readonly name: string } | { readonly kind: 'status-unknown' } | { readonly kind: 'version' } | { readonly kind: 'status-unique'; readonly unique: string };
+type Item =
+  | { readonly kind: 'echo'; readonly data: Buffer }
+  | { readonly kind: 'submit-bg'; readonly fn: number; readonly unique: string; readonly data: Buffer }
+  | { readonly kind: 'can-do'; readonly fn: number }
+  | { readonly kind: 'grab' }
+  | { readonly kind: 'pre-sleep' }
+  | { readonly kind: 'option'; readonly name: string }
+  | { readonly kind: 'status-unknown' }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'status-unique'; readonly unique: string };
 
 /**
  * `full`: the server has every type and a deterministic cross-function grab order. Perl picks
@@ -42,7 +51,8 @@ function itemArb(full: boolean): fc.Arbitrary<Item> {
 /** Bytes of the conversation, with per-run names, ending in a sentinel ECHO. */
 function encode(items: readonly Item[], prefix: string): Buffer {
   const u = (s: string): string => (s === '' ? s : `${prefix}${s}`);
-  const parts = items.map((i) => {
+  // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every Item kind; tsc checks each path returns a Buffer
+  const parts = items.map((i): Buffer => {
     switch (i.kind) {
       case 'echo':
         return encodePacket(req(T.ECHO_REQ, i.data));

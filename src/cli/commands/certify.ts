@@ -42,15 +42,19 @@ const FLAGS: FlagSpecs = {
   'client-cmd': { type: 'string', repeat: true, help: 'certify a client library through your own driver program: [NAME=]COMMAND (speaks the driver protocol, docs/driver-protocol.md)' },
   worker: { type: 'string', repeat: true, help: `certify a worker library through its built-in driver: ${WORKER_NAMES.join(' | ')}` },
   'worker-cmd': { type: 'string', repeat: true, help: 'certify a worker library through your own driver program: [NAME=]COMMAND' },
-  cases: { type: 'string', repeat: true, help: 'only case ids under this prefix of whole segments (binary/echo: binary/echo/*, not binary/echoes); end with * for a plain prefix (binary/echo/size-*)' },
+  cases: {
+    type: 'string',
+    repeat: true,
+    help: 'only case ids under this prefix of whole segments (binary/echo: binary/echo/*, not binary/echoes); end with * for a plain prefix (binary/echo/size-*)',
+  },
   exclude: { type: 'string', repeat: true, help: 'skip case ids under this prefix (same matching as --cases)' },
   strict: { type: 'boolean', help: 'SHOULD cases fail too (non-strict becomes fail)' },
   timeout: { type: 'number', default: 1500, help: 'per-read deadline in ms' },
   jobs: { type: 'number', default: 1, help: 'cases in flight per server (1-8)' },
   list: { type: 'boolean', help: 'list the case catalogue (ids, sections, levels, outcomes) and exit' },
   'dry-run': { type: 'boolean', help: 'show which cases would run against which servers, without connecting' },
-  baseline: { type: 'string', help: 'expected-failures file applied to every server (default: the peer\'s committed baseline)' },
-  'write-baseline': { type: 'string', help: 'write this run\'s failures to FILE as a baseline (one server or library only); entries of the applied baseline keep their reason; exit as if it applied' },
+  baseline: { type: 'string', help: "expected-failures file applied to every server (default: the peer's committed baseline)" },
+  'write-baseline': { type: 'string', help: "write this run's failures to FILE as a baseline (one server or library only); entries of the applied baseline keep their reason; exit as if it applied" },
   'no-baseline': { type: 'boolean', help: 'do not apply the committed peer baselines' },
   junit: { type: 'string', help: 'write JUnit XML to FILE' },
   json: { type: 'string', help: 'write index.json and one detail file per server into DIR' },
@@ -133,7 +137,11 @@ function plan(argv: readonly string[], { serverCases: serverCatalogue, libraryCa
   const pick = <C extends CaseDef | LibraryCaseDef>(catalogue: readonly C[]): C[] => {
     const include = strings(flags.cases).filter((p) => catalogue.some((c) => matchesPrefix(c.id, p)));
     if (strings(flags.cases).length > 0 && include.length === 0) return [];
-    return selectCases(catalogue, include, strings(flags.exclude).filter((p) => catalogue.some((c) => matchesPrefix(c.id, p))));
+    return selectCases(
+      catalogue,
+      include,
+      strings(flags.exclude).filter((p) => catalogue.some((c) => matchesPrefix(c.id, p))),
+    );
   };
   const cases = specs.length ? pick(serverCatalogue) : [];
   const libraryCases = libraries.length ? pick(libraryCatalogue) : [];
@@ -141,12 +149,18 @@ function plan(argv: readonly string[], { serverCases: serverCatalogue, libraryCa
   // Every library named gets cases of its own role, or the selection is empty for it.
   for (const role of ['client', 'worker'] as const) {
     if (flags.list || !libraries.some((l) => l.role === role) || libraryCases.some((c) => c.role === role)) continue;
-    throw usageError(`the selection is empty for the ${role} librar${libraries.filter((l) => l.role === role).length === 1 ? 'y' : 'ies'} (${libraries.filter((l) => l.role === role).map((l) => driverName(l.source)).join(', ')}): --cases/--exclude leave no ${role}/ case`);
+    throw usageError(
+      `the selection is empty for the ${role} librar${libraries.filter((l) => l.role === role).length === 1 ? 'y' : 'ies'} (${libraries
+        .filter((l) => l.role === role)
+        .map((l) => driverName(l.source))
+        .join(', ')}): --cases/--exclude leave no ${role}/ case`,
+    );
   }
   if (specs.length > 0 && cases.length === 0 && !flags.list) throw usageError('the selection is empty for the servers: --cases/--exclude leave no server case (binary/…, admin/…)');
   if (flags.baseline !== undefined && flags['no-baseline']) throw usageError('--baseline and --no-baseline exclude each other');
   // A baseline belongs to one server (or library): with several, whose failures would it list?
-  if (flags['write-baseline'] !== undefined && specs.length + libraries.length !== 1) throw usageError(`--write-baseline needs exactly one server or library to certify, got ${specs.length + libraries.length}`);
+  if (flags['write-baseline'] !== undefined && specs.length + libraries.length !== 1)
+    throw usageError(`--write-baseline needs exactly one server or library to certify, got ${specs.length + libraries.length}`);
   // Baselines are read (and validated against the catalogue) up front: a bad one is a usage error.
   const explicit = typeof flags.baseline === 'string' ? { baseline: readBaseline(resolve(flags.baseline), [...serverCatalogue, ...libraryCatalogue]), file: flags.baseline } : undefined;
   const perPeer = new Map<PeerName, { baseline: Baseline; file: string }>();
@@ -269,9 +283,18 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
       const onRestart = (n: number, how: string) => process.stderr.write(`\ngearspec certify: ${started.target.name} exited (${how}); restarted it (${n})\n`);
       // A server gearspec did not start is someone's: what the run queues on it is removed afterwards.
       const runToken = newRunToken();
-      const cleanUp: FinishCleanup | undefined =
-        spec.kind === 'address' ? await startCleanup(flags, started.target, started.target.name, p.timeoutMs, (fn) => fn.startsWith(runToken)) : undefined;
-      const run = await runSuite({ target: started.target, server: started, onRestart, runToken, cases: p.cases, timeoutMs: p.timeoutMs, strict: p.strict, concurrency: p.jobs, onResult: (r, done, total) => bar.onResult(r.id, done, total, r.outcome) });
+      const cleanUp: FinishCleanup | undefined = spec.kind === 'address' ? await startCleanup(flags, started.target, started.target.name, p.timeoutMs, (fn) => fn.startsWith(runToken)) : undefined;
+      const run = await runSuite({
+        target: started.target,
+        server: started,
+        onRestart,
+        runToken,
+        cases: p.cases,
+        timeoutMs: p.timeoutMs,
+        strict: p.strict,
+        concurrency: p.jobs,
+        onResult: (r, done, total) => bar.onResult(r.id, done, total, r.outcome),
+      });
       bar.end();
       await cleanUp?.(run.results.flatMap((r) => createdHandles(r.wire)));
       const bl = p.baselineFor(spec);
@@ -289,7 +312,15 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
     if (cases.length === 0) continue;
     try {
       const bar = progress(name);
-      const run = await runLibrarySuite({ subject: lib.source, role: lib.role, cases, timeoutMs: p.timeoutMs, strict: p.strict, concurrency: p.jobs, onResult: (r, done, total) => bar.onResult(r.id, done, total, r.outcome) });
+      const run = await runLibrarySuite({
+        subject: lib.source,
+        role: lib.role,
+        cases,
+        timeoutMs: p.timeoutMs,
+        strict: p.strict,
+        concurrency: p.jobs,
+        onResult: (r, done, total) => bar.onResult(r.id, done, total, r.outcome),
+      });
       bar.end();
       const bl = p.libraryBaselineFor(lib);
       if (bl) {
@@ -307,7 +338,10 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
     const baseline = baselineOfRun(runs[0]!, previous?.baseline);
     writeFile(resolve(writeTo), `${JSON.stringify(baseline, null, 2)}\n`);
     // Judge the run by the baseline just written (the exit code a commit of it would give).
-    const applied = applyBaseline(runs[0]!.results.map(({ baseline: _old, ...r }) => r), baseline);
+    const applied = applyBaseline(
+      runs[0]!.results.map(({ baseline: _old, ...r }) => r),
+      baseline,
+    );
     runs[0] = { ...runs[0]!, results: applied.results, baselineFile: writeTo, baselineUnused: applied.unused };
     process.stdout.write(`baseline written: ${writeTo} (${baseline.entries.length} entr${baseline.entries.length === 1 ? 'y' : 'ies'})\n`);
   }
@@ -324,13 +358,20 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
     if (junit) writeFile(junit, renderJUnit(runs));
     if (json) writeJsonReports(json, runs);
     if (html) writeFile(html, renderHtml(runs));
-    for (const [what, path] of [['JUnit', junit], ['JSON', json], ['HTML', html]] as const) if (path) process.stdout.write(`${what} report: ${path}\n`);
+    for (const [what, path] of [
+      ['JUnit', junit],
+      ['JSON', json],
+      ['HTML', html],
+    ] as const)
+      if (path) process.stdout.write(`${what} report: ${path}\n`);
   }
   // Nothing ran (every server unreachable, every driver unable to start): the stderr lines say it all.
   if (runs.length === 0 && harness) return EXIT.HARNESS;
   const t = tally(runs);
   const code = harness ? EXIT.HARNESS : exitCode(runs);
-  process.stdout.write(`certify: ${t.failures} failure(s), ${t.baselined} baselined, ${t.stale} stale baseline entr${t.stale === 1 ? 'y' : 'ies'}, ${t.harnessErrors} harness error(s) → exit ${code}\n`);
+  process.stdout.write(
+    `certify: ${t.failures} failure(s), ${t.baselined} baselined, ${t.stale} stale baseline entr${t.stale === 1 ? 'y' : 'ies'}, ${t.harnessErrors} harness error(s) → exit ${code}\n`,
+  );
   return code;
 }
 
@@ -355,7 +396,9 @@ export const certifyCommand = (catalogues: Catalogues): Command => ({
     if (flags.list) {
       // Without a subject named, --list shows both catalogues (servers, then libraries).
       const named = p.libraries.length > 0 || strings(flags.server).length + strings(flags.peer).length > 0 || Boolean(flags.reference);
-      const all = named ? [...p.cases, ...p.libraryCases] : selectCases<CaseDef | LibraryCaseDef>([...catalogues.serverCases, ...catalogues.libraryCases], strings(flags.cases), strings(flags.exclude));
+      const all = named
+        ? [...p.cases, ...p.libraryCases]
+        : selectCases<CaseDef | LibraryCaseDef>([...catalogues.serverCases, ...catalogues.libraryCases], strings(flags.cases), strings(flags.exclude));
       process.stdout.write(`${listCatalogue(all)}\n`);
       return EXIT.OK;
     }
@@ -367,7 +410,9 @@ export const certifyCommand = (catalogues: Catalogues): Command => ({
       }
       for (const l of p.libraries) {
         const bl = p.libraryBaselineFor(l);
-        process.stdout.write(`  ${driverName(l.source)} ${l.role} library${typeof l.source === 'string' ? '' : ` (${l.source.command})`}${bl ? ` with baseline ${bl.file} (${bl.baseline.entries.length} entries)` : ''}\n`);
+        process.stdout.write(
+          `  ${driverName(l.source)} ${l.role} library${typeof l.source === 'string' ? '' : ` (${l.source.command})`}${bl ? ` with baseline ${bl.file} (${bl.baseline.entries.length} entries)` : ''}\n`,
+        );
       }
       for (const c of [...p.cases, ...p.libraryCases]) process.stdout.write(`${c.id}\n`);
       return EXIT.OK;

@@ -10,7 +10,7 @@ import { renderStartFailure, renderStep, renderSummary, runDriverCheck } from '.
 const flags = {
   cmd: { type: 'string', help: 'the command that starts your driver (run as /bin/sh -c \'exec CMD\'), e.g. "python3 my_driver.py"' },
   role: { type: 'string', help: 'the role to check: client | worker' },
-  name: { type: 'string', help: 'label for the driver in the output (default: the program\'s name)' },
+  name: { type: 'string', help: "label for the driver in the output (default: the program's name)" },
   timeout: { type: 'number', default: 5000, help: 'deadline in ms for every single wait (start-up, each event, each exit)' },
   verbose: { type: 'boolean', help: 'show the control traffic of every step, not only of failed ones' },
 } as const;

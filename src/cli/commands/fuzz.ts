@@ -116,7 +116,9 @@ ${exitCodes('no finding within the budget', 'a finding (a mismatch with the mode
       limit.clear();
     }
     for (const s of result.perServer) process.stdout.write(`${s.name}: ${s.scenarios} scenarios, ${s.perSecond} scenarios/s\n`);
-    result.findings.forEach((finding, i) => process.stdout.write(`${formatFinding(finding, i + 1)}\n`));
+    result.findings.forEach((finding, i) => {
+      process.stdout.write(`${formatFinding(finding, i + 1)}\n`);
+    });
     process.stdout.write(`${result.scenarios} scenarios in ${result.elapsedMs} ms; ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}\n`);
     return result.findings.length > 0 ? EXIT.FAILED : EXIT.OK;
   },

@@ -26,13 +26,19 @@ ${exitCodes('the fixture was written', undefined, 'usage error; an unreadable or
     const port = Number(f.port);
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`--port expects a port number, got ${String(f.port)}`);
     const peers = parsePeers(f.peer as readonly string[] | undefined);
-    const result = await importCaptureFile(positionals[0]!, { port, header: { ...(typeof f.description === 'string' ? { description: f.description } : {}), ...(Object.keys(peers).length ? { peers } : {}) } });
+    const result = await importCaptureFile(positionals[0]!, {
+      port,
+      header: { ...(typeof f.description === 'string' ? { description: f.description } : {}), ...(Object.keys(peers).length ? { peers } : {}) },
+    });
     const conns = result.fixture.records.filter((r) => r.kind === 'open').length;
     if (conns === 0) {
       const others = result.ports.filter((p) => p.port !== port);
-      const list = others.slice(0, 12).map((p) => `${p.port} (${p.connections ? `${p.connections} connection${p.connections === 1 ? '' : 's'} opened to it, ` : ''}${p.segments} segment${p.segments === 1 ? '' : 's'})`);
+      const list = others
+        .slice(0, 12)
+        .map((p) => `${p.port} (${p.connections ? `${p.connections} connection${p.connections === 1 ? '' : 's'} opened to it, ` : ''}${p.segments} segment${p.segments === 1 ? '' : 's'})`);
       const more = others.length > 12 ? ` and ${others.length - 12} more` : '';
-      const hint = others.length === 0 ? 'the capture has no TCP traffic at all' : `the capture has TCP on port${others.length === 1 ? '' : 's'} ${list.join(', ')}${more}; try --port ${others[0]!.port}`;
+      const hint =
+        others.length === 0 ? 'the capture has no TCP traffic at all' : `the capture has TCP on port${others.length === 1 ? '' : 's'} ${list.join(', ')}${more}; try --port ${others[0]!.port}`;
       process.stderr.write(`gearspec import: no TCP traffic to or from port ${port} in ${positionals[0]!} (${result.frames} frames): ${hint}; ${f.out} not written\n`);
       return EXIT.HARNESS;
     }

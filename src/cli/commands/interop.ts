@@ -40,7 +40,10 @@ const flags: FlagSpecs = {
 
 function pickList<T extends string>(raw: unknown, all: readonly T[], flag: string): readonly T[] {
   if (typeof raw !== 'string') return all;
-  const wanted = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = wanted.filter((w) => !all.includes(w as T));
   if (unknown.length > 0) throw usageError(`${flag}: unknown ${unknown.map((u) => JSON.stringify(u)).join(', ')}; one of ${all.join(', ')}`);
   return all.filter((x) => wanted.includes(x));
@@ -50,7 +53,11 @@ function pickList<T extends string>(raw: unknown, all: readonly T[], flag: strin
 function listing(scenarios: InteropDeclarations['scenarios']): string {
   const lines = scenarios.map((s) => `${s.id.padEnd(20)} ${s.title} (nominal: ${s.nominal})`);
   const row = (n: PeerName): string => `  ${n.padEnd(16)} ${PEERS[n].language.padEnd(11)} ${PEERS[n].implementation.padEnd(16)} ${PEERS[n].version.padEnd(9)} ${PEERS[n].library}`;
-  for (const [title, names] of [['servers', SERVER_NAMES], ['clients', CLIENT_NAMES], ['workers', WORKER_NAMES]] as const) {
+  for (const [title, names] of [
+    ['servers', SERVER_NAMES],
+    ['clients', CLIENT_NAMES],
+    ['workers', WORKER_NAMES],
+  ] as const) {
     lines.push('', `${title} (${names.length}):`, ...names.map(row));
   }
   const all = reach([...SERVER_NAMES, ...CLIENT_NAMES, ...WORKER_NAMES]);
@@ -96,7 +103,11 @@ ${exitCodes(
     };
     const clients = drivers('client');
     const workers = drivers('worker');
-    const scenarioIds = pickList(f.scenarios, declarations.scenarios.map((s) => s.id), '--scenarios');
+    const scenarioIds = pickList(
+      f.scenarios,
+      declarations.scenarios.map((s) => s.id),
+      '--scenarios',
+    );
     const scenarios = declarations.scenarios.filter((s) => scenarioIds.includes(s.id));
     const plan = String(f.plan);
     if (!(MATRIX_PLANS as readonly string[]).includes(plan)) throw usageError(`--plan must be one of ${MATRIX_PLANS.join(', ')}, got ${JSON.stringify(plan)}`);
@@ -120,7 +131,9 @@ ${exitCodes(
     }
     const resolved = resolveProvider();
     const provider: ProviderKind = resolved.provider === 'container' ? 'container' : 'native';
-    process.stdout.write(`interop: ${targets.map(targetName).join(', ')}; ${clients.length} clients × ${workers.length} workers × ${scenarios.length} scenarios; drivers ${provider} (${resolved.reason})\n`);
+    process.stdout.write(
+      `interop: ${targets.map(targetName).join(', ')}; ${clients.length} clients × ${workers.length} workers × ${scenarios.length} scenarios; drivers ${provider} (${resolved.reason})\n`,
+    );
 
     const t0 = Date.now();
     // Servers run side by side: each has its own drivers and names, and most time is waiting.
@@ -128,7 +141,16 @@ ${exitCodes(
     const runs: ServerRun[] = await Promise.all(
       targets.map(async (t) => {
         const cleanUp = t.kind === 'external' ? await startCleanup(f, t, targetName(t), 3000, (fn) => fn.startsWith(MATRIX_NAME_PREFIX)) : undefined;
-        const run = await runMatrixOn(t, { clients, workers, scenarios, declarations, provider, cellFilter: cellFilter(plan as MatrixPlan), scenarioFilter: scenarioFilter(plan as MatrixPlan), log: (l) => f.verbose && process.stdout.write(`[${targetName(t)}] ${l}\n`) });
+        const run = await runMatrixOn(t, {
+          clients,
+          workers,
+          scenarios,
+          declarations,
+          provider,
+          cellFilter: cellFilter(plan as MatrixPlan),
+          scenarioFilter: scenarioFilter(plan as MatrixPlan),
+          log: (l) => f.verbose && process.stdout.write(`[${targetName(t)}] ${l}\n`),
+        });
         await cleanUp?.();
         return run;
       }),
@@ -146,7 +168,9 @@ ${exitCodes(
       }
       const bad = undeclaredOutcomes(run);
       const n = countGrades(run.cells.flatMap((c) => c.scenarios.map((s) => s.grade)));
-      process.stdout.write(`${run.name} (${run.version}): ${n.pass} nominal, ${n['expected-different']} declared differences, ${n.stale} stale, ${n.fail} undeclared, ${Math.round(run.wallMs / 1000)} s\n`);
+      process.stdout.write(
+        `${run.name} (${run.version}): ${n.pass} nominal, ${n['expected-different']} declared differences, ${n.stale} stale, ${n.fail} undeclared, ${Math.round(run.wallMs / 1000)} s\n`,
+      );
       for (const line of bad) process.stdout.write(`  ${line}\n`);
       if (bad.length > 0 && worst === EXIT.OK) worst = EXIT.FAILED;
     }

@@ -21,7 +21,7 @@ export function markdownTable(names: readonly PeerName[] = PEER_NAMES): string {
     const r = PEERS[n];
     return `| \`${n}\` | ${r.roles.join(', ')} | ${r.language} | ${r.implementation} | ${r.version} | ${r.library} | ${r.source} |`;
   });
-  return ['| peer | roles | language | implementation | version | library | source |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n') + '\n';
+  return `${['| peer | roles | language | implementation | version | library | source |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n')}\n`;
 }
 
 function table(names: readonly PeerName[]): string {
@@ -31,7 +31,7 @@ function table(names: readonly PeerName[]): string {
     return `${n.padEnd(16)} ${r.roles.join(',').padEnd(22)} ${r.language.padEnd(11)} ${r.implementation.padEnd(16)} ${r.version.padEnd(9)} ${(nativeAvailable(n) ? 'yes' : 'no').padEnd(10)} ${r.library}`;
   });
   const all = reach(names);
-  return [header, ...rows, '', `${names.length} peers, ${all.implementations.length} independent implementations, ${all.languages.length} languages`].join('\n') + '\n';
+  return `${[header, ...rows, '', `${names.length} peers, ${all.implementations.length} independent implementations, ${all.languages.length} languages`].join('\n')}\n`;
 }
 
 export const command: Command = {

@@ -86,7 +86,13 @@ ${exitCodes('the recording was written', undefined, 'usage error; the upstream s
 
 /** "12 records (2 opens, 2 closes, 8 packets)": every line after the header is a record (fixtures/README.md). */
 export function describeRecords(records: readonly FixtureRecord[]): string {
-  const names: Record<FixtureRecord['kind'], [string, string]> = { open: ['open', 'opens'], close: ['close', 'closes'], packet: ['packet', 'packets'], text: ['admin text line', 'admin text lines'], raw: ['raw', 'raw'] };
+  const names: Record<FixtureRecord['kind'], [string, string]> = {
+    open: ['open', 'opens'],
+    close: ['close', 'closes'],
+    packet: ['packet', 'packets'],
+    text: ['admin text line', 'admin text lines'],
+    raw: ['raw', 'raw'],
+  };
   const counts = new Map<FixtureRecord['kind'], number>();
   for (const r of records) counts.set(r.kind, (counts.get(r.kind) ?? 0) + 1);
   const parts = (Object.keys(names) as FixtureRecord['kind'][]).filter((k) => counts.has(k)).map((k) => `${counts.get(k)} ${names[k][counts.get(k) === 1 ? 0 : 1]}`);

@@ -20,7 +20,7 @@ const flags = {
   'as-server': { type: 'boolean', help: 'play the recorded server side to a client/worker that connects' },
   listen: { type: 'number', help: 'with --as-server: port to listen on, on 127.0.0.1 (0 = ephemeral; printed)' },
   'accept-timeout': { type: 'number', help: 'with --as-server: ms to wait for each recorded connection', default: 30000 },
-  conn: { type: 'number', repeat: true, help: 'with --as-server: play only this recorded connection (e.g. the client\'s)' },
+  conn: { type: 'number', repeat: true, help: "with --as-server: play only this recorded connection (e.g. the client's)" },
   ...CLEANUP_FLAGS,
 } as const;
 
@@ -83,7 +83,7 @@ ${exitCodes(
       await cleanUp();
     }
     for (const r of results) process.stdout.write(`${renderResult(r)}\n`);
-    if (typeof f.json === 'string') await writeFile(f.json, JSON.stringify({ results }, null, 2) + '\n', 'utf8');
+    if (typeof f.json === 'string') await writeFile(f.json, `${JSON.stringify({ results }, null, 2)}\n`, 'utf8');
     const different = results.filter((r) => r.differences.length > 0).length;
     if (results.length > 1) process.stdout.write(`${results.length - different}/${results.length} fixtures replayed the same\n`);
     return different > 0 ? EXIT.FAILED : EXIT.OK;

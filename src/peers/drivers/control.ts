@@ -157,10 +157,13 @@ export class ControlConnection {
     }
     if (this.#waiter) throw new GearspecError(ERROR_CODES.HARNESS, 'ControlConnection.next() called while another read is pending');
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#waiter = undefined;
-        resolve(undefined);
-      }, Math.max(0, timeoutMs));
+      const timer = setTimeout(
+        () => {
+          this.#waiter = undefined;
+          resolve(undefined);
+        },
+        Math.max(0, timeoutMs),
+      );
       this.#waiter = (e) => {
         clearTimeout(timer);
         if (e.event === 'exited') this.#queue.unshift(e);

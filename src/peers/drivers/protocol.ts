@@ -104,19 +104,63 @@ export type DriverEvent =
 export type DriverEventName = DriverEvent['event'];
 
 const EVENT_FIELDS: Record<DriverEventName, readonly (readonly [string, 'string' | 'boolean' | 'number?' | 'string?' | 'boolean?'])[]> = {
-  hello: [['implementation', 'string'], ['library', 'string'], ['version', 'string'], ['role', 'string']],
-  created: [['id', 'string'], ['handle', 'string']],
-  data: [['id', 'string'], ['payload', 'string']],
-  warning: [['id', 'string'], ['payload', 'string']],
-  status: [['id', 'string'], ['numerator', 'string'], ['denominator', 'string']],
-  complete: [['id', 'string'], ['payload', 'string']],
+  hello: [
+    ['implementation', 'string'],
+    ['library', 'string'],
+    ['version', 'string'],
+    ['role', 'string'],
+  ],
+  created: [
+    ['id', 'string'],
+    ['handle', 'string'],
+  ],
+  data: [
+    ['id', 'string'],
+    ['payload', 'string'],
+  ],
+  warning: [
+    ['id', 'string'],
+    ['payload', 'string'],
+  ],
+  status: [
+    ['id', 'string'],
+    ['numerator', 'string'],
+    ['denominator', 'string'],
+  ],
+  complete: [
+    ['id', 'string'],
+    ['payload', 'string'],
+  ],
   fail: [['id', 'string']],
-  exception: [['id', 'string'], ['payload', 'string']],
-  'status-res': [['id', 'string'], ['known', 'boolean'], ['running', 'boolean'], ['numerator', 'string'], ['denominator', 'string']],
-  job: [['handle', 'string'], ['function', 'string'], ['payload', 'string'], ['unique', 'string?']],
-  gated: [['handle', 'string'], ['gate', 'string']],
-  finished: [['handle', 'string'], ['outcome', 'string']],
-  error: [['message', 'string'], ['id', 'string?']],
+  exception: [
+    ['id', 'string'],
+    ['payload', 'string'],
+  ],
+  'status-res': [
+    ['id', 'string'],
+    ['known', 'boolean'],
+    ['running', 'boolean'],
+    ['numerator', 'string'],
+    ['denominator', 'string'],
+  ],
+  job: [
+    ['handle', 'string'],
+    ['function', 'string'],
+    ['payload', 'string'],
+    ['unique', 'string?'],
+  ],
+  gated: [
+    ['handle', 'string'],
+    ['gate', 'string'],
+  ],
+  finished: [
+    ['handle', 'string'],
+    ['outcome', 'string'],
+  ],
+  error: [
+    ['message', 'string'],
+    ['id', 'string?'],
+  ],
   done: [['id', 'string']],
   exited: [],
 };
@@ -138,7 +182,7 @@ export function parseDriverEvent(line: string): DriverEvent {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw protocolError(`not an object: ${line.slice(0, 200)}`);
   const obj = value as Record<string, unknown>;
-  const name = obj['event'];
+  const name = obj.event;
   if (typeof name !== 'string' || !(name in EVENT_FIELDS)) throw protocolError(`unknown event ${JSON.stringify(name)} in ${line.slice(0, 200)}`);
   for (const key of ['numerator', 'denominator']) {
     if (typeof obj[key] === 'number') obj[key] = String(obj[key]);

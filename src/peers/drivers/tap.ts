@@ -47,8 +47,8 @@ export class DriverTap {
     if ('id' in cmd) this.pending.add(cmd.id);
     if (cmd.op === 'release') this.openGates.delete(cmd.gate);
     const shown = { ...cmd } as Record<string, unknown>;
-    if (typeof shown['payload'] === 'string' && shown['payload'].length > 60) shown['payload'] = `<${Buffer.from(shown['payload'], 'base64').length} bytes>`;
-    if (Array.isArray(shown['jobs'])) shown['jobs'] = `<${shown['jobs'].length} jobs>`;
+    if (typeof shown.payload === 'string' && shown.payload.length > 60) shown.payload = `<${Buffer.from(shown.payload, 'base64').length} bytes>`;
+    if (Array.isArray(shown.jobs)) shown.jobs = `<${shown.jobs.length} jobs>`;
     this.#note(`>> ${JSON.stringify(shown)}`);
     this.handle.send(cmd);
   }

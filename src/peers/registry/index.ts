@@ -38,7 +38,9 @@ export const SERVER_NAMES: readonly ServerPeerName[] = peersWithRole('server');
 export const CLIENT_NAMES: readonly ClientPeerName[] = peersWithRole('client');
 export const WORKER_NAMES: readonly WorkerPeerName[] = peersWithRole('worker');
 /** Every peer with a client or worker driver, in registry order. */
-export const DRIVER_NAMES: readonly DriverPeerName[] = PEER_NAMES.filter((n): n is DriverPeerName => (CLIENT_NAMES as readonly string[]).includes(n) || (WORKER_NAMES as readonly string[]).includes(n));
+export const DRIVER_NAMES: readonly DriverPeerName[] = PEER_NAMES.filter(
+  (n): n is DriverPeerName => (CLIENT_NAMES as readonly string[]).includes(n) || (WORKER_NAMES as readonly string[]).includes(n),
+);
 export const EXTERNAL_SERVER_NAMES: readonly ExternalServerName[] = SERVER_NAMES.filter((n): n is ExternalServerName => n !== 'reference');
 
 export function isPeerName(value: string): value is PeerName {

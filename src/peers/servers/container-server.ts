@@ -11,7 +11,6 @@ import type { ExternalServerDef } from './catalogue.js';
 import { SERVER_HOST as HOST, startOnFreePort } from './port-retry.js';
 import { externalServer } from './started-server.js';
 
-
 export async function startContainerServer(def: ExternalServerDef, options: ServerStartOptions = {}): Promise<StartedServer> {
   return startOnFreePort(options.port, async (port) => {
     let versionLine = '';
@@ -26,6 +25,10 @@ export async function startContainerServer(def: ExternalServerDef, options: Serv
         versionLine = await waitForServerReady(def.readiness, { name: def.name, host: HOST, port, signal, ...(hostPid !== undefined && { pid: hostPid }) });
       },
     });
-    return externalServer(def, 'container', HOST, port, versionLine, container, { containerId: container.id, image: container.image, ...(container.hostPid !== undefined && { hostPid: container.hostPid }) });
+    return externalServer(def, 'container', HOST, port, versionLine, container, {
+      containerId: container.id,
+      image: container.image,
+      ...(container.hostPid !== undefined && { hostPid: container.hostPid }),
+    });
   });
 }

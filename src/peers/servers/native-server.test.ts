@@ -83,14 +83,18 @@ for (const def of [GEARMAND, PERL_GEARMAND]) {
       const held = await occupyPort();
       try {
         const offered: number[] = [];
-        const s = await start(def, {}, {
-          pickPort: async () => {
-            const { pickFreePort } = await import('../ports.js');
-            const port = offered.length === 0 ? held.port : await pickFreePort();
-            offered.push(port);
-            return port;
+        const s = await start(
+          def,
+          {},
+          {
+            pickPort: async () => {
+              const { pickFreePort } = await import('../ports.js');
+              const port = offered.length === 0 ? held.port : await pickFreePort();
+              offered.push(port);
+              return port;
+            },
           },
-        });
+        );
         expect(offered.length).toBe(2);
         expect(s.port).toBe(offered[1]);
         expect(await adminLines(s, 'version')).toHaveLength(1);
@@ -117,13 +121,17 @@ describe.skipIf(!nativeAvailable('gearmand'))('native start failures', () => {
     // The real gearmand, behind a shell that plays "port taken" (Perl's die: exit 98) on the first port.
     const script = `case " $* " in *" ${taken} "*) echo "bind: Address already in use" >&2; exit 98;; esac; exec "$0" "$@"`;
     const def: ExternalServerDef = { ...GEARMAND, binary: '/bin/sh', prefixArgs: ['-c', script, GEARMAND.binary, ...GEARMAND.prefixArgs] };
-    const s = await start(def, {}, {
-      pickPort: async () => {
-        const port = offered.length === 0 ? taken : await pickFreePort();
-        offered.push(port);
-        return port;
+    const s = await start(
+      def,
+      {},
+      {
+        pickPort: async () => {
+          const port = offered.length === 0 ? taken : await pickFreePort();
+          offered.push(port);
+          return port;
+        },
       },
-    });
+    );
     expect(offered).toHaveLength(2);
     expect(s.port).toBe(offered[1]);
     expect(await adminLines(s, 'version')).toHaveLength(1);

@@ -14,7 +14,17 @@ function cell(server: string, client: string, worker: string, grades: ('pass' | 
     provider: 'native',
     grade: worstGrade(grades),
     counts: countGrades(grades),
-    scenarios: grades.map((g, i) => ({ id: `s${i}`, title: `scenario <${i}>`, nominal: 'ok', expected: ['ok'], actual: g === 'pass' ? 'ok' : 'odd', grade: g, detail: 'a & b', durationMs: 1, transcript: ['>> x'] })),
+    scenarios: grades.map((g, i) => ({
+      id: `s${i}`,
+      title: `scenario <${i}>`,
+      nominal: 'ok',
+      expected: ['ok'],
+      actual: g === 'pass' ? 'ok' : 'odd',
+      grade: g,
+      detail: 'a & b',
+      durationMs: 1,
+      transcript: ['>> x'],
+    })),
     drivers: {},
     durationMs: 5,
   };
@@ -94,7 +104,7 @@ describe('interop report', () => {
     expect(list).toMatch(/<b>php<\/b> client × <b>perl<\/b> worker: <a href="#cell-gearmand-php-perl">gearmand<\/a> fail/);
     expect(list).toMatch(/<b>php<\/b> client × <b>php<\/b> worker: <a href="#cell-perl-gearmand-php-php">perl-gearmand<\/a> stale/);
     // Per-server line: cells by grade.
-    expect(summary).toMatch(/data-server="gearmand"><b>gearmand<\/b>[^]*?badge g-fail">fail<\/span> 1 <span class="badge g-pass">pass<\/span> 1/);
+    expect(summary).toMatch(/data-server="gearmand"><b>gearmand<\/b>[\s\S]*?badge g-fail">fail<\/span> 1 <span class="badge g-pass">pass<\/span> 1/);
   });
 
   it('should mark a pair with only alternative differences as working, and unsupported ones as limited', () => {
@@ -131,7 +141,7 @@ describe('interop report', () => {
     expect(html).toContain('data-client="my-driver" data-client-lang="other" data-worker="reference" data-worker-lang="TypeScript"');
     expect(html).toMatch(/<button class="tab f active" data-tab="0" data-server="gearmand">/);
     // The page's script compiles (it only runs in a browser).
-    const script = /<script>([^]*?)<\/script>/.exec(html)![1]!;
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1]!;
     expect(() => new Function(script)).not.toThrow();
   });
 });

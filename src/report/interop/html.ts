@@ -40,7 +40,8 @@ function dataAttrs(a: { server?: readonly string[]; client?: string; worker?: st
   return out.join(' ');
 }
 
-const driverTh = (role: 'client' | 'worker', name: string): string => `<th ${dataAttrs(role === 'client' ? { client: name } : { worker: name })}>${esc(name)}<br><small>${esc(languageOf(name))}</small></th>`;
+const driverTh = (role: 'client' | 'worker', name: string): string =>
+  `<th ${dataAttrs(role === 'client' ? { client: name } : { worker: name })}>${esc(name)}<br><small>${esc(languageOf(name))}</small></th>`;
 
 function countsText(c: CellResult): string {
   const parts: string[] = [];
@@ -103,12 +104,20 @@ function summary(report: MatrixReport): string {
     const tds = workers.map((wk) => {
       const cells = all.filter((c) => c.client === cl && c.worker === wk);
       const v = pairVerdict(cells);
-      const attrs = dataAttrs({ server: cells.map((c) => c.server), client: cl, worker: wk, grade: cells.length ? uniq(cells.map((c) => c.grade)) : ['none'], sg: cells.map((c) => `${c.server}:${c.grade}`) });
+      const attrs = dataAttrs({
+        server: cells.map((c) => c.server),
+        client: cl,
+        worker: wk,
+        grade: cells.length ? uniq(cells.map((c) => c.grade)) : ['none'],
+        sg: cells.map((c) => `${c.server}:${c.grade}`),
+      });
       const title = report.servers.map((s) => `${s.name}: ${cells.find((c) => c.server === s.name)?.grade ?? 'not run'}`).join('\n');
       const bad = cells.filter((c) => c.grade === 'fail' || c.grade === 'stale');
       if (bad.length) {
         const where = bad.map((c) => `<a href="#${anchor(c)}">${esc(c.server)}</a> ${esc(c.grade)}`).join(', ');
-        broken.push(`<li class="f" ${dataAttrs({ server: bad.map((c) => c.server), client: cl, worker: wk, grade: uniq(bad.map((c) => c.grade)), sg: bad.map((c) => `${c.server}:${c.grade}`) })}><b>${esc(cl)}</b> client × <b>${esc(wk)}</b> worker: ${where}</li>`);
+        broken.push(
+          `<li class="f" ${dataAttrs({ server: bad.map((c) => c.server), client: cl, worker: wk, grade: uniq(bad.map((c) => c.grade)), sg: bad.map((c) => `${c.server}:${c.grade}`) })}><b>${esc(cl)}</b> client × <b>${esc(wk)}</b> worker: ${where}</li>`,
+        );
       }
       return `<td class="pair p-${v}" ${attrs} title="${esc(`${cl} client × ${wk} worker\n${title}`).replace(/\n/g, '&#10;')}">${PAIR_SYMBOL[v].sym}</td>`;
     });
@@ -134,7 +143,11 @@ function filterBar(report: MatrixReport): string {
     `<label>${esc(label)} <select data-filter="${key}"><option value="">all</option>${values.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`).join('')}</select></label>`;
   return `<form class="filters">${[
     select('lang', 'language', langs),
-    select('server', 'server', report.servers.map((s) => s.name)),
+    select(
+      'server',
+      'server',
+      report.servers.map((s) => s.name),
+    ),
     select('client', 'client', clients),
     select('worker', 'worker', workers),
     select('grade', 'outcome', GRADE_ORDER),
@@ -150,7 +163,10 @@ function scenarioRow(s: ScenarioResult): string {
 }
 
 function cellDetail(c: CellResult): string {
-  const drivers = [c.drivers.client ? `client: ${c.drivers.client.library} (${c.drivers.client.provider})` : '', c.drivers.worker ? `worker: ${c.drivers.worker.library} (${c.drivers.worker.provider})` : ''].filter(Boolean);
+  const drivers = [
+    c.drivers.client ? `client: ${c.drivers.client.library} (${c.drivers.client.provider})` : '',
+    c.drivers.worker ? `worker: ${c.drivers.worker.library} (${c.drivers.worker.provider})` : '',
+  ].filter(Boolean);
   const logs = c.logs
     ? Object.entries(c.logs)
         .map(([k, v]) => `<details><summary>log: ${esc(k)}</summary><pre>${esc(v)}</pre></details>`)

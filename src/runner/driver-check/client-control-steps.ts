@@ -21,7 +21,10 @@ export const unknownOpStep: CheckStep<CheckContext> = {
     // Deliberately outside the protocol's type: a newer harness may send ops this driver lacks.
     const bogus = { op: UNKNOWN_OP, id } as unknown as DriverCommand;
     c.send(bogus);
-    const answer = await c.first((e) => (e.event === 'error' && !isProtocolViolation(e) && (e.id === id || e.id === undefined)) || (e.event === 'done' && e.id === id) || e.event === 'exited', `an error event for the unknown op (id ${id})`);
+    const answer = await c.first(
+      (e) => (e.event === 'error' && !isProtocolViolation(e) && (e.id === id || e.id === undefined)) || (e.event === 'done' && e.id === id) || e.event === 'exited',
+      `an error event for the unknown op (id ${id})`,
+    );
     const fix = `answer a command whose op you do not know with {"event":"error","id":<its id>,"message":"unknown op ..."} (then done), and keep reading commands`;
     if (!answer) fail(`an error event for the unknown op ${JSON.stringify(UNKNOWN_OP)} (id ${id})`, c.instead(ctx.timeoutMs, id), fix);
     if (answer.event === 'exited') fail('the driver to survive an unknown op', `it exited (code ${answer.code}, signal ${answer.signal})`, fix);
@@ -30,7 +33,11 @@ export const unknownOpStep: CheckStep<CheckContext> = {
     const r = await roundTrip(ctx, { function: FN.echo, payload: Buffer.from('still alive?') });
     const msg = answer.event === 'error' ? answer.message : '';
     if (answer.event === 'error' && answer.id === undefined) {
-      return { status: 'warn', message: `answered with an error without the command's id (${JSON.stringify(msg)}); still works (job ${r.id})`, fix: 'put the command\'s id in the error event, so the harness can tell which command failed' };
+      return {
+        status: 'warn',
+        message: `answered with an error without the command's id (${JSON.stringify(msg)}); still works (job ${r.id})`,
+        fix: "put the command's id in the error event, so the harness can tell which command failed",
+      };
     }
     return { message: `error ${JSON.stringify(msg.slice(0, 80))}; the next job still ran` };
   },

@@ -39,14 +39,25 @@ export async function submitJob(ctx: CheckContext, job: ClientJob, idPrefix = 'j
     ...(job.background ? { background: true } : {}),
     ...(job.exceptions !== undefined ? { exceptions: job.exceptions } : {}),
   });
-  const created = await c.expect('created', (e) => e.id === id, `a created event for job ${id} (the server's JOB_CREATED)`, 'emit {"event":"created","id":<the submit\'s id>,"handle":<job handle>} as soon as the library reports the job handle', ctx.timeoutMs, id);
+  const created = await c.expect(
+    'created',
+    (e) => e.id === id,
+    `a created event for job ${id} (the server's JOB_CREATED)`,
+    'emit {"event":"created","id":<the submit\'s id>,"handle":<job handle>} as soon as the library reports the job handle',
+    ctx.timeoutMs,
+    id,
+  );
   checkHandle(created.handle);
   return { id, created };
 }
 
 export function checkHandle(handle: string): void {
   if (handle === '' || /\/\//.test(handle) || /\s/.test(handle)) {
-    fail('created.handle to be the job handle the server assigned (e.g. "H:host:12")', JSON.stringify(handle), 'report the handle exactly as the server sent it in JOB_CREATED, with any library prefix (such as "host:port//") removed');
+    fail(
+      'created.handle to be the job handle the server assigned (e.g. "H:host:12")',
+      JSON.stringify(handle),
+      'report the handle exactly as the server sent it in JOB_CREATED, with any library prefix (such as "host:port//") removed',
+    );
   }
 }
 
@@ -54,9 +65,21 @@ export function checkHandle(handle: string): void {
 export async function finishJob(ctx: CheckContext, id: string, end: JobEnd): Promise<EndEvent> {
   const c = ctx.subject;
   const last = await c.first((e) => isEnd(e) && e.id === id, `a ${end} event for job ${id}`);
-  if (!last || !isEnd(last)) fail(`a ${end} event for job ${id}`, c.instead(ctx.timeoutMs, id), `emit {"event":"${end}","id":"${id}"${end === 'fail' ? '' : ',"payload":<base64>'}} when the library reports the job's ${end === 'complete' ? 'result' : end}`);
+  if (!last || !isEnd(last))
+    fail(
+      `a ${end} event for job ${id}`,
+      c.instead(ctx.timeoutMs, id),
+      `emit {"event":"${end}","id":"${id}"${end === 'fail' ? '' : ',"payload":<base64>'}} when the library reports the job's ${end === 'complete' ? 'result' : end}`,
+    );
   if (last.event !== end) fail(`the job to end with ${end}`, `it ended with ${last.event}`, `relay the library's ${end} callback/result as a ${end} event (not as ${last.event})`);
-  const done = await c.expect('done', (e) => e.id === id, `a done event for ${id} after its ${end} event`, 'emit {"event":"done","id":<command id>} once the command has finished (for a foreground job: after its last event)', ctx.timeoutMs, id);
+  const done = await c.expect(
+    'done',
+    (e) => e.id === id,
+    `a done event for ${id} after its ${end} event`,
+    'emit {"event":"done","id":<command id>} once the command has finished (for a foreground job: after its last event)',
+    ctx.timeoutMs,
+    id,
+  );
   if (c.indexOf(done) < c.indexOf(last)) fail(`done for ${id} after its ${end} event`, 'done came first', 'send done only when the job has ended');
   return last;
 }
@@ -70,13 +93,18 @@ export async function workerReceived(ctx: CheckContext, fn: string, handle: stri
   }
   const other = ctx.partner.tap.seen.find((e): e is EventOf<'job'> => e.event === 'job' && e.function === fn);
   if (other) fail(`created.handle (${handle}) to be the handle of the job the server created`, `the worker got the job as ${other.handle}`, 'report the handle from JOB_CREATED unchanged');
-  return fail(`the reference worker to receive the ${fn} job ${handle}`, ctx.partner.instead(ctx.timeoutMs), 'check that the submit reached the server: the function name must be passed to the library unchanged');
+  return fail(
+    `the reference worker to receive the ${fn} job ${handle}`,
+    ctx.partner.instead(ctx.timeoutMs),
+    'check that the submit reached the server: the function name must be passed to the library unchanged',
+  );
 }
 
 /** Fails when the worker got other bytes than were submitted (the client-to-library direction). */
 export function checkSubmitted(job: EventOf<'job'>, sent: Buffer): void {
   const wrong = payloadMismatch(sent, job.payload);
-  if (wrong) fail(`the worker to receive the submitted ${showBytes(sent)}`, `at the worker: ${wrong}`, 'base64-decode the submit\'s "payload" and pass the raw bytes to the library, without text conversion');
+  if (wrong)
+    fail(`the worker to receive the submitted ${showBytes(sent)}`, `at the worker: ${wrong}`, 'base64-decode the submit\'s "payload" and pass the raw bytes to the library, without text conversion');
 }
 
 /** Fails when the client reported other bytes than the worker sent (the library-to-driver direction). */

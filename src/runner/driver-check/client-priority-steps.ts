@@ -13,13 +13,18 @@ import type { CheckStep } from './types.js';
 /** Hold the reference worker at a gate with a background job from a plain client. */
 async function blockWorker(ctx: CheckContext, helper: GearmanClient): Promise<void> {
   await helper.submit({ function: FN.block, data: 'block', background: true });
-  await ctx.partner.expect('gated', (e) => e.gate === BLOCK_GATE, 'the reference worker to hold the blocking job', 'gearspec\'s own worker did not start the blocking job: report it');
+  await ctx.partner.expect('gated', (e) => e.gate === BLOCK_GATE, 'the reference worker to hold the blocking job', "gearspec's own worker did not start the blocking job: report it");
 }
 
 async function workerOrder(ctx: CheckContext, count: number): Promise<string[]> {
   const order: string[] = [];
   for (let i = 0; i < count; i++) {
-    const j = await ctx.partner.expect('job', (e) => e.function === FN.priority, `the reference worker to run ${count} ${FN.priority} jobs`, 'the submitted job never reached the worker: check the function name and priority mapping');
+    const j = await ctx.partner.expect(
+      'job',
+      (e) => e.function === FN.priority,
+      `the reference worker to run ${count} ${FN.priority} jobs`,
+      'the submitted job never reached the worker: check the function name and priority mapping',
+    );
     order.push(Buffer.from(j.payload, 'base64').toString('latin1'));
   }
   return order;
@@ -37,7 +42,12 @@ export const highStep: CheckStep<CheckContext> = {
     const order = await workerOrder(ctx, 2);
     const end = await finishJob(ctx, id, 'complete');
     if (end.event === 'complete') checkRelayed('complete', end.payload, Buffer.from('high'));
-    if (order[0] !== 'high') fail('the HIGH job to run before a NORMAL job queued earlier', `the worker ran ${order.join(', then ')}`, 'when priority is "high", submit with the library\'s high-priority call (SUBMIT_JOB_HIGH)');
+    if (order[0] !== 'high')
+      fail(
+        'the HIGH job to run before a NORMAL job queued earlier',
+        `the worker ran ${order.join(', then ')}`,
+        'when priority is "high", submit with the library\'s high-priority call (SUBMIT_JOB_HIGH)',
+      );
     return { message: 'the HIGH job overtook a NORMAL job queued before it' };
   },
 };
@@ -54,7 +64,8 @@ export const lowStep: CheckStep<CheckContext> = {
     const order = await workerOrder(ctx, 2);
     const end = await finishJob(ctx, id, 'complete');
     if (end.event === 'complete') checkRelayed('complete', end.payload, Buffer.from('low'));
-    if (order[0] !== 'normal') fail('a NORMAL job queued later to run before the LOW job', `the worker ran ${order.join(', then ')}`, 'when priority is "low", submit with the library\'s low-priority call (SUBMIT_JOB_LOW)');
+    if (order[0] !== 'normal')
+      fail('a NORMAL job queued later to run before the LOW job', `the worker ran ${order.join(', then ')}`, 'when priority is "low", submit with the library\'s low-priority call (SUBMIT_JOB_LOW)');
     return { message: 'a NORMAL job queued after the LOW job overtook it' };
   },
 };

@@ -12,7 +12,15 @@ import type { CheckStep } from './types.js';
 
 const inOrder = (ctx: CheckContext, events: readonly EventOf<'data' | 'warning' | 'status' | 'complete'>[], what: string): void => {
   const idx = events.map((e) => ctx.subject.indexOf(e));
-  if (idx.some((v, i) => i > 0 && v < idx[i - 1]!)) fail(`${what} in the order the worker sent them`, `they came as ${[...events].sort((a, b) => ctx.subject.indexOf(a) - ctx.subject.indexOf(b)).map((e) => e.event).join(', ')}`, 'emit events as the library delivers them, without reordering');
+  if (idx.some((v, i) => i > 0 && v < idx[i - 1]!))
+    fail(
+      `${what} in the order the worker sent them`,
+      `they came as ${[...events]
+        .sort((a, b) => ctx.subject.indexOf(a) - ctx.subject.indexOf(b))
+        .map((e) => e.event)
+        .join(', ')}`,
+      'emit events as the library delivers them, without reordering',
+    );
 };
 
 const data: CheckStep<CheckContext> = {
@@ -21,7 +29,14 @@ const data: CheckStep<CheckContext> = {
     const { id } = await submitJob(ctx, { function: FN.data, payload: Buffer.from('stream') });
     const chunks: EventOf<'data'>[] = [];
     for (const [i, expected] of RELAY.data.entries()) {
-      const e = await ctx.subject.expect('data', (x) => x.id === id, `data event ${i + 1} of ${RELAY.data.length} for job ${id}`, 'emit {"event":"data","id","payload"} from the library\'s data callback, once per WORK_DATA packet', ctx.timeoutMs, id);
+      const e = await ctx.subject.expect(
+        'data',
+        (x) => x.id === id,
+        `data event ${i + 1} of ${RELAY.data.length} for job ${id}`,
+        'emit {"event":"data","id","payload"} from the library\'s data callback, once per WORK_DATA packet',
+        ctx.timeoutMs,
+        id,
+      );
       checkRelayed(`data #${i + 1}`, e.payload, expected);
       chunks.push(e);
     }
@@ -36,7 +51,14 @@ const warning: CheckStep<CheckContext> = {
   name: 'relay: warning (WORK_WARNING)',
   async run(ctx) {
     const { id } = await submitJob(ctx, { function: FN.warning, payload: Buffer.from('warn me') });
-    const w = await ctx.subject.expect('warning', (x) => x.id === id, `a warning event for job ${id}`, 'emit {"event":"warning","id","payload"} from the library\'s warning callback', ctx.timeoutMs, id);
+    const w = await ctx.subject.expect(
+      'warning',
+      (x) => x.id === id,
+      `a warning event for job ${id}`,
+      'emit {"event":"warning","id","payload"} from the library\'s warning callback',
+      ctx.timeoutMs,
+      id,
+    );
     checkRelayed('warning', w.payload, RELAY.warning);
     const end = await finishJob(ctx, id, 'complete');
     if (end.event === 'complete') checkRelayed('complete', end.payload, RELAY.result);
@@ -51,8 +73,16 @@ const status: CheckStep<CheckContext> = {
     const { id } = await submitJob(ctx, { function: FN.status, payload: Buffer.from('progress') });
     const seen: EventOf<'status'>[] = [];
     for (const [n, d] of RELAY.status) {
-      const s = await ctx.subject.expect('status', (x) => x.id === id, `a status event ${n}/${d} for job ${id}`, 'emit {"event":"status","id","numerator","denominator"} from the library\'s status callback, once per WORK_STATUS', ctx.timeoutMs, id);
-      if (s.numerator !== n || s.denominator !== d) fail(`status ${n}/${d}`, `${JSON.stringify(s.numerator)}/${JSON.stringify(s.denominator)}`, 'report the numerator and denominator the library received (as strings or integers)');
+      const s = await ctx.subject.expect(
+        'status',
+        (x) => x.id === id,
+        `a status event ${n}/${d} for job ${id}`,
+        'emit {"event":"status","id","numerator","denominator"} from the library\'s status callback, once per WORK_STATUS',
+        ctx.timeoutMs,
+        id,
+      );
+      if (s.numerator !== n || s.denominator !== d)
+        fail(`status ${n}/${d}`, `${JSON.stringify(s.numerator)}/${JSON.stringify(s.denominator)}`, 'report the numerator and denominator the library received (as strings or integers)');
       seen.push(s);
     }
     const end = await finishJob(ctx, id, 'complete');
@@ -76,8 +106,14 @@ const exception: CheckStep<CheckContext> = {
     const { id } = await submitJob(ctx, { function: FN.exception, payload: Buffer.from('raise'), exceptions: true });
     const c = ctx.subject;
     const last = await c.first((e) => (e.event === 'exception' || e.event === 'fail' || e.event === 'complete') && e.id === id, `an exception event for job ${id}`);
-    if (last?.event === 'fail') fail(`an exception event for job ${id}`, 'a fail event: the server sent WORK_FAIL, so the client did not ask for exceptions', 'when the submit says "exceptions": true, have the library request the exceptions option (OPTION_REQ "exceptions") before submitting, and relay its exception callback');
-    if (last?.event !== 'exception') fail(`an exception event for job ${id}`, last ? `a ${last.event} event` : c.instead(ctx.timeoutMs, id), 'emit {"event":"exception","id","payload"} from the library\'s exception callback');
+    if (last?.event === 'fail')
+      fail(
+        `an exception event for job ${id}`,
+        'a fail event: the server sent WORK_FAIL, so the client did not ask for exceptions',
+        'when the submit says "exceptions": true, have the library request the exceptions option (OPTION_REQ "exceptions") before submitting, and relay its exception callback',
+      );
+    if (last?.event !== 'exception')
+      fail(`an exception event for job ${id}`, last ? `a ${last.event} event` : c.instead(ctx.timeoutMs, id), 'emit {"event":"exception","id","payload"} from the library\'s exception callback');
     checkRelayed('exception', last.payload, RELAY.exception);
     await c.expect('done', (e) => e.id === id, `done for ${id} after its exception`, 'emit done once the job has ended', ctx.timeoutMs, id);
     return { message: 'exception with its exact bytes, then done' };

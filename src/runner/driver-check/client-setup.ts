@@ -43,7 +43,16 @@ const FUNCTIONS: readonly (readonly [string, Behaviour])[] = [
   [FN.status, { steps: RELAY.status.map(([n, d]) => ({ kind: 'status' as const, numerator: Number(n), denominator: Number(d) })), outcome: { kind: 'complete', payload: b64(RELAY.result) } }],
   [FN.fail, { outcome: { kind: 'fail' } }],
   [FN.exception, { outcome: { kind: 'exception', payload: b64(RELAY.exception) } }],
-  [FN.background, { steps: [{ kind: 'status', numerator: 1, denominator: 2 }, { kind: 'gate', gate: BACKGROUND_GATE }], outcome: { kind: 'complete' } }],
+  [
+    FN.background,
+    {
+      steps: [
+        { kind: 'status', numerator: 1, denominator: 2 },
+        { kind: 'gate', gate: BACKGROUND_GATE },
+      ],
+      outcome: { kind: 'complete' },
+    },
+  ],
   [FN.block, { steps: [{ kind: 'gate', gate: BLOCK_GATE }], outcome: { kind: 'complete' } }],
   [FN.priority, { outcome: { kind: 'complete' } }],
 ];
@@ -53,10 +62,10 @@ export async function prepareReferenceWorker(worker: Probe): Promise<void> {
   for (const [fn, behaviour] of FUNCTIONS) {
     const id = worker.id('setup');
     worker.send({ op: 'register', id, function: fn, behaviour });
-    await worker.expect('done', (e) => e.id === id, `the reference worker to register ${fn}`, 'this is gearspec\'s own worker: report it');
+    await worker.expect('done', (e) => e.id === id, `the reference worker to register ${fn}`, "this is gearspec's own worker: report it");
     const err = worker.errorsFor(id)[0];
     if (err) throw new Error(`the reference worker refused ${fn}: ${err.message}`);
   }
   worker.send({ op: 'work', id: 'setup-work' });
-  await worker.expect('done', (e) => e.id === 'setup-work', 'the reference worker to start working', 'this is gearspec\'s own worker: report it');
+  await worker.expect('done', (e) => e.id === 'setup-work', 'the reference worker to start working', "this is gearspec's own worker: report it");
 }

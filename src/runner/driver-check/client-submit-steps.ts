@@ -47,7 +47,12 @@ function unique(state: ClientState): CheckStep<CheckContext> {
       const end = await finishJob(ctx, id, 'complete');
       if (end.event === 'complete') checkRelayed('complete', end.payload, payload);
       const got = seen.get(created.handle);
-      if (got !== u) fail(`the job to carry unique ${JSON.stringify(u)}`, seen.has(created.handle) ? `the worker got unique ${JSON.stringify(got ?? '')}` : `no job with handle ${created.handle} reached the worker`, 'pass the submit\'s "unique" to the library\'s submit call as the unique id');
+      if (got !== u)
+        fail(
+          `the job to carry unique ${JSON.stringify(u)}`,
+          seen.has(created.handle) ? `the worker got unique ${JSON.stringify(got ?? '')}` : `no job with handle ${created.handle} reached the worker`,
+          'pass the submit\'s "unique" to the library\'s submit call as the unique id',
+        );
       return { message: `the worker got unique ${JSON.stringify(u)}` };
     },
   };
@@ -69,18 +74,34 @@ function batch(state: ClientState): CheckStep<CheckContext> {
       const ends = [];
       const handles = new Map<string, string>();
       for (const j of jobs) {
-        const created = await c.expect('created', (e) => e.id === j.id, `a created event for batch job ${j.id}`, 'emit one created event per job of the batch, with that job\'s own id', ctx.timeoutMs, j.id);
+        const created = await c.expect(
+          'created',
+          (e) => e.id === j.id,
+          `a created event for batch job ${j.id}`,
+          "emit one created event per job of the batch, with that job's own id",
+          ctx.timeoutMs,
+          j.id,
+        );
         checkHandle(created.handle);
         handles.set(j.id, created.handle);
-        const end = await c.expect('complete', (e) => e.id === j.id, `a complete event for batch job ${j.id}`, 'emit each job\'s events with that job\'s own id (not the batch id)', ctx.timeoutMs, j.id);
+        const end = await c.expect('complete', (e) => e.id === j.id, `a complete event for batch job ${j.id}`, "emit each job's events with that job's own id (not the batch id)", ctx.timeoutMs, j.id);
         checkRelayed(`complete (${j.id})`, end.payload, j.payload);
         ends.push(end);
       }
-      const done = await c.expect('done', (e) => e.id === batchId, `done for the batch ${batchId} after all its jobs ended`, 'emit done with the batch id once every job of the batch has ended', ctx.timeoutMs, batchId);
-      if (ends.some((e) => c.indexOf(e) > c.indexOf(done))) fail('the batch\'s done after every job\'s complete', 'done came before a job had ended', 'wait for every job of the batch before sending done');
+      const done = await c.expect(
+        'done',
+        (e) => e.id === batchId,
+        `done for the batch ${batchId} after all its jobs ended`,
+        'emit done with the batch id once every job of the batch has ended',
+        ctx.timeoutMs,
+        batchId,
+      );
+      if (ends.some((e) => c.indexOf(e) > c.indexOf(done)))
+        fail("the batch's done after every job's complete", 'done came before a job had ended', 'wait for every job of the batch before sending done');
       const third = jobs[2]!;
       const got = seen.get(handles.get(third.id) ?? '');
-      if (got !== third.unique) fail(`batch job ${third.id} to carry its unique ${JSON.stringify(third.unique)}`, `the worker got ${JSON.stringify(got ?? '')}`, 'pass each batch job\'s unique to the library');
+      if (got !== third.unique)
+        fail(`batch job ${third.id} to carry its unique ${JSON.stringify(third.unique)}`, `the worker got ${JSON.stringify(got ?? '')}`, "pass each batch job's unique to the library");
       return { message: `${jobs.length} jobs, each with its own created and complete (${jobs.map((j) => showBytes(j.payload).split(' [')[0]).join(', ')}), then done` };
     },
   };

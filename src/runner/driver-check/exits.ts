@@ -29,7 +29,8 @@ export const quitStep: CheckStep<CheckContext> = {
     const t0 = Date.now();
     ctx.subject.send({ op: 'quit' });
     const gone = await goneWithin(ctx.subject.handle, ctx.timeoutMs);
-    if (!gone) fail(`the process to exit within ${ctx.timeoutMs} ms of quit`, `it was still running ${ctx.timeoutMs} ms later`, 'on {"op":"quit"}, close the library\'s connections and exit with status 0');
+    if (!gone)
+      fail(`the process to exit within ${ctx.timeoutMs} ms of quit`, `it was still running ${ctx.timeoutMs} ms later`, 'on {"op":"quit"}, close the library\'s connections and exit with status 0');
     if (gone.code !== 0) fail('exit status 0 after quit', describeGone(gone), 'exit with status 0 after quit: a non-zero status means the library failed');
     return { message: `exited 0 after ${Date.now() - t0} ms` };
   },
@@ -47,8 +48,18 @@ export const stopWorkerStep: CheckStep<CheckContext> = {
     await ctx.lab.stop(handle);
     const gone = await goneWithin(handle, ctx.timeoutMs);
     const ms = Date.now() - t0;
-    if (!gone) fail('the process to be gone once stopped', 'it is still running after SIGKILL', 'a process that survives SIGKILL is stuck in the kernel (uninterruptible I/O): check what the driver does on exit');
-    if (gone.signal === 'SIGKILL') fail(`the worker to exit on quit, on the control connection closing, or on SIGTERM within ${STOP_GRACE_MS} ms`, `it needed SIGKILL (${ms} ms)`, 'do not block or ignore SIGTERM; or watch the control connection and exit when it closes');
+    if (!gone)
+      fail(
+        'the process to be gone once stopped',
+        'it is still running after SIGKILL',
+        'a process that survives SIGKILL is stuck in the kernel (uninterruptible I/O): check what the driver does on exit',
+      );
+    if (gone.signal === 'SIGKILL')
+      fail(
+        `the worker to exit on quit, on the control connection closing, or on SIGTERM within ${STOP_GRACE_MS} ms`,
+        `it needed SIGKILL (${ms} ms)`,
+        'do not block or ignore SIGTERM; or watch the control connection and exit when it closes',
+      );
     return { message: `gone after ${ms} ms (${describeGone(gone)})` };
   },
 };

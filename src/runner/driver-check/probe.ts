@@ -120,7 +120,10 @@ export class Probe {
     if (err) parts.push(`${this.who} reported an error${err.id ? ` for ${err.id}` : ''}: ${JSON.stringify(err.message.split('\n')[0])}`);
     if (exit) parts.push(`${this.who} exited (code ${exit.code}, signal ${exit.signal})`);
     if (parts.length === 0) parts.push(`nothing within ${ms} ms`);
-    const recent = this.tap.seen.filter((e) => e !== exit).slice(-5).map(describeDriverEvent);
+    const recent = this.tap.seen
+      .filter((e) => e !== exit)
+      .slice(-5)
+      .map(describeDriverEvent);
     return `${parts.join('; ')}${recent.length ? `; last events from ${this.who}: ${recent.join(', ')}` : `; no events from ${this.who} in this step`}`;
   }
 }

@@ -61,7 +61,14 @@ export async function runStep(ctx: CheckContext, step: CheckStep<CheckContext>):
     result = { status: note.status ?? 'pass', message: note.message, ...(note.fix ? { fix: note.fix } : {}) };
   } catch (e) {
     if (e instanceof StepFailure) result = { status: 'fail', message: e.expected, expected: e.expected, actual: e.actual, fix: e.fix };
-    else if (e instanceof StepTimeout) result = { status: 'fail', message: e.message, expected: 'the step to finish', actual: `${e.message}; ${ctx.subject.instead(backstop)}`, fix: 'see the transcript (--verbose) for the last command the driver did not answer' };
+    else if (e instanceof StepTimeout)
+      result = {
+        status: 'fail',
+        message: e.message,
+        expected: 'the step to finish',
+        actual: `${e.message}; ${ctx.subject.instead(backstop)}`,
+        fix: 'see the transcript (--verbose) for the last command the driver did not answer',
+      };
     else result = { status: 'fail', message: errorMessage(e).split('\n')[0] ?? 'error', expected: 'the step to run', actual: errorMessage(e), fix: 'see the driver output below' };
   }
   // A failed step may leave a job at a gate; only a step that passes may hand one on.

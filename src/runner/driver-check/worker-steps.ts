@@ -32,7 +32,7 @@ const workStep: CheckStep<CheckContext> = {
   name: 'work',
   async run(ctx) {
     await startWork(ctx);
-    return { message: 'done, then the library\'s work loop' };
+    return { message: "done, then the library's work loop" };
   },
 };
 
@@ -71,7 +71,7 @@ async function runThrow(ctx: CheckContext, c: WorkerCase): Promise<StepNote> {
   const { id, run } = await deliverJob(ctx, c);
   const kind = c.behaviour.outcome.kind;
   const finished = await s.expect('finished', (e) => e.handle === run.handle, `a finished event for ${run.handle} before the function throws`, 'emit finished just before throwing', ctx.timeoutMs);
-  if (finished.outcome !== kind) fail(`finished.outcome to be "${kind}"`, JSON.stringify(finished.outcome), 'report the behaviour\'s outcome kind in finished');
+  if (finished.outcome !== kind) fail(`finished.outcome to be "${kind}"`, JSON.stringify(finished.outcome), "report the behaviour's outcome kind in finished");
   // Whatever the library does: a result at the client, or the process going away (or both).
   const end = await p.tap.waitFor((e) => (e.event === 'complete' || e.event === 'fail' || e.event === 'exception') && e.id === id, ctx.timeoutMs);
   // A library that rethrows into the application ends the process soon after its result packet.
@@ -80,11 +80,22 @@ async function runThrow(ctx: CheckContext, c: WorkerCase): Promise<StepNote> {
   const clientSaw = end ? (end.event === 'fail' ? 'fail' : `${end.event} ${showBytes(Buffer.from('payload' in end ? end.payload : '', 'base64'))}`) : 'nothing';
   if (gone) {
     const errors = s.errorsFor();
-    if (errors.length === 0) fail('an error event before the worker exits (the library\'s failure, in its words)', `the worker ended (${describeGone(gone)}) without reporting an error; the client got ${clientSaw}`, 'when the library\'s work loop fails, emit {"event":"error","message":<the library\'s error>} and then exit non-zero');
-    if (gone.code === 0) fail('a non-zero exit status when the library\'s work loop fails', `exit code 0 after ${JSON.stringify(errors[0]!.message)}`, 'exit non-zero when the library\'s work loop fails');
+    if (errors.length === 0)
+      fail(
+        "an error event before the worker exits (the library's failure, in its words)",
+        `the worker ended (${describeGone(gone)}) without reporting an error; the client got ${clientSaw}`,
+        'when the library\'s work loop fails, emit {"event":"error","message":<the library\'s error>} and then exit non-zero',
+      );
+    if (gone.code === 0)
+      fail("a non-zero exit status when the library's work loop fails", `exit code 0 after ${JSON.stringify(errors[0]!.message)}`, "exit non-zero when the library's work loop fails");
     return { message: `the library turned the throw into: client ${clientSaw}; then the worker ended (${describeGone(gone)}) after reporting ${JSON.stringify(errors[0]!.message.split('\n')[0])}` };
   }
-  if (!end) return { status: 'warn', message: `the client got nothing within ${ctx.timeoutMs} ms and the worker is still running`, fix: 'if the library swallowed the throw without a result, that is the library\'s behaviour; check that the driver rethrows into the library (not around it)' };
+  if (!end)
+    return {
+      status: 'warn',
+      message: `the client got nothing within ${ctx.timeoutMs} ms and the worker is still running`,
+      fix: "if the library swallowed the throw without a result, that is the library's behaviour; check that the driver rethrows into the library (not around it)",
+    };
   const errs = s.errorsFor().map((e) => JSON.stringify(e.message.split('\n')[0]));
   return { message: `the library turned the throw into: client ${clientSaw}; the worker kept running${errs.length ? ` (it reported ${errs.join(', ')})` : ''}` };
 }
@@ -103,7 +114,8 @@ async function runGone(ctx: CheckContext, c: WorkerCase): Promise<StepNote> {
   if (!gone) fail(`the process to ${how} while holding ${run.handle}`, `it was still running ${ctx.timeoutMs} ms after the job event`, `on a ${o.kind} outcome, ${how}`);
   const finished = s.tap.seen.find((e) => e.event === 'finished');
   if (finished) fail(`no finished event for a ${o.kind} outcome (no result is sent)`, 'finished came', 'send finished only when the function ends the job with a result');
-  if (o.kind === 'exit' && (gone.code !== o.code || gone.signal)) fail(`exit status ${o.code}`, describeGone(gone), `call the language's exit with the outcome's code (${o.code}) from inside the worker function`);
+  if (o.kind === 'exit' && (gone.code !== o.code || gone.signal))
+    fail(`exit status ${o.code}`, describeGone(gone), `call the language's exit with the outcome's code (${o.code}) from inside the worker function`);
   return { message: `the process went away holding the job (${describeGone(gone)})` };
 }
 
@@ -118,11 +130,5 @@ function sessionStep(driver: ExternalDriver, c: WorkerCase): CheckStep<CheckCont
 
 export function workerSteps(driver: ExternalDriver): CheckStep<CheckContext>[] {
   const refused = new Map<string, string>();
-  return [
-    ...MAIN_CASES.map((c) => registerStep(c, refused)),
-    workStep,
-    ...MAIN_CASES.map((c) => jobStep(c, refused)),
-    stopWorkerStep,
-    ...SESSION_CASES.map((c) => sessionStep(driver, c)),
-  ];
+  return [...MAIN_CASES.map((c) => registerStep(c, refused)), workStep, ...MAIN_CASES.map((c) => jobStep(c, refused)), stopWorkerStep, ...SESSION_CASES.map((c) => sessionStep(driver, c))];
 }

@@ -140,7 +140,11 @@ export class LibraryRunContext implements LibraryCaseContext, HarnessContext {
       // Alive and silent: the driver hands the command to its library and answers when the library
       // returns (driver-check holds every driver to that), so the library is stuck inside the call,
       // e.g. waiting to connect to a server that is down.
-      if (!d.exited) throw new CaseFailure([`the worker library takes ${what} and returns`], `its ${what} call had not returned after ${this.#init.startupTimeoutMs} ms (the driver is alive and waiting on the library)`);
+      if (!d.exited)
+        throw new CaseFailure(
+          [`the worker library takes ${what} and returns`],
+          `its ${what} call had not returned after ${this.#init.startupTimeoutMs} ms (the driver is alive and waiting on the library)`,
+        );
       throw new PeerError(ERROR_CODES.HARNESS, d.who, d.exited ? `exited before acknowledging ${what}` : `no acknowledgement of ${what} within ${this.#init.startupTimeoutMs} ms`, d.handle.logs());
     };
     for (const [i, r] of functions.entries()) {

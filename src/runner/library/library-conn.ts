@@ -39,7 +39,18 @@ export interface AssignedJob {
 }
 
 const GRABS: readonly number[] = [T.GRAB_JOB, T.GRAB_JOB_UNIQ, T.GRAB_JOB_ALL];
-const SUBMITS: readonly number[] = [T.SUBMIT_JOB, T.SUBMIT_JOB_BG, T.SUBMIT_JOB_HIGH, T.SUBMIT_JOB_HIGH_BG, T.SUBMIT_JOB_LOW, T.SUBMIT_JOB_LOW_BG, T.SUBMIT_JOB_EPOCH, T.SUBMIT_JOB_SCHED, T.SUBMIT_REDUCE_JOB, T.SUBMIT_REDUCE_JOB_BACKGROUND];
+const SUBMITS: readonly number[] = [
+  T.SUBMIT_JOB,
+  T.SUBMIT_JOB_BG,
+  T.SUBMIT_JOB_HIGH,
+  T.SUBMIT_JOB_HIGH_BG,
+  T.SUBMIT_JOB_LOW,
+  T.SUBMIT_JOB_LOW_BG,
+  T.SUBMIT_JOB_EPOCH,
+  T.SUBMIT_JOB_SCHED,
+  T.SUBMIT_REDUCE_JOB,
+  T.SUBMIT_REDUCE_JOB_BACKGROUND,
+];
 /** Which assign answers which grab (spec §4.5). */
 export const ASSIGN_FOR_GRAB: Readonly<Record<number, number>> = { [T.GRAB_JOB]: T.JOB_ASSIGN, [T.GRAB_JOB_UNIQ]: T.JOB_ASSIGN_UNIQ, [T.GRAB_JOB_ALL]: T.JOB_ASSIGN_UNIQ };
 
@@ -220,7 +231,11 @@ export class LibraryConn {
   async expectGrab(options: LibraryExpectOptions = {}): Promise<Packet> {
     const deadline = Date.now() + (options.ms ?? this.#timeoutMs);
     for (;;) {
-      const p = await this.expect([...GRABS, T.PRE_SLEEP], { ...options, ms: Math.max(1, deadline - Date.now()), expected: options.expected ?? [`GRAB_JOB, GRAB_JOB_UNIQ or GRAB_JOB_ALL (or PRE_SLEEP) from the worker on ${this.label}`] });
+      const p = await this.expect([...GRABS, T.PRE_SLEEP], {
+        ...options,
+        ms: Math.max(1, deadline - Date.now()),
+        expected: options.expected ?? [`GRAB_JOB, GRAB_JOB_UNIQ or GRAB_JOB_ALL (or PRE_SLEEP) from the worker on ${this.label}`],
+      });
       if (p.type !== T.PRE_SLEEP) return p;
       this.send(T.NOOP);
     }

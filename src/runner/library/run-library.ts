@@ -58,7 +58,15 @@ export async function runLibrarySuite(options: LibrarySuiteOptions): Promise<Ser
       const i = next++;
       if (i >= cases.length) return;
       const c = cases[i]!;
-      const ctx = await LibraryRunContext.open({ subject: options.subject, role: options.role, timeoutMs: options.timeoutMs, quietMs, prefix: `${runToken}_${i}`, startupTimeoutMs, ...(options.provider ? { provider: options.provider } : {}) });
+      const ctx = await LibraryRunContext.open({
+        subject: options.subject,
+        role: options.role,
+        timeoutMs: options.timeoutMs,
+        quietMs,
+        prefix: `${runToken}_${i}`,
+        startupTimeoutMs,
+        ...(options.provider ? { provider: options.provider } : {}),
+      });
       const r = await runCaseIn(c, ctx, {
         timeoutMs: options.timeoutMs,
         strict: options.strict ?? false,

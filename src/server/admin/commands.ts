@@ -12,7 +12,6 @@ import { errLine, unknownCommand as unknown } from './format.js';
 
 export type AdminCommand = (core: ServerCore, conn: ServerConnection, tokens: readonly string[]) => void;
 
-
 const shutdown: AdminCommand = (core, conn, tokens) => {
   const mode = tokens[1]?.toLowerCase();
   if (mode !== undefined && mode !== 'graceful') return conn.text(errLine('INVALID_ARGUMENTS', 'Unknown arguments to server command shutdown'));

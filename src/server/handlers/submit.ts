@@ -1,7 +1,7 @@
 /** SUBMIT_JOB and its priority/background variants, SUBMIT_JOB_EPOCH and SUBMIT_REDUCE_JOB(_BACKGROUND). */
 import { LIMITS, SUBMIT_KINDS, T } from '../../protocol/constants.js';
 import type { ServerCore } from '../core.js';
-import { type Job, type PriorityIndex } from '../job.js';
+import type { Job, PriorityIndex } from '../job.js';
 import { JobStore } from '../job-store.js';
 import { ERR } from '../replies.js';
 import type { ServerConnection } from '../server-connection.js';
@@ -65,8 +65,7 @@ function parseEpochSeconds(text: Buffer): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-const epoch: Handler = (core, conn, args) =>
-  submit(core, conn, { fn: args[0]!, unique: args[1]!, data: args[3]!, priority: 1, background: true, runAtMs: parseEpochSeconds(args[2]!) * 1000 });
+const epoch: Handler = (core, conn, args) => submit(core, conn, { fn: args[0]!, unique: args[1]!, data: args[3]!, priority: 1, background: true, runAtMs: parseEpochSeconds(args[2]!) * 1000 });
 
 const reduce =
   (background: boolean): Handler =>

@@ -162,7 +162,7 @@ export const NODE_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ['exception-no-option'],
     expect: 'no-result+client-stuck',
     kind: 'interop-bug',
-    why: 'node-gearman keeps the trailing NUL of gearmand\'s WORK_FAIL in the handle and matches no job.',
+    why: "node-gearman keeps the trailing NUL of gearmand's WORK_FAIL in the handle and matches no job.",
     source: 'node-gearman/lib/gearman.js:355-362, 430-439; [MATRIX:gearmand/node-gearman/reference/exception-no-option]',
   },
   // ---- abraxas worker.
@@ -215,7 +215,7 @@ export const NODE_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ['payload-binary'],
     expect: 'corrupted:every-byte,high-bytes',
     kind: 'interop-bug',
-    why: 'gearmanode\'s workComplete turns the result into a UTF-8 string before sending it, so every byte ≥ 0x80 is replaced.',
+    why: "gearmanode's workComplete turns the result into a UTF-8 string before sending it, so every byte ≥ 0x80 is replaced.",
     source: 'gearmanode/lib/gearmanode/worker.js:320, protocol.js:152-153; [MATRIX:*/reference/gearmanode/payload-binary]',
   },
   {
@@ -225,7 +225,7 @@ export const NODE_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ['payload-64k', 'payload-1mib'],
     expect: ['corrupted:65480,65495,65510,65519,65520,65524,65535,65536', 'corrupted:1MiB', 'worker-never-assigned+client-stuck'],
     kind: 'interop-bug',
-    why: 'The same UTF-8 conversion corrupts the large patterned results (they hold bytes ≥ 0x80); a reply that grows past the server\'s limit in the conversion can leave the client waiting.',
+    why: "The same UTF-8 conversion corrupts the large patterned results (they hold bytes ≥ 0x80); a reply that grows past the server's limit in the conversion can leave the client waiting.",
     source: 'gearmanode/lib/gearmanode/worker.js:320; [MATRIX:*/reference/gearmanode/payload-64k|payload-1mib]',
   },
   // ---- Workers whose process ends when the function throws.

@@ -53,7 +53,8 @@ export const RACES: readonly Race[] = [
     outcomes: /^(?!harness-error)[a-z][A-Za-z0-9:,-]*(\+wire-violation)?(\+worker-error)?(\+worker-(gone|stuck))?(\+client-stuck)?$/,
     kind: 'interop-bug',
     why: 'gearman-go’s worker writes WORK_DATA and WORK_STATUS from the job’s goroutine without the lock its grab loop holds, so a job’s packets can interleave with the loop’s: the server then sees a corrupted packet (a wire violation, after which the worker is gone) or the worker is left waiting instead of asking for the next job. Which scenario it hits changes from run to run; the server must stay up and the client alive.',
-    source: 'gearman-go worker/inpack.go:56 and worker/worker.go (go build -race reports the race); docs/peers.md (gearman-go); library certification gearman-go worker baseline (races); [MATRIX:*/reference/gearman-go/*] 2026-12-04 and 2026-12-05',
+    source:
+      'gearman-go worker/inpack.go:56 and worker/worker.go (go build -race reports the race); docs/peers.md (gearman-go); library certification gearman-go worker baseline (races); [MATRIX:*/reference/gearman-go/*] 2026-12-04 and 2026-12-05',
   },
   {
     id: 'gearmanode-worker/assign-split-in-header',
@@ -62,7 +63,8 @@ export const RACES: readonly Race[] = [
     outcomes: /^(corrupted:[A-Za-z0-9,-]+|worker-never-assigned)(\+worker-stuck)?(\+client-stuck)?$/,
     kind: 'interop-bug',
     why: 'gearmanode reassembles packets wrongly when a read ends inside the next packet’s 12-byte header (the fragment replaces what was buffered instead of being appended). On the worker side a JOB_ASSIGN split that way is never seen: the job stays with a worker that waits for the rest of a packet, and the client waits for its result. Where reads split depends on sizes and scheduling, so which payload is hit, if any, changes from run to run.',
-    source: 'gearmanode/lib/gearmanode/job-server.js:303-318; library certification worker/framing/assign-split-in-header (gearmanode worker baseline, flaky); [MATRIX:*/reference/gearmanode/payload-*] 2026-12-04 and 2026-12-05',
+    source:
+      'gearmanode/lib/gearmanode/job-server.js:303-318; library certification worker/framing/assign-split-in-header (gearmanode worker baseline, flaky); [MATRIX:*/reference/gearmanode/payload-*] 2026-12-04 and 2026-12-05',
   },
   {
     id: 'abraxas-server/late-assignment',

@@ -16,7 +16,13 @@ export const backgroundStatus: Scenario = {
   functions: (fn) => [
     {
       function: fn('background-status'),
-      behaviour: { steps: [{ kind: 'status', numerator: 1, denominator: 2 }, { kind: 'gate', gate: gateName(fn('background-status')) }], outcome: { kind: 'complete' } },
+      behaviour: {
+        steps: [
+          { kind: 'status', numerator: 1, denominator: 2 },
+          { kind: 'gate', gate: gateName(fn('background-status')) },
+        ],
+        outcome: { kind: 'complete' },
+      },
     },
   ],
   async run(ctx) {

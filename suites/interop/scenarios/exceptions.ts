@@ -61,8 +61,20 @@ function exceptionScenario(c: ExceptionCase): Scenario {
   };
 }
 
-export const exceptionWithOption = exceptionScenario({ id: 'exception-option', title: 'WORK_EXCEPTION (explicit call) to a client that set OPTION_REQ exceptions', withOption: true, form: 'call', nominal: 'exception' });
-export const exceptionWithoutOption = exceptionScenario({ id: 'exception-no-option', title: 'WORK_EXCEPTION (explicit call) to a client without the exceptions option', withOption: false, form: 'call', nominal: 'failed' });
+export const exceptionWithOption = exceptionScenario({
+  id: 'exception-option',
+  title: 'WORK_EXCEPTION (explicit call) to a client that set OPTION_REQ exceptions',
+  withOption: true,
+  form: 'call',
+  nominal: 'exception',
+});
+export const exceptionWithoutOption = exceptionScenario({
+  id: 'exception-no-option',
+  title: 'WORK_EXCEPTION (explicit call) to a client without the exceptions option',
+  withOption: false,
+  form: 'call',
+  nominal: 'failed',
+});
 export const exceptionThrow = exceptionScenario({
   id: 'exception-throw',
   title: 'the worker function throws; the library decides the packets (client with the exceptions option)',

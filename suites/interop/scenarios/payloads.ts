@@ -46,7 +46,7 @@ async function echoCases(ctx: CellContext, fn: string, cases: readonly Case[], t
       broken.push(c.name);
       notes.push(`${c.name}: worker got ${diffBytes(c.bytes, atWorker)}${run.done ? '' : '; the client never finished'}`);
       if (!run.done) break;
-    } else if (!atClient || !atClient.equals(c.bytes) || errors.length) {
+    } else if (!atClient?.equals(c.bytes) || errors.length) {
       broken.push(c.name);
       notes.push(`${c.name}: client got ${atClient ? diffBytes(c.bytes, atClient) : sequence(run.events)}${errors.length ? ` (errors: ${errors.join(' | ')})` : ''}`);
       if (!run.done) break;
@@ -84,8 +84,6 @@ export const payloadBinary = payloadScenario('payload-binary', 'binary payloads 
 ]);
 
 const SIZES_64K = [65_480, 65_495, 65_510, 65_519, 65_520, 65_524, 65_535, 65_536];
-export const payload64k = payloadScenario('payload-64k', 'payloads around the 64 KiB boundary (65,480-65,536 bytes)', () =>
-  SIZES_64K.map((n) => ({ name: String(n), bytes: patternBytes(n, n) })),
-);
+export const payload64k = payloadScenario('payload-64k', 'payloads around the 64 KiB boundary (65,480-65,536 bytes)', () => SIZES_64K.map((n) => ({ name: String(n), bytes: patternBytes(n, n) })));
 
 export const payload1m = payloadScenario('payload-1mib', '1 MiB payload both ways', () => [{ name: '1MiB', bytes: patternBytes(1024 * 1024, 7) }], 3);

@@ -25,7 +25,10 @@ export const streaming: Scenario = {
     const fn = ctx.fn('streaming');
     const run = await runJob(ctx.client, { function: fn, payload: b64('stream please') }, ctx.timing.eventMs);
     const job = await workerJob(ctx, fn, run.done ? ctx.timing.eventMs : ctx.timing.quietMs);
-    const got = run.events.filter((e) => e.event !== 'created').map(short).join(', ');
+    const got = run.events
+      .filter((e) => e.event !== 'created')
+      .map(short)
+      .join(', ');
     const detail = `client saw: ${sequence(run.events)}`;
     if (!job) return { outcome: 'worker-never-assigned', detail };
     if (!run.done) return { outcome: 'no-result', detail };

@@ -28,13 +28,15 @@ function workerGoneScenario(id: string, title: string, outcome: BehaviourOutcome
         const jobId = nextId('j');
         ctx.client.send({ op: 'submit', id: jobId, function: fn, payload: b64('survive me'), ...(exceptions === undefined ? {} : { exceptions }) });
         const assigned = await victim.waitFor((e) => e.event === 'job', ctx.timing.eventMs, 'the job at the victim').catch(() => undefined);
-        if (!assigned || assigned.event !== 'job') {
+        if (assigned?.event !== 'job') {
           const refused = await clientRefusal(ctx, jobId);
           if (refused !== undefined) return { outcome: 'client-refused', detail: `the client library refused the submit: ${refused}` };
           return { outcome: 'worker-never-assigned', detail: `client: ${sequence(ctx.client.eventsFor(jobId))}` };
         }
         const exited = await victim.waitFor((e) => e.event === 'exited', ctx.timing.eventMs, 'the victim to exit').catch(() => undefined);
-        ctx.note(`victim (pid ${String(victim.hello.pid)}) ${exited?.event === 'exited' ? `went away (code ${String(exited.code)}, signal ${String(exited.signal)})` : 'did not exit'} holding ${assigned.handle}`);
+        ctx.note(
+          `victim (pid ${String(victim.hello.pid)}) ${exited?.event === 'exited' ? `went away (code ${String(exited.code)}, signal ${String(exited.signal)})` : 'did not exit'} holding ${assigned.handle}`,
+        );
         if (!exited) return { outcome: 'victim-did-not-exit', detail: `client: ${sequence(ctx.client.eventsFor(jobId))}` };
         const early = await ctx.client.waitFor((e) => (e.event === 'fail' || e.event === 'complete' || e.event === 'exception' || e.event === 'error') && e.id === jobId, 800);
         if (early?.event === 'fail') {
@@ -53,7 +55,10 @@ function workerGoneScenario(id: string, title: string, outcome: BehaviourOutcome
         const seq = sequence(ctx.client.eventsFor(jobId));
         const complete = ctx.client.eventsFor(jobId).find((e) => e.event === 'complete');
         if (again?.event === 'job' && complete?.event === 'complete' && unb64(complete.payload).toString() === 'survive me' && done) {
-          return { outcome: 'requeued', detail: `no packet to the client while no worker held the job; a new worker got ${again.handle === assigned.handle ? 'the same handle' : `handle ${again.handle} (was ${assigned.handle})`}; client: ${seq}` };
+          return {
+            outcome: 'requeued',
+            detail: `no packet to the client while no worker held the job; a new worker got ${again.handle === assigned.handle ? 'the same handle' : `handle ${again.handle} (was ${assigned.handle})`}; client: ${seq}`,
+          };
         }
         return { outcome: again ? 'requeued-result-missing' : 'lost', detail: `client: ${seq}; second worker ${again ? 'got the job' : 'never got it'}` };
       } finally {

@@ -42,7 +42,10 @@ for (const kind of SERVER_KINDS) {
         w.work();
         const submit = c.submit({ function: fn, data: `payload-${priority}`, priority });
         if (!supported) {
-          const err = await submit.then(() => undefined, (e: unknown) => e);
+          const err = await submit.then(
+            () => undefined,
+            (e: unknown) => e,
+          );
           expect(err).toBeInstanceOf(GearmanErrorReply);
           expect((err as GearmanErrorReply).serverCode).toBe(be.unsupportedCode);
           // The connection stays usable after an ERROR.
@@ -122,7 +125,14 @@ for (const kind of SERVER_KINDS) {
       expect(r.data.toString()).toBe('final');
       const shape = r.events.map((e) => (e.type === 'status' ? `status ${e.numerator}/${e.denominator}` : `${e.type} ${e.data?.toString('hex')}`));
       if (be.modernPackets) {
-        expect(shape).toEqual(['status 1/3', `data ${Buffer.from('part-1').toString('hex')}`, `warning ${Buffer.from('careful').toString('hex')}`, 'status 2/3', 'data 000100', `complete ${Buffer.from('final').toString('hex')}`]);
+        expect(shape).toEqual([
+          'status 1/3',
+          `data ${Buffer.from('part-1').toString('hex')}`,
+          `warning ${Buffer.from('careful').toString('hex')}`,
+          'status 2/3',
+          'data 000100',
+          `complete ${Buffer.from('final').toString('hex')}`,
+        ]);
       } else {
         expect(shape).toEqual(['status 1/3', 'status 2/3', `complete ${Buffer.from('final').toString('hex')}`]);
         // Perl answers each WORK_DATA/WORK_WARNING with ERROR server_error on the worker's connection.
@@ -178,7 +188,10 @@ for (const kind of SERVER_KINDS) {
 
     test('OPTION_REQ for an unknown option is an ERROR reply', async () => {
       const c = await pool.client(srv);
-      const err = await c.setOption('bogus').then(() => undefined, (e: unknown) => e);
+      const err = await c.setOption('bogus').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(GearmanErrorReply);
       expect((err as GearmanErrorReply).serverCode.toLowerCase()).toBe('unknown_option');
       expect(c.exceptionsEnabled).toBe(false);
@@ -297,7 +310,10 @@ for (const kind of SERVER_KINDS) {
       const c = await pool.client(srv);
       const submit = c.submit({ function: fname('longu'), data: 'x', unique: 'u'.repeat(65), background: true });
       if (be.uniqueLimit) {
-        const err = await submit.then(() => undefined, (e: unknown) => e);
+        const err = await submit.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).toBeInstanceOf(GearmanErrorReply);
         expect(err).toMatchObject({ serverCode: 'ARGUMENT_TOO_LARGE' });
         // Later submits on the same connection still line up with their replies.
@@ -318,7 +334,10 @@ for (const kind of SERVER_KINDS) {
       const c = await pool.client(srv);
       const job = await c.submit({ function: fname('noworker'), data: 'x' });
       const t0 = Date.now();
-      const err = await job.result(200).then(() => undefined, (e: unknown) => e);
+      const err = await job.result(200).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(TimeoutError);
       expect(Date.now() - t0).toBeLessThan(2000);
       await expect(job.nextEvent(50)).rejects.toBeInstanceOf(TimeoutError);
@@ -344,7 +363,10 @@ for (const kind of SERVER_KINDS) {
       const c = await pool.client(srv);
       const job = await c.submit({ function: fname('srvstop'), data: 'x' });
       // Settle-handler attached before the stop, so the rejection is never unhandled.
-      const result = job.result(5000).then(() => undefined, (e: unknown) => e);
+      const result = job.result(5000).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       await srv.close();
       expect(await result).toBeInstanceOf(ConnectionClosedError);
       expect(c.closed).toBe(true);

@@ -156,10 +156,14 @@ for (const kind of SERVER_KINDS) {
       let release!: () => void;
       const gate = new Promise<void>((r) => (release = r));
       const slow = await pool.worker(srv, { canDoTimeoutUnit: be.canDoTimeoutUnit });
-      slow.register(fn, async () => {
-        await gate;
-        return 'from-slow';
-      }, { timeoutMs: 1000 });
+      slow.register(
+        fn,
+        async () => {
+          await gate;
+          return 'from-slow';
+        },
+        { timeoutMs: 1000 },
+      );
       slow.work();
       try {
         const c = await pool.client(srv);

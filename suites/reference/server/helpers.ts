@@ -109,8 +109,10 @@ export async function quiet(c: GearmanConnection, ms = 150): Promise<string> {
 
 export async function statusRows(c: GearmanConnection): Promise<Map<string, string[]>> {
   const lines = await c.admin('status', WAIT_MS);
-  return new Map(lines.map((l) => {
-    const [fn, ...rest] = l.split('\t');
-    return [fn!, rest];
-  }));
+  return new Map(
+    lines.map((l) => {
+      const [fn, ...rest] = l.split('\t');
+      return [fn!, rest];
+    }),
+  );
 }

@@ -58,7 +58,9 @@ describe('load', () => {
         w.send(req(T.WORK_COMPLETE, args(a)[0]!, `done:${args(a)[2]}`));
       }
       const results = await Promise.all(clients.map((c) => c.expect([T.WORK_COMPLETE], 20_000)));
-      results.forEach((p, i) => expect(args(p)).toEqual([handles[i], `done:job-${i}`]));
+      results.forEach((p, i) => {
+        expect(args(p)).toEqual([handles[i], `done:job-${i}`]);
+      });
     } finally {
       for (const c of clients) c.close();
       w.close();

@@ -119,10 +119,16 @@ describe('PHP pecl gearman', () => {
     requirePeer(hasPhp, 'php');
     const w = bg('php', ['-r', `$w = new GearmanWorker(); $w->addServer("127.0.0.1", ${port}); $w->addFunction("php_rev", function ($j) { return strrev($j->workload()); }); $w->work(); $w->work();`]);
     await waitForWorkers('php_rev');
-    const client = await run('php', ['-r', `$c = new GearmanClient(); $c->addServer("127.0.0.1", ${port}); $r = $c->doNormal("php_rev", "hello php"); echo $c->returnCode() === GEARMAN_SUCCESS ? $r : "rc=" . $c->returnCode();`]);
+    const client = await run('php', [
+      '-r',
+      `$c = new GearmanClient(); $c->addServer("127.0.0.1", ${port}); $r = $c->doNormal("php_rev", "hello php"); echo $c->returnCode() === GEARMAN_SUCCESS ? $r : "rc=" . $c->returnCode();`,
+    ]);
     expect(client.stderr).toBe('');
     expect(client.stdout).toBe('php olleh');
-    const bgJob = await run('php', ['-r', `$c = new GearmanClient(); $c->addServer("127.0.0.1", ${port}); $h = $c->doBackground("php_rev", "x"); $s = $c->jobStatus($h); echo $h, " ", json_encode($s);`]);
+    const bgJob = await run('php', [
+      '-r',
+      `$c = new GearmanClient(); $c->addServer("127.0.0.1", ${port}); $h = $c->doBackground("php_rev", "x"); $s = $c->jobStatus($h); echo $h, " ", json_encode($s);`,
+    ]);
     expect(bgJob.stdout).toMatch(/^H:\S+ \[(true|false),(true|false),\d+,\d+\]$/);
     const done = await w.done;
     expect(done.timedOut).toBe(false);
@@ -131,7 +137,10 @@ describe('PHP pecl gearman', () => {
   it.skipIf(skip(hasPhp))('PHP client receives WORK_EXCEPTION (libgearman sends OPTION_REQ exceptions)', async () => {
     requirePeer(hasPhp, 'php');
     const fw = await worker(h, 'php_exc');
-    const client = bg('php', ['-r', `$c = new GearmanClient(); $c->addServer("127.0.0.1", ${port}); $r = $c->doNormal("php_exc", "x"); echo "rc=", $c->returnCode() === GEARMAN_SUCCESS ? "ok" : "fail";`]);
+    const client = bg('php', [
+      '-r',
+      `$c = new GearmanClient(); $c->addServer("127.0.0.1", ${port}); $r = $c->doNormal("php_exc", "x"); echo "rc=", $c->returnCode() === GEARMAN_SUCCESS ? "ok" : "fail";`,
+    ]);
     const assign = await grabOnceQueued(fw);
     expect(assign.type).toBe(T.JOB_ASSIGN);
     fw.send(req(T.WORK_EXCEPTION, args(assign)[0]!, 'boom'));
@@ -150,7 +159,11 @@ describe('Perl Gearman::Client / Gearman::Worker', () => {
       `my $done = 0; my $w = Gearman::Worker->new(job_servers => ["127.0.0.1:${port}"]); $w->register_function(perl_rev => sub { $done = 1; return scalar reverse $_[0]->arg }); $w->work(stop_if => sub { $done });`,
     ]);
     await waitForWorkers('perl_rev');
-    const c = await run('perl', ['-MGearman::Client', '-e', `my $c = Gearman::Client->new(job_servers => ["127.0.0.1:${port}"]); my $r = $c->do_task("perl_rev", "hello perl"); print defined $r ? $$r : "undef";`]);
+    const c = await run('perl', [
+      '-MGearman::Client',
+      '-e',
+      `my $c = Gearman::Client->new(job_servers => ["127.0.0.1:${port}"]); my $r = $c->do_task("perl_rev", "hello perl"); print defined $r ? $$r : "undef";`,
+    ]);
     expect(c.stderr).toBe('');
     expect(c.stdout).toBe('lrep olleh');
     const done = await w.done;
@@ -160,7 +173,11 @@ describe('Perl Gearman::Client / Gearman::Worker', () => {
   it.skipIf(skip(hasPerl))('a WORK_EXCEPTION reaches the Perl client as a clean failure (WORK_FAIL without trailing NUL)', async () => {
     requirePeer(hasPerl, 'perl');
     const fw = await worker(h, 'perl_exc');
-    const client = bg('perl', ['-MGearman::Client', '-e', `my $c = Gearman::Client->new(job_servers => ["127.0.0.1:${port}"]); my $r = $c->do_task("perl_exc", "x", { on_fail => sub { print "on_fail" } }); print defined $r ? " result" : " undef";`]);
+    const client = bg('perl', [
+      '-MGearman::Client',
+      '-e',
+      `my $c = Gearman::Client->new(job_servers => ["127.0.0.1:${port}"]); my $r = $c->do_task("perl_exc", "x", { on_fail => sub { print "on_fail" } }); print defined $r ? " result" : " undef";`,
+    ]);
     const assign = await grabOnceQueued(fw);
     expect(assign.type).toBe(T.JOB_ASSIGN);
     fw.send(req(T.WORK_EXCEPTION, args(assign)[0]!, 'boom'));

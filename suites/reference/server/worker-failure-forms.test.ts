@@ -35,7 +35,14 @@ const on = (client: Expected['client']): Expected => ({ client, after: 'works-on
 // The tables of src/peers/drivers/README.md ("Outcome forms on the wire"), with the reference
 // server's answer: the exception ends the job, a WORK_FAIL after it is dropped.
 const EXPECTED: Readonly<Partial<Record<DriverPeerName, Readonly<Record<string, Expected>>>>> = {
-  perl: { 'fail/native': on('fail'), 'fail/throw': on('exception'), 'fail/call': on('fail'), 'exception/native': on('exception'), 'exception/throw': on('exception'), 'exception/call': on('exception') },
+  perl: {
+    'fail/native': on('fail'),
+    'fail/throw': on('exception'),
+    'fail/call': on('fail'),
+    'exception/native': on('exception'),
+    'exception/throw': on('exception'),
+    'exception/call': on('exception'),
+  },
   php: {
     'fail/native': on('fail'),
     'fail/throw': { client: 'exception', after: 'exits' },
@@ -76,7 +83,12 @@ async function submit(fn: string, payload: string): Promise<DriverEvent[]> {
   const id = `j${++seq}`;
   client.send({ op: 'submit', id, function: fn, payload: b64(payload), exceptions: true });
   const events: DriverEvent[] = [];
-  await client.waitFor((e) => e.event === 'done' && e.id === id, WAIT_MS, `the end of job ${id}`, (e) => events.push(e));
+  await client.waitFor(
+    (e) => e.event === 'done' && e.id === id,
+    WAIT_MS,
+    `the end of job ${id}`,
+    (e) => events.push(e),
+  );
   return events.filter((e) => 'id' in e && e.id === id);
 }
 
@@ -84,10 +96,15 @@ describe('every worker driver, every failure form, against the reference server'
   // The Debian libraries and the reference (the README table); the other libraries' failure forms
   // are graded by the interop matrix (work-fail, fail-native, exception-* scenarios).
   for (const name of DRIVER_NAMES.filter((n) => n in EXPECTED)) {
-    const skip = !has(NEEDS[name]) && !process.env['CI'];
+    const skip = !has(NEEDS[name]) && !process.env.CI;
     for (const [kind, form] of FORMS) {
       const expected = EXPECTED[name]![`${kind}/${form}`]!;
-      const what = expected.after === 'refused' ? 'refuses the form at registration' : expected.after === 'exits' ? `the client sees ${expected.client}; the worker application ends (the library rethrows)` : `the client sees ${expected.client}; the same worker process completes a fresh job`;
+      const what =
+        expected.after === 'refused'
+          ? 'refuses the form at registration'
+          : expected.after === 'exits'
+            ? `the client sees ${expected.client}; the worker application ends (the library rethrows)`
+            : `the client sees ${expected.client}; the same worker process completes a fresh job`;
       it.skipIf(skip)(`${name}: ${kind}/${form}: ${what}`, { timeout: 60_000 }, async () => {
         const fn = `ff-${name}-${kind}-${form}`;
         const worker = await startDriver(name, 'worker', { server: server.address });
@@ -97,7 +114,12 @@ describe('every worker driver, every failure form, against the reference server'
         worker.send({ op: 'register', id: 'r-fresh', function: `${fn}-fresh`, behaviour: { outcome: { kind: 'complete' } } });
         worker.send({ op: 'work', id: 'w' });
         const seen: DriverEvent[] = [];
-        await worker.waitFor((e) => e.event === 'done' && e.id === 'w', WAIT_MS, 'work', (e) => seen.push(e));
+        await worker.waitFor(
+          (e) => e.event === 'done' && e.id === 'w',
+          WAIT_MS,
+          'work',
+          (e) => seen.push(e),
+        );
         const refused = seen.find((e) => e.event === 'error' && e.id === 'r-form');
         if (expected.after === 'refused') {
           expect(refused?.event === 'error' && refused.message).toMatch(new RegExp(`form '${form}'`));
@@ -121,7 +143,12 @@ describe('every worker driver, every failure form, against the reference server'
         // The same process ran it: its `job` event came on this driver's control connection, and
         // the driver reported no library error on the way.
         const after: DriverEvent[] = [];
-        await worker.waitFor((e) => e.event === 'finished' && e.outcome === 'complete', WAIT_MS, 'the fresh job at the same worker', (e) => after.push(e));
+        await worker.waitFor(
+          (e) => e.event === 'finished' && e.outcome === 'complete',
+          WAIT_MS,
+          'the fresh job at the same worker',
+          (e) => after.push(e),
+        );
         expect(after.filter((e) => e.event === 'error')).toEqual([]);
         expect(worker.exited).toBe(false);
       });

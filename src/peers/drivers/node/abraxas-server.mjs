@@ -33,7 +33,7 @@ const server = Server.listen({ host, port }, () => {
   process.stdout.write(`abraxas-server listening on ${host}:${port} (abraxas ${VERSION}, Node ${process.version})\n`);
 });
 server.on('error', (err) => {
-  process.stderr.write(`abraxas-server: ${err && err.message ? err.message : err}\n`);
+  process.stderr.write(`abraxas-server: ${err?.message ? err.message : err}\n`);
   process.exit(1);
 });
 server.on('warning', (msg) => process.stderr.write(`abraxas-server warning: ${msg}\n`));

@@ -12,10 +12,7 @@
 //   "streaming" option (worker.js:217-248); task.error() sends WORK_EXCEPTION + WORK_FAIL, or
 //   WORK_WARNING + WORK_FAIL without the exceptions option (client-connection.js:129-139).
 import { createRequire } from 'node:module';
-import {
-  runRole, SERVERS, start, send, b64, unb64, serve, runSteps, unsupportedOutcome, endWith, onQuit,
-  errorText,
-} from './control.mjs';
+import { runRole, SERVERS, start, send, b64, unb64, serve, runSteps, unsupportedOutcome, endWith, onQuit, errorText } from './control.mjs';
 
 const require = createRequire(import.meta.url);
 const Gearman = require('abraxas');
@@ -107,8 +104,12 @@ function status(cmd) {
       else {
         // known/running are counts of servers; complete is a fraction (client-jobs.js:16-31).
         send({
-          event: 'status-res', id: cmd.id, known: (st?.known | 0) > 0, running: (st?.running | 0) > 0,
-          numerator: String(st?.complete ?? ''), denominator: '',
+          event: 'status-res',
+          id: cmd.id,
+          known: (st?.known | 0) > 0,
+          running: (st?.running | 0) > 0,
+          numerator: String(st?.complete ?? ''),
+          denominator: '',
         });
       }
       resolve();
@@ -129,14 +130,23 @@ function makeHandler(name, behaviour) {
     const handle = String(task.jobid);
     const workload = task.payload; // set by registerWorker from the payload stream (worker.js:154-159)
     send({
-      event: 'job', handle, function: name, payload: b64(asBuffer(workload)),
+      event: 'job',
+      handle,
+      function: name,
+      payload: b64(asBuffer(workload)),
       ...(task.uniqueid != null ? { unique: String(task.uniqueid) } : {}),
     });
     await runSteps(behaviour.steps, {
       handle,
-      data: (buf) => { task.write(buf); },            // the task stream: buffered into the result
-      warning: (buf) => { task.warn(buf); },
-      status: (n, d) => { task.status(Number(n) / Number(d)); }, // the API takes a fraction
+      data: (buf) => {
+        task.write(buf);
+      }, // the task stream: buffered into the result
+      warning: (buf) => {
+        task.warn(buf);
+      },
+      status: (n, d) => {
+        task.status(Number(n) / Number(d));
+      }, // the API takes a fraction
     });
     const out = behaviour.outcome;
     const form = out.form ?? 'native';
@@ -144,37 +154,49 @@ function makeHandler(name, behaviour) {
     send({ event: 'finished', handle, outcome: out.kind });
     if (out.kind === 'complete') {
       const result = out.payload != null ? unb64(out.payload) : workload;
-      if (form === 'call') { task.end(result); return undefined; }
-      return result;                                   // a returned value completes the job
+      if (form === 'call') {
+        task.end(result);
+        return undefined;
+      }
+      return result; // a returned value completes the job
     }
     if (out.kind === 'fail') {
       if (form === 'throw') throw new Error('job failed');
-      if (form === 'call') { task.error(); return undefined; }
-      return new Error('job failed');                  // a returned Error fails the job (worker.js:245)
+      if (form === 'call') {
+        task.error();
+        return undefined;
+      }
+      return new Error('job failed'); // a returned Error fails the job (worker.js:245)
     }
     // exception
     const payload = unb64(out.payload);
     if (form === 'throw') throw new Error(payload.toString('utf8'));
-    task.error(payload);                               // native and call: the task's error method
+    task.error(payload); // native and call: the task's error method
     return undefined;
   };
 }
 
 async function workerRole() {
   const registered = [];
-  const stop = await serve({
-    register: (cmd) => {
-      const why = unsupportedOutcome(cmd.behaviour?.outcome, FORMS);
-      if (why) { send({ event: 'error', id: cmd.id, message: why }); return; }
-      registered.push([cmd.function, cmd.behaviour]);
+  const stop = await serve(
+    {
+      register: (cmd) => {
+        const why = unsupportedOutcome(cmd.behaviour?.outcome, FORMS);
+        if (why) {
+          send({ event: 'error', id: cmd.id, message: why });
+          return;
+        }
+        registered.push([cmd.function, cmd.behaviour]);
+      },
+      work: () => {
+        // Like an application: connect and register every function in one go; abraxas asks for
+        // work once they are all registered (worker.js:98-107) and runs its own loop from then on.
+        const client = connect();
+        for (const [fn, behaviour] of registered) client.registerWorker(fn, makeHandler(fn, behaviour));
+      },
     },
-    work: () => {
-      // Like an application: connect and register every function in one go; abraxas asks for
-      // work once they are all registered (worker.js:98-107) and runs its own loop from then on.
-      const client = connect();
-      for (const [fn, behaviour] of registered) client.registerWorker(fn, makeHandler(fn, behaviour));
-    },
-  }, { stopOn: ['work'] });
+    { stopOn: ['work'] },
+  );
   return stop;
 }
 

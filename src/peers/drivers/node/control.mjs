@@ -58,15 +58,18 @@ function hostPort(text) {
 const CONTROL = hostPort(env('GEARSPEC_CONTROL'));
 export const SERVER_LIST = env('GEARSPEC_SERVER');
 export const ROLE = env('GEARSPEC_ROLE');
-export const SERVERS = SERVER_LIST.split(',').map((s) => s.trim()).filter(Boolean).map(hostPort);
+export const SERVERS = SERVER_LIST.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean)
+  .map(hostPort);
 
 let ctl = null;
 let closing = false;
-const queue = [];          // commands not yet taken
-const takers = [];         // pending nextCommand() resolvers
-const gates = [];          // [{name, resolve}] jobs waiting at a gate
+const queue = []; // commands not yet taken
+const takers = []; // pending nextCommand() resolvers
+const gates = []; // [{name, resolve}] jobs waiting at a gate
 const pendingReleases = []; // releases that arrived before their gate (kept, not lost)
-let serving = true;        // false once serve() returned: commands then belong to gates
+let serving = true; // false once serve() returned: commands then belong to gates
 const quitHooks = [];
 
 export const b64 = (buf) => Buffer.from(buf ?? []).toString('base64');
@@ -76,7 +79,11 @@ export function errorText(err) {
   if (err == null) return String(err);
   if (err instanceof Error) return err.message || String(err);
   if (typeof err === 'object') {
-    try { return JSON.stringify(err); } catch { /* fall through */ }
+    try {
+      return JSON.stringify(err);
+    } catch {
+      /* fall through */
+    }
   }
   return String(err);
 }
@@ -84,7 +91,7 @@ export function errorText(err) {
 export function send(event) {
   if (!ctl || closing) return;
   try {
-    ctl.write(JSON.stringify(event) + '\n');
+    ctl.write(`${JSON.stringify(event)}\n`);
   } catch {
     process.exit(0);
   }
@@ -98,13 +105,12 @@ function flush() {
   });
 }
 
-export function onQuit(fn) { quitHooks.push(fn); }
+export function onQuit(fn) {
+  quitHooks.push(fn);
+}
 
 export async function quit(code = 0) {
-  await Promise.race([
-    Promise.allSettled(quitHooks.map(async (fn) => fn())),
-    new Promise((r) => setTimeout(r, 500).unref()),
-  ]);
+  await Promise.race([Promise.allSettled(quitHooks.map(async (fn) => fn())), new Promise((r) => setTimeout(r, 500).unref())]);
   await flush();
   process.exit(code);
 }
@@ -117,32 +123,46 @@ export async function fatal(message, code = 1) {
 }
 
 function dispatch(cmd) {
-  if (cmd.op === 'quit' && (!serving || gates.length)) { quit(0); return; }
+  if (cmd.op === 'quit' && (!serving || gates.length)) {
+    quit(0);
+    return;
+  }
   if (gates.length) {
     if (cmd.op === 'release') {
       const i = cmd.gate === '*' ? 0 : gates.findIndex((g) => g.name === cmd.gate);
-      if (i >= 0) { gates.splice(i, 1)[0].resolve(); return; }
+      if (i >= 0) {
+        gates.splice(i, 1)[0].resolve();
+        return;
+      }
     }
     send({ event: 'error', message: `at gate ${gates.map((g) => g.name).join(',')}: unexpected op ${cmd.op}` });
     return;
   }
   if (!serving) {
     // In the library's loop with no gate waiting: keep a release for the gate it names.
-    if (cmd.op === 'release') { pendingReleases.push(cmd.gate); return; }
+    if (cmd.op === 'release') {
+      pendingReleases.push(cmd.gate);
+      return;
+    }
     send({ event: 'error', ...(cmd.id != null ? { id: cmd.id } : {}), message: `unexpected op ${cmd.op} inside the work loop` });
     if (cmd.id != null) send({ event: 'done', id: cmd.id });
     return;
   }
-  if (takers.length) takers.shift()(cmd); else queue.push(cmd);
+  if (takers.length) takers.shift()(cmd);
+  else queue.push(cmd);
 }
 
 function onLine(line) {
   line = line.replace(/\r$/, '');
   if (!line.trim()) return;
   let cmd;
-  try { cmd = JSON.parse(line); } catch { cmd = null; }
+  try {
+    cmd = JSON.parse(line);
+  } catch {
+    cmd = null;
+  }
   if (!cmd || typeof cmd !== 'object' || Array.isArray(cmd) || typeof cmd.op !== 'string') {
-    send({ event: 'error', message: 'bad command line: ' + line.slice(0, 200) });
+    send({ event: 'error', message: `bad command line: ${line.slice(0, 200)}` });
     return;
   }
   dispatch(cmd);
@@ -170,7 +190,10 @@ export function start({ implementation, library, version }) {
         onLine(line);
       }
     });
-    sock.on('end', () => { closing = true; process.exit(0); });
+    sock.on('end', () => {
+      closing = true;
+      process.exit(0);
+    });
     sock.on('connect', () => {
       ctl = sock;
       send({ event: 'hello', implementation, library, version, role: ROLE, pid: process.pid, protocol: 2 });
@@ -188,8 +211,11 @@ export async function serve(handlers, { stopOn = [] } = {}) {
   for (;;) {
     const cmd = await nextCommand();
     const { op, id } = cmd;
-    if (op === 'quit') { await quit(0); return cmd; }
-    const handler = Object.prototype.hasOwnProperty.call(handlers, op) ? handlers[op] : null;
+    if (op === 'quit') {
+      await quit(0);
+      return cmd;
+    }
+    const handler = Object.hasOwn(handlers, op) ? handlers[op] : null;
     if (!handler) {
       send({ event: 'error', ...(id != null ? { id } : {}), message: `unknown op ${op} (${ROLE})` });
     } else {
@@ -225,7 +251,10 @@ export async function runRole({ runJobs, status, workerRole }) {
 
 export function waitGate(name) {
   const early = pendingReleases.findIndex((g) => g === name || g === '*');
-  if (early >= 0) { pendingReleases.splice(early, 1); return Promise.resolve(); }
+  if (early >= 0) {
+    pendingReleases.splice(early, 1);
+    return Promise.resolve();
+  }
   return new Promise((resolve) => gates.push({ name, resolve }));
 }
 
@@ -234,10 +263,18 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export async function runSteps(steps, { handle, data, warning, status }) {
   for (const step of steps ?? []) {
     switch (step.kind) {
-      case 'data': await data(unb64(step.payload)); break;
-      case 'warning': await warning(unb64(step.payload)); break;
-      case 'status': await status(step.numerator, step.denominator); break;
-      case 'sleep': await sleep(Number(step.ms) || 0); break;
+      case 'data':
+        await data(unb64(step.payload));
+        break;
+      case 'warning':
+        await warning(unb64(step.payload));
+        break;
+      case 'status':
+        await status(step.numerator, step.denominator);
+        break;
+      case 'sleep':
+        await sleep(Number(step.ms) || 0);
+        break;
       case 'gate':
         send({ event: 'gated', handle, gate: step.gate });
         await waitGate(step.gate);
@@ -285,14 +322,19 @@ export function runJobSync(steps, outcome, handle, calls, end) {
           if (calls.status) calls.status(step.numerator, step.denominator);
           else send({ event: 'error', message: 'no status call in this library' });
           break;
-        case 'sleep': { const next = i + 1; setTimeout(() => runFrom(next), Number(step.ms) || 0); return; }
+        case 'sleep': {
+          const next = i + 1;
+          setTimeout(() => runFrom(next), Number(step.ms) || 0);
+          return;
+        }
         case 'gate': {
           const next = i + 1;
           send({ event: 'gated', handle, gate: step.gate });
           waitGate(step.gate).then(() => runFrom(next));
           return;
         }
-        default: send({ event: 'error', message: `unknown step kind ${step.kind}` });
+        default:
+          send({ event: 'error', message: `unknown step kind ${step.kind}` });
       }
     }
     finish();
@@ -321,7 +363,7 @@ export function endWith(outcome) {
 
 // An exception that escapes into Node's event loop kills an application; report it first.
 process.on('uncaughtException', (err) => {
-  fatal(`uncaught exception: ${err && err.stack ? err.stack.split('\n')[0] : errorText(err)}`, 1);
+  fatal(`uncaught exception: ${err?.stack ? err.stack.split('\n')[0] : errorText(err)}`, 1);
 });
 process.on('unhandledRejection', (err) => {
   fatal(`unhandled rejection: ${errorText(err)}`, 1);

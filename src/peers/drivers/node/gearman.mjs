@@ -12,10 +12,7 @@
 // (README "cons": "only supports 1 server connection per client/worker"), so with several
 // servers in GEARSPEC_SERVER only the first is used.
 import { createRequire } from 'node:module';
-import {
-  runRole, SERVERS, start, send, b64, unb64, serve, runSteps, unsupportedOutcome, endWith, onQuit,
-  errorText, fatal,
-} from './control.mjs';
+import { runRole, SERVERS, start, send, b64, unb64, serve, runSteps, unsupportedOutcome, endWith, onQuit, errorText, fatal } from './control.mjs';
 
 const require = createRequire(import.meta.url);
 const gearman = require('gearman');
@@ -45,18 +42,23 @@ function makeClient(exceptions) {
     // names nothing, is matched to the request it refuses.
     pending: [],
     byHandle: new Map(), // handle -> [job] (a coalesced unique can share one handle)
-    current: null,       // the command being carried out, for failures that name no request
+    current: null, // the command being carried out, for failures that name no request
   };
   const jobsFor = (handle) => state.byHandle.get(handle) ?? [];
   const finish = (job, event) => {
     if (job.ended) return;
     job.ended = true;
     const list = jobsFor(job.handle).filter((j) => j !== job);
-    if (list.length) state.byHandle.set(job.handle, list); else state.byHandle.delete(job.handle);
+    if (list.length) state.byHandle.set(job.handle, list);
+    else state.byHandle.delete(job.handle);
     if (event) send(event);
     job.resolve();
   };
-  const endUnstarted = (job, message) => { job.ended = true; send({ event: 'error', id: job.id, message }); job.resolve(); };
+  const endUnstarted = (job, message) => {
+    job.ended = true;
+    send({ event: 'error', id: job.id, message });
+    job.resolve();
+  };
   const takePending = (kind) => {
     const i = state.pending.findIndex((p) => p.kind === kind);
     if (i < 0) return null;
@@ -71,18 +73,28 @@ function makeClient(exceptions) {
   };
   state.failAll = failAll;
 
-  conn.on('OPTION_RES', () => { takePending('option'); });
+  conn.on('OPTION_RES', () => {
+    takePending('option');
+  });
   conn.on('JOB_CREATED', (handle) => {
     const job = takePending('submit')?.job;
-    if (!job) { process.stderr.write(`gearman driver: JOB_CREATED ${handle} with no submit waiting\n`); return; }
+    if (!job) {
+      process.stderr.write(`gearman driver: JOB_CREATED ${handle} with no submit waiting\n`);
+      return;
+    }
     job.handle = handle;
     send({ event: 'created', id: job.id, handle });
-    if (job.background) { job.ended = true; job.resolve(); return; }
+    if (job.background) {
+      job.ended = true;
+      job.resolve();
+      return;
+    }
     state.byHandle.set(handle, [...jobsFor(handle), job]);
   });
   conn.on('STATUS_RES', (st) => {
     const p = takePending('status');
-    if (p) p.answer(st); else process.stderr.write(`gearman driver: STATUS_RES with no GET_STATUS waiting\n`);
+    if (p) p.answer(st);
+    else process.stderr.write(`gearman driver: STATUS_RES with no GET_STATUS waiting\n`);
   });
   conn.on('WORK_DATA', ({ handle, payload }) => {
     for (const job of jobsFor(handle)) send({ event: 'data', id: job.id, payload: b64(payload) });
@@ -139,7 +151,11 @@ async function runJobs(cmd, jobs) {
   const waits = [];
   for (const j of jobs) {
     const job = { id: j.id, background: Boolean(j.background), ended: false };
-    waits.push(new Promise((resolve) => { job.resolve = resolve; }));
+    waits.push(
+      new Promise((resolve) => {
+        job.resolve = resolve;
+      }),
+    );
     const options = { background: Boolean(j.background), priority: j.priority ?? 'normal' };
     if (j.unique != null) options.unique_id = j.unique; // '' too: the library then makes one up
     try {
@@ -171,12 +187,19 @@ function status(cmd) {
       // missing denominator comes back as null.
       answer: (st) => {
         send({
-          event: 'status-res', id: cmd.id, known: Number(st.known) ? 1 : 0, running: Number(st.running) ? 1 : 0,
-          numerator: String(st.percent_done_num ?? ''), denominator: String(st.percent_done_den ?? ''),
+          event: 'status-res',
+          id: cmd.id,
+          known: Number(st.known) ? 1 : 0,
+          running: Number(st.running) ? 1 : 0,
+          numerator: String(st.percent_done_num ?? ''),
+          denominator: String(st.percent_done_den ?? ''),
         });
         resolve();
       },
-      fail: (message) => { send({ event: 'error', id: cmd.id, message }); resolve(); },
+      fail: (message) => {
+        send({ event: 'error', id: cmd.id, message });
+        resolve();
+      },
     };
     state.pending.push(entry);
     try {
@@ -185,7 +208,9 @@ function status(cmd) {
       state.pending.splice(state.pending.indexOf(entry), 1);
       entry.fail(errorText(err));
     }
-  }).finally(() => { state.current = null; });
+  }).finally(() => {
+    state.current = null;
+  });
 }
 
 // ------------------------------------------------------------------ worker
@@ -209,14 +234,20 @@ async function workerRole() {
   worker.on('ERROR', (code, text) => {
     send({ event: 'error', message: `server ERROR ${code}: ${text}` });
     // An ERROR answering our GRAB_JOB ends that grab: go back to sleep, as after NO_JOB.
-    if (grabbing) { grabbing = false; worker.preSleep(); }
+    if (grabbing) {
+      grabbing = false;
+      worker.preSleep();
+    }
   });
   worker.on('NOOP', () => {
     if (!working || busy || grabbing) return;
     grabbing = true;
     worker.grabJob();
   });
-  worker.on('NO_JOB', () => { grabbing = false; worker.preSleep(); });
+  worker.on('NO_JOB', () => {
+    grabbing = false;
+    worker.preSleep();
+  });
   // GRAB_JOB, as the README's loop: grabUniqueJob (GRAB_JOB_UNIQ) would tell the function the
   // unique, but Perl Gearman::Server 1.130 answers it with ERROR, so applications use grabJob.
   const onAssign = async (job) => {
@@ -230,25 +261,38 @@ async function workerRole() {
   worker.on('JOB_ASSIGN_UNIQ', onAssign);
   worker.connect(() => {});
 
-  await serve({
-    register: (cmd) => {
-      const why = unsupportedOutcome(cmd.behaviour?.outcome, FORMS);
-      if (why) { send({ event: 'error', id: cmd.id, message: why }); return; }
-      behaviours.set(cmd.function, cmd.behaviour);
-      worker.addFunction(cmd.function);
+  await serve(
+    {
+      register: (cmd) => {
+        const why = unsupportedOutcome(cmd.behaviour?.outcome, FORMS);
+        if (why) {
+          send({ event: 'error', id: cmd.id, message: why });
+          return;
+        }
+        behaviours.set(cmd.function, cmd.behaviour);
+        worker.addFunction(cmd.function);
+      },
+      work: () => {
+        working = true;
+        worker.preSleep();
+      },
     },
-    work: () => { working = true; worker.preSleep(); },
-  }, { stopOn: ['work'] });
+    { stopOn: ['work'] },
+  );
 }
 
 async function runJob(worker, job, behaviour) {
   const handle = job.handle;
   const workload = job.payload;
   send({
-    event: 'job', handle, function: job.func_name, payload: b64(workload),
+    event: 'job',
+    handle,
+    function: job.func_name,
+    payload: b64(workload),
     ...(job.unique_id != null ? { unique: job.unique_id } : {}),
   });
-  if (!behaviour) { // the server assigned a function this worker never registered
+  if (!behaviour) {
+    // the server assigned a function this worker never registered
     send({ event: 'error', message: `job ${handle} for unregistered function ${job.func_name}` });
     return;
   }

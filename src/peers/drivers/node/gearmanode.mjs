@@ -17,10 +17,7 @@
 //   only closes jobs still waiting for JOB_CREATED); the driver reports the client's
 //   'socketDisconnect' as an error without ending the job.
 import { createRequire } from 'node:module';
-import {
-  runRole, SERVERS, start, send, b64, unb64, serve, runJobSync, unsupportedOutcome, onQuit,
-  errorText, fatal,
-} from './control.mjs';
+import { runRole, SERVERS, start, send, b64, unb64, serve, runJobSync, unsupportedOutcome, onQuit, errorText, fatal } from './control.mjs';
 
 const require = createRequire(import.meta.url);
 const winston = require('winston');
@@ -30,10 +27,13 @@ const VERSION = require('gearmanode/package.json').version;
 // The library logs through named winston loggers; without a transport winston 3 complains about
 // every call. Warnings and errors go to stderr (the driver's log), as an application would set it.
 for (const name of ['Client', 'Worker', 'JobServer', 'Job', 'LBStrategy', 'protocol']) {
-  winston.loggers.get(name).add(new winston.transports.Console({
-    level: 'warn', stderrLevels: ['error', 'warn'],
-    format: winston.format.combine(winston.format.splat(), winston.format.simple()),
-  }));
+  winston.loggers.get(name).add(
+    new winston.transports.Console({
+      level: 'warn',
+      stderrLevels: ['error', 'warn'],
+      format: winston.format.combine(winston.format.splat(), winston.format.simple()),
+    }),
+  );
 }
 
 await start({
@@ -45,11 +45,13 @@ await start({
 const serverOptions = () => ({ servers: SERVERS.map(({ host, port }) => ({ host, port })) });
 const log = (text) => process.stderr.write(`gearmanode driver: ${text}\n`);
 let quitting = false;
-onQuit(() => { quitting = true; });
+onQuit(() => {
+  quitting = true;
+});
 
 // ------------------------------------------------------------------ client
-const clients = new Map();  // exceptions setting -> gearmanode Client
-const pending = new Set();  // {job, id, end} for every job or status request still waiting
+const clients = new Map(); // exceptions setting -> gearmanode Client
+const pending = new Set(); // {job, id, end} for every job or status request still waiting
 const byHandle = new Map(); // handle -> the library's Job (for `status`)
 
 function clientFor(exceptions) {
@@ -79,7 +81,10 @@ function clientFor(exceptions) {
 function waiter(job, id, resolve) {
   const p = { job, id, ended: false };
   p.end = (event) => {
-    if (p.ended) { log(`second end for ${id}: ${JSON.stringify(event)}`); return; }
+    if (p.ended) {
+      log(`second end for ${id}: ${JSON.stringify(event)}`);
+      return;
+    }
     p.ended = true;
     pending.delete(p);
     if (event) send(event);
@@ -99,7 +104,8 @@ function submitOne(client, spec) {
     if (spec.priority === 'low') options.priority = 'LOW';
     if (spec.unique != null) options.unique = spec.unique;
     const job = client.submitJob(spec.function, unb64(spec.payload), options);
-    if (job instanceof Error) { // synchronous validation errors are returned (README "Error handling")
+    if (job instanceof Error) {
+      // synchronous validation errors are returned (README "Error handling")
       send({ event: 'error', id, message: job.message });
       resolve();
       return;
@@ -122,7 +128,9 @@ function submitOne(client, spec) {
     job.on('failed', () => p.end({ event: 'fail', id }));
     job.on('exception', (data) => p.end({ event: 'exception', id, payload: b64(data) }));
     job.on('timeout', () => p.end({ event: 'error', id, message: 'gearmanode: job timeout' }));
-    job.on('error', (err) => { if (!p.ended) p.end({ event: 'error', id, message: errorText(err) }); });
+    job.on('error', (err) => {
+      if (!p.ended) p.end({ event: 'error', id, message: errorText(err) });
+    });
     job.on('close', () => {
       // Job#close from the library: its connection ended before JOB_CREATED (job-server.js:192).
       if (!p.ended && !(job.background && job.handle)) p.end({ event: 'error', id, message: 'gearmanode closed the job before it ended (connection lost)' });
@@ -142,10 +150,15 @@ function status(cmd) {
   }
   return new Promise((resolve) => {
     const p = waiter(job, cmd.id, resolve);
-    const onStatus = (st) => p.end({
-      event: 'status-res', id: cmd.id, known: Boolean(st.known), running: Boolean(st.running),
-      numerator: String(st.percent_done_num ?? ''), denominator: String(st.percent_done_den ?? ''),
-    });
+    const onStatus = (st) =>
+      p.end({
+        event: 'status-res',
+        id: cmd.id,
+        known: Boolean(st.known),
+        running: Boolean(st.running),
+        numerator: String(st.percent_done_num ?? ''),
+        denominator: String(st.percent_done_den ?? ''),
+      });
     job.once('status', onStatus);
     const r = job.getStatus();
     if (r instanceof Error) {
@@ -174,53 +187,70 @@ function makeFunction(name, behaviour) {
     const { handle } = job;
     const workload = job.payload; // a Buffer (no toStringEncoding)
     send({
-      event: 'job', handle, function: name, payload: b64(workload),
+      event: 'job',
+      handle,
+      function: name,
+      payload: b64(workload),
       ...(job.unique != null ? { unique: String(job.unique) } : {}),
     });
-    runJobSync(steps, behaviour.outcome, handle, {
-      data: (bytes) => libraryCall('sendWorkData', job.sendWorkData(bytes)),
-      warning: (bytes) => libraryCall('reportWarning', job.reportWarning(bytes)),
-      status: (n, d) => libraryCall('reportStatus', job.reportStatus(n, d)),
-    }, {
-      complete: (payload) => job.workComplete(payload ?? workload),
-      fail: () => job.reportError(),
-      exception: (payload) => job.reportException(payload),
-    });
+    runJobSync(
+      steps,
+      behaviour.outcome,
+      handle,
+      {
+        data: (bytes) => libraryCall('sendWorkData', job.sendWorkData(bytes)),
+        warning: (bytes) => libraryCall('reportWarning', job.reportWarning(bytes)),
+        status: (n, d) => libraryCall('reportStatus', job.reportStatus(n, d)),
+      },
+      {
+        complete: (payload) => job.workComplete(payload ?? workload),
+        fail: () => job.reportError(),
+        exception: (payload) => job.reportException(payload),
+      },
+    );
   };
 }
 
 async function workerRole() {
   const registered = [];
-  await serve({
-    register: (cmd) => {
-      const why = unsupportedOutcome(cmd.behaviour?.outcome, FORMS);
-      if (why) { send({ event: 'error', id: cmd.id, message: why }); return; }
-      registered.push([cmd.function, cmd.behaviour]);
+  await serve(
+    {
+      register: (cmd) => {
+        const why = unsupportedOutcome(cmd.behaviour?.outcome, FORMS);
+        if (why) {
+          send({ event: 'error', id: cmd.id, message: why });
+          return;
+        }
+        registered.push([cmd.function, cmd.behaviour]);
+      },
+      work: () => {
+        // Like an application: create the worker and add every function in one go (CAN_DO and
+        // PRE_SLEEP go out on each server; the library grabs on NOOP, worker.js:226-230).
+        // The library's default grab (withUnique: false → GRAB_JOB, worker.js:227-229), as an
+        // application that does not ask for uniques; Perl Gearman::Server answers GRAB_JOB_UNIQ
+        // with ERROR, so the option would also cut the worker off from that server.
+        const worker = gearmanode.worker(serverOptions());
+        if (worker instanceof Error) return fatal(`gearmanode.worker: ${worker.message}`);
+        onQuit(() => worker.close());
+        worker.on('error', (err) => {
+          if (!quitting) fatal(`gearmanode worker error: ${errorText(err)}`);
+        });
+        worker.on('jobServerError', (uid, code, message) => send({ event: 'error', message: `job server ${uid} ERROR ${code}: ${message}` }));
+        worker.on('socketError', (uid, err) => log(`socketError ${uid}: ${errorText(err)}`));
+        worker.on('socketDisconnect', (uid, err) => {
+          // The library neither reconnects nor re-registers on its own; it connects again only
+          // when it next sends (job-server.js:278-286). Reported; the process goes on as the
+          // library does.
+          if (!quitting) send({ event: 'error', message: `gearmanode worker: connection to ${uid} lost (socketDisconnect${err ? `: ${errorText(err)}` : ''})` });
+        });
+        for (const [fn, behaviour] of registered) {
+          const r = worker.addFunction(fn, makeFunction(fn, behaviour));
+          if (r instanceof Error) send({ event: 'error', message: `addFunction ${fn}: ${r.message}` });
+        }
+      },
     },
-    work: () => {
-      // Like an application: create the worker and add every function in one go (CAN_DO and
-      // PRE_SLEEP go out on each server; the library grabs on NOOP, worker.js:226-230).
-      // The library's default grab (withUnique: false → GRAB_JOB, worker.js:227-229), as an
-      // application that does not ask for uniques; Perl Gearman::Server answers GRAB_JOB_UNIQ
-      // with ERROR, so the option would also cut the worker off from that server.
-      const worker = gearmanode.worker(serverOptions());
-      if (worker instanceof Error) return fatal(`gearmanode.worker: ${worker.message}`);
-      onQuit(() => worker.close());
-      worker.on('error', (err) => { if (!quitting) fatal(`gearmanode worker error: ${errorText(err)}`); });
-      worker.on('jobServerError', (uid, code, message) => send({ event: 'error', message: `job server ${uid} ERROR ${code}: ${message}` }));
-      worker.on('socketError', (uid, err) => log(`socketError ${uid}: ${errorText(err)}`));
-      worker.on('socketDisconnect', (uid, err) => {
-        // The library neither reconnects nor re-registers on its own; it connects again only
-        // when it next sends (job-server.js:278-286). Reported; the process goes on as the
-        // library does.
-        if (!quitting) send({ event: 'error', message: `gearmanode worker: connection to ${uid} lost (socketDisconnect${err ? `: ${errorText(err)}` : ''})` });
-      });
-      for (const [fn, behaviour] of registered) {
-        const r = worker.addFunction(fn, makeFunction(fn, behaviour));
-        if (r instanceof Error) send({ event: 'error', message: `addFunction ${fn}: ${r.message}` });
-      }
-    },
-  }, { stopOn: ['work'] });
+    { stopOn: ['work'] },
+  );
 }
 
 await runRole({ runJobs: (jobs, cmd) => runJobs(jobs, cmd.exceptions), status, workerRole });

@@ -14,10 +14,7 @@
 //   (gearman.js:498-523); the worker function is called synchronously from the socket's data
 //   handler (gearman.js:464-470), so a throw escapes into Node's event loop.
 import { createRequire } from 'node:module';
-import {
-  runRole, SERVERS, start, send, b64, unb64, serve, runJobSync, unsupportedOutcome, onQuit,
-  errorText, fatal,
-} from './control.mjs';
+import { runRole, SERVERS, start, send, b64, unb64, serve, runJobSync, unsupportedOutcome, onQuit, errorText, fatal } from './control.mjs';
 
 const require = createRequire(import.meta.url);
 const Gearman = require('node-gearman');
@@ -33,10 +30,12 @@ const log = (text) => process.stderr.write(`node-gearman driver: ${text}\n`);
 const SERVER = SERVERS[0];
 if (SERVERS.length > 1) log(`the library takes one server; using ${SERVER.text} of ${SERVERS.map((s) => s.text).join(',')}`);
 let quitting = false;
-onQuit(() => { quitting = true; });
+onQuit(() => {
+  quitting = true;
+});
 
 // ------------------------------------------------------------------ client
-let client = null;        // one connection: the library has no per-connection options to vary
+let client = null; // one connection: the library has no per-connection options to vary
 const pending = new Set(); // {id, end} of every foreground job still waiting
 
 function connection() {
@@ -88,9 +87,14 @@ function submitOne(gearman, spec) {
     // when the library gets it, without changing what the library does.
     let handle;
     Object.defineProperty(job, 'handle', {
-      configurable: true, enumerable: true,
+      configurable: true,
+      enumerable: true,
       get: () => handle,
-      set: (h) => { handle = h; p.created = true; if (!p.ended) send({ event: 'created', id, handle: String(h) }); },
+      set: (h) => {
+        handle = h;
+        p.created = true;
+        if (!p.ended) send({ event: 'created', id, handle: String(h) });
+      },
     });
     const chunks = [];
     job.on('data', (chunk) => chunks.push(Buffer.from(chunk)));
@@ -137,37 +141,55 @@ function makeFunction(name, behaviour) {
     const workload = payload ?? Buffer.alloc(0); // an empty workload arrives as undefined
     // GRAB_JOB only: the unique is not known to the worker.
     send({ event: 'job', handle, function: name, payload: b64(workload) });
-    runJobSync(steps, behaviour.outcome, handle, { data: (bytes) => worker.write(bytes) }, {
-      complete: (payload) => worker.end(payload ?? workload),
-      fail: () => worker.error(),
-      exception: (payload) => worker.error(new Error(payload.toString('utf8'))),
-    });
+    runJobSync(
+      steps,
+      behaviour.outcome,
+      handle,
+      { data: (bytes) => worker.write(bytes) },
+      {
+        complete: (payload) => worker.end(payload ?? workload),
+        fail: () => worker.error(),
+        exception: (payload) => worker.error(new Error(payload.toString('utf8'))),
+      },
+    );
   };
 }
 
 async function workerRole() {
   const registered = [];
-  await serve({
-    register: (cmd) => {
-      const why = cannotExpress(cmd.behaviour);
-      if (why) { send({ event: 'error', id: cmd.id, message: why }); return; }
-      registered.push([cmd.function, cmd.behaviour]);
+  await serve(
+    {
+      register: (cmd) => {
+        const why = cannotExpress(cmd.behaviour);
+        if (why) {
+          send({ event: 'error', id: cmd.id, message: why });
+          return;
+        }
+        registered.push([cmd.function, cmd.behaviour]);
+      },
+      work: () => {
+        // Like an application: connect and register every function (CAN_DO + GRAB_JOB each,
+        // gearman.js:472-478); the library's loop runs on the socket's events from then on.
+        const gearman = new Gearman(SERVER.host, SERVER.port);
+        onQuit(() => gearman.close());
+        // The library neither reconnects nor re-registers (init() forgets the workers, gearman.js:207).
+        gearman.on('error', (err) => {
+          if (!quitting) fatal(`node-gearman worker error: ${errorText(err)}`);
+        });
+        gearman.on('close', () => {
+          if (!quitting) fatal('node-gearman worker: connection closed');
+        });
+        for (const [fn, behaviour] of registered) gearman.registerWorker(fn, makeFunction(fn, behaviour));
+      },
     },
-    work: () => {
-      // Like an application: connect and register every function (CAN_DO + GRAB_JOB each,
-      // gearman.js:472-478); the library's loop runs on the socket's events from then on.
-      const gearman = new Gearman(SERVER.host, SERVER.port);
-      onQuit(() => gearman.close());
-      // The library neither reconnects nor re-registers (init() forgets the workers, gearman.js:207).
-      gearman.on('error', (err) => { if (!quitting) fatal(`node-gearman worker error: ${errorText(err)}`); });
-      gearman.on('close', () => { if (!quitting) fatal('node-gearman worker: connection closed'); });
-      for (const [fn, behaviour] of registered) gearman.registerWorker(fn, makeFunction(fn, behaviour));
-    },
-  }, { stopOn: ['work'] });
+    { stopOn: ['work'] },
+  );
 }
 
 await runRole({
   runJobs: (jobs, cmd) => runJobs(jobs, cmd.exceptions),
-  status: () => { throw new Error('node-gearman 0.2.2 has no job-status call (it never sends GET_STATUS)'); },
+  status: () => {
+    throw new Error('node-gearman 0.2.2 has no job-status call (it never sends GET_STATUS)');
+  },
   workerRole,
 });

@@ -196,9 +196,7 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
   const submitAll = async (jobs: readonly SubmitJob[], exceptions: boolean | undefined): Promise<void> => {
     const c = await clientFor(exceptions);
     // Submit in order (handles match submits in order), then follow every job at once.
-    const running = jobs.map((j) =>
-      runJob(c, j).catch((e: unknown) => emit({ event: 'error', id: j.id, message: errorMessage(e) })),
-    );
+    const running = jobs.map((j) => runJob(c, j).catch((e: unknown) => emit({ event: 'error', id: j.id, message: errorMessage(e) })));
     await Promise.all(running);
   };
 
@@ -217,76 +215,80 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
 
   // The worker library turns the handler's return into WORK_COMPLETE and a throw into WORK_FAIL
   // (src/worker/worker.ts #runJob); after job.complete/fail/exception it sends nothing more.
-  const handlerFor = (b: Behaviour) => async (job: WorkerJob): Promise<Buffer | undefined> => {
-    emit({ event: 'job', handle: job.handle, function: job.function, ...(job.unique !== undefined ? { unique: job.unique } : {}), payload: job.data.toString('base64') });
-    for (const s of b.steps ?? []) {
-      switch (s.kind) {
-        case 'data':
-          job.sendData(unb64(s.payload));
-          break;
-        case 'warning':
-          job.sendWarning(unb64(s.payload));
-          break;
-        case 'status':
-          job.sendStatus(s.numerator, s.denominator);
-          break;
-        case 'sleep':
-          await new Promise((r) => setTimeout(r, s.ms));
-          break;
-        case 'gate':
-          emit({ event: 'gated', handle: job.handle, gate: s.gate });
-          await waitGate(s.gate);
-          break;
-      }
-    }
-    const o = b.outcome;
-    if (o.kind === 'die' || o.kind === 'exit') {
-      // A crash (every socket dropped at once, no result packet), or the process exiting while it
-      // holds the job: to the server both are the connection closing.
-      kill(o.kind === 'exit' ? { code: o.code, signal: null } : { code: null, signal: 'SIGKILL' });
-      return new Promise<undefined>(() => undefined);
-    }
-    // 'finished' goes out before the return or throw that makes the library send the result.
-    emit({ event: 'finished', handle: job.handle, outcome: o.kind });
-    const form = o.form ?? 'native';
-    switch (o.kind) {
-      case 'complete': {
-        const result = o.payload !== undefined ? unb64(o.payload) : job.data;
-        if (form === 'call') {
-          job.complete(result);
-          return undefined;
+  const handlerFor =
+    (b: Behaviour) =>
+    async (job: WorkerJob): Promise<Buffer | undefined> => {
+      emit({ event: 'job', handle: job.handle, function: job.function, ...(job.unique !== undefined ? { unique: job.unique } : {}), payload: job.data.toString('base64') });
+      for (const s of b.steps ?? []) {
+        switch (s.kind) {
+          case 'data':
+            job.sendData(unb64(s.payload));
+            break;
+          case 'warning':
+            job.sendWarning(unb64(s.payload));
+            break;
+          case 'status':
+            job.sendStatus(s.numerator, s.denominator);
+            break;
+          case 'sleep':
+            await new Promise((r) => setTimeout(r, s.ms));
+            break;
+          case 'gate':
+            emit({ event: 'gated', handle: job.handle, gate: s.gate });
+            await waitGate(s.gate);
+            break;
         }
-        return result;
       }
-      case 'fail':
-        if (form === 'call') {
-          job.fail();
-          return undefined;
+      const o = b.outcome;
+      if (o.kind === 'die' || o.kind === 'exit') {
+        // A crash (every socket dropped at once, no result packet), or the process exiting while it
+        // holds the job: to the server both are the connection closing.
+        kill(o.kind === 'exit' ? { code: o.code, signal: null } : { code: null, signal: 'SIGKILL' });
+        return new Promise<undefined>(() => undefined);
+      }
+      // 'finished' goes out before the return or throw that makes the library send the result.
+      emit({ event: 'finished', handle: job.handle, outcome: o.kind });
+      const form = o.form ?? 'native';
+      switch (o.kind) {
+        case 'complete': {
+          const result = o.payload !== undefined ? unb64(o.payload) : job.data;
+          if (form === 'call') {
+            job.complete(result);
+            return undefined;
+          }
+          return result;
         }
-        throw new Error('gearspec: job failed');
-      case 'exception':
-        if (form === 'throw') throw new Error(unb64(o.payload).toString('utf8'));
-        job.exception(unb64(o.payload));
-        return undefined;
-    }
-  };
+        case 'fail':
+          if (form === 'call') {
+            job.fail();
+            return undefined;
+          }
+          throw new Error('gearspec: job failed');
+        case 'exception':
+          if (form === 'throw') throw new Error(unb64(o.payload).toString('utf8'));
+          job.exception(unb64(o.payload));
+          return undefined;
+      }
+    };
 
   // The application around the worker library: when the library stops (its connection is gone,
   // or the server refused its grab), it reports that once and exits non-zero, without a retry.
   const connectWorker = (): Promise<GearmanWorker> =>
-    firstReachable((srv) => GearmanWorker.connect({
-      host: srv.host,
-      port: srv.port,
-      label: 'reference-worker',
-      // As libgearman's workers do: a lost server is retried with backoff, and every new
-      // connection registers the functions again.
-      reconnect: true,
-      onNotice: (n) => {
-        if (n.kind !== 'stopped' || killed) return;
-        emit({ event: 'error', message: `work: ${n.error.message}` });
-        kill({ code: 1, signal: null });
-      },
-    }));
+    firstReachable((srv) =>
+      GearmanWorker.connect({
+        host: srv.host,
+        port: srv.port,
+        label: 'reference-worker',
+        // As libgearman's workers do: a lost server is retried with backoff, and every new
+        // connection registers the functions again.
+        reconnect: true,
+        onNotice: (n) => {
+          if (n.kind !== 'stopped' || killed) return;
+          emit({ event: 'error', message: `work: ${n.error.message}` });
+          kill({ code: 1, signal: null });
+        },
+      }),
+    );
 
   const execute = async (cmd: DriverCommand): Promise<void> => {
     switch (cmd.op) {
@@ -328,7 +330,15 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
       socket.once('connect', resolve);
       socket.once('error', reject);
     });
-    emit({ event: 'hello', implementation: 'reference', library: 'gearspec reference client/worker (TypeScript)', version: '0.1.0', role: env.role, pid: process.pid, protocol: DRIVER_PROTOCOL_VERSION });
+    emit({
+      event: 'hello',
+      implementation: 'reference',
+      library: 'gearspec reference client/worker (TypeScript)',
+      version: '0.1.0',
+      role: env.role,
+      pid: process.pid,
+      protocol: DRIVER_PROTOCOL_VERSION,
+    });
     const controlGone = new Promise<void>((r) => socket.once('close', () => r()));
     const stopped = new Promise<void>((r) => (onKilled = r));
     for (;;) {

@@ -12,7 +12,7 @@ export function runEmbeddedReference(env: Record<string, string>): DriverRuntime
     lines.push(line);
     if (lines.length > 500) lines.shift();
   };
-  const run = runReferenceDriver({ control: env['GEARSPEC_CONTROL']!, server: env['GEARSPEC_SERVER']!, role: env['GEARSPEC_ROLE'] as DriverRole, log });
+  const run = runReferenceDriver({ control: env.GEARSPEC_CONTROL!, server: env.GEARSPEC_SERVER!, role: env.GEARSPEC_ROLE as DriverRole, log });
   const gone = run.done.then(
     (status) => status,
     (e: unknown) => {

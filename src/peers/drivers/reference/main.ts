@@ -8,10 +8,10 @@ import type { DriverRole } from '../protocol.js';
 import { type ReferenceDriverExit, runReferenceDriver } from './driver.js';
 import { isWireFault, startWireFaultRelay, WIRE_FAULTS } from './wire-faults.js';
 
-const control = process.env['GEARSPEC_CONTROL'];
-const server = process.env['GEARSPEC_SERVER'];
-const role = process.env['GEARSPEC_ROLE'];
-const fault = process.env['GEARSPEC_WIRE_FAULT'];
+const control = process.env.GEARSPEC_CONTROL;
+const server = process.env.GEARSPEC_SERVER;
+const role = process.env.GEARSPEC_ROLE;
+const fault = process.env.GEARSPEC_WIRE_FAULT;
 if (!control || !server || (role !== 'client' && role !== 'worker')) {
   process.stderr.write('gearspec reference driver: set GEARSPEC_CONTROL, GEARSPEC_SERVER and GEARSPEC_ROLE=client|worker\n');
   process.exit(2);

@@ -48,7 +48,10 @@ export const cases: readonly CaseDef[] = [
       requirement: '`getpid` MUST answer "OK <pid>".',
       level: 'MUST',
       description: 'Sends "getpid\\n".',
-      outcomes: [{ outcome: 'pass', when: '"OK <digits>"' }, { outcome: 'unsupported', when: 'ERR unknown command' }],
+      outcomes: [
+        { outcome: 'pass', when: '"OK <digits>"' },
+        { outcome: 'unsupported', when: 'ERR unknown command' },
+      ],
       requires: ['admin:getpid'],
     },
     'getpid',
@@ -63,7 +66,10 @@ export const cases: readonly CaseDef[] = [
       requirement: '`verbose` MUST answer "OK <LEVEL>" with a gearmand log level name.',
       level: 'MUST',
       description: 'Sends "verbose\\n".',
-      outcomes: [{ outcome: 'pass', when: '"OK FATAL|ALERT|CRITICAL|ERROR|WARNING|NOTICE|INFO|DEBUG"' }, { outcome: 'unsupported', when: 'ERR unknown command' }],
+      outcomes: [
+        { outcome: 'pass', when: '"OK FATAL|ALERT|CRITICAL|ERROR|WARNING|NOTICE|INFO|DEBUG"' },
+        { outcome: 'unsupported', when: 'ERR unknown command' },
+      ],
       requires: ['admin:verbose'],
     },
     'verbose',
@@ -77,7 +83,10 @@ export const cases: readonly CaseDef[] = [
     requirement: '`prioritystatus` MUST list "function TAB high TAB normal TAB low TAB workers" counting queued jobs per priority.',
     level: 'MUST',
     description: 'Queues 1 HIGH, 2 NORMAL, 3 LOW background jobs for f (no worker); `prioritystatus`.',
-    outcomes: [{ outcome: 'pass', when: 'row f 1 2 3 0' }, { outcome: 'unsupported', when: 'ERR unknown command' }],
+    outcomes: [
+      { outcome: 'pass', when: 'row f 1 2 3 0' },
+      { outcome: 'unsupported', when: 'ERR unknown command' },
+    ],
     requires: ['admin:prioritystatus', 'SUBMIT_JOB_HIGH_BG', 'SUBMIT_JOB_LOW_BG'],
     async run(ctx) {
       const fn = ctx.fn();
@@ -97,7 +106,10 @@ export const cases: readonly CaseDef[] = [
     requirement: '`show jobs` MUST list "handle TAB retries TAB ignore TAB queued" per job and end with ".".',
     level: 'MUST',
     description: 'Queues a background job; `show jobs`.',
-    outcomes: [{ outcome: 'pass', when: 'a row for the handle with 4 numeric-tailed fields' }, { outcome: 'unsupported', when: 'ERR unknown command' }],
+    outcomes: [
+      { outcome: 'pass', when: 'a row for the handle with 4 numeric-tailed fields' },
+      { outcome: 'unsupported', when: 'ERR unknown command' },
+    ],
     requires: ['admin:show-jobs'],
     async run(ctx) {
       const h = await submit(await ctx.connect('client'), T.SUBMIT_JOB_BG, ctx.fn(), '', 'x');
@@ -113,7 +125,10 @@ export const cases: readonly CaseDef[] = [
     requirement: '`show unique jobs` MUST list the unique of every job, one per line, ending with ".".',
     level: 'MUST',
     description: 'Queues a job with unique u; `show unique jobs`.',
-    outcomes: [{ outcome: 'pass', when: 'a line equal to u' }, { outcome: 'unsupported', when: 'ERR unknown command' }],
+    outcomes: [
+      { outcome: 'pass', when: 'a line equal to u' },
+      { outcome: 'unsupported', when: 'ERR unknown command' },
+    ],
     requires: ['admin:show-unique-jobs'],
     async run(ctx) {
       const u = ctx.uniq();
@@ -130,7 +145,10 @@ export const cases: readonly CaseDef[] = [
       requirement: '`show` with an unknown argument MUST answer an ERR line.',
       level: 'MUST',
       description: 'Sends "show gearspec nonsense\\n".',
-      outcomes: [{ outcome: 'pass', when: 'ERR UNKNOWN_SHOW_ARGUMENTS (or another ERR)' }, { outcome: 'unsupported', when: 'show not implemented' }],
+      outcomes: [
+        { outcome: 'pass', when: 'ERR UNKNOWN_SHOW_ARGUMENTS (or another ERR)' },
+        { outcome: 'unsupported', when: 'show not implemented' },
+      ],
       requires: ['admin:show-jobs'],
     },
     'show gearspec nonsense',
@@ -144,7 +162,10 @@ export const cases: readonly CaseDef[] = [
     requirement: '`cancel job <handle>` on a queued job MUST answer OK and send WORK_FAIL(handle) to its foreground clients.',
     level: 'MUST',
     description: 'Client submits SUBMIT_JOB; admin "cancel job <handle>".',
-    outcomes: [{ outcome: 'pass', when: 'OK; the client gets WORK_FAIL(handle)' }, { outcome: 'unsupported', when: 'ERR unknown command' }],
+    outcomes: [
+      { outcome: 'pass', when: 'OK; the client gets WORK_FAIL(handle)' },
+      { outcome: 'unsupported', when: 'ERR unknown command' },
+    ],
     requires: ['admin:cancel-job'],
     async run(ctx) {
       const c = await ctx.connect('client');
@@ -165,7 +186,10 @@ export const cases: readonly CaseDef[] = [
       requirement: '`cancel job` for an unknown handle MUST answer an ERR line.',
       level: 'MUST',
       description: 'Sends "cancel job H:gearspec:nosuch".',
-      outcomes: [{ outcome: 'pass', when: 'ERR UNKNOWN_JOB' }, { outcome: 'unsupported', when: 'ERR unknown command' }],
+      outcomes: [
+        { outcome: 'pass', when: 'ERR UNKNOWN_JOB' },
+        { outcome: 'unsupported', when: 'ERR unknown command' },
+      ],
       requires: ['admin:cancel-job'],
     },
     'cancel job H:gearspec:nosuch',
@@ -179,7 +203,10 @@ export const cases: readonly CaseDef[] = [
     requirement: '`create function <name>` MUST answer OK and the function MUST then appear in `status`.',
     level: 'MUST',
     description: 'Sends "create function f\\r\\n" (CRLF: gearmand cuts the last character with a bare LF), then `status`.',
-    outcomes: [{ outcome: 'pass', when: 'OK; a status row f 0 0 0' }, { outcome: 'unsupported', when: 'ERR unknown command' }],
+    outcomes: [
+      { outcome: 'pass', when: 'OK; a status row f 0 0 0' },
+      { outcome: 'unsupported', when: 'ERR unknown command' },
+    ],
     requires: ['admin:create-function'],
     async run(ctx) {
       const fn = ctx.fn();
@@ -198,7 +225,10 @@ export const cases: readonly CaseDef[] = [
     requirement: '`drop function <name>` of an idle function MUST answer OK and remove it; an unknown name MUST get ERR.',
     level: 'MUST',
     description: 'create function f, drop function f, drop function f again.',
-    outcomes: [{ outcome: 'pass', when: 'OK, OK, then ERR' }, { outcome: 'unsupported', when: 'ERR unknown command' }],
+    outcomes: [
+      { outcome: 'pass', when: 'OK, OK, then ERR' },
+      { outcome: 'unsupported', when: 'ERR unknown command' },
+    ],
     requires: ['admin:create-function', 'admin:drop-function'],
     async run(ctx) {
       const fn = ctx.fn();
@@ -291,7 +321,10 @@ export const cases: readonly CaseDef[] = [
         requirement,
         level: 'MUST',
         description: `Queues a foreground job, then sends "${cmd}\\n".`,
-        outcomes: [{ outcome: 'pass', when: 'a list whose rows match the format, ending "."' }, { outcome: 'unsupported', when: 'ERR unknown command (gearmand)' }],
+        outcomes: [
+          { outcome: 'pass', when: 'a list whose rows match the format, ending "."' },
+          { outcome: 'unsupported', when: 'ERR unknown command (gearmand)' },
+        ],
         requires: [feature],
         async run(ctx) {
           await submit(await ctx.connect('client'), T.SUBMIT_JOB, ctx.fn(), '', 'x');

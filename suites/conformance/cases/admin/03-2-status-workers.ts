@@ -43,7 +43,11 @@ export const cases: readonly CaseDef[] = [
       const lines = await adminOn(ctx, 'status');
       const bad = lines.filter((l) => !/^[^\t]*\t\d+\t\d+\t\d+$/.test(l));
       check(bad.length === 0, 'every row "name\\tN\\tN\\tN"', JSON.stringify(bad.slice(0, 3)));
-      check(lines.some((l) => l.startsWith(`${fn}\t`)), `a row for ${fn}`, `${lines.length} rows without it`);
+      check(
+        lines.some((l) => l.startsWith(`${fn}\t`)),
+        `a row for ${fn}`,
+        `${lines.length} rows without it`,
+      );
       return pass(`${lines.length} rows`);
     },
   },

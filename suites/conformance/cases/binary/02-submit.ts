@@ -26,7 +26,10 @@ const created: CaseDef[] = SUBMIT_VARIANTS.map(
       requirement: `${packetName(type)} MUST be answered with JOB_CREATED carrying a handle of 1-63 bytes, and the job MUST be handed to a worker with its data.`,
       level: 'MUST',
       description: `Sends ${packetName(type)}(function, "", "data-${tag}"), then a worker grabs it.`,
-      outcomes: [{ outcome: 'pass', when: 'JOB_CREATED(handle), then JOB_ASSIGN(handle, function, data) to the worker' }, ...(feature ? [{ outcome: 'unsupported' as const, when: `ERROR "not implemented" for ${packetName(type)} (optional type)` }] : [])],
+      outcomes: [
+        { outcome: 'pass', when: 'JOB_CREATED(handle), then JOB_ASSIGN(handle, function, data) to the worker' },
+        ...(feature ? [{ outcome: 'unsupported' as const, when: `ERROR "not implemented" for ${packetName(type)} (optional type)` }] : []),
+      ],
       ...(feature ? { requires: [feature] } : {}),
       async run(ctx) {
         const fn = ctx.fn(tag);

@@ -10,7 +10,10 @@ import { FEATURE_NAMES, FEATURES } from '../../../../src/runner/features.js';
 export const cases: readonly CaseDef[] = FEATURE_NAMES.map((name) => {
   const spec = FEATURES[name];
   return {
-    id: `${spec.kind === 'admin' ? 'admin' : 'binary'}/support/${name.replace(/^admin:/, '').toLowerCase().replace(/_/g, '-')}`,
+    id: `${spec.kind === 'admin' ? 'admin' : 'binary'}/support/${name
+      .replace(/^admin:/, '')
+      .toLowerCase()
+      .replace(/_/g, '-')}`,
     section: spec.kind === 'admin' ? '3.4' : '2',
     requirement: `${spec.summary} is optional; the server MUST either implement it or reject it with ERROR${spec.kind === 'admin' ? ' (ERR unknown command)' : ''}, never ignore it.`,
     level: 'MUST',

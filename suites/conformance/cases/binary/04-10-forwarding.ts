@@ -40,8 +40,14 @@ const forwardCases: CaseDef[] = FORWARDED.map(
       ...base,
       id: `binary/forwarding/${f.tag}`,
       requirement: `${packetName(f.type)} from the worker holding the job MUST reach its foreground client byte-identical (same body, \\0RES magic).`,
-      description: `Client submits, worker grabs and sends ${packetName(f.type)}(${f.args('H').map((a) => (typeof a === 'string' ? a : `0x${a.toString('hex')}`)).join(', ')}).`,
-      outcomes: [{ outcome: 'pass', when: `the client gets ${packetName(f.type)} with the identical body` }, ...(f.feature ? [{ outcome: 'unsupported' as const, when: `${f.feature} not implemented` }] : [])],
+      description: `Client submits, worker grabs and sends ${packetName(f.type)}(${f
+        .args('H')
+        .map((a) => (typeof a === 'string' ? a : `0x${a.toString('hex')}`))
+        .join(', ')}).`,
+      outcomes: [
+        { outcome: 'pass', when: `the client gets ${packetName(f.type)} with the identical body` },
+        ...(f.feature ? [{ outcome: 'unsupported' as const, when: `${f.feature} not implemented` }] : []),
+      ],
       ...(f.feature ? { requires: [f.feature] } : {}),
       async run(ctx) {
         const j = await runningJob(ctx);
@@ -89,7 +95,13 @@ const unknownCases: CaseDef[] = UNKNOWN_HANDLE.map(
  * `late`) for the handle that is gone: ERROR to the worker or nothing (a named alternative), and
  * nothing more to the client.
  */
-const reportAfterEnd = (meta: Omit<CaseDef, 'run' | 'section' | 'level' | 'outcomes'> & { readonly seen: string }, ending: number, endArgs: readonly string[], late: string, quiet: string): CaseDef => ({
+const reportAfterEnd = (
+  meta: Omit<CaseDef, 'run' | 'section' | 'level' | 'outcomes'> & { readonly seen: string },
+  ending: number,
+  endArgs: readonly string[],
+  late: string,
+  quiet: string,
+): CaseDef => ({
   ...base,
   ...meta,
   outcomes: [
@@ -133,7 +145,10 @@ export const cases: readonly CaseDef[] = [
     id: 'binary/forwarding/data-warning-status-complete-order',
     requirement: 'Mixed WORK_DATA, WORK_WARNING, WORK_STATUS, WORK_COMPLETE MUST be relayed in order.',
     description: 'Worker sends WORK_DATA, WORK_WARNING, WORK_STATUS, WORK_COMPLETE.',
-    outcomes: [{ outcome: 'pass', when: 'the client sees the four packets in that order' }, { outcome: 'unsupported', when: 'WORK_DATA/WORK_WARNING not implemented' }],
+    outcomes: [
+      { outcome: 'pass', when: 'the client sees the four packets in that order' },
+      { outcome: 'unsupported', when: 'WORK_DATA/WORK_WARNING not implemented' },
+    ],
     requires: ['WORK_DATA', 'WORK_WARNING'],
     async run(ctx) {
       const j = await runningJob(ctx);

@@ -17,7 +17,10 @@ export const cases: readonly CaseDef[] = [
     requirement: 'A SUBMIT_JOB_EPOCH job MUST NOT be handed out before its epoch time.',
     level: 'MUST',
     description: 'SUBMIT_JOB_EPOCH(f, "", now+3600, "later"); worker grabs.',
-    outcomes: [{ outcome: 'pass', when: 'JOB_CREATED, then NO_JOB' }, { outcome: 'unsupported', when: 'SUBMIT_JOB_EPOCH not implemented' }],
+    outcomes: [
+      { outcome: 'pass', when: 'JOB_CREATED, then NO_JOB' },
+      { outcome: 'unsupported', when: 'SUBMIT_JOB_EPOCH not implemented' },
+    ],
     requires: ['SUBMIT_JOB_EPOCH'],
     async run(ctx) {
       const fn = ctx.fn();
@@ -34,7 +37,10 @@ export const cases: readonly CaseDef[] = [
     requirement: 'A SUBMIT_JOB_EPOCH job whose time has passed MUST be handed out at once, as a background job.',
     level: 'MUST',
     description: 'SUBMIT_JOB_EPOCH(f, "", now-10, "past"); worker grabs and completes; the submitter is watched.',
-    outcomes: [{ outcome: 'pass', when: 'JOB_ASSIGN with data "past"; no result to the submitter' }, { outcome: 'unsupported', when: 'SUBMIT_JOB_EPOCH not implemented' }],
+    outcomes: [
+      { outcome: 'pass', when: 'JOB_ASSIGN with data "past"; no result to the submitter' },
+      { outcome: 'unsupported', when: 'SUBMIT_JOB_EPOCH not implemented' },
+    ],
     requires: ['SUBMIT_JOB_EPOCH'],
     async run(ctx) {
       const fn = ctx.fn();
@@ -55,7 +61,10 @@ export const cases: readonly CaseDef[] = [
     requirement: 'SUBMIT_REDUCE_JOB(function, unique, reducer, aggregator, data) MUST create a foreground job whose result reaches the client.',
     level: 'MUST',
     description: 'SUBMIT_REDUCE_JOB(f, u, "red", "", "map-data"); worker GRAB_JOB_ALL and WORK_COMPLETE.',
-    outcomes: [{ outcome: 'pass', when: 'JOB_CREATED; JOB_ASSIGN_ALL with reducer "red"; WORK_COMPLETE to the client' }, { outcome: 'unsupported', when: 'SUBMIT_REDUCE_JOB or GRAB_JOB_ALL not implemented' }],
+    outcomes: [
+      { outcome: 'pass', when: 'JOB_CREATED; JOB_ASSIGN_ALL with reducer "red"; WORK_COMPLETE to the client' },
+      { outcome: 'unsupported', when: 'SUBMIT_REDUCE_JOB or GRAB_JOB_ALL not implemented' },
+    ],
     requires: ['SUBMIT_REDUCE_JOB', 'GRAB_JOB_ALL'],
     async run(ctx) {
       const fn = ctx.fn();

@@ -136,7 +136,11 @@ export const cases: readonly CaseDef[] = [
     requirement: 'Bytes starting with a non-zero byte are an admin line; the server MUST answer it (ERR line), send ERROR, or close; never hang.',
     level: 'MUST',
     description: 'Sends "XREQ" + a binary header + "z\\n".',
-    outcomes: [{ outcome: 'pass', when: 'an ERR text line' }, { outcome: 'pass', when: 'ERROR packet' }, { outcome: 'pass', when: 'connection closed' }],
+    outcomes: [
+      { outcome: 'pass', when: 'an ERR text line' },
+      { outcome: 'pass', when: 'ERROR packet' },
+      { outcome: 'pass', when: 'connection closed' },
+    ],
     async run(ctx) {
       const c = await ctx.connect('c');
       const r = await react(ctx, c, Buffer.concat([encodeFrame(Buffer.from('XREQ'), T.ECHO_REQ, Buffer.from('z')), Buffer.from('\n')]));
@@ -163,7 +167,7 @@ export const cases: readonly CaseDef[] = [
   {
     id: 'binary/bad-input/oversize-argument',
     section: '1.2',
-    requirement: 'A 9000-byte function name exceeds gearmand\'s 8 KiB receive buffer (closed) but not Perl\'s (accepted). Recorded only.',
+    requirement: "A 9000-byte function name exceeds gearmand's 8 KiB receive buffer (closed) but not Perl's (accepted). Recorded only.",
     level: 'INFO',
     description: 'Sends CAN_DO with a 9000-byte name, then ECHO_REQ.',
     outcomes: [{ outcome: 'informational', when: 'closed, ERROR, or accepted; recorded' }],
@@ -181,7 +185,10 @@ export const cases: readonly CaseDef[] = [
     requirement: 'A 9000-byte admin line without a newline MAY be refused by closing; if the server buffers it, it MUST answer once the newline comes. It MUST NOT hang.',
     level: 'MUST',
     description: 'Sends 9000 "a" bytes, waits, then sends "\\n".',
-    outcomes: [{ outcome: 'pass', when: 'connection closed' }, { outcome: 'pass', when: 'an ERR line after the newline' }],
+    outcomes: [
+      { outcome: 'pass', when: 'connection closed' },
+      { outcome: 'pass', when: 'an ERR line after the newline' },
+    ],
     async run(ctx) {
       const c = await ctx.connect('c');
       c.raw(Buffer.alloc(9000, 0x61));

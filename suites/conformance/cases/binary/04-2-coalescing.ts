@@ -84,7 +84,7 @@ export const cases: readonly CaseDef[] = [
   {
     ...base,
     id: 'binary/coalescing/first-data-wins',
-    requirement: 'The data of a coalesced submit MUST be discarded: the worker receives the first submitter\'s data.',
+    requirement: "The data of a coalesced submit MUST be discarded: the worker receives the first submitter's data.",
     description: 'Submits (f, u, "data1") then (f, u, "DIFFERENT"); a worker grabs.',
     outcomes: [{ outcome: 'pass', when: 'one JOB_ASSIGN with data "data1", then NO_JOB' }],
     async run(ctx) {

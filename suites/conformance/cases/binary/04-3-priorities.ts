@@ -42,7 +42,14 @@ export const cases: readonly CaseDef[] = [
     level: 'MUST',
     description: 'Submits SUBMIT_JOB n1, n2, n3, then grabs three times.',
     outcomes: [{ outcome: 'pass', when: 'assigned n1, n2, n3' }],
-    run: expectOrder([[N, 'n1'], [N, 'n2'], [N, 'n3']], 'n1,n2,n3'),
+    run: expectOrder(
+      [
+        [N, 'n1'],
+        [N, 'n2'],
+        [N, 'n3'],
+      ],
+      'n1,n2,n3',
+    ),
   },
   {
     id: 'binary/priorities/high-before-normal',
@@ -51,7 +58,13 @@ export const cases: readonly CaseDef[] = [
     level: 'MUST',
     description: 'Submits SUBMIT_JOB n1, then SUBMIT_JOB_HIGH h1; grabs twice.',
     outcomes: [{ outcome: 'pass', when: 'assigned h1, then n1' }],
-    run: expectOrder([[N, 'n1'], [H, 'h1']], 'h1,n1'),
+    run: expectOrder(
+      [
+        [N, 'n1'],
+        [H, 'h1'],
+      ],
+      'h1,n1',
+    ),
   },
   {
     id: 'binary/priorities/several-high-order',
@@ -64,7 +77,14 @@ export const cases: readonly CaseDef[] = [
       { outcome: 'pass-alternative', alternative: 'high-priority-order', choice: 'lifo', when: 'h2, h1, n1, n2' },
     ],
     async run(ctx) {
-      const got = (await order(ctx, [[N, 'n1'], [H, 'h1'], [H, 'h2'], [N, 'n2']])).join(',');
+      const got = (
+        await order(ctx, [
+          [N, 'n1'],
+          [H, 'h1'],
+          [H, 'h2'],
+          [N, 'n2'],
+        ])
+      ).join(',');
       if (got === 'h1,h2,n1,n2') return alternative('high-priority-order', 'fifo');
       if (got === 'h2,h1,n1,n2') return alternative('high-priority-order', 'lifo');
       return fail(['h1,h2,n1,n2 (fifo)', 'h2,h1,n1,n2 (lifo)'], got);
@@ -76,9 +96,18 @@ export const cases: readonly CaseDef[] = [
     requirement: 'A LOW job MUST be assigned after NORMAL jobs of the same function submitted later.',
     level: 'MUST',
     description: 'Submits SUBMIT_JOB_LOW l1, then SUBMIT_JOB n1; grabs twice.',
-    outcomes: [{ outcome: 'pass', when: 'assigned n1, then l1' }, { outcome: 'unsupported', when: 'SUBMIT_JOB_LOW not implemented' }],
+    outcomes: [
+      { outcome: 'pass', when: 'assigned n1, then l1' },
+      { outcome: 'unsupported', when: 'SUBMIT_JOB_LOW not implemented' },
+    ],
     requires: ['SUBMIT_JOB_LOW'],
-    run: expectOrder([[L, 'l1'], [N, 'n1']], 'n1,l1'),
+    run: expectOrder(
+      [
+        [L, 'l1'],
+        [N, 'n1'],
+      ],
+      'n1,l1',
+    ),
   },
   {
     id: 'binary/priorities/full-order',
@@ -93,16 +122,27 @@ export const cases: readonly CaseDef[] = [
     ],
     requires: ['SUBMIT_JOB_LOW'],
     async run(ctx) {
-      const got = (await order(ctx, [[L, 'l1'], [N, 'n1'], [H, 'h1'], [H, 'h2'], [N, 'n2'], [L, 'l2']])).join(',');
+      const got = (
+        await order(ctx, [
+          [L, 'l1'],
+          [N, 'n1'],
+          [H, 'h1'],
+          [H, 'h2'],
+          [N, 'n2'],
+          [L, 'l2'],
+        ])
+      ).join(',');
       if (got === 'h1,h2,n1,n2,l1,l2') return pass();
       if (got === 'h2,h1,n1,n2,l1,l2') return alternative('high-priority-order', 'lifo');
       return fail(['h1,h2,n1,n2,l1,l2'], got);
     },
   },
-  ...([
-    ['high-bg-before-normal-bg', T.SUBMIT_JOB_HIGH_BG, 'SUBMIT_JOB_HIGH_BG', 'h', 'first'],
-    ['low-bg-after-normal-bg', T.SUBMIT_JOB_LOW_BG, 'SUBMIT_JOB_LOW_BG', 'l', 'last'],
-  ] as const).map(
+  ...(
+    [
+      ['high-bg-before-normal-bg', T.SUBMIT_JOB_HIGH_BG, 'SUBMIT_JOB_HIGH_BG', 'h', 'first'],
+      ['low-bg-after-normal-bg', T.SUBMIT_JOB_LOW_BG, 'SUBMIT_JOB_LOW_BG', 'l', 'last'],
+    ] as const
+  ).map(
     ([tag, type, feature, label, where]) =>
       ({
         id: `binary/priorities/${tag}`,
@@ -110,7 +150,10 @@ export const cases: readonly CaseDef[] = [
         requirement: `A background ${label === 'h' ? 'HIGH' : 'LOW'} job MUST be assigned ${where} relative to NORMAL background jobs of the same function.`,
         level: 'MUST',
         description: `Submits SUBMIT_JOB_BG n1, ${feature} ${label}1, SUBMIT_JOB_BG n2; grabs three times.`,
-        outcomes: [{ outcome: 'pass', when: label === 'h' ? 'h1, n1, n2' : 'n1, n2, l1' }, { outcome: 'unsupported', when: `${feature} not implemented` }],
+        outcomes: [
+          { outcome: 'pass', when: label === 'h' ? 'h1, n1, n2' : 'n1, n2, l1' },
+          { outcome: 'unsupported', when: `${feature} not implemented` },
+        ],
         requires: [feature as FeatureName],
         run: expectOrder(
           [

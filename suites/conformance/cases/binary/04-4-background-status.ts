@@ -12,7 +12,7 @@ export const cases: readonly CaseDef[] = [
   {
     id: 'binary/background/no-results-to-submitter',
     section: '4.4',
-    requirement: 'A background submitter MUST receive only JOB_CREATED, never the job\'s WORK_* packets.',
+    requirement: "A background submitter MUST receive only JOB_CREATED, never the job's WORK_* packets.",
     level: 'MUST',
     description: 'SUBMIT_JOB_BG; a worker sends WORK_STATUS and WORK_COMPLETE.',
     outcomes: [{ outcome: 'pass', when: 'nothing after JOB_CREATED on the submitter' }],
@@ -126,7 +126,10 @@ export const cases: readonly CaseDef[] = [
     requirement: 'GET_STATUS_UNIQUE MUST answer STATUS_RES_UNIQUE(unique, known, running, num, den, waiting clients).',
     level: 'MUST',
     description: 'Two clients submit SUBMIT_JOB(f, u) (coalesced), then GET_STATUS_UNIQUE(u).',
-    outcomes: [{ outcome: 'pass', when: 'STATUS_RES_UNIQUE(u, 1, 0, 0, 0, 2)' }, { outcome: 'unsupported', when: 'GET_STATUS_UNIQUE not implemented' }],
+    outcomes: [
+      { outcome: 'pass', when: 'STATUS_RES_UNIQUE(u, 1, 0, 0, 0, 2)' },
+      { outcome: 'unsupported', when: 'GET_STATUS_UNIQUE not implemented' },
+    ],
     requires: ['GET_STATUS_UNIQUE'],
     async run(ctx) {
       const fn = ctx.fn();
@@ -147,7 +150,10 @@ export const cases: readonly CaseDef[] = [
     requirement: 'GET_STATUS_UNIQUE for an unknown unique MUST answer known=0.',
     level: 'MUST',
     description: 'GET_STATUS_UNIQUE("<private>-nope").',
-    outcomes: [{ outcome: 'pass', when: 'STATUS_RES_UNIQUE(u, 0, 0, 0, 0, 0)' }, { outcome: 'unsupported', when: 'GET_STATUS_UNIQUE not implemented' }],
+    outcomes: [
+      { outcome: 'pass', when: 'STATUS_RES_UNIQUE(u, 0, 0, 0, 0, 0)' },
+      { outcome: 'unsupported', when: 'GET_STATUS_UNIQUE not implemented' },
+    ],
     requires: ['GET_STATUS_UNIQUE'],
     async run(ctx) {
       const u = ctx.uniq('nope');

@@ -32,7 +32,7 @@ export const cases: readonly CaseDef[] = [
   {
     ...base,
     id: 'binary/worker/grab-empty-queue',
-    requirement: 'GRAB_JOB when no job of the worker\'s functions is queued MUST get NO_JOB.',
+    requirement: "GRAB_JOB when no job of the worker's functions is queued MUST get NO_JOB.",
     description: 'CAN_DO f, GRAB_JOB.',
     outcomes: [{ outcome: 'pass', when: 'NO_JOB' }],
     async run(ctx) {
@@ -147,7 +147,11 @@ export const cases: readonly CaseDef[] = [
         const seen = await w.collect(ctx.quietMs, (es) => es.length > 0);
         if (seen.length === 0) break;
         const e = seen[0]!;
-        check(e.kind === 'packet' && e.packet.type === T.NOOP && spurious < 3, 'nothing (or an occasional spurious NOOP) while asleep with no work', e.kind === 'packet' ? `packet ${e.packet.type}` : e.kind);
+        check(
+          e.kind === 'packet' && e.packet.type === T.NOOP && spurious < 3,
+          'nothing (or an occasional spurious NOOP) while asleep with no work',
+          e.kind === 'packet' ? `packet ${e.packet.type}` : e.kind,
+        );
         spurious++;
         w.send(T.GRAB_JOB);
         await w.expect(T.NO_JOB);

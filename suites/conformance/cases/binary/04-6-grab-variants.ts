@@ -15,7 +15,10 @@ const uniqCase = (tag: string, unique: (u: string) => string, data: string, labe
   id: `binary/grab/uniq-${tag}`,
   requirement: `GRAB_JOB_UNIQ MUST be answered with JOB_ASSIGN_UNIQ(handle, function, unique, data) carrying ${label}.`,
   description: `Submits a job with ${label}, worker sends GRAB_JOB_UNIQ.`,
-  outcomes: [{ outcome: 'pass', when: `JOB_ASSIGN_UNIQ with ${label}` }, { outcome: 'unsupported', when: 'GRAB_JOB_UNIQ not implemented' }],
+  outcomes: [
+    { outcome: 'pass', when: `JOB_ASSIGN_UNIQ with ${label}` },
+    { outcome: 'unsupported', when: 'GRAB_JOB_UNIQ not implemented' },
+  ],
   requires: ['GRAB_JOB_UNIQ'],
   async run(ctx) {
     const fn = ctx.fn();
@@ -23,7 +26,11 @@ const uniqCase = (tag: string, unique: (u: string) => string, data: string, labe
     const h = await submit(await ctx.connect('client'), T.SUBMIT_JOB_BG, fn, u, data);
     const a = await grab(await worker(ctx, 'worker', [fn]), T.GRAB_JOB_UNIQ, [T.JOB_ASSIGN_UNIQ]);
     const got = a.args.map(text);
-    check(got[0] === h && got[1] === fn && got[2] === u && got[3] === data, `JOB_ASSIGN_UNIQ(${h}, ${fn}, ${JSON.stringify(u)}, ${data})`, `JOB_ASSIGN_UNIQ(${got.map((s) => JSON.stringify(s)).join(', ')})`);
+    check(
+      got[0] === h && got[1] === fn && got[2] === u && got[3] === data,
+      `JOB_ASSIGN_UNIQ(${h}, ${fn}, ${JSON.stringify(u)}, ${data})`,
+      `JOB_ASSIGN_UNIQ(${got.map((s) => JSON.stringify(s)).join(', ')})`,
+    );
     return pass();
   },
 });
@@ -33,7 +40,10 @@ const noJob = (type: number, feature: 'GRAB_JOB_UNIQ' | 'GRAB_JOB_ALL', tag: str
   id: `binary/grab/${tag}-no-job`,
   requirement: `${tag === 'uniq' ? 'GRAB_JOB_UNIQ' : 'GRAB_JOB_ALL'} with nothing queued MUST get NO_JOB.`,
   description: `CAN_DO f, ${tag === 'uniq' ? 'GRAB_JOB_UNIQ' : 'GRAB_JOB_ALL'} with an empty queue.`,
-  outcomes: [{ outcome: 'pass', when: 'NO_JOB' }, { outcome: 'unsupported', when: `${feature} not implemented` }],
+  outcomes: [
+    { outcome: 'pass', when: 'NO_JOB' },
+    { outcome: 'unsupported', when: `${feature} not implemented` },
+  ],
   requires: [feature],
   async run(ctx) {
     const w = await worker(ctx, 'worker', [ctx.fn()]);
@@ -54,7 +64,10 @@ export const cases: readonly CaseDef[] = [
     id: 'binary/grab/all-plain-job',
     requirement: 'GRAB_JOB_ALL on a job without a reducer MUST be answered with JOB_ASSIGN_UNIQ (gearmand) carrying handle, function, unique and data.',
     description: 'Submits (f, u, "da"), worker sends GRAB_JOB_ALL.',
-    outcomes: [{ outcome: 'pass', when: 'JOB_ASSIGN_UNIQ(handle, f, u, "da"), or JOB_ASSIGN_ALL with an empty reducer' }, { outcome: 'unsupported', when: 'GRAB_JOB_ALL not implemented' }],
+    outcomes: [
+      { outcome: 'pass', when: 'JOB_ASSIGN_UNIQ(handle, f, u, "da"), or JOB_ASSIGN_ALL with an empty reducer' },
+      { outcome: 'unsupported', when: 'GRAB_JOB_ALL not implemented' },
+    ],
     requires: ['GRAB_JOB_ALL'],
     async run(ctx) {
       const fn = ctx.fn();
@@ -72,7 +85,10 @@ export const cases: readonly CaseDef[] = [
     id: 'binary/grab/all-reduce-job',
     requirement: 'GRAB_JOB_ALL on a job with a reducer MUST be answered with JOB_ASSIGN_ALL(handle, function, unique, reducer, data).',
     description: 'SUBMIT_REDUCE_JOB_BACKGROUND(f, u, "reducer", "", "dr"), worker sends GRAB_JOB_ALL.',
-    outcomes: [{ outcome: 'pass', when: 'JOB_ASSIGN_ALL(handle, f, u, "reducer", "dr")' }, { outcome: 'unsupported', when: 'GRAB_JOB_ALL or SUBMIT_REDUCE_JOB_BACKGROUND not implemented' }],
+    outcomes: [
+      { outcome: 'pass', when: 'JOB_ASSIGN_ALL(handle, f, u, "reducer", "dr")' },
+      { outcome: 'unsupported', when: 'GRAB_JOB_ALL or SUBMIT_REDUCE_JOB_BACKGROUND not implemented' },
+    ],
     requires: ['GRAB_JOB_ALL', 'SUBMIT_REDUCE_JOB_BACKGROUND'],
     async run(ctx) {
       const fn = ctx.fn();

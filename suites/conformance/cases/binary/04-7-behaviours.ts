@@ -32,7 +32,10 @@ export const cases: readonly CaseDef[] = [
         return alternative('worker-death', 'fail');
       }
       if (again && text(again.args[0]) === j.handle && text(again.args[2]) === 'survive') return alternative('worker-death', 'requeue');
-      return fail(['WORK_FAIL to the client (fail)', `JOB_ASSIGN ${j.handle} to worker 2 (requeue)`], `client: ${seen.length ? seen[0]!.kind : 'nothing'}; worker 2: ${again ? text(again.args[0]) : 'NO_JOB'}`);
+      return fail(
+        ['WORK_FAIL to the client (fail)', `JOB_ASSIGN ${j.handle} to worker 2 (requeue)`],
+        `client: ${seen.length ? seen[0]!.kind : 'nothing'}; worker 2: ${again ? text(again.args[0]) : 'NO_JOB'}`,
+      );
     },
   },
   {

@@ -64,7 +64,10 @@ export const cases: readonly CaseDef[] = [
       const failed = seen.find((e) => e.kind === 'packet' && e.packet.type === T.WORK_FAIL);
       if (failed && !again) return alternative('can-do-timeout-effect', 'fail');
       if (!failed && again && text(again.args[0]) === h) return alternative('can-do-timeout-effect', 'requeue', 'requeued within 3 s');
-      return fail(['WORK_FAIL and NO_JOB (fail)', `no packet and ${h} re-assigned (requeue)`], `client: ${seen.length ? 'WORK_FAIL' : 'nothing'}; second grab: ${again ? text(again.args[0]) : 'NO_JOB'}`);
+      return fail(
+        ['WORK_FAIL and NO_JOB (fail)', `no packet and ${h} re-assigned (requeue)`],
+        `client: ${seen.length ? 'WORK_FAIL' : 'nothing'}; second grab: ${again ? text(again.args[0]) : 'NO_JOB'}`,
+      );
     },
   },
   {

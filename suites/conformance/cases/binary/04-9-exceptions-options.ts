@@ -63,8 +63,13 @@ export const cases: readonly CaseDef[] = [
     requirement: 'WORK_EXCEPTION MUST reach a client that set the exceptions option, byte-identical; whether the job then ends is a named alternative.',
     description: 'Client sets OPTION exceptions and submits; worker grabs, sends WORK_EXCEPTION(h, "boom\\0x"), then WORK_FAIL(h).',
     outcomes: [
-      { outcome: 'pass-alternative', alternative: 'exception-terminal', choice: 'terminal', when: 'client gets WORK_EXCEPTION and nothing more; the worker\'s WORK_FAIL gets ERROR or is dropped (late-work-result)' },
-      { outcome: 'pass-alternative', alternative: 'exception-terminal', choice: 'non-terminal', when: 'client gets WORK_EXCEPTION, then the worker\'s WORK_FAIL' },
+      {
+        outcome: 'pass-alternative',
+        alternative: 'exception-terminal',
+        choice: 'terminal',
+        when: "client gets WORK_EXCEPTION and nothing more; the worker's WORK_FAIL gets ERROR or is dropped (late-work-result)",
+      },
+      { outcome: 'pass-alternative', alternative: 'exception-terminal', choice: 'non-terminal', when: "client gets WORK_EXCEPTION, then the worker's WORK_FAIL" },
     ],
     async run(ctx) {
       const j = await runningJob(ctx, { clientOption: 'exceptions' });
@@ -84,11 +89,17 @@ export const cases: readonly CaseDef[] = [
   {
     ...base,
     id: 'binary/exceptions/to-client-without-option',
-    requirement: 'A client without the exceptions option MUST NOT receive WORK_EXCEPTION; it learns of the failure through a well-formed WORK_FAIL(handle) (at once if exceptions are terminal, after the worker\'s WORK_FAIL otherwise).',
+    requirement:
+      "A client without the exceptions option MUST NOT receive WORK_EXCEPTION; it learns of the failure through a well-formed WORK_FAIL(handle) (at once if exceptions are terminal, after the worker's WORK_FAIL otherwise).",
     description: 'Client submits without the option; worker sends WORK_EXCEPTION(h, "boom"), then WORK_FAIL(h).',
     outcomes: [
-      { outcome: 'pass-alternative', alternative: 'exception-terminal', choice: 'terminal', when: 'WORK_FAIL(handle) right after the exception; the worker\'s WORK_FAIL gets ERROR or is dropped (late-work-result)' },
-      { outcome: 'pass-alternative', alternative: 'exception-terminal', choice: 'non-terminal', when: 'nothing until the worker\'s WORK_FAIL, then WORK_FAIL(handle)' },
+      {
+        outcome: 'pass-alternative',
+        alternative: 'exception-terminal',
+        choice: 'terminal',
+        when: "WORK_FAIL(handle) right after the exception; the worker's WORK_FAIL gets ERROR or is dropped (late-work-result)",
+      },
+      { outcome: 'pass-alternative', alternative: 'exception-terminal', choice: 'non-terminal', when: "nothing until the worker's WORK_FAIL, then WORK_FAIL(handle)" },
     ],
     async run(ctx) {
       const j = await runningJob(ctx);

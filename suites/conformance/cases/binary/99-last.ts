@@ -17,7 +17,10 @@ export const cases: readonly CaseDef[] = [
     requirement: 'A SUBMIT_JOB_BG body without its NUL separators MUST be answered with ERROR or a close; the server MUST NOT hang.',
     level: 'MUST',
     description: 'Sends SUBMIT_JOB_BG with body "fonly" (no NULs), then ECHO_REQ "next", on a connection of its own.',
-    outcomes: [{ outcome: 'pass', when: 'ERROR packet (e.g. Perl invalid_args)' }, { outcome: 'pass', when: 'connection closed' }],
+    outcomes: [
+      { outcome: 'pass', when: 'ERROR packet (e.g. Perl invalid_args)' },
+      { outcome: 'pass', when: 'connection closed' },
+    ],
     budgetReads: 4,
     async run(ctx) {
       const c = await ctx.connect('c');
@@ -27,7 +30,10 @@ export const cases: readonly CaseDef[] = [
       const err = events.find((e) => e.kind === 'packet' && e.packet.type === T.ERROR);
       if (err && err.kind === 'packet') return pass(`ERROR ${text(err.packet.args[0])}`);
       if (events.some((e) => e.kind === 'closed')) return pass('connection closed');
-      return fail(['ERROR packet', 'connection closed'], events.length ? `only ${events.map((e) => (e.kind === 'packet' ? `packet ${e.packet.type}` : e.kind)).join(', ')}` : 'no reply and the connection stays open (hang)');
+      return fail(
+        ['ERROR packet', 'connection closed'],
+        events.length ? `only ${events.map((e) => (e.kind === 'packet' ? `packet ${e.packet.type}` : e.kind)).join(', ')}` : 'no reply and the connection stays open (hang)',
+      );
     },
   },
 ];

@@ -53,24 +53,26 @@ const submitKind = (k: { priority: JobPriority; background: boolean }): LibraryC
 };
 
 /** Submit with `options`; the SUBMIT's function, unique and data must be exactly `want`; then complete it. */
-const exactArgs = (options: SubmitOptions, want: { function?: Buffer; unique?: Buffer; data?: Buffer }): LibraryCaseDef['run'] => async (ctx) => {
-  const driver = await ctx.client();
-  const id = sendSubmit(driver, options.fn ?? ctx.fn('job'), options);
-  // nextSubmit turns a library that refuses the job before sending it into a failure with its words.
-  const { conn, submit } = await nextSubmit(ctx, driver, id);
-  const job = { driver, conn, id };
-  const a = submitArgs(submit);
-  check(submit.args.length === 3, 'SUBMIT_JOB with three arguments (function, unique, data)', `${submit.args.length} arguments`);
-  if (want.function) check(sameBytes(a.function, want.function), `function ${hex(want.function)}`, `function ${hex(a.function)}`);
-  if (want.unique) check(sameBytes(a.unique, want.unique), `unique ${hex(want.unique)}`, `unique ${hex(a.unique)}`);
-  if (want.data) check(sameBytes(a.data, want.data), `data ${hex(want.data)}`, `data ${hex(a.data)}`);
-  const h = handleFor(ctx);
-  job.conn.send(T.JOB_CREATED, h);
-  job.conn.send(T.WORK_COMPLETE, h, 'ok');
-  const e = await expectReportedEnd(job.driver, job.id, 'the client completes the job');
-  check(e.event === 'complete', 'completion', describeEnd(e));
-  return pass();
-};
+const exactArgs =
+  (options: SubmitOptions, want: { function?: Buffer; unique?: Buffer; data?: Buffer }): LibraryCaseDef['run'] =>
+  async (ctx) => {
+    const driver = await ctx.client();
+    const id = sendSubmit(driver, options.fn ?? ctx.fn('job'), options);
+    // nextSubmit turns a library that refuses the job before sending it into a failure with its words.
+    const { conn, submit } = await nextSubmit(ctx, driver, id);
+    const job = { driver, conn, id };
+    const a = submitArgs(submit);
+    check(submit.args.length === 3, 'SUBMIT_JOB with three arguments (function, unique, data)', `${submit.args.length} arguments`);
+    if (want.function) check(sameBytes(a.function, want.function), `function ${hex(want.function)}`, `function ${hex(a.function)}`);
+    if (want.unique) check(sameBytes(a.unique, want.unique), `unique ${hex(want.unique)}`, `unique ${hex(a.unique)}`);
+    if (want.data) check(sameBytes(a.data, want.data), `data ${hex(want.data)}`, `data ${hex(a.data)}`);
+    const h = handleFor(ctx);
+    job.conn.send(T.JOB_CREATED, h);
+    job.conn.send(T.WORK_COMPLETE, h, 'ok');
+    const e = await expectReportedEnd(job.driver, job.id, 'the client completes the job');
+    check(e.event === 'complete', 'completion', describeEnd(e));
+    return pass();
+  };
 
 export const cases: readonly LibraryCaseDef[] = [
   ...KINDS.map(submitKind),

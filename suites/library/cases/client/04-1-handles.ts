@@ -43,7 +43,7 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'client',
     section: '4.1',
     level: 'MUST',
-    requirement: 'A client MUST accept a 1-byte job handle and match the job\'s results to it.',
+    requirement: "A client MUST accept a 1-byte job handle and match the job's results to it.",
     description: 'JOB_CREATED with handle "7"; WORK_DATA, WORK_STATUS and WORK_COMPLETE for "7".',
     outcomes: matchedOutcomes,
     run: matchedBy(() => Buffer.from('7')),
@@ -53,7 +53,7 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'client',
     section: '4.1',
     level: 'MUST',
-    requirement: 'A client MUST accept a job handle of 63 bytes (the longest the protocol allows) and match the job\'s results to it.',
+    requirement: "A client MUST accept a job handle of 63 bytes (the longest the protocol allows) and match the job's results to it.",
     description: 'JOB_CREATED with a 63-byte handle; WORK_DATA, WORK_STATUS and WORK_COMPLETE for it.',
     outcomes: matchedOutcomes,
     run: matchedBy((ctx) => handleOfLength(ctx, 63)),
@@ -65,7 +65,7 @@ export const cases: readonly LibraryCaseDef[] = [
     // INFO: 64 bytes is one past the protocol's limit (64 including the terminating NUL), so no
     // behaviour is required; what the client does with it is recorded.
     level: 'INFO',
-    requirement: 'A 64-byte handle is one past the protocol\'s limit; a client may keep it whole, cut it to 63 bytes or refuse it. Recorded only.',
+    requirement: "A 64-byte handle is one past the protocol's limit; a client may keep it whole, cut it to 63 bytes or refuse it. Recorded only.",
     description: 'JOB_CREATED with a 64-byte handle; WORK_COMPLETE "whole" for the 64-byte handle, then WORK_COMPLETE "cut" for its first 63 bytes.',
     outcomes: [{ outcome: 'informational', when: 'which completion the client reports (whole handle, 63-byte prefix) or the error it reports' }],
     run: async (ctx) => {
@@ -78,7 +78,13 @@ export const cases: readonly LibraryCaseDef[] = [
       if (!e) return informational(`no outcome within ${ctx.timeoutMs} ms (the client waits for a handle it never matches); ${recent(job.driver)}`);
       if (e.event === 'complete') {
         const got = unb64(e.payload).toString('latin1');
-        return informational(got === 'whole' ? 'kept the 64-byte handle whole and matched it' : got === 'cut' ? 'cut the handle to 63 bytes: the WORK_COMPLETE for the whole handle was not matched, the one for the 63-byte prefix was' : `completed with ${JSON.stringify(got)}`);
+        return informational(
+          got === 'whole'
+            ? 'kept the 64-byte handle whole and matched it'
+            : got === 'cut'
+              ? 'cut the handle to 63 bytes: the WORK_COMPLETE for the whole handle was not matched, the one for the 63-byte prefix was'
+              : `completed with ${JSON.stringify(got)}`,
+        );
       }
       if (e.event === 'done') return informational('returned without reporting an outcome for the job');
       return informational(`ended with ${describeEnd(e as Parameters<typeof describeEnd>[0])}`);
@@ -89,7 +95,7 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'client',
     section: '4.1',
     level: 'MUST',
-    requirement: 'A client MUST treat a job handle with spaces and extra colons as opaque and match the job\'s results to the whole handle.',
+    requirement: "A client MUST treat a job handle with spaces and extra colons as opaque and match the job's results to the whole handle.",
     description: 'JOB_CREATED with handle "H:host name:with:colons 42"; WORK_DATA, WORK_STATUS and WORK_COMPLETE for it.',
     outcomes: matchedOutcomes,
     run: matchedBy((ctx) => Buffer.from(`H:host name:${ctx.fn('c').slice(-8)}:with:colons 42`)),
@@ -99,7 +105,7 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'client',
     section: '4.1',
     level: 'MUST',
-    requirement: 'A client MUST treat a job handle with non-ASCII bytes as opaque bytes and match the job\'s results to it.',
+    requirement: "A client MUST treat a job handle with non-ASCII bytes as opaque bytes and match the job's results to it.",
     description: 'JOB_CREATED with handle "H:gearspéc-✓-ü:<n>" (UTF-8, 0x80-0xFF bytes); WORK_DATA, WORK_STATUS and WORK_COMPLETE for it.',
     outcomes: matchedOutcomes,
     run: matchedBy((ctx) => Buffer.from(`H:gearspéc-✓-ü:${ctx.fn('n').slice(-6)}`, 'utf8')),

@@ -101,7 +101,7 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'client',
     section: '4.10',
     level: 'MUST',
-    requirement: 'A client MUST report each WORK_WARNING of its job with exact bytes and go on waiting for the job\'s end.',
+    requirement: "A client MUST report each WORK_WARNING of its job with exact bytes and go on waiting for the job's end.",
     description: 'JOB_CREATED, WORK_WARNING "careful\\0one", WORK_WARNING "two", then WORK_COMPLETE "done".',
     outcomes: [{ outcome: 'pass', when: 'two warning events with exact bytes, then completion' }],
     run: async (ctx) => {
@@ -113,7 +113,11 @@ export const cases: readonly LibraryCaseDef[] = [
       job.conn.send(T.WORK_COMPLETE, h, 'done');
       await expectComplete(job, Buffer.from('done'));
       const got = job.driver.eventsFor(job.id).flatMap((e) => (e.event === 'warning' ? [unb64(e.payload)] : []));
-      check(got.length === 2 && sameBytes(got[0]!, warnings[0]!) && sameBytes(got[1]!, warnings[1]!), `warnings ${warnings.map(hex).join(', ')}`, () => `${got.map(hex).join(', ') || 'no warning events'}`);
+      check(
+        got.length === 2 && sameBytes(got[0]!, warnings[0]!) && sameBytes(got[1]!, warnings[1]!),
+        `warnings ${warnings.map(hex).join(', ')}`,
+        () => `${got.map(hex).join(', ') || 'no warning events'}`,
+      );
       return pass();
     },
   },
@@ -163,14 +167,17 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'client',
     section: '4.10',
     level: 'MUST',
-    requirement: 'A client MUST report a job\'s WORK_DATA, WORK_WARNING and WORK_STATUS in the order the server sent them, all before the completion.',
+    requirement: "A client MUST report a job's WORK_DATA, WORK_WARNING and WORK_STATUS in the order the server sent them, all before the completion.",
     description: 'One write: JOB_CREATED, WORK_DATA "a", WORK_WARNING "w", WORK_STATUS 1/2, WORK_DATA "b", WORK_COMPLETE "done".',
     outcomes: [{ outcome: 'pass', when: 'data a, warning w, status 1/2, data b, complete done — in that order' }],
     run: async (ctx) => {
       const job = await clientSubmits(ctx);
       const h = handleFor(ctx);
-      await job.conn.split([res(T.JOB_CREATED, h), res(T.WORK_DATA, h, 'a'), res(T.WORK_WARNING, h, 'w'), res(T.WORK_STATUS, h, '1', '2'), res(T.WORK_DATA, h, 'b'), res(T.WORK_COMPLETE, h, 'done')], []);
-      const end = await expectEnd(job.driver, job.id, 'the client reports the job\'s completion');
+      await job.conn.split(
+        [res(T.JOB_CREATED, h), res(T.WORK_DATA, h, 'a'), res(T.WORK_WARNING, h, 'w'), res(T.WORK_STATUS, h, '1', '2'), res(T.WORK_DATA, h, 'b'), res(T.WORK_COMPLETE, h, 'done')],
+        [],
+      );
+      const end = await expectEnd(job.driver, job.id, "the client reports the job's completion");
       if (end.event !== 'complete') fail('the client reports completion', `the job ended with ${describeEnd(end)}`);
       const want = ['data:61', 'warning:77', 'status:1/2', 'data:62', `complete:${Buffer.from('done').toString('hex')}`];
       const got = relayed(job.driver.eventsFor(job.id));

@@ -176,7 +176,8 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'client',
     section: '4.13',
     level: 'MUST',
-    requirement: 'A client that receives an ERROR while its job runs (no request outstanding) MUST NOT hang or crash: it reports an error for the job or ignores the ERROR, and then completes a new job.',
+    requirement:
+      'A client that receives an ERROR while its job runs (no request outstanding) MUST NOT hang or crash: it reports an error for the job or ignores the ERROR, and then completes a new job.',
     description: 'JOB_CREATED, then ERROR("SERVER_ERROR", "internal failure") with no request outstanding, then WORK_COMPLETE "late" for the job; then a new job.',
     outcomes: [
       { outcome: 'pass-alternative', alternative: 'client-unsolicited-error', choice: 'ignore', when: 'the ERROR is ignored, the job completes with "late", and a new job completes' },
@@ -192,7 +193,10 @@ export const cases: readonly LibraryCaseDef[] = [
       const e = await expectReportedEnd(job.driver, job.id, 'the client reports an error for the job or its completion');
       await expectDone(job.driver, job.id);
       await stillWorks(ctx, job.driver, job.conn);
-      const ends = job.driver.eventsFor(job.id).filter((x) => x.event !== 'created' && x.event !== 'done').map((x) => x.event);
+      const ends = job.driver
+        .eventsFor(job.id)
+        .filter((x) => x.event !== 'created' && x.event !== 'done')
+        .map((x) => x.event);
       if (e.event === 'complete') return alternative('client-unsolicited-error', 'ignore', `events for the job: ${ends.join(', ')}`);
       check(e.event === 'error' || e.event === 'fail', 'an error, fail or completion for the job', describeEnd(e));
       return alternative('client-unsolicited-error', 'error', `reported ${describeEnd(e)}; events for the job: ${ends.join(', ')}`);

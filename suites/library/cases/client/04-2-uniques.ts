@@ -83,7 +83,8 @@ export const cases: readonly LibraryCaseDef[] = [
         for (let j = i + 1; j < all.length; j++) {
           const [wi, ui] = all[i]!;
           const [wj, uj] = all[j]!;
-          if (ui.length > 0 && sameBytes(ui, uj)) fail('distinct non-empty default uniques (interop-bugs #9)', `${wi} and ${wj} both sent ${JSON.stringify(ui.toString('latin1'))}: the server would merge them into one job; ${shown}`);
+          if (ui.length > 0 && sameBytes(ui, uj))
+            fail('distinct non-empty default uniques (interop-bugs #9)', `${wi} and ${wj} both sent ${JSON.stringify(ui.toString('latin1'))}: the server would merge them into one job; ${shown}`);
         }
       }
       const fgEmpty = ua.fg.length === 0 && ub.fg.length === 0;
@@ -133,7 +134,7 @@ export const cases: readonly LibraryCaseDef[] = [
       const unique = uniqueOfLength(ctx, 64);
       const driver = await ctx.client();
       const id = sendSubmit(driver, ctx.fn('job'), { unique });
-      let sent;
+      let sent: Awaited<ReturnType<typeof nextSubmit>>;
       try {
         sent = await nextSubmit(ctx, driver, id);
       } catch (e) {

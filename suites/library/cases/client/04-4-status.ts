@@ -24,7 +24,11 @@ async function statusOfBackgroundJob(ctx: LibraryCaseContext, answer: readonly [
   job.driver.send({ op: 'status', id, handle: created.handle });
   // The status request may go out on the job's connection or on a new one.
   const { conn, packet: p } = await nextRequest(ctx, job.driver, id, [T.GET_STATUS], job.conn);
-  check(p.args.length === 1 && p.args[0]!.toString('latin1') === h, `GET_STATUS with the handle ${h} as its only argument`, `GET_STATUS ${p.args.map((a) => JSON.stringify(a.toString('latin1'))).join(', ')}`);
+  check(
+    p.args.length === 1 && p.args[0]!.toString('latin1') === h,
+    `GET_STATUS with the handle ${h} as its only argument`,
+    `GET_STATUS ${p.args.map((a) => JSON.stringify(a.toString('latin1'))).join(', ')}`,
+  );
   conn.send(T.STATUS_RES, h, ...answer);
   const e = await job.driver.expect('status-res', 'the client reports the STATUS_RES', (x) => x.id === id);
   return e;
@@ -70,7 +74,11 @@ export const cases: readonly LibraryCaseDef[] = [
     run: async (ctx) => {
       const e = await statusOfBackgroundJob(ctx, ['1', '0', '', '']);
       check(e.known && !e.running, 'known=true running=false', `known=${e.known} running=${e.running}`);
-      check(['', '0'].includes(e.numerator) && ['', '0'].includes(e.denominator), 'numerator and denominator reported as empty or 0', `${JSON.stringify(e.numerator)}/${JSON.stringify(e.denominator)}`);
+      check(
+        ['', '0'].includes(e.numerator) && ['', '0'].includes(e.denominator),
+        'numerator and denominator reported as empty or 0',
+        `${JSON.stringify(e.numerator)}/${JSON.stringify(e.denominator)}`,
+      );
       return pass(`numbers reported as ${JSON.stringify(e.numerator)}/${JSON.stringify(e.denominator)}`);
     },
   },

@@ -19,32 +19,34 @@ const BOOM = Buffer.from('boom\0trace', 'latin1');
  * The stage sends WORK_EXCEPTION (and, for a non-terminal server, WORK_FAIL after it); the client
  * must end the task exactly once, return, and complete a new job on the same process.
  */
-const exceptionCase = (exceptions: boolean, terminalServer: boolean): LibraryCaseDef['run'] => async (ctx) => {
-  const job = await clientSubmits(ctx, { exceptions });
-  const h = handleFor(ctx);
-  job.conn.send(T.JOB_CREATED, h);
-  job.conn.send(T.WORK_EXCEPTION, h, BOOM);
-  if (!terminalServer) job.conn.send(T.WORK_FAIL, h);
-  const first = await expectReportedEnd(job.driver, job.id, 'the client ends the task (exception or fail reported)');
-  if (first.event === 'error') fail('the client reports the exception or a failure for the task', `it reported an error: ${first.message}`);
-  if (first.event === 'complete') fail('the client reports the exception or a failure for the task', `it reported ${describeEnd(first)}`);
-  if (first.event === 'exception') {
-    const got = unb64(first.payload);
-    check(sameBytes(got, BOOM), `the exception event carries ${hex(BOOM)}`, `it carries ${hex(got)}`);
-  }
-  await expectDone(job.driver, job.id, 'the library returns from the job once it has ended');
-  await stillWorks(ctx, job.driver, job.conn);
-  const ends = endsOf(job.driver, job.id).map((e) => e.event);
-  const seq = ends.join(',');
-  if (terminalServer) {
-    check(seq === 'exception' || seq === 'fail', 'exactly one end reported: exception or fail', `the job reported: ${seq}`);
-    return pass(`ended with ${seq}`);
-  }
-  if (seq === 'exception') return alternative('client-exception-terminal', 'terminal', 'the exception ended the task; the WORK_FAIL after it was ignored');
-  if (seq === 'exception,fail') return alternative('client-exception-terminal', 'non-terminal', 'the exception was reported and the WORK_FAIL after it ended the task');
-  if (seq === 'fail') return alternative('client-exception-terminal', 'fail-only', 'the exception was not reported; the WORK_FAIL ended the task');
-  return fail('the task ends exactly once: [exception], [exception, fail] or [fail]', `the job reported: ${seq}`);
-};
+const exceptionCase =
+  (exceptions: boolean, terminalServer: boolean): LibraryCaseDef['run'] =>
+  async (ctx) => {
+    const job = await clientSubmits(ctx, { exceptions });
+    const h = handleFor(ctx);
+    job.conn.send(T.JOB_CREATED, h);
+    job.conn.send(T.WORK_EXCEPTION, h, BOOM);
+    if (!terminalServer) job.conn.send(T.WORK_FAIL, h);
+    const first = await expectReportedEnd(job.driver, job.id, 'the client ends the task (exception or fail reported)');
+    if (first.event === 'error') fail('the client reports the exception or a failure for the task', `it reported an error: ${first.message}`);
+    if (first.event === 'complete') fail('the client reports the exception or a failure for the task', `it reported ${describeEnd(first)}`);
+    if (first.event === 'exception') {
+      const got = unb64(first.payload);
+      check(sameBytes(got, BOOM), `the exception event carries ${hex(BOOM)}`, `it carries ${hex(got)}`);
+    }
+    await expectDone(job.driver, job.id, 'the library returns from the job once it has ended');
+    await stillWorks(ctx, job.driver, job.conn);
+    const ends = endsOf(job.driver, job.id).map((e) => e.event);
+    const seq = ends.join(',');
+    if (terminalServer) {
+      check(seq === 'exception' || seq === 'fail', 'exactly one end reported: exception or fail', `the job reported: ${seq}`);
+      return pass(`ended with ${seq}`);
+    }
+    if (seq === 'exception') return alternative('client-exception-terminal', 'terminal', 'the exception ended the task; the WORK_FAIL after it was ignored');
+    if (seq === 'exception,fail') return alternative('client-exception-terminal', 'non-terminal', 'the exception was reported and the WORK_FAIL after it ended the task');
+    if (seq === 'fail') return alternative('client-exception-terminal', 'fail-only', 'the exception was not reported; the WORK_FAIL ended the task');
+    return fail('the task ends exactly once: [exception], [exception, fail] or [fail]', `the job reported: ${seq}`);
+  };
 
 const terminalOutcomes = [{ outcome: 'pass', when: 'the task ends once (exception with the exact payload, or fail), the library returns and a new job completes' }] as const;
 const nonTerminalOutcomes = [
@@ -81,7 +83,7 @@ export const cases: readonly LibraryCaseDef[] = [
     // the exceptions option (spec §4.9, §5 row 3), and a client that does not match it
     // waits for that job forever. Tolerating it is what makes a client work with gearmand.
     level: 'SHOULD',
-    requirement: 'A client SHOULD match a WORK_FAIL whose body is the handle plus a trailing NUL (gearmand\'s form for clients without the exceptions option) to its task and report the failure.',
+    requirement: "A client SHOULD match a WORK_FAIL whose body is the handle plus a trailing NUL (gearmand's form for clients without the exceptions option) to its task and report the failure.",
     description: 'JOB_CREATED, then WORK_FAIL with body "handle\\0" (raw bytes), then WORK_COMPLETE "probe" as a positive signal that the failure was not matched.',
     outcomes: [{ outcome: 'pass', when: 'the client reports fail for the job (the probe WORK_COMPLETE is then ignored)' }],
     run: async (ctx) => {
@@ -91,7 +93,8 @@ export const cases: readonly LibraryCaseDef[] = [
       job.conn.raw(rawPacket('RES', T.WORK_FAIL, Buffer.concat([Buffer.from(h), Buffer.from([0])])));
       job.conn.send(T.WORK_COMPLETE, h, 'probe');
       const e = await expectEnd(job.driver, job.id, 'the client ends the task');
-      if (e.event === 'complete') fail('a fail event for the job', 'the client did not match the WORK_FAIL to the task (it completed with the probe that followed): against gearmand it would wait forever');
+      if (e.event === 'complete')
+        fail('a fail event for the job', 'the client did not match the WORK_FAIL to the task (it completed with the probe that followed): against gearmand it would wait forever');
       check(e.event === 'fail', 'a fail event for the job', `the job ended with ${describeEnd(e)}`);
       return pass();
     },
@@ -109,7 +112,12 @@ export const cases: readonly LibraryCaseDef[] = [
       const at = job.conn.received.indexOf(job.submit);
       const before = job.conn.received.slice(0, at);
       const opt = before.find((p) => p.type === T.OPTION_REQ);
-      check(opt !== undefined && opt.args[0]!.toString('latin1') === 'exceptions', 'OPTION_REQ "exceptions" before the SUBMIT on its connection', () => `before the SUBMIT: ${before.map((p) => `${p.type}:${p.args.map((a) => a.toString('latin1')).join('|')}`).join(', ') || 'nothing'}; other connections: ${ctx.stage.connections.length - 1}`);
+      check(
+        opt !== undefined && opt.args[0]!.toString('latin1') === 'exceptions',
+        'OPTION_REQ "exceptions" before the SUBMIT on its connection',
+        () =>
+          `before the SUBMIT: ${before.map((p) => `${p.type}:${p.args.map((a) => a.toString('latin1')).join('|')}`).join(', ') || 'nothing'}; other connections: ${ctx.stage.connections.length - 1}`,
+      );
       const h = handleFor(ctx);
       job.conn.send(T.JOB_CREATED, h);
       job.conn.send(T.WORK_COMPLETE, h, 'ok');
@@ -123,7 +131,8 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'client',
     section: '4.9',
     level: 'MUST',
-    requirement: 'A client with the exceptions option MUST end its task exactly once on a WORK_EXCEPTION that ends the job (gearmand) — reporting the exception with its exact payload, or a failure — and stay usable.',
+    requirement:
+      'A client with the exceptions option MUST end its task exactly once on a WORK_EXCEPTION that ends the job (gearmand) — reporting the exception with its exact payload, or a failure — and stay usable.',
     description: 'Client sets the option; JOB_CREATED, then WORK_EXCEPTION "boom\\0trace" and nothing more for the job; then a new job on the same client.',
     outcomes: terminalOutcomes,
     run: exceptionCase(true, true),
@@ -159,4 +168,3 @@ export const cases: readonly LibraryCaseDef[] = [
     run: exceptionCase(false, false),
   },
 ];
-

@@ -13,4 +13,17 @@ import { cases as badInput } from './04-14-bad-input.js';
 import { cases as reconnect } from './reconnect.js';
 import { cases as servers } from './servers.js';
 
-export const CLIENT_CASES: readonly LibraryCaseDef[] = [...framing, ...limits, ...requests, ...handles, ...uniques, ...status, ...exceptions, ...results, ...errors, ...badInput, ...reconnect, ...servers];
+export const CLIENT_CASES: readonly LibraryCaseDef[] = [
+  ...framing,
+  ...limits,
+  ...requests,
+  ...handles,
+  ...uniques,
+  ...status,
+  ...exceptions,
+  ...results,
+  ...errors,
+  ...badInput,
+  ...reconnect,
+  ...servers,
+];

@@ -37,7 +37,9 @@ export const cases: readonly LibraryCaseDef[] = [
       let end: Terminal | undefined;
       let again: LibraryConn | undefined;
       while (!end && !again && Date.now() < deadline) {
-        end = (await job.driver.first((e) => (e.event === 'complete' || e.event === 'fail' || e.event === 'exception' || e.event === 'error') && 'id' in e && e.id === job.id, 30)) as Terminal | undefined;
+        end = (await job.driver.first((e) => (e.event === 'complete' || e.event === 'fail' || e.event === 'exception' || e.event === 'error') && 'id' in e && e.id === job.id, 30)) as
+          | Terminal
+          | undefined;
         if (end) break;
         try {
           again = await ctx.stage.accept('client-after-restart', 30);

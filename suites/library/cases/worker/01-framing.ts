@@ -58,7 +58,7 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '1.1',
     level: 'MUST',
-    requirement: 'A worker MUST deliver an empty payload as empty and send WORK_COMPLETE(handle, empty data) with the separator after the handle (the table\'s two arguments).',
+    requirement: "A worker MUST deliver an empty payload as empty and send WORK_COMPLETE(handle, empty data) with the separator after the handle (the table's two arguments).",
     description: 'Hand the echo worker a job with empty data; the function gets 0 bytes; WORK_COMPLETE must be handle\\0 with nothing after.',
     outcomes: [{ outcome: 'pass', when: 'empty in, WORK_COMPLETE with an empty data argument' }],
     run: async (ctx) => {

@@ -51,7 +51,7 @@ const handleCase = (id: string, level: 'MUST' | 'SHOULD', what: string, make: (c
 export const cases: readonly LibraryCaseDef[] = [
   handleCase('one-byte', 'MUST', 'a 1-byte handle', () => 'h'),
   handleCase('63-bytes', 'MUST', 'a 63-byte handle (the longest gearmand makes)', (ctx) => handleOfLength(ctx, 63)),
-  handleCase('64-bytes', 'SHOULD', 'a 64-byte handle', (ctx) => handleOfLength(ctx, 64), ', one byte past gearmand\'s limit (spec §1.1), which a server other than gearmand may use'),
+  handleCase('64-bytes', 'SHOULD', 'a 64-byte handle', (ctx) => handleOfLength(ctx, 64), ", one byte past gearmand's limit (spec §1.1), which a server other than gearmand may use"),
   handleCase('spaces', 'MUST', 'a handle with spaces in it', (ctx) => `H:gear spec: ${ctx.fn('s')} 1`),
   handleCase('non-ascii', 'MUST', 'a handle with non-ASCII UTF-8 bytes', (ctx) => `H:g\u00ebarspec:\u2603:${ctx.fn('n')}`),
 ];

@@ -43,7 +43,7 @@ const stepCase = (id: string, requirement: string, description: string, steps: B
   level: 'MUST',
   requirement,
   description,
-  outcomes: [{ outcome: 'pass', when: 'the packets arrive in order with the table\'s layout, then WORK_COMPLETE' }],
+  outcomes: [{ outcome: 'pass', when: "the packets arrive in order with the table's layout, then WORK_COMPLETE" }],
   run: async (ctx) => {
     const s = await runOne(ctx, behave({ kind: 'complete' }, steps));
     verify(s);
@@ -76,7 +76,7 @@ const statusOf = (s: Served): string[][] => s.packets.filter((p) => p.type === T
 export const cases: readonly LibraryCaseDef[] = [
   stepCase(
     'data',
-    'A worker MUST send WORK_DATA(handle, data) with the function\'s bytes intact, before the job\'s terminal packet.',
+    "A worker MUST send WORK_DATA(handle, data) with the function's bytes intact, before the job's terminal packet.",
     'The function sends WORK_DATA with NUL-laden bytes, then completes; compare the WORK_DATA data part.',
     [{ kind: 'data', payload: b64(RESULT) }],
     (s) => {
@@ -87,7 +87,7 @@ export const cases: readonly LibraryCaseDef[] = [
   ),
   stepCase(
     'warning',
-    'A worker MUST send WORK_WARNING(handle, data) with the function\'s bytes intact, before the job\'s terminal packet.',
+    "A worker MUST send WORK_WARNING(handle, data) with the function's bytes intact, before the job's terminal packet.",
     'The function sends WORK_WARNING with NUL-laden bytes, then completes; compare the WORK_WARNING data part.',
     [{ kind: 'warning', payload: b64(RESULT) }],
     (s) => {
@@ -125,29 +125,29 @@ export const cases: readonly LibraryCaseDef[] = [
     { kind: 'complete', payload: b64(RESULT), form: 'native' },
     T.WORK_COMPLETE,
     'A worker whose function returns a result MUST send exactly one WORK_COMPLETE(handle, result) with the bytes intact, then ask for more work.',
-    'The function returns NUL-laden binary bytes the application\'s way (return value); compare WORK_COMPLETE and read the next grab.',
+    "The function returns NUL-laden binary bytes the application's way (return value); compare WORK_COMPLETE and read the next grab.",
     (s) => checkComplete(s.terminal, RESULT),
   ),
   formCase(
     'complete-call',
     { kind: 'complete', payload: b64(RESULT), form: 'call' },
     T.WORK_COMPLETE,
-    'A worker whose function ends the job with the library\'s explicit complete call MUST send exactly one WORK_COMPLETE(handle, result) — no second one when the function returns — then ask for more work.',
-    'The function calls the library\'s send-complete with NUL-laden bytes and returns; compare WORK_COMPLETE, then the next packet must be a grab or PRE_SLEEP.',
+    "A worker whose function ends the job with the library's explicit complete call MUST send exactly one WORK_COMPLETE(handle, result) — no second one when the function returns — then ask for more work.",
+    "The function calls the library's send-complete with NUL-laden bytes and returns; compare WORK_COMPLETE, then the next packet must be a grab or PRE_SLEEP.",
     (s) => checkComplete(s.terminal, RESULT),
   ),
   formCase(
     'fail-native',
     { kind: 'fail', form: 'native' },
     T.WORK_FAIL,
-    'A worker whose function fails the job the application\'s way (Perl return undef, PHP GEARMAN_WORK_FAIL, a C callback\'s failure code) MUST send exactly one WORK_FAIL(handle), then ask for more work.',
-    'The function signals failure the library\'s native way; read WORK_FAIL, then the next grab.',
+    "A worker whose function fails the job the application's way (Perl return undef, PHP GEARMAN_WORK_FAIL, a C callback's failure code) MUST send exactly one WORK_FAIL(handle), then ask for more work.",
+    "The function signals failure the library's native way; read WORK_FAIL, then the next grab.",
   ),
   formCase(
     'fail-call',
     { kind: 'fail', form: 'call' },
     T.WORK_FAIL,
-    'A worker whose function ends the job with the library\'s explicit fail call MUST send exactly one WORK_FAIL(handle) — nothing more when the function returns — then ask for more work.',
-    'The function calls the library\'s send-fail and returns; read WORK_FAIL, then the next packet must be a grab or PRE_SLEEP.',
+    "A worker whose function ends the job with the library's explicit fail call MUST send exactly one WORK_FAIL(handle) — nothing more when the function returns — then ask for more work.",
+    "The function calls the library's send-fail and returns; read WORK_FAIL, then the next packet must be a grab or PRE_SLEEP.",
   ),
 ];

@@ -36,7 +36,7 @@ export const cases: readonly LibraryCaseDef[] = [
     section: '4.13',
     level: 'SHOULD',
     requirement: 'A worker that receives ERROR after registering (CAN_DO) SHOULD report or ignore it and keep working: grab again and run the job it is given (interop-bugs #12).',
-    description: 'As soon as the worker\'s CAN_DO arrives, the stage sends ERROR(server_error, …); then every grab is served: the first with a job, later ones NO_JOB; the job must complete.',
+    description: "As soon as the worker's CAN_DO arrives, the stage sends ERROR(server_error, …); then every grab is served: the first with a job, later ones NO_JOB; the job must complete.",
     outcomes: [{ outcome: 'pass', when: 'the worker grabs after the ERROR and completes the job on the same connection' }],
     run: async (ctx) => {
       const fn = ctx.fn('w');
@@ -68,7 +68,8 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '4.13',
     level: 'SHOULD',
-    requirement: 'A worker that receives ERROR JOB_NOT_FOUND after sending a job\'s result (what gearmand answers a result for a job it no longer holds) SHOULD keep working: grab again and run the next job (interop-bugs #12).',
+    requirement:
+      "A worker that receives ERROR JOB_NOT_FOUND after sending a job's result (what gearmand answers a result for a job it no longer holds) SHOULD keep working: grab again and run the next job (interop-bugs #12).",
     description: 'Run one job; answer its WORK_COMPLETE with ERROR(JOB_NOT_FOUND, Job given in work result not found); serve the next grab with a second job; it must complete.',
     outcomes: [{ outcome: 'pass', when: 'the second job completes on the same connection' }],
     run: async (ctx) => {

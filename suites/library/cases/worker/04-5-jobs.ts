@@ -18,7 +18,7 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '4.5',
     level: 'MUST',
-    requirement: 'A worker MUST deliver the assigned payload intact to its function and send WORK_COMPLETE with the handle verbatim and the function\'s result, then ask for more work.',
+    requirement: "A worker MUST deliver the assigned payload intact to its function and send WORK_COMPLETE with the handle verbatim and the function's result, then ask for more work.",
     description: 'Register an echo function; answer the first grab with a job carrying a NUL-laden UTF-8 payload; read WORK_COMPLETE; read the next grab.',
     outcomes: [{ outcome: 'pass', when: 'payload intact, WORK_COMPLETE(handle, payload), then another grab or PRE_SLEEP' }],
     run: async (ctx) => {

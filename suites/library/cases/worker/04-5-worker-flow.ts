@@ -23,17 +23,25 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '4.5',
     level: 'MUST',
-    requirement: 'A worker MUST register each function with CAN_DO carrying the name byte for byte (TAB, space and non-ASCII bytes included) before its first grab, and run jobs assigned under that exact name.',
+    requirement:
+      'A worker MUST register each function with CAN_DO carrying the name byte for byte (TAB, space and non-ASCII bytes included) before its first grab, and run jobs assigned under that exact name.',
     description: 'Register three functions whose names hold a TAB, spaces and UTF-8 (é, ☃); compare every CAN_DO body with the name bytes; then hand one job per function and read each WORK_COMPLETE.',
     outcomes: [{ outcome: 'pass', when: 'one CAN_DO (or CAN_DO_TIMEOUT) per name with the exact bytes before the first grab, and each job completes' }],
     budgetReads: 12,
     run: async (ctx) => {
       const names = oddNames((s) => ctx.fn(s));
-      const w = await workerWith(ctx, names.map((function_) => ({ function: function_, behaviour: completes })));
+      const w = await workerWith(
+        ctx,
+        names.map((function_) => ({ function: function_, behaviour: completes })),
+      );
       const registered = w.conn.received.filter((p) => p.type === T.CAN_DO || p.type === T.CAN_DO_TIMEOUT).map((p) => p.args[0]!);
       for (const name of names) {
         const want = Buffer.from(name, 'utf8');
-        check(registered.some((r) => sameBytes(r, want)), `CAN_DO ${quote(want)} (${hex(want)}) before the first grab`, () => `registered: ${registered.map((r) => hex(r)).join(', ') || 'nothing'}`);
+        check(
+          registered.some((r) => sameBytes(r, want)),
+          `CAN_DO ${quote(want)} (${hex(want)}) before the first grab`,
+          () => `registered: ${registered.map((r) => hex(r)).join(', ') || 'nothing'}`,
+        );
       }
       let pending: typeof w.grab | undefined = w.grab;
       for (const [i, name] of names.entries()) {
@@ -81,7 +89,9 @@ export const cases: readonly LibraryCaseDef[] = [
       const opts = w.conn.received.filter((p) => p.type === T.OPTION_REQ).map((p) => text(p.args[0]));
       const echoes = w.conn.received.filter((p) => p.type === T.ECHO_REQ).length;
       const order = w.conn.received.map((p) => describePacket(p, 24)).join(', ');
-      return informational(`${opts.length ? `OPTION_REQ ${opts.map((o) => JSON.stringify(o)).join(', ')}` : 'no OPTION_REQ'}; ${echoes ? `${echoes} ECHO_REQ` : 'no ECHO_REQ'}; packets before the first grab: ${order}`);
+      return informational(
+        `${opts.length ? `OPTION_REQ ${opts.map((o) => JSON.stringify(o)).join(', ')}` : 'no OPTION_REQ'}; ${echoes ? `${echoes} ECHO_REQ` : 'no ECHO_REQ'}; packets before the first grab: ${order}`,
+      );
     },
   },
   {
@@ -228,7 +238,8 @@ export const cases: readonly LibraryCaseDef[] = [
     section: '4.5',
     level: 'MUST',
     requirement: 'A sleeping worker that receives two NOOPs in one read MUST run the one job it is then given exactly once (interop-bugs #20: duplicate NOOP, duplicate assignment).',
-    description: 'Bring the worker to PRE_SLEEP; write two NOOPs at once; answer the first grab with a job and every later grab with NO_JOB until PRE_SLEEP; count the function runs and WORK_COMPLETEs.',
+    description:
+      'Bring the worker to PRE_SLEEP; write two NOOPs at once; answer the first grab with a job and every later grab with NO_JOB until PRE_SLEEP; count the function runs and WORK_COMPLETEs.',
     outcomes: [{ outcome: 'pass', when: 'one run, one WORK_COMPLETE, then PRE_SLEEP' }],
     run: async (ctx) => {
       const w = await readyWorker(ctx);
@@ -245,4 +256,3 @@ export const cases: readonly LibraryCaseDef[] = [
     },
   },
 ];
-

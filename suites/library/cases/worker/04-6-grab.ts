@@ -38,7 +38,9 @@ async function otherVariant(ctx: LibraryCaseContext, type: number, reducer?: str
     const term = packets.find(isTerminal);
     if (term || closed) {
       const job = await w.driver.maybe('job', (e) => e.handle === h, 200);
-      const ran = job ? `the function ran (payload ${sameBytes(Buffer.from(job.payload, 'base64'), DATA) ? 'intact' : 'altered'}${job.unique !== undefined ? `, unique ${JSON.stringify(job.unique)}` : ''})` : 'the function did not run';
+      const ran = job
+        ? `the function ran (payload ${sameBytes(Buffer.from(job.payload, 'base64'), DATA) ? 'intact' : 'altered'}${job.unique !== undefined ? `, unique ${JSON.stringify(job.unique)}` : ''})`
+        : 'the function did not run';
       if (closed) {
         await ctx.sleep(300);
         const then = w.driver.exited ? ' and the process exited' : ctx.stage.waiting > 0 ? ' and connected again' : '';
@@ -122,7 +124,8 @@ export const cases: readonly LibraryCaseDef[] = [
     section: '4.6',
     level: 'INFO',
     requirement: 'A worker answered with JOB_ASSIGN_UNIQ whatever grab it sent MAY run the job with its unique; recorded: what it does.',
-    description: 'Answer the first grab with JOB_ASSIGN_UNIQ(handle, function, unique, data) regardless of its variant; report whether the function runs, with which payload, and what the worker sends.',
+    description:
+      'Answer the first grab with JOB_ASSIGN_UNIQ(handle, function, unique, data) regardless of its variant; report whether the function runs, with which payload, and what the worker sends.',
     outcomes: [{ outcome: 'informational', when: 'what the worker does with JOB_ASSIGN_UNIQ is recorded' }],
     run: (ctx) => otherVariant(ctx, T.JOB_ASSIGN_UNIQ),
   },
@@ -132,9 +135,9 @@ export const cases: readonly LibraryCaseDef[] = [
     section: '4.6',
     level: 'INFO',
     requirement: 'A worker answered with JOB_ASSIGN_ALL (a reduce job, as gearmand answers GRAB_JOB_ALL for one) MAY run it as a map/reduce job; recorded: what it does.',
-    description: 'Answer the first grab with JOB_ASSIGN_ALL carrying a reducer name; report whether the function runs, whether the worker opens a client connection for the reducer, and what it sends.',
+    description:
+      'Answer the first grab with JOB_ASSIGN_ALL carrying a reducer name; report whether the function runs, whether the worker opens a client connection for the reducer, and what it sends.',
     outcomes: [{ outcome: 'informational', when: 'what the worker does with JOB_ASSIGN_ALL is recorded' }],
     run: (ctx) => otherVariant(ctx, T.JOB_ASSIGN_ALL, ctx.fn('reducer')),
   },
 ];
-

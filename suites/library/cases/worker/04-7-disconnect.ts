@@ -34,7 +34,10 @@ interface Restarted {
 /** A sleeping worker with two functions; the server restarts; wait for the worker's new connection. */
 async function restartWhileIdle(ctx: LibraryCaseContext): Promise<Restarted> {
   const fns = [ctx.fn('a'), ctx.fn('b')];
-  const w = await workerWith(ctx, fns.map((f) => ({ function: f, behaviour: completes })));
+  const w = await workerWith(
+    ctx,
+    fns.map((f) => ({ function: f, behaviour: completes })),
+  );
   await toSleep({ ...w, fn: fns[0]! });
   await w.conn.expectNothing('the worker sleeps');
   await ctx.stage.down();
@@ -54,8 +57,9 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '4.7',
     level: 'MUST',
-    requirement: 'A worker process that exits (non-zero code) while holding a job MUST close its connection without claiming success (no WORK_COMPLETE), so that the server requeues the job or fails it; a failure report (WORK_FAIL or WORK_EXCEPTION) before the close is acceptable.',
-    description: 'The function makes the process exit with code 3 through the library\'s own exit path while it holds the job; read until the connection closes.',
+    requirement:
+      'A worker process that exits (non-zero code) while holding a job MUST close its connection without claiming success (no WORK_COMPLETE), so that the server requeues the job or fails it; a failure report (WORK_FAIL or WORK_EXCEPTION) before the close is acceptable.',
+    description: "The function makes the process exit with code 3 through the library's own exit path while it holds the job; read until the connection closes.",
     outcomes: [
       { outcome: 'pass', when: 'the connection closes with no result packet for the job' },
       { outcome: 'pass', when: 'a WORK_FAIL or WORK_EXCEPTION for the job (what it carries is recorded), then the connection closes' },
@@ -98,8 +102,10 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '4.5',
     level: 'MUST',
-    requirement: 'A worker that reconnects MUST register every function again (CAN_DO) before it grabs, and send its client id again if it had one: a restarted server knows nothing of the old connection (interop-bugs #29).',
-    description: 'Worker with two functions (and whatever client id it sets) asleep; the server restarts; on the worker\'s new connection every CAN_DO and the SET_CLIENT_ID must come before the first grab.',
+    requirement:
+      'A worker that reconnects MUST register every function again (CAN_DO) before it grabs, and send its client id again if it had one: a restarted server knows nothing of the old connection (interop-bugs #29).',
+    description:
+      "Worker with two functions (and whatever client id it sets) asleep; the server restarts; on the worker's new connection every CAN_DO and the SET_CLIENT_ID must come before the first grab.",
     outcomes: [
       { outcome: 'pass', when: 'every function and the client id registered again before the first grab' },
       { outcome: 'unsupported', when: 'the worker does not reconnect (graded by worker/reconnect/after-restart-idle)' },
@@ -112,7 +118,11 @@ export const cases: readonly LibraryCaseDef[] = [
       const grab = await r.conn.expectGrab({ expected: ['the first grab on the new connection (after CAN_DO for every function)'] });
       void grab;
       const missing = r.fns.filter((f) => !r.conn!.abilities.includes(f));
-      check(missing.length === 0, `CAN_DO ${r.fns.map((f) => JSON.stringify(f)).join(' and ')} before the first grab on the new connection`, `missing ${missing.map((f) => JSON.stringify(f)).join(', ')}; registered ${JSON.stringify(r.conn.abilities)}`);
+      check(
+        missing.length === 0,
+        `CAN_DO ${r.fns.map((f) => JSON.stringify(f)).join(' and ')} before the first grab on the new connection`,
+        `missing ${missing.map((f) => JSON.stringify(f)).join(', ')}; registered ${JSON.stringify(r.conn.abilities)}`,
+      );
       const oldIds = [...new Set(r.first.clientIds)];
       const newIds = [...new Set(r.conn.clientIds)];
       if (oldIds.length > 0) {
@@ -127,8 +137,10 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '4.7',
     level: 'SHOULD',
-    requirement: 'A worker whose server goes away while it runs a job SHOULD finish the function, reconnect, register again and take new work; the interrupted job\'s result cannot reach a restarted server (which answers it with ERROR JOB_NOT_FOUND).',
-    description: 'The function waits at a gate holding a job; the stage restarts; the gate is released; on the worker\'s new connection answer grabs with a new job and read its WORK_COMPLETE. A result for the old handle on the new connection is noted.',
+    requirement:
+      "A worker whose server goes away while it runs a job SHOULD finish the function, reconnect, register again and take new work; the interrupted job's result cannot reach a restarted server (which answers it with ERROR JOB_NOT_FOUND).",
+    description:
+      "The function waits at a gate holding a job; the stage restarts; the gate is released; on the worker's new connection answer grabs with a new job and read its WORK_COMPLETE. A result for the old handle on the new connection is noted.",
     outcomes: [{ outcome: 'pass', when: 'a new connection, and the new job completes' }],
     extraMs: RECONNECT_MS + 5000,
     budgetReads: 10,
@@ -164,4 +176,3 @@ export const cases: readonly LibraryCaseDef[] = [
     },
   },
 ];
-

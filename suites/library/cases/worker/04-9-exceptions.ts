@@ -58,7 +58,7 @@ const RAISE_OUTCOMES = [
   { outcome: 'pass-alternative', alternative: 'worker-raise-report', choice: 'fail', when: 'WORK_FAIL (the reference worker)' },
   { outcome: 'pass-alternative', alternative: 'worker-raise-report', choice: 'exception', when: 'WORK_EXCEPTION alone (PHP pecl)' },
   { outcome: 'pass-alternative', alternative: 'worker-raise-report', choice: 'exception-then-fail', when: 'WORK_EXCEPTION then WORK_FAIL (Perl Gearman::Worker)' },
-  { outcome: 'unsupported', when: 'the library\'s functions cannot raise (C callbacks); its driver refuses the behaviour' },
+  { outcome: 'unsupported', when: "the library's functions cannot raise (C callbacks); its driver refuses the behaviour" },
 ] as const;
 
 const EXCEPTION_OUTCOMES = [
@@ -105,8 +105,10 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '4.9',
     level: 'MUST',
-    requirement: 'A worker whose function ends the job with an exception the application\'s way MUST send WORK_EXCEPTION(handle, data) carrying the function\'s bytes unchanged (interop-bugs #14), optionally followed by WORK_FAIL, then ask for more work.',
-    description: 'The function ends with an exception in the library\'s native form (Perl die, PHP sendException, a C callback\'s exception); compare the WORK_EXCEPTION data, note any WORK_FAIL after it, read the next grab.',
+    requirement:
+      "A worker whose function ends the job with an exception the application's way MUST send WORK_EXCEPTION(handle, data) carrying the function's bytes unchanged (interop-bugs #14), optionally followed by WORK_FAIL, then ask for more work.",
+    description:
+      "The function ends with an exception in the library's native form (Perl die, PHP sendException, a C callback's exception); compare the WORK_EXCEPTION data, note any WORK_FAIL after it, read the next grab.",
     outcomes: [...EXCEPTION_OUTCOMES],
     run: async (ctx) => gradeException(await runToEnd(ctx, { kind: 'exception', payload: b64(EXCEPTION), form: 'native' }), true),
   },
@@ -115,8 +117,9 @@ export const cases: readonly LibraryCaseDef[] = [
     role: 'worker',
     section: '4.9',
     level: 'MUST',
-    requirement: 'A worker whose function calls the library\'s explicit exception call MUST send WORK_EXCEPTION(handle, data) with the bytes unchanged, optionally followed by WORK_FAIL, and nothing else for the job, then ask for more work.',
-    description: 'The function calls the library\'s send-exception with NUL-laden bytes and returns; compare the WORK_EXCEPTION data, note any WORK_FAIL, read the next grab.',
+    requirement:
+      "A worker whose function calls the library's explicit exception call MUST send WORK_EXCEPTION(handle, data) with the bytes unchanged, optionally followed by WORK_FAIL, and nothing else for the job, then ask for more work.",
+    description: "The function calls the library's send-exception with NUL-laden bytes and returns; compare the WORK_EXCEPTION data, note any WORK_FAIL, read the next grab.",
     outcomes: [...EXCEPTION_OUTCOMES],
     run: async (ctx) => gradeException(await runToEnd(ctx, { kind: 'exception', payload: b64(EXCEPTION), form: 'call' }), true),
   },

@@ -26,7 +26,7 @@ const oneDown = (first: 'down' | 'up'): LibraryCaseDef => ({
     check(conn.abilities.includes(fn), `CAN_DO ${JSON.stringify(fn)} on the live server`, `abilities: ${JSON.stringify(conn.abilities)}`);
     const data = Buffer.from('two servers');
     const s = await serveJob(ctx, { driver, conn }, { handle: handleFor(ctx), function: fn, data }, { pending: grab });
-    check(s.terminal.type === T.WORK_COMPLETE && sameBytes(s.terminal.args[1]!, data), 'WORK_COMPLETE with the job\'s data', () => `${s.terminal.type}`);
+    check(s.terminal.type === T.WORK_COMPLETE && sameBytes(s.terminal.args[1]!, data), "WORK_COMPLETE with the job's data", () => `${s.terminal.type}`);
     return pass();
   },
 });
