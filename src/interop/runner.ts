@@ -407,18 +407,7 @@ async function runCell(
     }
     await pool.stopRelays();
     log(`  ${s.id}: ${outcome} → ${g.grade}`);
-    results.push({
-      id: s.id,
-      title: s.title,
-      nominal: s.nominal,
-      expected: g.expected,
-      actual: outcome,
-      grade: g.grade,
-      detail,
-      ...(g.expectation ? { expectation: g.expectation } : {}),
-      durationMs: Date.now() - started,
-      transcript,
-    });
+    results.push(graded(s, g, outcome, detail, Date.now() - started, transcript));
   }
   if (carry.restartAll) {
     // The next cell has other clients. This cell's own clients go now: one may still wait on a
@@ -536,6 +525,22 @@ function exitOf(tap: DriverTap): string {
 }
 
 /** A scenario left out because the cell's probe showed a declared blocker. */
+/** A scenario that ran (or whose outcome is known without running it), with its grade. */
+function graded(s: Scenario, g: ReturnType<typeof grade>, outcome: string, detail: string, durationMs: number, transcript: ScenarioResult['transcript']): ScenarioResult {
+  return {
+    id: s.id,
+    title: s.title,
+    nominal: s.nominal,
+    expected: g.expected,
+    actual: outcome,
+    grade: g.grade,
+    detail,
+    ...(g.expectation ? { expectation: g.expectation } : {}),
+    durationMs,
+    transcript,
+  };
+}
+
 function notRun(s: Scenario, blocked: Expectation): ScenarioResult {
   return {
     id: s.id,
@@ -561,18 +566,7 @@ function notReadyCell(cell: CellId, options: MatrixOptions, stuck: WorkerNotRead
     if (blocked) return notRun(s, blocked);
     const g = grade(options.declarations, cell, s, outcome);
     if (s.id === options.declarations.probe.id && g.grade === 'expected-different') blocked = cellBlocker(options.declarations, cell, s.id);
-    return {
-      id: s.id,
-      title: s.title,
-      nominal: s.nominal,
-      expected: g.expected,
-      actual: outcome,
-      grade: g.grade,
-      detail,
-      ...(g.expectation ? { expectation: g.expectation } : {}),
-      durationMs: 0,
-      transcript: [],
-    };
+    return graded(s, g, outcome, detail, 0, []);
   });
   const grades = scenarios.map((s) => s.grade);
   return {

@@ -143,6 +143,9 @@ export function packetName(type: number): string {
 }
 
 /** The six SUBMIT_JOB variants plus their priority and background flag. */
+/** Every request that submits a job (SUBMIT_*), from the table, in type order. */
+export const SUBMIT_TYPES: readonly number[] = PACKETS.filter((p) => p.name.startsWith('SUBMIT_')).map((p) => p.type);
+
 export type Priority = 'high' | 'normal' | 'low';
 export const SUBMIT_KINDS = {
   [T.SUBMIT_JOB]: { priority: 'normal', background: false },

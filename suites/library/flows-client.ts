@@ -4,7 +4,7 @@
  * submit whether the library keeps its connection or opens a new one, and the exact argument
  * bytes of a request.
  */
-import { packetName, T } from '../../src/protocol/constants.js';
+import { packetName, SUBMIT_TYPES, T } from '../../src/protocol/constants.js';
 import type { Packet } from '../../src/protocol/packet.js';
 import { b64, type DriverEvent, describeDriverEvent, unb64 } from '../../src/peers/drivers/index.js';
 import { CaseFailure, check, fail } from '../../src/runner/failures.js';
@@ -15,19 +15,8 @@ import { handleFor, hex, sameBytes, type SubmitOptions } from './flows.js';
 
 export type Terminal = EventOf<'complete'> | EventOf<'fail'> | EventOf<'exception'> | EventOf<'error'>;
 
-/** Every SUBMIT_* request type. */
-export const SUBMIT_TYPES: readonly number[] = [
-  T.SUBMIT_JOB,
-  T.SUBMIT_JOB_BG,
-  T.SUBMIT_JOB_HIGH,
-  T.SUBMIT_JOB_HIGH_BG,
-  T.SUBMIT_JOB_LOW,
-  T.SUBMIT_JOB_LOW_BG,
-  T.SUBMIT_JOB_EPOCH,
-  T.SUBMIT_JOB_SCHED,
-  T.SUBMIT_REDUCE_JOB,
-  T.SUBMIT_REDUCE_JOB_BACKGROUND,
-];
+/** Every SUBMIT_* request type (the protocol table's). */
+export { SUBMIT_TYPES };
 
 /** A SUBMIT_* request's arguments as bytes. */
 export interface SubmitArgs {

@@ -9,7 +9,7 @@
  * the ability packets) are answered the way gearmand answers them and recorded, unless the case
  * is waiting for that very type.
  */
-import { packetName, T } from '../../protocol/constants.js';
+import { packetName, SUBMIT_TYPES, T } from '../../protocol/constants.js';
 import { encodePacket } from '../../protocol/encoder.js';
 import { type Arg, describePacket, type Packet, res } from '../../protocol/packet.js';
 import { type ConnEvent, describeEvent, type GearmanConnection } from '../../transport/connection.js';
@@ -39,18 +39,6 @@ export interface AssignedJob {
 }
 
 const GRABS: readonly number[] = [T.GRAB_JOB, T.GRAB_JOB_UNIQ, T.GRAB_JOB_ALL];
-const SUBMITS: readonly number[] = [
-  T.SUBMIT_JOB,
-  T.SUBMIT_JOB_BG,
-  T.SUBMIT_JOB_HIGH,
-  T.SUBMIT_JOB_HIGH_BG,
-  T.SUBMIT_JOB_LOW,
-  T.SUBMIT_JOB_LOW_BG,
-  T.SUBMIT_JOB_EPOCH,
-  T.SUBMIT_JOB_SCHED,
-  T.SUBMIT_REDUCE_JOB,
-  T.SUBMIT_REDUCE_JOB_BACKGROUND,
-];
 /** Which assign answers which grab (spec §4.5). */
 export const ASSIGN_FOR_GRAB: Readonly<Record<number, number>> = { [T.GRAB_JOB]: T.JOB_ASSIGN, [T.GRAB_JOB_UNIQ]: T.JOB_ASSIGN_UNIQ, [T.GRAB_JOB_ALL]: T.JOB_ASSIGN_UNIQ };
 
@@ -219,7 +207,7 @@ export class LibraryConn {
 
   /** The next SUBMIT_* request. */
   expectSubmit(options: LibraryExpectOptions = {}): Promise<Packet> {
-    return this.expect(SUBMITS, options);
+    return this.expect(SUBMIT_TYPES, options);
   }
 
   // ---- worker side
