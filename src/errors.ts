@@ -108,6 +108,11 @@ export class InputError extends GearspecError {
   }
 }
 
+/** A usage error (bad flag, bad selection, bad baseline): one line on stderr and exit code 2. */
+export function usageError(message: string): InputError {
+  return new InputError(ERROR_CODES.USAGE, 'usage', message);
+}
+
 export function isGearspecError(e: unknown): e is GearspecError {
   return e instanceof GearspecError;
 }

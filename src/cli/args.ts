@@ -1,5 +1,5 @@
 /** A small, strict flag parser: unknown flags and missing values are usage errors, never crashes. */
-import { ERROR_CODES, InputError } from '../errors.js';
+import { usageError } from '../errors.js';
 import type { ExternalDriver } from '../peers/drivers/index.js';
 
 export interface FlagSpec {
@@ -17,9 +17,7 @@ export interface ParsedArgs {
   readonly positionals: readonly string[];
 }
 
-export function usageError(message: string): InputError {
-  return new InputError(ERROR_CODES.USAGE, 'usage', message);
-}
+export { usageError };
 
 export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs {
   const flags: Record<string, string | number | boolean | string[] | undefined> = {};

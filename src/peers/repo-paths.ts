@@ -1,25 +1,11 @@
 /** Locates gearspec's own files (docker/…) from this module, in src/ (vitest) and in dist/ alike. */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-let cached: string | undefined;
+import { packageRoot } from '../package-root.js';
 
 export function repoRoot(): string {
-  if (cached) return cached;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const pkg = path.join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'gearspec') return (cached = dir);
-      } catch {
-        // unreadable package.json: keep looking upwards
-      }
-    }
-    dir = path.dirname(dir);
-  }
-  throw new Error('cannot find the gearspec package root (package.json named "gearspec")');
+  const root = packageRoot();
+  if (root === undefined) throw new Error('cannot find the gearspec package root (package.json named "gearspec")');
+  return root;
 }
 
 /** `docker/<name>` as an absolute path; absolute inputs are returned as they are. */

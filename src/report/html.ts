@@ -5,8 +5,9 @@
  * requirement, Expected vs Actual and the wire log. No scripts, no external resources.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { packageRoot } from '../package-root.js';
 import { SPEC_PATH, specHref, specLabel } from '../protocol/spec-sections.js';
 import { OUTCOMES, OUTCOME_LEGEND, OUTCOME_SHORT, type Outcome } from '../runner/outcome.js';
 import type { CaseResult, ServerRun } from '../runner/result.js';
@@ -28,19 +29,12 @@ const COLORS: Record<Outcome, string> = {
 
 /**
  * Where the report links a case's section to: the file URL of docs/spec.md in this gearspec
- * installation (found by walking up from this module, so it works from src/ and from dist/), or
- * the package-relative path when the document is not installed.
+ * installation, or the package-relative path when the document is not installed.
  */
 export function defaultSpecLocation(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, SPEC_PATH);
-    if (existsSync(candidate)) return pathToFileURL(candidate).href;
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return SPEC_PATH;
+  const root = packageRoot();
+  const file = root === undefined ? undefined : join(root, SPEC_PATH);
+  return file !== undefined && existsSync(file) ? pathToFileURL(file).href : SPEC_PATH;
 }
 
 export interface HtmlOptions {

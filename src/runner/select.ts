@@ -1,6 +1,6 @@
 /** Case selection by id prefix (--cases / --exclude), in catalogue order. */
 import type { CaseDef } from './case-def.js';
-import { usageError } from './usage.js';
+import { usageError } from '../errors.js';
 
 /**
  * A prefix matches whole id segments: "binary/echo" selects binary/echo and binary/echo/*, but
