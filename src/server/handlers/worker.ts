@@ -11,7 +11,9 @@ function register(core: ServerCore, conn: ServerConnection, name: Buffer, timeou
   // Idempotent (unlike gearmand, which lists a repeated CAN_DO twice); a repeat updates the timeout.
   conn.abilities.set(fn, timeoutMs);
   fn.workers.add(conn);
-  if (conn.sleeping) {
+  // A worker woken once and not re-armed (see preSleep) is not woken again by a new ability
+  // either (model-server seed 1227356528 found the reference sending a second NOOP here).
+  if (conn.sleeping && !conn.noopSent) {
     fn.sleepers.add(conn);
     if (fn.queuedTotal > 0) core.noop(conn);
   }

@@ -82,6 +82,26 @@ describe('PRE_SLEEP and NOOP', () => {
     await submit(c, fn, '3', { type: T.SUBMIT_JOB_BG });
     expect((await w.nextPacket(WAIT_MS)).type).toBe(T.NOOP);
   });
+
+  it('nor does a new CAN_DO for a function with work waiting wake it (model-server seed 1227356528)', async () => {
+    const fn = fresh('f_rearm_cando');
+    const other = fresh('f_rearm_other');
+    const w = await worker(h, fn);
+    w.send(req(T.PRE_SLEEP));
+    await sync(w);
+    const c = await h.connect();
+    const first = await submit(c, fn, '1', { type: T.SUBMIT_JOB_BG });
+    expect((await w.nextPacket(WAIT_MS)).type).toBe(T.NOOP);
+    const taker = await worker(h, fn);
+    expect(args(await grab(taker))[0]).toBe(first);
+    w.send(req(T.PRE_SLEEP));
+    await sync(w);
+    await submit(c, other, 'waiting', { type: T.SUBMIT_JOB_BG });
+    w.send(req(T.CAN_DO, other));
+    expect(await quiet(w, 300)).toBe('timeout');
+    // It still gets the job when it grabs.
+    expect(args(await grab(w))[1]).toBe(other);
+  });
 });
 
 describe('requeue', () => {
