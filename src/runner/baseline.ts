@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { ERROR_CODES, InputError } from '../errors.js';
 import type { CaseDef } from './case-def.js';
+import { PROBE_CASE_IDS } from './features.js';
 import { isFailing, isPassing } from './outcome.js';
 import type { CaseResult } from './result.js';
 
@@ -53,7 +54,7 @@ export function parseBaseline(json: unknown, where: string, catalogue: readonly 
   if (o.format !== BASELINE_FORMAT) throw bad(where, `"format" must be "${BASELINE_FORMAT}"`);
   if (typeof o.server !== 'string') throw bad(where, '"server" must be a string');
   if (!Array.isArray(o.entries)) throw bad(where, '"entries" must be an array');
-  const ids = new Set(catalogue.map((c) => c.id));
+  const ids = new Set([...catalogue.map((c) => c.id), ...PROBE_CASE_IDS]);
   const seen = new Set<string>();
   const entries = o.entries.map((e: unknown, i: number): BaselineEntry => {
     const at = `${where} entries[${i}]`;

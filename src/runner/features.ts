@@ -85,3 +85,7 @@ export const FEATURES = {
 
 export type FeatureName = keyof typeof FEATURES;
 export const FEATURE_NAMES = Object.keys(FEATURES) as FeatureName[];
+
+/** The id of the one failure a server that died under a probe step gets (run-suite.ts); baselines may list it. */
+export const probeCaseId = (feature: string): string => `probe/${feature}`;
+export const PROBE_CASE_IDS: readonly string[] = FEATURE_NAMES.map(probeCaseId);

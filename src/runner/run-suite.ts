@@ -16,7 +16,7 @@ import { encodeFrame } from '../protocol/encoder.js';
 import { type WireEntry, WireLog } from '../transport/wire-log.js';
 import type { CaseDef } from './case-def.js';
 import type { Target } from './context.js';
-import { FEATURES, type FeatureName, type FeatureSupport } from './features.js';
+import { FEATURES, type FeatureName, type FeatureSupport, probeCaseId } from './features.js';
 import { isPassing } from './outcome.js';
 import { Probe } from './probe.js';
 import type { CaseResult, ProbeStep, ServerRun } from './result.js';
@@ -268,7 +268,7 @@ const featureSummary = (name: string): string => (name in FEATURES ? FEATURES[na
 /** The one failure a server that died under the feature probe gets: the step, its traffic. */
 function probeDeath(step: ProbeStep, restarted: boolean): CaseResult {
   return {
-    id: `probe/${step.feature}`,
+    id: probeCaseId(step.feature),
     section: '2',
     level: 'MUST',
     requirement: 'A server MUST survive a request for an optional feature it does not implement (it may answer ERROR or ignore it).',
