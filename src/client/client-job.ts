@@ -3,6 +3,7 @@
  * server relays, up to a terminal one. Events are kept (nothing is lost between awaits) and can be
  * read one by one with a deadline, iterated, or summed up by `result()`.
  */
+import { beforeDeadline } from '../deadline.js';
 import { ERROR_CODES, GearspecError, InputError, TimeoutError } from '../errors.js';
 import type { JobEvent, JobOutcome, JobResult } from './types.js';
 
@@ -107,11 +108,7 @@ export class ClientJob {
     this.#done ??= new Promise<JobResult>((resolve, reject) => {
       this.#settle = { resolve, reject };
     });
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError(`waiting for the result of job ${this.handle} (${this.events.length} events so far)`, timeoutMs)), timeoutMs);
-    });
-    return Promise.race([this.#done, deadline]).finally(() => clearTimeout(timer));
+    return beforeDeadline(this.#done, timeoutMs, () => new TimeoutError(`waiting for the result of job ${this.handle} (${this.events.length} events so far)`, timeoutMs));
   }
 
   #summarise(): JobResult {
