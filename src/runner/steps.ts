@@ -138,8 +138,6 @@ export async function statusRow(p: Probe, fn: string): Promise<Omit<StatusRow, '
   return counts;
 }
 
-export const bytesEqual = (a: Buffer | undefined, b: Buffer): boolean => a?.equals(b) === true;
-
 /**
  * After a late WORK_* from the worker that ended the job: an ECHO round trip on the worker's
  * connection shows positively whether the server answered ERROR before it, or nothing.
