@@ -72,7 +72,11 @@ export class ClientJob {
     this.#rejectWaiters(() => error);
   }
 
-  /** The next event not yet returned, waiting up to `timeoutMs`. */
+  /**
+   * The next event not yet returned, waiting up to `timeoutMs`. Not a WaitQueue (src/wait-queue.ts):
+   * the job keeps every event (`events`, read by a cursor), several reads may wait at once, and
+   * they reject (not time out quietly) when the job has ended or its connection is gone.
+   */
   nextEvent(timeoutMs = this.#defaultTimeoutMs): Promise<JobEvent> {
     if (this.#cursor < this.events.length) return Promise.resolve(this.events[this.#cursor++]!);
     if (this.#failure) return Promise.reject(this.#failure);
