@@ -3,6 +3,7 @@
  * server relays, up to a terminal one. Events are kept (nothing is lost between awaits) and can be
  * read one by one with a deadline, iterated, or summed up by `result()`.
  */
+import { beforeDeadline } from '../deadline.js';
 import { ERROR_CODES, GearspecError, InputError, TimeoutError } from '../errors.js';
 import type { JobEvent, JobOutcome, JobResult } from './types.js';
 
@@ -71,7 +72,11 @@ export class ClientJob {
     this.#rejectWaiters(() => error);
   }
 
-  /** The next event not yet returned, waiting up to `timeoutMs`. */
+  /**
+   * The next event not yet returned, waiting up to `timeoutMs`. Not a WaitQueue (src/wait-queue.ts):
+   * the job keeps every event (`events`, read by a cursor), several reads may wait at once, and
+   * they reject (not time out quietly) when the job has ended or its connection is gone.
+   */
   nextEvent(timeoutMs = this.#defaultTimeoutMs): Promise<JobEvent> {
     if (this.#cursor < this.events.length) return Promise.resolve(this.events[this.#cursor++]!);
     if (this.#failure) return Promise.reject(this.#failure);
@@ -107,11 +112,7 @@ export class ClientJob {
     this.#done ??= new Promise<JobResult>((resolve, reject) => {
       this.#settle = { resolve, reject };
     });
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError(`waiting for the result of job ${this.handle} (${this.events.length} events so far)`, timeoutMs)), timeoutMs);
-    });
-    return Promise.race([this.#done, deadline]).finally(() => clearTimeout(timer));
+    return beforeDeadline(this.#done, timeoutMs, () => new TimeoutError(`waiting for the result of job ${this.handle} (${this.events.length} events so far)`, timeoutMs));
   }
 
   #summarise(): JobResult {

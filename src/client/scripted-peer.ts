@@ -9,24 +9,25 @@ import { packetName } from '../protocol/constants.js';
 import { StreamDecoder } from '../protocol/decoder.js';
 import { encodePacket } from '../protocol/encoder.js';
 import { describePacket, type Packet } from '../protocol/packet.js';
+import { Wakeup } from '../wakeup.js';
 
 export class ScriptedConnection {
   readonly socket: net.Socket;
   readonly received: Packet[] = [];
   #cursor = 0;
-  #wake: (() => void) | undefined;
+  readonly #wake = new Wakeup();
   #ended = false;
 
   constructor(socket: net.Socket) {
     this.socket = socket;
     const decoder = new StreamDecoder((e) => {
       if (e.kind === 'packet') this.received.push(e.packet);
-      this.#wake?.();
+      this.#wake.wake();
     });
     socket.on('data', (d: Buffer) => decoder.push(d));
     socket.on('close', () => {
       this.#ended = true;
-      this.#wake?.();
+      this.#wake.wake();
     });
     socket.on('error', () => undefined);
   }
@@ -48,14 +49,7 @@ export class ScriptedConnection {
       if (this.#ended) throw new GearspecError(ERROR_CODES.CONNECTION_CLOSED, 'scripted peer: connection closed');
       const left = end - Date.now();
       if (left <= 0) throw new TimeoutError('scripted peer waiting for a packet', timeoutMs);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.#wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      this.#wake = undefined;
+      await this.#wake.sleep(left);
     }
     return this.received[this.#cursor++]!;
   }
@@ -84,13 +78,13 @@ export class ScriptedPeer {
   readonly #server: net.Server;
   readonly #conns: ScriptedConnection[] = [];
   #taken = 0;
-  #wake: (() => void) | undefined;
+  readonly #wake = new Wakeup();
 
   private constructor(server: net.Server) {
     this.#server = server;
     server.on('connection', (s) => {
       this.#conns.push(new ScriptedConnection(s));
-      this.#wake?.();
+      this.#wake.wake();
     });
   }
 
@@ -115,14 +109,7 @@ export class ScriptedPeer {
     while (this.#taken >= this.#conns.length) {
       const left = end - Date.now();
       if (left <= 0) throw new TimeoutError('scripted peer waiting for a connection', timeoutMs);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.#wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      this.#wake = undefined;
+      await this.#wake.sleep(left);
     }
     return this.#conns[this.#taken++]!;
   }

@@ -14,8 +14,3 @@ export function offlineCheck(profile: ModelProfile, observed: Observed): Mismatc
   }
   return undefined;
 }
-
-/** Index of the observation a mismatch happened at (the step object is shared). */
-export function mismatchIndex(observed: Observed, m: Mismatch): number {
-  return observed.findIndex((o) => o.step === m.step);
-}

@@ -13,6 +13,7 @@
  * What is declared (the probe, expectations, races, wire findings) comes in with the options:
  * suites/interop declares it, the CLI and the matrix suite pass it on.
  */
+import { beforeDeadline } from '../deadline.js';
 import { ERROR_CODES, errorMessage, PeerError } from '../errors.js';
 import { type DriverHandle, type DriverSource, b64, driverName, startDriver, unb64 } from '../peers/drivers/index.js';
 import type { ProviderKind } from '../peers/types.js';
@@ -186,14 +187,6 @@ class Pool {
   }
 }
 
-async function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no end after ${ms} ms`)), ms);
-  });
-  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
-}
-
 export async function runServerMatrix(server: MatrixServer, allOptions: MatrixOptions): Promise<ServerRun> {
   const options: MatrixOptions = { ...allOptions, scenarios: allOptions.scenarios.filter((s) => allOptions.scenarioFilter?.(server.name, s.id) ?? true) };
   const t0 = Date.now();
@@ -347,7 +340,7 @@ async function runCell(
         startExtraWorker: (label, regs) => pool.worker(sources.worker, `${cell.worker}-${label}`, regs),
         note: (line) => transcript.push(`${String(Date.now() - started).padStart(6)}ms -- ${line}`),
       };
-      const obs = await withDeadline(s.run(ctx), SCENARIO_DEADLINE_MS, `scenario ${s.id}`);
+      const obs = await beforeDeadline(s.run(ctx), SCENARIO_DEADLINE_MS, () => new Error(`scenario ${s.id}: no end after ${SCENARIO_DEADLINE_MS} ms`));
       outcome = obs.outcome;
       detail = obs.detail;
     } catch (e) {

@@ -8,6 +8,11 @@ import type { ProviderKind, ServerPeerName, StartedServer } from '../peers/types
 import { GearmanConnection } from '../transport/connection.js';
 import type { MatrixServerName } from './types.js';
 
+/**
+ * The peers layer's StartedServer plus what the matrix needs on top: the crash (described), and a
+ * restart on the same port, which the drivers' relays keep pointing at (certify's StartedTarget
+ * restarts on any port; the two restarts differ for that reason).
+ */
 export interface MatrixServer {
   readonly name: MatrixServerName;
   readonly address: string;

@@ -2,7 +2,7 @@
  * Concrete scenario actions: what one connection slot does next. Payloads are latin1 strings so
  * every byte value round-trips and model states stay plain JSON (cloned and compared cheaply).
  */
-import { packetName, T } from '../protocol/constants.js';
+import { packetName, type T } from '../protocol/constants.js';
 
 export type SubmitType =
   | typeof T.SUBMIT_JOB
@@ -42,34 +42,6 @@ export interface Step {
 
 /** Epoch values for SUBMIT_JOB_EPOCH: one long past, one far future (2100-01-01), never "now". */
 export const EPOCH_VALUES = { past: '1', future: '4102444800' } as const;
-
-/** Which request type an action sends (undefined for close). */
-export function actionRequestType(a: Action): number | undefined {
-  switch (a.kind) {
-    case 'submit':
-    case 'grab':
-    case 'work':
-      return a.type;
-    case 'get-status':
-      return T.GET_STATUS;
-    case 'get-status-unique':
-      return T.GET_STATUS_UNIQUE;
-    case 'echo':
-      return T.ECHO_REQ;
-    case 'option':
-      return T.OPTION_REQ;
-    case 'can-do':
-      return T.CAN_DO;
-    case 'cant-do':
-      return T.CANT_DO;
-    case 'reset-abilities':
-      return T.RESET_ABILITIES;
-    case 'pre-sleep':
-      return T.PRE_SLEEP;
-    case 'close':
-      return undefined;
-  }
-}
 
 const show = (s: string): string => (/^[\x20-\x7e]*$/.test(s) && s.length <= 24 ? JSON.stringify(s) : `<${s.length}B>`);
 const ref = (r: JobRef): string => ('held' in r ? `held#${r.held}` : 'created' in r ? `job#${r.created}` : 'unknown-handle');

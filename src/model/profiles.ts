@@ -148,7 +148,7 @@ export const PROFILES: Readonly<Record<ProfileName, ModelProfile>> = {
   'gearmand-1.1.20': { name: 'gearmand-1.1.20', choices: declared(KNOWN_SERVERS.gearmand), quirks: GEARMAND_QUIRKS, supported: new Set(ALL_REQUESTS) },
   'perl-gearman-server-1.130': {
     name: 'perl-gearman-server-1.130',
-    choices: declared(KNOWN_SERVERS.perl),
+    choices: declared(KNOWN_SERVERS['perl-gearmand']),
     quirks: {
       sleepers: 'per-function',
       wakeOn: 'every-submit',

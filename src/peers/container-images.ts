@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GenericContainer, ImageName } from 'testcontainers';
+import { beforeDeadline } from '../deadline.js';
 import { ERROR_CODES, PeerError, errorMessage } from '../errors.js';
 import { containerRuntime } from './container-runtime.js';
 
@@ -53,18 +54,10 @@ async function buildImage(peer: string, imageName: string, dockerfileDir: string
   }
   const client = await containerRuntime(peer);
   if (await client.image.exists(ImageName.fromString(tag))) return tag;
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      GenericContainer.fromDockerfile(dockerfileDir).build(tag, { deleteOnExit: false }),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`build did not finish within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
+    await beforeDeadline(GenericContainer.fromDockerfile(dockerfileDir).build(tag, { deleteOnExit: false }), timeoutMs, () => new Error(`build did not finish within ${timeoutMs} ms`));
   } catch (e) {
     throw new PeerError(ERROR_CODES.PEER_START_FAILED, peer, `building image ${tag} from ${dockerfileDir} failed: ${errorMessage(e)}`, '', { cause: e });
-  } finally {
-    clearTimeout(timer);
   }
   return tag;
 }

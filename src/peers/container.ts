@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Readable } from 'node:stream';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import { within } from '../deadline.js';
 import { ERROR_CODES, PeerError, errorMessage } from '../errors.js';
 import { containerRuntime } from './container-runtime.js';
 import { ensureImage } from './container-images.js';
@@ -16,7 +17,7 @@ import { DEFAULT_LOG_BYTES, LogRing } from './log-ring.js';
 import { type ProcessExit, describeExit, raceReady, withLogTail } from './peer-start.js';
 import { dockerDir } from './repo-paths.js';
 import { StopOnce } from './stop-once.js';
-import { sleep, withDeadline } from './wait.js';
+import { withDeadline } from './wait.js';
 
 export { containerRuntime } from './container-runtime.js';
 
@@ -150,7 +151,7 @@ class RunningContainer extends StopOnce<void> implements ContainerHandle {
     try {
       await this.#started.stop({ timeout: this.#graceMs, remove: true });
       // The wait() long-poll reports the exit status; give it a moment so logs() records it.
-      await Promise.race([this.exited, sleep(1000)]);
+      await within(this.exited, 1000);
     } catch (e) {
       // Whatever stop() tripped on, the container must not outlive us.
       this.#log.append('harness', `stop failed (${errorMessage(e)}); removing by force\n`);

@@ -3,6 +3,7 @@
  * readiness wait raced against a deadline and the peer exiting early, and the start-failure error
  * that carries the tail of the peer's log.
  */
+import { beforeDeadline } from '../deadline.js';
 import { ERROR_CODES, PeerError, TimeoutError, type ErrorCode } from '../errors.js';
 
 export interface ProcessExit {
@@ -35,30 +36,22 @@ export interface ReadyRacer {
  */
 export async function raceReady(peer: ReadyRacer, timeoutMs: number, ready: (signal: AbortSignal) => Promise<void>): Promise<void> {
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const err = new TimeoutError('waiting for readiness', timeoutMs);
-      controller.abort(err);
-      reject(err);
-    }, timeoutMs);
-  });
-  const earlyExit = peer.exited.then((exit) => {
-    const err = new PeerError(ERROR_CODES.PEER_EXITED, peer.name, `${peer.subject ? `${peer.subject} ` : ''}${describeExit(exit)} before it was ready`);
+  const abortWith = (err: Error): Error => {
     controller.abort(err);
-    throw err;
+    return err;
+  };
+  const earlyExit = peer.exited.then((exit) => {
+    throw abortWith(new PeerError(ERROR_CODES.PEER_EXITED, peer.name, `${peer.subject ? `${peer.subject} ` : ''}${describeExit(exit)} before it was ready`));
   });
   try {
-    await Promise.race([ready(controller.signal), deadline, earlyExit]);
+    await beforeDeadline(Promise.race([ready(controller.signal), earlyExit]), timeoutMs, () => abortWith(new TimeoutError('waiting for readiness', timeoutMs)));
   } catch (error) {
     // `ready` may reject first, reacting to the abort; the abort's reason (deadline, early exit) is the real story.
     const reason: unknown = controller.signal.reason;
     throw controller.signal.aborted && reason instanceof Error ? reason : error;
   } finally {
-    clearTimeout(timer);
-    // The losing racers settle later; they must not become unhandled rejections.
+    // The losing racer settles later; it must not become an unhandled rejection.
     earlyExit.catch(() => undefined);
-    deadline.catch(() => undefined);
     if (!controller.signal.aborted) controller.abort(new Error('readiness settled'));
   }
 }

@@ -17,13 +17,3 @@ export function pickFreePort(host = '127.0.0.1'): Promise<number> {
     });
   });
 }
-
-/** True when nothing listens on host:port right now (a bind succeeds). */
-export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', () => resolve(false));
-    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}

@@ -7,6 +7,7 @@
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
+import { within } from '../deadline.js';
 import { ERROR_CODES, PeerError, errorMessage } from '../errors.js';
 import { DEFAULT_LOG_BYTES, LogRing } from './log-ring.js';
 import { type ProcessExit, describeExit, raceReady, withLogTail } from './peer-start.js';
@@ -125,11 +126,12 @@ class RunningProcess extends StopOnce<ProcessExit> implements ProcessHandle {
   }
 
   async #exitWithin(ms: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-    const result = await Promise.race([this.exited.then(() => true as const), timedOut]);
-    clearTimeout(timer);
-    return result;
+    return (
+      (await within(
+        this.exited.then(() => true),
+        ms,
+      )) ?? false
+    );
   }
 }
 

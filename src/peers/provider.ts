@@ -134,6 +134,3 @@ export function requirePeer(names: PeerName | readonly PeerName[], suite = 'peer
   console.warn(`\n*** SKIPPING ${suite}: ${reason}\n`);
   return false;
 }
-
-/** The contract name for `requirePeer`. */
-export const requirePeersOrSkip = requirePeer;

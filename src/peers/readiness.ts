@@ -39,11 +39,6 @@ export function parseVersionReply(line: string): string {
   return v ? v[1]! : line.trim();
 }
 
-/** Polls until `version` is answered; returns the reply line. Stops when `signal` aborts. */
-export function waitForAdminVersion(options: AdminReadyOptions): Promise<string> {
-  return pollUntilAnswered(options, probeVersion);
-}
-
 const PROBES = { 'admin-version': probeVersion, echo: probeEcho, listening: probeConnect } as const;
 export type ReadinessProbe = keyof typeof PROBES;
 

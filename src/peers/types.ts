@@ -12,7 +12,6 @@ export type ProviderChoice = 'container' | 'native' | 'auto';
 
 /** Peer names come from the registry (registry/records.ts); these aliases keep imports short. */
 export type { ServerPeerName, DriverPeerName, ClientPeerName, WorkerPeerName } from './registry/index.js';
-import type { ServerPeerName } from './registry/index.js';
 import type { ProcessExit } from './peer-start.js';
 
 export interface StartOptions {
@@ -61,9 +60,4 @@ export interface StartedServer extends StartedPeer {
   readonly port: number;
   /** host:port */
   readonly address: string;
-}
-
-export interface ServerPeerSpec {
-  readonly name: ServerPeerName;
-  start(options?: StartOptions): Promise<StartedServer>;
 }

@@ -1,4 +1,5 @@
 /** Small timing helpers: every wait in the peers layer has a deadline and can be abandoned. */
+import { beforeDeadline } from '../deadline.js';
 import { TimeoutError } from '../errors.js';
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -22,18 +23,14 @@ export async function withDeadline<T>(what: string, timeoutMs: number, work: (si
   const controller = new AbortController();
   const onOuter = (): void => controller.abort(outer?.reason);
   outer?.addEventListener('abort', onOuter, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const err = new TimeoutError(what, timeoutMs);
-      controller.abort(err);
-      reject(err);
-    }, timeoutMs);
-  });
+  const late = (): Error => {
+    const err = new TimeoutError(what, timeoutMs);
+    controller.abort(err);
+    return err;
+  };
   try {
-    return await Promise.race([work(controller.signal), timeout]);
+    return await beforeDeadline(work(controller.signal), timeoutMs, late);
   } finally {
-    clearTimeout(timer);
     outer?.removeEventListener('abort', onOuter);
     if (!controller.signal.aborted) controller.abort(new Error('done'));
   }

@@ -11,18 +11,19 @@ export interface AdminCommandSpec {
   /** Tokens that make up the command word(s), e.g. ["show", "jobs"]. */
   readonly words: readonly string[];
   readonly reply: AdminReplyShape;
-  readonly servers: readonly ('gearmand' | 'perl')[];
+  /** The servers that have it, by registry name (src/peers/registry; protocol cannot import it). */
+  readonly servers: readonly ('gearmand' | 'perl-gearmand')[];
   readonly summary: string;
 }
 
 const A = (name: string, reply: AdminReplyShape, servers: AdminCommandSpec['servers'], summary: string): AdminCommandSpec => ({ name, words: name.split(' '), reply, servers, summary });
 
 export const ADMIN_COMMANDS = [
-  A('workers', 'list', ['gearmand', 'perl'], 'one line per connection: fd ip client-id : functions'),
-  A('status', 'list', ['gearmand', 'perl'], 'function TAB total TAB running TAB workers'),
+  A('workers', 'list', ['gearmand', 'perl-gearmand'], 'one line per connection: fd ip client-id : functions'),
+  A('status', 'list', ['gearmand', 'perl-gearmand'], 'function TAB total TAB running TAB workers'),
   A('prioritystatus', 'list', ['gearmand'], 'function TAB high TAB normal TAB low TAB workers'),
-  A('maxqueue', 'line', ['gearmand', 'perl'], 'maxqueue FUNCTION [SIZE | HIGH NORMAL LOW]'),
-  A('version', 'line', ['gearmand', 'perl'], 'server version'),
+  A('maxqueue', 'line', ['gearmand', 'perl-gearmand'], 'maxqueue FUNCTION [SIZE | HIGH NORMAL LOW]'),
+  A('version', 'line', ['gearmand', 'perl-gearmand'], 'server version'),
   A('getpid', 'line', ['gearmand'], 'server process id'),
   A('verbose', 'line', ['gearmand'], 'server log level'),
   A('show jobs', 'list', ['gearmand'], 'handle TAB retries TAB ignore TAB queued'),
@@ -30,10 +31,10 @@ export const ADMIN_COMMANDS = [
   A('cancel job', 'line', ['gearmand'], 'cancel job HANDLE'),
   A('create function', 'line', ['gearmand'], 'create function NAME'),
   A('drop function', 'line', ['gearmand'], 'drop function NAME'),
-  A('shutdown', 'line', ['perl'], 'shutdown [graceful]'),
-  A('jobs', 'list', ['perl'], 'function TAB unique TAB worker TAB listeners'),
-  A('clients', 'list', ['perl'], 'connections and the jobs they listen on'),
-  A('gladiator', 'list', ['perl'], 'debug memory dump'),
+  A('shutdown', 'line', ['perl-gearmand'], 'shutdown [graceful]'),
+  A('jobs', 'list', ['perl-gearmand'], 'function TAB unique TAB worker TAB listeners'),
+  A('clients', 'list', ['perl-gearmand'], 'connections and the jobs they listen on'),
+  A('gladiator', 'list', ['perl-gearmand'], 'debug memory dump'),
 ] as const satisfies readonly AdminCommandSpec[];
 
 /** How the reply to `commandLine` ends; unknown commands answer with one line. */

@@ -435,7 +435,8 @@ export const ALTERNATIVES = {
 
 export type AlternativeId = keyof typeof ALTERNATIVES;
 export type AlternativeChoice<A extends AlternativeId> = keyof (typeof ALTERNATIVES)[A]['choices'] & string;
-export const KNOWN_SERVERS = { gearmand: GEARMAND, perl: PERL } as const;
+/** Keyed by registry server name (src/peers/registry); the values are the model's profile names. */
+export const KNOWN_SERVERS = { gearmand: GEARMAND, 'perl-gearmand': PERL } as const;
 
 /** Which server a choice belongs to: the gearspec reference server or a KNOWN_SERVERS value. */
 export type ChoiceOwner = 'reference' | (typeof KNOWN_SERVERS)[keyof typeof KNOWN_SERVERS];

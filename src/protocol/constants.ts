@@ -128,7 +128,6 @@ export const PACKETS = [
 export const PACKET_TYPE_LIMIT = PACKETS.length;
 
 type Specs = (typeof PACKETS)[number];
-export type PacketName = Exclude<Specs['name'], 'TEXT' | 'UNUSED'>;
 
 /** name -> type number, derived from the table. */
 export const T = Object.fromEntries(PACKETS.map((p) => [p.name, p.type])) as { readonly [K in Specs['name']]: Extract<Specs, { name: K }>['type'] };
@@ -162,9 +161,6 @@ export function submitTypeFor(priority: Priority, background: boolean): number {
   }
   throw new Error(`no submit type for ${priority}/${background}`);
 }
-
-/** Types the server relays from the worker to the job's foreground clients. */
-export const WORK_RESULT_TYPES = [T.WORK_DATA, T.WORK_WARNING, T.WORK_STATUS, T.WORK_COMPLETE, T.WORK_FAIL, T.WORK_EXCEPTION] as const;
 
 /**
  * An ERROR reply meaning "this server does not implement that packet type": gearmand's

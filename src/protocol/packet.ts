@@ -82,7 +82,6 @@ export function arg(packet: Packet, name: string): Buffer {
   if (i < 0 || i >= packet.args.length) throw new TypeError(`${packetName(packet.type)} has no argument ${name}`);
   return packet.args[i]!;
 }
-export const argText = (packet: Packet, name: string): string => arg(packet, name).toString('utf8');
 
 /** One-line readable description, for logs and failure messages. */
 export function describePacket(packet: Packet, maxArg = 40): string {
@@ -96,5 +95,4 @@ export function describePacket(packet: Packet, maxArg = 40): string {
   return `${packet.magic} ${packetName(packet.type)}(${parts.join(', ')})`;
 }
 
-export const isType = (packet: Packet, ...types: number[]): boolean => types.includes(packet.type);
 export { T };

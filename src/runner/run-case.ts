@@ -6,6 +6,7 @@
  *  - any other exception → harness-error: our bug, never blamed on the server;
  *  - any packet breaking the protocol table → fail, whatever the case concluded.
  */
+import { within } from '../deadline.js';
 import { isGearspecError } from '../errors.js';
 import type { CaseDef, CaseVerdict } from './case-def.js';
 import { RunContext, type Target } from './context.js';
@@ -82,10 +83,6 @@ export async function runCaseIn<C>(c: CaseDef<C>, ctx: C & HarnessContext, optio
   const started = performance.now();
   const base = describeCase(c);
   const budget = caseBudgetMs(c, options.timeoutMs) + (options.extraMs ?? 0);
-  let timer: NodeJS.Timeout | undefined;
-  const watchdog = new Promise<Raw>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'watchdog', ms: budget }), budget);
-  });
   const work = (async (): Promise<Raw> => {
     try {
       return { kind: 'verdict', verdict: await c.run(ctx) };
@@ -99,17 +96,12 @@ export async function runCaseIn<C>(c: CaseDef<C>, ctx: C & HarnessContext, optio
       return { kind: 'harness', error: e };
     }
   })();
-  let raw: Raw;
-  try {
-    raw = await Promise.race([work, watchdog]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const raw: Raw = (await within(work, budget)) ?? { kind: 'watchdog', ms: budget };
   if (raw.kind === 'watchdog') {
     ctx.note(`watchdog: case still running after ${budget} ms; closing its connections`);
     await ctx.closeAll();
     // The case's reads now end with `closed`; wait for it to unwind, bounded.
-    await Promise.race([work, new Promise((r) => setTimeout(r, 1000))]);
+    await within(work, 1000);
   } else {
     await ctx.drain().catch(() => undefined);
     await ctx.closeAll();

@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import { within } from '../deadline.js';
 import { errorMessage } from '../errors.js';
 import { HEADER_SIZE, T } from '../protocol/constants.js';
 import { encodeFrame } from '../protocol/encoder.js';
@@ -158,9 +159,7 @@ class ServerWatch {
   /** After a case that did not pass: if the server is gone, give its exit time to be reported. */
   async settle(target: Target, death: Promise<void>, ms: number): Promise<void> {
     if (this.server?.alive?.() !== false && (await answers(target, ms, true)) !== 'gone') return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([death, new Promise<void>((r) => (timer = setTimeout(r, EXIT_REPORT_MS)))]);
-    clearTimeout(timer);
+    await within(death, EXIT_REPORT_MS);
   }
 
   /** Resolves when a case may start: the server is alive, restarted, or given up on. */

@@ -2,6 +2,7 @@
  * Reusable protocol steps for cases: submit and wait for the handle, register a worker, grab a
  * job. Each step reads under the run's deadline and fails with Expected[] vs Actual.
  */
+import { parseStatusRows, type StatusRow } from '../protocol/admin.js';
 import { T, packetName } from '../protocol/constants.js';
 import type { Arg, Packet } from '../protocol/packet.js';
 import type { CaseContext } from './context.js';
@@ -129,16 +130,13 @@ export async function adminOn(ctx: CaseContext, command: string): Promise<string
 }
 
 /** Admin `status` row for one function, or undefined when it is not listed. */
-export async function statusRow(p: Probe, fn: string): Promise<{ total: number; running: number; workers: number } | undefined> {
-  const lines = await p.admin('status');
-  for (const l of lines) {
-    const [name, total, running, workers] = l.split('\t');
-    if (name === fn) return { total: Number(total), running: Number(running), workers: Number(workers) };
-  }
-  return undefined;
+export async function statusRow(p: Probe, fn: string): Promise<Omit<StatusRow, 'function'> | undefined> {
+  const row = parseStatusRows(await p.admin('status')).find((r) => r.function === fn);
+  if (!row) return undefined;
+  // The counts only: failure messages print the row as JSON, as they did before the fold.
+  const { function: _name, ...counts } = row;
+  return counts;
 }
-
-export const bytesEqual = (a: Buffer | undefined, b: Buffer): boolean => a?.equals(b) === true;
 
 /**
  * After a late WORK_* from the worker that ended the job: an ECHO round trip on the worker's

@@ -6,7 +6,7 @@
  */
 import type { ProcessExit } from '../peers/peer-start.js';
 import { EXTERNAL_SERVER_NAMES, type ExternalServerName, peerLabel } from '../peers/registry/index.js';
-import { RunningServer, startServerPeer } from '../peers/servers/index.js';
+import { startServerPeer } from '../peers/servers/index.js';
 import { startReferenceServer } from '../server/index.js';
 import type { Target } from './context.js';
 
@@ -19,6 +19,11 @@ export type PeerName = ExternalServerName;
 /** How a server instance ended: an exit code or a signal; both null when it closed in-process. */
 export type ServerExit = ProcessExit;
 
+/**
+ * Not a second started-server type: what certify runs against, which may be a server gearspec
+ * did not start (an address) and, when it did, adds what the peers layer's StartedServer has not:
+ * liveness and restart() after a crash, with the logs of every instance kept.
+ */
 export interface StartedTarget {
   /** Where the server answers now (host and port may change after restart()). */
   readonly target: Target;
@@ -96,7 +101,7 @@ export async function startTarget(spec: TargetSpec): Promise<StartedTarget> {
     case 'peer':
       return restartable(peerLabel(spec.name), async () => {
         const p = await startServerPeer(spec.name);
-        const exited = p instanceof RunningServer && p.exited ? p.exited : NEVER;
+        const exited = p.exited ?? NEVER;
         return { host: p.host, port: p.port, exited, stop: () => p.stop(), logs: () => p.logs() };
       });
   }

@@ -10,6 +10,7 @@ import { packetName, T } from '../protocol/constants.js';
 import { type DecoderEvent, StreamDecoder } from '../protocol/decoder.js';
 import { encodePacket } from '../protocol/encoder.js';
 import { describePacket, type Packet } from '../protocol/packet.js';
+import { WaitQueue } from '../wait-queue.js';
 import { WireLog } from './wire-log.js';
 
 export type ConnEvent =
@@ -50,8 +51,7 @@ export class GearmanConnection {
   readonly label: string | undefined;
   readonly #socket: net.Socket;
   readonly #decoder: StreamDecoder;
-  readonly #queue: ConnEvent[] = [];
-  #waiter: ((e: ConnEvent) => void) | undefined;
+  readonly #queue = new WaitQueue<ConnEvent>((e) => e.kind === 'closed');
   #closedReason: string | undefined;
 
   private constructor(socket: net.Socket, options: ConnectOptions) {
@@ -119,11 +119,7 @@ export class GearmanConnection {
   }
 
   #deliver(event: ConnEvent): void {
-    const w = this.#waiter;
-    if (w) {
-      this.#waiter = undefined;
-      w(event);
-    } else this.#queue.push(event);
+    this.#queue.push(event);
   }
 
   #close(reason: string): void {
@@ -158,27 +154,12 @@ export class GearmanConnection {
    * the `closed` event again, so loops always end.
    */
   next(timeoutMs: number): Promise<ConnEvent> {
-    const queued = this.#queue.shift();
-    if (queued) {
-      if (queued.kind === 'closed') this.#queue.unshift(queued);
-      return Promise.resolve(queued);
-    }
-    if (this.#closedReason !== undefined) return Promise.resolve({ kind: 'closed', reason: this.#closedReason });
-    if (this.#waiter) throw new Error('GearmanConnection.next() called while another next() is pending');
-    return new Promise((resolve) => {
-      const timer = Number.isFinite(timeoutMs)
-        ? setTimeout(() => {
-            this.#waiter = undefined;
-            this.log.note(`no event within ${timeoutMs} ms`, this.label);
-            resolve({ kind: 'timeout', waitedMs: timeoutMs });
-          }, timeoutMs)
-        : undefined;
-      this.#waiter = (e) => {
-        if (timer) clearTimeout(timer);
-        if (e.kind === 'closed') this.#queue.unshift(e);
-        resolve(e);
-      };
-    });
+    if (this.#queue.queued.length === 0 && this.#closedReason !== undefined) return Promise.resolve({ kind: 'closed', reason: this.#closedReason });
+    const timeout = (): ConnEvent => {
+      this.log.note(`no event within ${timeoutMs} ms`, this.label);
+      return { kind: 'timeout', waitedMs: timeoutMs };
+    };
+    return this.#queue.next(timeoutMs, timeout, () => new Error('GearmanConnection.next() called while another next() is pending'));
   }
 
   /** Next packet; anything else (close, timeout, text, garbage) throws a typed error. */

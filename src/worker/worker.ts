@@ -59,6 +59,7 @@ export class GearmanWorker {
   #closed = false;
   #attempt = 0;
   #reconnectTimer: NodeJS.Timeout | undefined;
+  /** Waits for a notice matching a predicate; not a WaitQueue: many at once, each picks its own notices. */
   #waiters: NoticeWaiter[] = [];
 
   private constructor(options: WorkerOptions) {

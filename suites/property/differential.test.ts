@@ -16,7 +16,9 @@ import { PROFILES, type ModelQuirks, profileByName } from '../../src/model/profi
 import { isServerPeerName } from '../../src/peers/servers/index.js';
 import type { ServerPeerName } from '../../src/peers/types.js';
 import { checkScenarioOnce, formatFinding, fuzz, type FuzzServer } from '../../src/fuzz/engine.js';
-import { type LocalServer, skipReason, startPeer } from './peer-servers.js';
+import { startServerPeer } from '../../src/peers/servers/index.js';
+import type { StartedServer } from '../../src/peers/types.js';
+import { skipReason } from './peer-servers.js';
 
 const BUDGET_MS = Number(process.env.GEARSPEC_DIFF_MS ?? 10_000);
 const SEED = Number(process.env.GEARSPEC_SEED ?? Date.now() % 2 ** 31);
@@ -58,14 +60,14 @@ function withPrefix(steps: readonly Step[], prefix: string): Step[] {
 const skip = SERVERS.map((s) => skipReason(s, 'differential')).find((r) => r !== undefined);
 
 describe.skipIf(skip !== undefined)('differential mode - baseline gearmand', () => {
-  const started = new Map<ServerPeerName, LocalServer>();
+  const started = new Map<ServerPeerName, StartedServer>();
   const fuzzServer = (name: ServerPeerName): FuzzServer => {
     const s = started.get(name)!;
     // Every server peer name is also a profile alias (profiles.ts PROFILE_ALIASES).
     return { name, host: s.host, port: s.port, profile: profileByName(name)! };
   };
   beforeAll(async () => {
-    for (const name of SERVERS) started.set(name, await startPeer(name));
+    for (const name of SERVERS) started.set(name, await startServerPeer(name));
   }, 180_000);
   afterAll(async () => {
     await Promise.all([...started.values()].map((s) => s.stop()));

@@ -18,7 +18,9 @@ import { replayAgainstServer } from '../../src/fixtures/replay/replay.js';
 import { renderResult } from '../../src/fixtures/replay/types.js';
 import { isServerPeerName } from '../../src/peers/servers/index.js';
 import { HANDLE_PATTERN } from '../../src/fixtures/replay/handle-map.js';
-import { type LocalServer, skipReason, startPeer } from './peer-servers.js';
+import { startServerPeer } from '../../src/peers/servers/index.js';
+import type { StartedServer } from '../../src/peers/types.js';
+import { skipReason } from './peer-servers.js';
 
 const DIR = join(import.meta.dirname, 'findings');
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.fixture.jsonl'));
@@ -35,10 +37,10 @@ const sidecarOf = (file: string): SidecarFinding | undefined =>
 const norm = (lines: readonly string[]): string => JSON.stringify(lines.map((l) => l.replace(HANDLE_PATTERN, 'H:*')));
 
 describe('recorded divergences', () => {
-  let gearmand: LocalServer | undefined;
+  let gearmand: StartedServer | undefined;
   const baselineSkip = skipReason('gearmand', 'findings');
   beforeAll(async () => {
-    if (baselineSkip === undefined) gearmand = await startPeer('gearmand');
+    if (baselineSkip === undefined) gearmand = await startServerPeer('gearmand');
   }, 180_000);
   afterAll(async () => {
     await gearmand?.stop();
@@ -62,7 +64,7 @@ describe('recorded divergences', () => {
         expect(finding!.text.startsWith(`${server} answered step ${finding!.step} of ${finding!.steps} (`)).toBe(true);
         expect(finding!.records[1]).toBeLessThanOrEqual(fixture.records.length);
 
-        const peer = await startPeer(server);
+        const peer = await startServerPeer(server);
         try {
           if (ORDER_DEPENDENT.has(file)) {
             let shown = 0;

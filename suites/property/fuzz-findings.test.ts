@@ -26,7 +26,9 @@ import { T } from '../../src/protocol/constants.js';
 import { runCli } from '../cli-run.js';
 import { detectProfile } from '../../src/fuzz/detect-profile.js';
 import { formatFinding, fuzz, type FuzzFinding } from '../../src/fuzz/engine.js';
-import { type LocalServer, skipReason, startPeer } from './peer-servers.js';
+import { startServerPeer } from '../../src/peers/servers/index.js';
+import type { StartedServer } from '../../src/peers/types.js';
+import { skipReason } from './peer-servers.js';
 import { startReference } from './reference-server.js';
 
 const SEED = Number(process.env.GEARSPEC_SEED ?? 4242);
@@ -186,7 +188,7 @@ describe('a finding in words, and a fixture that replays to it', () => {
 });
 
 describe('a server that dies during fuzzing', () => {
-  let backend: LocalServer;
+  let backend: StartedServer;
   const proxies: Proxy[] = [];
   const crashing = async (): Promise<Proxy> => {
     const p = await proxyTo(backend.port, { dieOn: T.GRAB_JOB_ALL });
@@ -275,7 +277,7 @@ describe('a server that dies during fuzzing', () => {
 });
 
 describe('a server without the admin protocol', () => {
-  let backend: LocalServer;
+  let backend: StartedServer;
   let silent: Proxy;
   beforeAll(async () => {
     backend = await startReference();
@@ -315,9 +317,9 @@ describe('a server without the admin protocol', () => {
 
 const gearmandSkip = skipReason('gearmand', 'fuzz-findings');
 describe.skipIf(gearmandSkip !== undefined)('on C gearmand: the finding that did not reproduce', () => {
-  let gearmand: LocalServer;
+  let gearmand: StartedServer;
   beforeAll(async () => {
-    gearmand = await startPeer('gearmand');
+    gearmand = await startServerPeer('gearmand');
   }, 180_000);
   afterAll(async () => {
     await gearmand?.stop();

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILES, type ModelProfile } from '../../src/model/profiles.js';
 import { formatFinding, fuzz, type FuzzResult } from '../../src/fuzz/engine.js';
 import type { ServerPeerName } from '../../src/peers/types.js';
-import { type LocalServer, skipReason, startPeer } from './peer-servers.js';
+import { startServerPeer } from '../../src/peers/servers/index.js';
+import type { StartedServer } from '../../src/peers/types.js';
+import { skipReason } from './peer-servers.js';
 
 const BUDGET_MS = Number(process.env.GEARSPEC_FUZZ_MS ?? 15_000);
 const SEED = Number(process.env.GEARSPEC_SEED ?? Date.now() % 2 ** 31);
@@ -21,9 +23,9 @@ function summary(name: string, r: FuzzResult): string {
 
 function suite(name: ServerPeerName, profile: ModelProfile): void {
   describe.skipIf(skipReason(name, 'model-server') !== undefined)(`model-based - ${name}`, () => {
-    let server: LocalServer | undefined;
+    let server: StartedServer | undefined;
     beforeAll(async () => {
-      server = await startPeer(name);
+      server = await startServerPeer(name);
     });
     afterAll(async () => {
       await server?.stop();

@@ -24,7 +24,8 @@ import type { ServerPeerName } from '../../src/peers/types.js';
 import type { FindingFacts } from '../../src/fuzz/finding-text.js';
 import { readableNames } from '../../src/fuzz/finding-text.js';
 import { offlineCheck } from '../../src/fuzz/offline-check.js';
-import { type LocalServer, startPeer } from './peer-servers.js';
+import { startServerPeer } from '../../src/peers/servers/index.js';
+import type { StartedServer } from '../../src/peers/types.js';
 import { recordRun, writeFindingFixture } from '../../src/fuzz/shrunk-fixture.js';
 
 /** Findings recorded under a quirk that is now a declared alternative (findings/README.md, run 1). */
@@ -58,7 +59,7 @@ const freshPrefix = (): string =>
     .padStart(8, '0')}_`;
 const normalised = (lines: readonly string[]): string => JSON.stringify(lines.map((l) => l.replace(HANDLE_PATTERN, 'H:*')));
 
-export async function recordFinding(dir: string, file: string, servers: ReadonlyMap<ServerPeerName, LocalServer>, log: (line: string) => void): Promise<void> {
+export async function recordFinding(dir: string, file: string, servers: ReadonlyMap<ServerPeerName, StartedServer>, log: (line: string) => void): Promise<void> {
   const [serverName, name] = file.split('.');
   if (!serverName || !isServerPeerName(serverName) || !name) throw new Error(`${file}: expected <server>.<name>.scenario.json`);
   const sidecar = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Sidecar;
@@ -106,7 +107,7 @@ export async function recordFinding(dir: string, file: string, servers: Readonly
       if (declared && normalised(sent) === normalised(other)) continue;
       const stepText = readableNames(describeStep(steps[last]!), prefix);
       // Committed findings name the peer, not the ephemeral port it had while recording.
-      const ref = (s: LocalServer, p: string): { name: string; address: string; profile: string } => ({ name: s.name, address: s.name, profile: p });
+      const ref = (s: StartedServer, p: string): { name: string; address: string; profile: string } => ({ name: s.name, address: s.name, profile: p });
       const facts: FindingFacts = {
         kind: 'divergence',
         server: ref(target, profile.name),
@@ -147,9 +148,9 @@ async function main(): Promise<void> {
   const files = readdirSync(dir).filter((f) => f.endsWith('.scenario.json') && (wanted.length === 0 || wanted.some((w) => f.startsWith(w))));
   const names = new Set<ServerPeerName>(['gearmand']);
   for (const f of files) names.add(f.split('.')[0] as ServerPeerName);
-  const servers = new Map<ServerPeerName, LocalServer>();
+  const servers = new Map<ServerPeerName, StartedServer>();
   try {
-    for (const n of names) servers.set(n, await startPeer(n));
+    for (const n of names) servers.set(n, await startServerPeer(n));
     for (const f of files) await recordFinding(dir, f, servers, (l) => process.stdout.write(`${l}\n`));
   } finally {
     await Promise.all([...servers.values()].map((s) => s.stop()));

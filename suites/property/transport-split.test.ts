@@ -12,7 +12,9 @@ import { encodePacket } from '../../src/protocol/encoder.js';
 import { req } from '../../src/protocol/packet.js';
 import { GearmanConnection } from '../../src/transport/connection.js';
 import type { ServerPeerName } from '../../src/peers/types.js';
-import { type LocalServer, skipReason, startPeer } from './peer-servers.js';
+import { startServerPeer } from '../../src/peers/servers/index.js';
+import type { StartedServer } from '../../src/peers/types.js';
+import { skipReason } from './peer-servers.js';
 
 const SEED = Number(process.env.GEARSPEC_SEED ?? Date.now() % 2 ** 31);
 const RUNS = Number(process.env.GEARSPEC_SPLIT_RUNS ?? 25);
@@ -78,7 +80,7 @@ function encode(items: readonly Item[], prefix: string): Buffer {
 }
 
 /** Send `chunks` as separate writes and return the normalised answers up to the sentinel. */
-async function converse(server: LocalServer, chunks: readonly Buffer[], prefix: string): Promise<string[]> {
+async function converse(server: StartedServer, chunks: readonly Buffer[], prefix: string): Promise<string[]> {
   const conn = await GearmanConnection.connect({ host: server.host, port: server.port, connectTimeoutMs: 3000 });
   try {
     for (const c of chunks) {
@@ -126,9 +128,9 @@ const prefix = (): string => `ts${process.pid.toString(36)}${(++n).toString(36)}
 
 function suite(name: ServerPeerName, full: boolean): void {
   describe.skipIf(skipReason(name, 'transport-split') !== undefined)(`transport split/coalesce - ${name}`, () => {
-    let server: LocalServer | undefined;
+    let server: StartedServer | undefined;
     beforeAll(async () => {
-      server = await startPeer(name);
+      server = await startServerPeer(name);
     });
     afterAll(async () => {
       await server?.stop();

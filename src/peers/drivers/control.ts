@@ -5,8 +5,13 @@
  */
 import net from 'node:net';
 import { ERROR_CODES, GearspecError, TimeoutError } from '../../errors.js';
+import { WaitQueue } from '../../wait-queue.js';
 import { type DriverCommand, type DriverEvent, encodeDriverCommand, parseDriverEvent } from './protocol.js';
 
+/**
+ * Accepts the one driver connection. Not a WaitQueue: a late accept rejects (TimeoutError) and the
+ * wait also ends when the driver exits first (`abort`), neither of which an event read does.
+ */
 export class ControlListener {
   readonly #server: net.Server;
   readonly port: number;
@@ -87,9 +92,9 @@ class TrafficLog {
 
 export class ControlConnection {
   readonly #socket: net.Socket;
-  readonly #queue: DriverEvent[] = [];
+  // `exited` is sticky so that every later read sees it too.
+  readonly #queue = new WaitQueue<DriverEvent>((e) => e.event === 'exited');
   readonly traffic = new TrafficLog();
-  #waiter: ((e: DriverEvent) => void) | undefined;
   #buffer = '';
   #closed = false;
   /** Resolves once the driver's side is gone (EOF or error). */
@@ -134,11 +139,7 @@ export class ControlConnection {
 
   /** Queue an event (also used by the harness for the synthetic `exited`). */
   push(event: DriverEvent): void {
-    const w = this.#waiter;
-    if (w) {
-      this.#waiter = undefined;
-      w(event);
-    } else this.#queue.push(event);
+    this.#queue.push(event);
   }
 
   send(cmd: DriverCommand): void {
@@ -149,27 +150,11 @@ export class ControlConnection {
 
   /** Next event, or undefined once `timeoutMs` passes. */
   next(timeoutMs: number): Promise<DriverEvent | undefined> {
-    const queued = this.#queue.shift();
-    if (queued) {
-      // `exited` is sticky so that every later read sees it too.
-      if (queued.event === 'exited') this.#queue.unshift(queued);
-      return Promise.resolve(queued);
-    }
-    if (this.#waiter) throw new GearspecError(ERROR_CODES.HARNESS, 'ControlConnection.next() called while another read is pending');
-    return new Promise((resolve) => {
-      const timer = setTimeout(
-        () => {
-          this.#waiter = undefined;
-          resolve(undefined);
-        },
-        Math.max(0, timeoutMs),
-      );
-      this.#waiter = (e) => {
-        clearTimeout(timer);
-        if (e.event === 'exited') this.#queue.unshift(e);
-        resolve(e);
-      };
-    });
+    return this.#queue.next(
+      timeoutMs,
+      () => undefined,
+      () => new GearspecError(ERROR_CODES.HARNESS, 'ControlConnection.next() called while another read is pending'),
+    );
   }
 
   close(): void {

@@ -3,6 +3,7 @@
  * container, or the in-process reference). Every wait has a deadline; a driver that exits or
  * stays silent fails the wait with its recent log attached.
  */
+import { within } from '../../deadline.js';
 import { ERROR_CODES, PeerError } from '../../errors.js';
 import type { ProviderKind } from '../types.js';
 import type { ControlConnection } from './control.js';
@@ -78,7 +79,7 @@ export class StartedDriver implements DriverHandle {
     // after its last data, for at most EXIT_AFTER_CLOSE_MS. A fixed short delay once let `exited`
     // overtake a `job` event on a loaded machine.
     init.runtime.gone.then(
-      (r) => void Promise.race([init.control.closed, new Promise((ok) => setTimeout(ok, EXIT_AFTER_CLOSE_MS))]).then(() => markGone(r.code, r.signal)),
+      (r) => void within(init.control.closed, EXIT_AFTER_CLOSE_MS).then(() => markGone(r.code, r.signal)),
       () => markGone(null, null),
     );
     // A driver that exits closes its control connection a moment before its exit status is
@@ -122,7 +123,7 @@ export class StartedDriver implements DriverHandle {
     this.#stopping ??= (async () => {
       if (!this.#exited) this.#control.send({ op: 'quit' });
       // Workers inside their library's loop do not read commands; give the others a moment.
-      await Promise.race([this.#runtime.gone, new Promise((r) => setTimeout(r, 300))]);
+      await within(this.#runtime.gone, 300);
       this.#control.close();
       await this.#runtime.kill();
     })();

@@ -3,12 +3,8 @@
  * stay in the source tree (they are not TypeScript), so `{root}` paths resolve from the package
  * root, which works both from src/ (vitest) and from dist/ (the built CLI).
  */
-import path from 'node:path';
 import { type ExternalDriverName, PEERS, type PeerRecord, type ProgramSpec, resolveProgram } from '../registry/index.js';
-import { repoRoot } from '../repo-paths.js';
 import { ERROR_CODES, PeerError } from '../../errors.js';
-
-export const driverSource = (...parts: string[]): string => path.join(repoRoot(), 'src', 'peers', 'drivers', ...parts);
 
 export type NativeProgram = ProgramSpec;
 

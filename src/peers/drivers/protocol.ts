@@ -81,8 +81,6 @@ export type DriverCommand =
   | { readonly op: 'release'; readonly gate: string }
   | { readonly op: 'quit' };
 
-export type DriverCommandOp = DriverCommand['op'];
-
 /** Driver → harness. `exited` is synthesised by the harness when the driver goes away. */
 export type DriverEvent =
   | { readonly event: 'hello'; readonly implementation: string; readonly library: string; readonly version: string; readonly role: DriverRole; readonly pid?: number; readonly protocol?: number }

@@ -49,12 +49,6 @@ export function isPeerName(value: string): value is PeerName {
 export function isServerPeerName(value: string): value is ServerPeerName {
   return (SERVER_NAMES as readonly string[]).includes(value);
 }
-export function isDriverPeerName(value: string): value is DriverPeerName {
-  return (DRIVER_NAMES as readonly string[]).includes(value);
-}
-export function hasRole(name: PeerName, role: PeerRole): boolean {
-  return (PEERS[name].roles as readonly PeerRole[]).includes(role);
-}
 
 /** `gearmand 1.1.20`: how reports and logs name a peer. */
 export function peerLabel(name: PeerName): string {

@@ -3,6 +3,7 @@
  * worker inside its library's loop (quit, close the control connection, SIGTERM, SIGKILL after a
  * grace period) — a worker must be gone before the SIGKILL. Both are bounded by the deadline.
  */
+import { within } from '../../deadline.js';
 import type { DriverHandle } from '../../peers/drivers/index.js';
 import type { CheckContext } from './context.js';
 import { fail } from './step-failure.js';
@@ -11,15 +12,7 @@ import type { CheckStep } from './types.js';
 type Gone = Awaited<DriverHandle['gone']>;
 
 /** How the process ended, or undefined when it is still running after `ms`. */
-export async function goneWithin(handle: DriverHandle, ms: number): Promise<Gone | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)));
-  try {
-    return await Promise.race([handle.gone, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+export const goneWithin = (handle: DriverHandle, ms: number): Promise<Gone | undefined> => within(handle.gone, ms);
 
 export const describeGone = (g: Gone): string => (g.signal ? `killed by ${g.signal}` : `exit code ${g.code}`);
 

@@ -4,6 +4,7 @@
  * After a step the driver's events are scanned: a line that is not valid protocol, or an `error`
  * the step did not provoke, fails it even when everything awaited did come.
  */
+import { beforeDeadline } from '../../deadline.js';
 import { errorMessage } from '../../errors.js';
 import { describeDriverEvent } from '../../peers/drivers/index.js';
 import type { CheckContext } from './context.js';
@@ -24,12 +25,6 @@ export function driverOutputTail(logs: string, lines = 15): string {
 }
 
 class StepTimeout extends Error {}
-
-function withBackstop<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new StepTimeout(`the step did not finish within ${ms} ms`)), ms)));
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
 
 async function settle(ctx: CheckContext, step: CheckStep<CheckContext>): Promise<void> {
   const s = ctx.subject;
@@ -56,7 +51,7 @@ export async function runStep(ctx: CheckContext, step: CheckStep<CheckContext>):
   const backstop = ctx.timeoutMs * 12 + 10_000;
   let result: Omit<StepResult, 'ms' | 'transcript' | 'name'>;
   try {
-    const note = await withBackstop(step.run(ctx), backstop);
+    const note = await beforeDeadline(step.run(ctx), backstop, () => new StepTimeout(`the step did not finish within ${backstop} ms`));
     await settle(ctx, step);
     result = { status: note.status ?? 'pass', message: note.message, ...(note.fix ? { fix: note.fix } : {}) };
   } catch (e) {

@@ -10,6 +10,7 @@ import type { WireLog } from '../../transport/wire-log.js';
 import { CaseFailure } from '../failures.js';
 import type { RequestSender } from '../packet-check.js';
 import { LibraryConn } from './library-conn.js';
+import { Wakeup } from '../../wakeup.js';
 
 export interface StageOptions {
   readonly log: WireLog;
@@ -25,7 +26,7 @@ export class Stage {
   readonly #all: LibraryConn[] = [];
   #server: net.Server | undefined;
   #port = 0;
-  #wake: (() => void) | undefined;
+  readonly #wake = new Wakeup();
   #accepted = 0;
 
   private constructor(options: StageOptions) {
@@ -71,7 +72,7 @@ export class Stage {
     const server = net.createServer((socket) => {
       socket.on('error', () => undefined);
       this.#pending.push(socket);
-      this.#wake?.();
+      this.#wake.wake();
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -102,14 +103,7 @@ export class Stage {
     while (this.#pending.length === 0) {
       const left = deadline - Date.now();
       if (left <= 0) throw new CaseFailure([`the ${this.#options.sender} connects to the server at ${this.address}`], `no connection within ${ms} ms`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.#wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      this.#wake = undefined;
+      await this.#wake.sleep(left);
     }
     const socket = this.#pending.shift()!;
     const name = label ?? `${this.#options.sender}#${++this.#accepted}`;

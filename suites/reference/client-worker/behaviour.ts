@@ -5,10 +5,10 @@
  */
 import { type AlternativeChoice, type AlternativeId, declaredChoice } from '../../../src/protocol/alternatives.js';
 import { PROFILE_ALIASES } from '../../../src/model/profiles.js';
-import type { ServerKind } from './servers.js';
+import type { ServerPeerName } from '../../../src/peers/types.js';
 
 export interface ServerBehaviour {
-  readonly kind: ServerKind;
+  readonly kind: ServerPeerName;
   /** Packet types beyond the Danga set: WORK_DATA/WARNING, LOW and HIGH_BG submits, EPOCH, REDUCE, GET_STATUS_UNIQUE, GRAB_JOB_UNIQ/ALL. */
   readonly modernPackets: boolean;
   readonly exception: AlternativeChoice<'exception-terminal'>;
@@ -22,14 +22,14 @@ export interface ServerBehaviour {
   readonly unsupportedCode: string | undefined;
 }
 
-function choice<A extends AlternativeId>(id: A, kind: ServerKind): AlternativeChoice<A> {
+function choice<A extends AlternativeId>(id: A, kind: ServerPeerName): AlternativeChoice<A> {
   const owner = PROFILE_ALIASES[kind]!;
   const c = declaredChoice(id, owner);
   if (c === undefined) throw new Error(`alternatives.ts records no ${id} choice for ${owner}`);
   return c;
 }
 
-export function behaviourOf(kind: ServerKind): ServerBehaviour {
+export function behaviourOf(kind: ServerPeerName): ServerBehaviour {
   const perl = kind === 'perl-gearmand';
   return {
     kind,

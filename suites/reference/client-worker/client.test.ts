@@ -8,7 +8,7 @@ import { ConnectionClosedError, GearmanErrorReply, TimeoutError } from '../../..
 import type { Priority } from '../../../src/protocol/constants.js';
 import { behaviourOf } from './behaviour.js';
 import { fname, Pool, SERVER_KINDS, sleep, unavailable, until } from './harness.js';
-import type { TestServer } from './servers.js';
+import type { StartedServer } from '../../../src/peers/types.js';
 
 const reverse = (b: Buffer): Buffer => Buffer.from(b).reverse();
 
@@ -16,7 +16,7 @@ for (const kind of SERVER_KINDS) {
   describe.skipIf(unavailable(kind) !== undefined)(`client against ${kind}`, () => {
     const be = behaviourOf(kind);
     const pool = new Pool();
-    let srv: TestServer;
+    let srv: StartedServer;
 
     beforeAll(async () => {
       srv = await pool.server(kind);
@@ -367,7 +367,7 @@ for (const kind of SERVER_KINDS) {
         () => undefined,
         (e: unknown) => e,
       );
-      await srv.close();
+      await srv.stop();
       expect(await result).toBeInstanceOf(ConnectionClosedError);
       expect(c.closed).toBe(true);
     });

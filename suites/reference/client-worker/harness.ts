@@ -5,15 +5,16 @@
 import { peerSkipReason, requirePeer } from '../../../src/peers/provider.js';
 import { GearmanClient, type ClientOptions } from '../../../src/client/index.js';
 import { GearmanWorker, type WorkerOptions } from '../../../src/worker/index.js';
-import { startTestServer, type ServerKind, type StartTestServerOptions, type TestServer } from './servers.js';
+import type { ServerPeerName, StartedServer } from '../../../src/peers/types.js';
+import { startTestServer, type StartTestServerOptions } from './servers.js';
 
-export const SERVER_KINDS: readonly ServerKind[] = ['reference', 'gearmand', 'perl-gearmand'];
+export const SERVER_KINDS: readonly ServerPeerName[] = ['reference', 'gearmand', 'perl-gearmand'];
 
 /**
  * Why a server cannot run here, or undefined. Follows the peers layer's rule: in CI a missing
  * server is a failure (throws), elsewhere a loud skip that says how to enable it.
  */
-export function unavailable(kind: ServerKind): string | undefined {
+export function unavailable(kind: ServerPeerName): string | undefined {
   return requirePeer(kind, `client/worker suite against ${kind}`) ? undefined : (peerSkipReason(kind) ?? 'unavailable');
 }
 
@@ -35,9 +36,9 @@ export async function until(cond: () => boolean, timeoutMs: number, what = 'cond
 export class Pool {
   readonly #clients: GearmanClient[] = [];
   readonly #workers: GearmanWorker[] = [];
-  readonly #servers: TestServer[] = [];
+  readonly #servers: StartedServer[] = [];
 
-  async server(kind: ServerKind, options?: StartTestServerOptions): Promise<TestServer> {
+  async server(kind: ServerPeerName, options?: StartTestServerOptions): Promise<StartedServer> {
     const s = await startTestServer(kind, options);
     this.#servers.push(s);
     return s;
@@ -62,6 +63,6 @@ export class Pool {
 
   async closeAll(): Promise<void> {
     await this.closeRoles();
-    await Promise.all(this.#servers.splice(0).map((s) => s.close()));
+    await Promise.all(this.#servers.splice(0).map((s) => s.stop()));
   }
 }

@@ -8,13 +8,14 @@ import { GearmanConnection } from '../../../src/transport/connection.js';
 import type { GrabVariant } from '../../../src/worker/index.js';
 import { behaviourOf } from './behaviour.js';
 import { fname, Pool, SERVER_KINDS, sleep, unavailable, until } from './harness.js';
-import { freePort, type TestServer } from './servers.js';
+import type { StartedServer } from '../../../src/peers/types.js';
+import { freePort } from './servers.js';
 
 for (const kind of SERVER_KINDS) {
   describe.skipIf(unavailable(kind) !== undefined)(`worker against ${kind}`, () => {
     const be = behaviourOf(kind);
     const pool = new Pool();
-    let srv: TestServer;
+    let srv: StartedServer;
 
     beforeAll(async () => {
       srv = await pool.server(kind);
@@ -231,7 +232,7 @@ for (const kind of SERVER_KINDS) {
       const c1 = await pool.client(first);
       expect((await (await c1.submit({ function: fn, data: 'before' })).result(5000)).data.toString()).toBe('ok before');
 
-      await first.close();
+      await first.stop();
       await w.waitForNotice((n) => n.kind === 'disconnected', 5000);
       await until(() => w.notices.filter((n) => n.kind === 'reconnect-attempt').length >= 2, 5000, 'two reconnect attempts');
       const second = await pool.server(kind, { port });
@@ -251,7 +252,7 @@ for (const kind of SERVER_KINDS) {
       const w = await pool.worker(srv, { reconnect: true, backoff: { initialMs: 20, maxMs: 40, maxAttempts: 3 } });
       w.register(fname('giveup'), () => 'x');
       w.work();
-      await srv.close();
+      await srv.stop();
       const gave = await w.waitForNotice((n) => n.kind === 'gave-up', 5000);
       expect(gave).toEqual({ kind: 'gave-up', attempts: 3 });
       expect(w.connected).toBe(false);

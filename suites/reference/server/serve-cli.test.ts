@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { command } from '../../../src/cli/commands/serve.js';
+import { beforeDeadline } from '../../../src/deadline.js';
 import { T } from '../../../src/protocol/constants.js';
 import { req } from '../../../src/protocol/packet.js';
 import { GearmanConnection } from '../../../src/transport/connection.js';
@@ -52,9 +53,7 @@ async function listening(s: Serve, timeoutMs = 45_000): Promise<number> {
   throw new Error(`serve did not report its address: ${s.output()}`);
 }
 
-function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms).unref())]);
-}
+const withDeadline = <T>(p: Promise<T>, ms: number, what: string): Promise<T> => beforeDeadline(p, ms, () => new Error(`${what}: not within ${ms} ms`));
 
 describe('gearspec serve', () => {
   it('--port 0 prints the ephemeral port, serves, and exits 0 on admin shutdown', async () => {

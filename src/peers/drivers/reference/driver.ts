@@ -61,6 +61,7 @@ function splitHostPort(hp: string): { host: string; port: number } {
   return { host: hp.slice(0, i), port: Number(hp.slice(i + 1)) };
 }
 
+/** Commands from the harness. Not a WaitQueue: reads have no deadline, and the queue ends (undefined) when the harness goes. */
 class CommandQueue {
   #lines: DriverCommand[] = [];
   #waiter: ((c: DriverCommand | undefined) => void) | undefined;
