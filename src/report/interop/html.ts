@@ -4,7 +4,10 @@
  * per-cell detail (scenario verdicts, declared expectations with sources, transcripts, logs) that
  * a click on a grid cell opens. Above the tabs, a summary of which client × worker pairs work
  * across all servers, and a filter bar (language, server, client, worker, grade): the matrix has
- * ~12 × 11 pairs on 7 servers, too many to read tab by tab.
+ * ~12 × 11 pairs on 7 servers, too many to read tab by tab. A declared difference is shown by its
+ * kind: an interop bug is orange and "unsafe", a legitimate alternative blue, an unsupported
+ * optional feature grey; every cell says whether the pair is safe on that server and names the
+ * scenario that differs.
  */
 import { PEERS, isPeerName } from '../../peers/registry/index.js';
 import { GRADE_LEGEND, GRADE_ORDER, type CellResult, type ExpectationRef, type InteropGrade, type MatrixReport, type ScenarioResult, type ServerRun, cellFileName, worstGrade } from './model.js';
