@@ -83,14 +83,39 @@ export function arg(packet: Packet, name: string): Buffer {
   return packet.args[i]!;
 }
 
+const BYTE_NAMES: Readonly<Record<number, string>> = { 0: 'NUL', 9: 'TAB', 10: 'LF', 13: 'CR' };
+const isPrintable = (b: number): boolean => b >= 0x20 && b < 0x7f;
+
+/**
+ * One argument for a person: printable runs quoted and other bytes named between them
+ * (`"H:vm:142"+NUL`), because a handle or a function name with one stray byte is still text and
+ * hex hides what it says; an argument that is mostly bytes (a payload) stays hex.
+ */
+function showArg(a: Buffer, maxArg: number): string {
+  const cut = a.subarray(0, maxArg);
+  const printable = cut.reduce((n, b) => n + (isPrintable(b) ? 1 : 0), 0);
+  if (cut.length > 0 && printable < cut.length / 2) return `0x${hexPreview(a, 0, Math.floor(maxArg / 3)).replace(/ /g, '')}`;
+  const parts: string[] = [];
+  let run = '';
+  for (const b of cut) {
+    if (isPrintable(b)) {
+      run += String.fromCharCode(b);
+      continue;
+    }
+    if (run) parts.push(JSON.stringify(run));
+    run = '';
+    parts.push(BYTE_NAMES[b] ?? `0x${b.toString(16).padStart(2, '0')}`);
+  }
+  if (run || parts.length === 0) parts.push(JSON.stringify(run));
+  return parts.join('+');
+}
+
 /** One-line readable description, for logs and failure messages. */
 export function describePacket(packet: Packet, maxArg = 40): string {
   const spec = packetSpec(packet.type);
   const parts = packet.args.map((a, i) => {
     const label = spec?.args[i] ?? `arg${i}`;
-    const printable = a.every((b) => b >= 0x20 && b < 0x7f);
-    const shown = printable ? JSON.stringify(a.toString('latin1').slice(0, maxArg)) : `0x${hexPreview(a, 0, Math.floor(maxArg / 3)).replace(/ /g, '')}`;
-    return `${label}=${shown}${a.length > maxArg ? `(${a.length}B)` : ''}`;
+    return `${label}=${showArg(a, maxArg)}${a.length > maxArg ? `(${a.length}B)` : ''}`;
   });
   return `${packet.magic} ${packetName(packet.type)}(${parts.join(', ')})`;
 }

@@ -4,9 +4,12 @@
  * requirement (h2spec style), and stale baseline entries.
  */
 import { specLabel } from '../protocol/spec-sections.js';
-import { OUTCOMES, OUTCOME_SHORT } from '../runner/outcome.js';
-import type { ServerRun } from '../runner/result.js';
-import { attention, countsBySection, totals } from './model.js';
+import { OUTCOME_SHORT } from '../runner/outcome.js';
+import type { CaseResult, ServerRun } from '../runner/result.js';
+import { attention, compareSections, STANDINGS, type Standing, standingCounts } from './model.js';
+
+/** Column labels: a baselined failure and a stale entry get columns of their own, so FAIL counts only new failures. */
+const SHORT: Readonly<Record<Standing, string>> = { ...OUTCOME_SHORT, baselined: 'bl', stale: 'STALE' };
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -14,13 +17,16 @@ function table(rows: readonly (readonly string[])[]): string {
 }
 
 export function renderSummary(run: ServerRun): string {
-  const head = ['section', ...OUTCOMES.map((o) => OUTCOME_SHORT[o]), 'total'];
+  const head = ['section', ...STANDINGS.map((o) => SHORT[o]), 'total'];
   const rows: string[][] = [head];
-  for (const [section, c] of countsBySection(run.results)) {
-    rows.push([`§${section}`, ...OUTCOMES.map((o) => (c[o] ? String(c[o]) : '.')), String(OUTCOMES.reduce((n, o) => n + c[o], 0))]);
+  const bySection = new Map<string, CaseResult[]>();
+  for (const r of run.results) bySection.set(r.section, [...(bySection.get(r.section) ?? []), r]);
+  for (const [section, rs] of [...bySection.entries()].sort(([a], [b]) => compareSections(a, b))) {
+    const c = standingCounts(rs);
+    rows.push([`§${section}`, ...STANDINGS.map((o) => (c[o] ? String(c[o]) : '.')), String(rs.length)]);
   }
-  const t = totals(run.results);
-  rows.push(['all', ...OUTCOMES.map((o) => String(t[o])), String(run.results.length)]);
+  const t = standingCounts(run.results);
+  rows.push(['all', ...STANDINGS.map((o) => String(t[o])), String(run.results.length)]);
   const lines = [
     `== ${run.server} (${run.address}) — ${run.results.length} cases in ${(run.durationMs / 1000).toFixed(1)} s, per-read timeout ${run.timeoutMs} ms${run.strict ? ', strict' : ''}${run.baselineFile ? `, baseline ${run.baselineFile}` : ''}`,
     table(rows),

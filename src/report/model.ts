@@ -20,16 +20,6 @@ export function compareSections(a: string, b: string): number {
   return 0;
 }
 
-export function countsBySection(results: readonly CaseResult[]): [string, Counts][] {
-  const m = new Map<string, Counts>();
-  for (const r of results) {
-    const c = m.get(r.section) ?? emptyCounts();
-    c[r.outcome]++;
-    m.set(r.section, c);
-  }
-  return [...m.entries()].sort(([a], [b]) => compareSections(a, b));
-}
-
 export function totals(results: readonly CaseResult[]): Counts {
   const c = emptyCounts();
   for (const r of results) c[r.outcome]++;
@@ -49,4 +39,28 @@ export function caseIds(runs: readonly ServerRun[]): CaseResult[] {
   const seen = new Map<string, CaseResult>();
   for (const run of runs) for (const r of run.results) if (!seen.has(r.id)) seen.set(r.id, r);
   return [...seen.values()];
+}
+
+/**
+ * How a result reads in the human reports: a failure the baseline explains is `baselined` (known,
+ * not counted as failed), a stale baseline entry is `stale` whatever its outcome, a failure
+ * outside the baseline is `fail`; every other outcome stands as it is.
+ */
+export type Standing = Outcome | 'baselined' | 'stale';
+
+export const STANDINGS: readonly Standing[] = ['fail', 'stale', 'harness-error', 'baselined', 'non-strict', 'pass', 'pass-alternative', 'unsupported', 'informational', 'skipped', 'blocked'];
+
+export function standing(r: CaseResult): Standing {
+  if (r.baseline?.stale) return 'stale';
+  if (r.outcome === 'fail' && r.baseline) return 'baselined';
+  return r.outcome;
+}
+
+export type StandingCounts = Record<Standing, number>;
+
+/** Counts by standing: `fail` holds only failures outside the baseline. */
+export function standingCounts(results: readonly CaseResult[]): StandingCounts {
+  const c = Object.fromEntries(STANDINGS.map((s) => [s, 0])) as StandingCounts;
+  for (const r of results) c[standing(r)]++;
+  return c;
 }

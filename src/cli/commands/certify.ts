@@ -4,7 +4,7 @@
  * failure or a stale baseline entry, 2 on a harness or usage error.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { type DriverRole, type DriverSource, driverName } from '../../peers/drivers/index.js';
 import type { DriverPeerName } from '../../peers/types.js';
 import { type LibraryCaseDef, runLibrarySuite } from '../../runner/library/run-library.js';
@@ -13,6 +13,7 @@ import { renderComparison, renderSummary } from '../../report/console.js';
 import { renderHtml } from '../../report/html.js';
 import { writeJsonReports } from '../../report/json.js';
 import { renderJUnit } from '../../report/junit.js';
+import { slug } from '../../report/model.js';
 import { applyBaseline, type Baseline, BASELINE_FORMAT, type BaselineEntry, raceOf, readBaseline } from '../../runner/baseline.js';
 import type { CaseDef } from '../../runner/case-def.js';
 import { exitCode, tally } from '../../runner/exit-code.js';
@@ -206,17 +207,25 @@ function listCatalogue(cases: readonly (CaseDef | LibraryCaseDef)[]): string {
   return lines.join('\n');
 }
 
-/** Live progress: a rewritten line on a TTY, otherwise a plain line every 25 cases. */
-function progress(server: string): { onResult: (id: string, done: number, total: number, outcome: string) => void; end: () => void } {
+/**
+ * Live progress: a rewritten line on a TTY, otherwise a plain line every 25 cases. The baseline is
+ * applied after the run, so the line asks it directly: a failure it lists (or one of its races
+ * explains) counts as baselined, not failed — a passing run must not read "3 failed".
+ */
+function progress(server: string, baseline: Baseline | undefined): { onResult: (id: string, done: number, total: number, outcome: string) => void; end: () => void } {
   const tty = process.stderr.isTTY === true;
+  const known = new Set(baseline?.entries.map((e) => e.case));
   let failed = 0;
+  let baselined = 0;
   return {
     onResult(id, done, total, outcome) {
-      if (outcome === 'fail' || outcome === 'harness-error') failed++;
+      if (outcome === 'fail' && (known.has(id) || raceOf(baseline, id))) baselined++;
+      else if (outcome === 'fail' || outcome === 'harness-error') failed++;
+      const counts = [failed ? `${failed} failed` : '', baselined ? `${baselined} baselined` : ''].filter(Boolean).join(', ');
       if (tty) {
-        const line = `[${server}] ${done}/${total} ${failed ? `${failed} failed ` : ''}${id}`;
+        const line = `[${server}] ${done}/${total} ${counts ? `${counts} ` : ''}${id}`;
         process.stderr.write(`\r${line.slice(0, (process.stderr.columns ?? 100) - 1).padEnd((process.stderr.columns ?? 100) - 1)}`);
-      } else if (done % 25 === 0 || done === total) process.stderr.write(`[${server}] ${done}/${total} cases${failed ? `, ${failed} failed` : ''}\n`);
+      } else if (done % 25 === 0 || done === total) process.stderr.write(`[${server}] ${done}/${total} cases${counts ? `, ${counts}` : ''}\n`);
     },
     end() {
       if (tty) process.stderr.write('\r\x1b[K');
@@ -278,7 +287,7 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
         harness = true;
         continue;
       }
-      const bar = progress(started.target.name);
+      const bar = progress(started.target.name, p.baselineFor(spec)?.baseline);
       // `server: started`: a peer that crashes is restarted, and the crash charged to its case.
       const onRestart = (n: number, how: string) => process.stderr.write(`\ngearspec certify: ${started.target.name} exited (${how}); restarted it (${n})\n`);
       // A server gearspec did not start is someone's: what the run queues on it is removed afterwards.
@@ -311,7 +320,7 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
     const cases = p.libraryCases.filter((c) => c.role === lib.role);
     if (cases.length === 0) continue;
     try {
-      const bar = progress(name);
+      const bar = progress(name, p.libraryBaselineFor(lib)?.baseline);
       const run = await runLibrarySuite({
         subject: lib.source,
         role: lib.role,
@@ -357,7 +366,14 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
   if (runs.length > 0) {
     if (junit) writeFile(junit, renderJUnit(runs));
     if (json) writeJsonReports(json, runs);
-    if (html) writeFile(html, renderHtml(runs));
+    // Passing cases link their wire log in the JSON detail file instead of carrying it (page size).
+    const detailHref = (run: ServerRun) =>
+      json
+        ? relative(dirname(resolve(html ?? '.')), join(resolve(json), `${slug(run.server)}.json`))
+            .split(sep)
+            .join('/')
+        : undefined;
+    if (html) writeFile(html, renderHtml(runs, 'gearspec certify', { detailHref, exitCode: harness ? EXIT.HARNESS : exitCode(runs) }));
     for (const [what, path] of [
       ['JUnit', junit],
       ['JSON', json],

@@ -123,6 +123,37 @@ describe('interop report', () => {
     expect(summaryOf(html)).toContain('could not be run: no binary');
   });
 
+  it('should show a declared interop bug as unsafe, apart from an alternative and an unsupported feature, naming the scenario', () => {
+    const html = renderInteropHtml({
+      ...report,
+      servers: [
+        {
+          name: 'gearmand',
+          version: '1',
+          provider: 'native',
+          wallMs: 1,
+          cells: [declared('gearmand', 'php', 'perl', 'interop-bug'), declared('gearmand', 'perl', 'php', 'alternative'), declared('gearmand', 'php', 'php', 'unsupported')],
+        },
+      ],
+    });
+    const gridCell = (client: string, worker: string): string => {
+      const m = new RegExp(`<td class="cell [^"]*" data-server="gearmand" data-client="${client}"[^>]*data-worker="${worker}"[\\s\\S]*?</td>`).exec(html);
+      if (!m) throw new Error(`no grid cell ${client} × ${worker}`);
+      return m[0];
+    };
+    expect(gridCell('php', 'perl')).toMatch(/^<td class="cell g-expected-different k-interop-bug"[\s\S]*<strong>unsafe<\/strong><br><span class="says">unsafe: s1<\/span>/);
+    expect(gridCell('perl', 'php')).toMatch(/^<td class="cell g-expected-different k-alternative"[\s\S]*<span class="says">safe \(alternative: s1\)<\/span>/);
+    expect(gridCell('php', 'php')).toMatch(/^<td class="cell g-expected-different k-unsupported"[\s\S]*<span class="says">safe \(unsupported: s1\)<\/span>/);
+    // Three different colours, the interop bug's orange.
+    expect(html).toContain('.g-expected-different.k-interop-bug{background:#e65100');
+    expect(html).toContain('.g-expected-different.k-unsupported{background:#757575');
+    expect(html).toContain('.g-expected-different.k-alternative{background:#1565c0');
+    // The pair summary: unsafe, listed with its server and scenario.
+    expect(pairTd(html, 'php', 'perl')).toMatch(/class="pair p-unsafe".*>⚠<\/td>/);
+    expect(pairTd(html, 'php', 'php')).toMatch(/class="pair p-limited"/);
+    expect(summaryOf(html)).toMatch(/<ul class="unsafe"><li [^>]*><b>php<\/b> client × <b>perl<\/b> worker: <a href="#cell-gearmand-php-perl">gearmand<\/a> unsafe: s1<\/li><\/ul>/);
+  });
+
   it('should offer filters with every server, language, driver and grade as options, and data attributes to filter on', () => {
     const html = renderInteropHtml({ ...report, servers: [...report.servers, { name: 'x', version: '1', provider: 'native', wallMs: 1, cells: [cell('x', 'my-driver', 'reference', ['pass'])] }] });
     const options = (key: string): string[] => {

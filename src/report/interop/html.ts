@@ -4,17 +4,55 @@
  * per-cell detail (scenario verdicts, declared expectations with sources, transcripts, logs) that
  * a click on a grid cell opens. Above the tabs, a summary of which client × worker pairs work
  * across all servers, and a filter bar (language, server, client, worker, grade): the matrix has
- * ~12 × 11 pairs on 7 servers, too many to read tab by tab.
+ * ~12 × 11 pairs on 7 servers, too many to read tab by tab. A declared difference is shown by its
+ * kind: an interop bug is orange and "unsafe", a legitimate alternative blue, an unsupported
+ * optional feature grey; every cell says whether the pair is safe on that server and names the
+ * scenario that differs.
  */
 import { PEERS, isPeerName } from '../../peers/registry/index.js';
-import { GRADE_LEGEND, GRADE_ORDER, type CellResult, type InteropGrade, type MatrixReport, type ScenarioResult, type ServerRun, cellFileName, worstGrade } from './model.js';
+import { GRADE_LEGEND, GRADE_ORDER, type CellResult, type ExpectationRef, type InteropGrade, type MatrixReport, type ScenarioResult, type ServerRun, cellFileName, worstGrade } from './model.js';
 
 const COLOURS: Readonly<Record<InteropGrade, { bg: string; fg: string; label: string }>> = {
   pass: { bg: '#2e7d32', fg: '#fff', label: 'pass' },
   'expected-different': { bg: '#1565c0', fg: '#fff', label: 'expected-different' },
-  stale: { bg: '#ef6c00', fg: '#fff', label: 'stale' },
+  // Purple, not orange: orange is a declared interop bug's (KIND_COLOURS).
+  stale: { bg: '#6a1b9a', fg: '#fff', label: 'stale' },
   fail: { bg: '#c62828', fg: '#fff', label: 'fail' },
 };
+
+type Kind = ExpectationRef['kind'];
+
+/**
+ * A declared difference reads by its kind, not by its grade alone: an interop bug is unsafe
+ * (orange), a legitimate alternative is fine (blue), a missing optional feature is grey.
+ */
+const KIND_COLOURS: Readonly<Record<Kind, { bg: string; fg: string; label: string; text: string }>> = {
+  'interop-bug': { bg: '#e65100', fg: '#fff', label: 'unsafe', text: 'a declared interop bug: the pair does not work correctly on this server (unsafe)' },
+  alternative: { bg: '#1565c0', fg: '#fff', label: 'alternative', text: 'another valid behaviour, declared: safe' },
+  unsupported: { bg: '#757575', fg: '#fff', label: 'unsupported', text: 'an optional feature one side does not implement, declared: safe without it' },
+};
+const KIND_ORDER: readonly Kind[] = ['interop-bug', 'unsupported', 'alternative'];
+
+/** The most serious kind among a cell's expected-different scenarios (an undeclared one counts as an interop bug). */
+function cellKind(c: CellResult): Kind | undefined {
+  const kinds = new Set(c.scenarios.filter((x) => x.grade === 'expected-different').map((x) => x.expectation?.kind ?? 'interop-bug'));
+  return KIND_ORDER.find((k) => kinds.has(k));
+}
+
+/** The scenarios that did not behave nominally, by id. */
+const differing = (c: CellResult): string[] => c.scenarios.filter((x) => x.grade !== 'pass').map((x) => x.id);
+
+/** What a cell says in plain words: is the pair safe on this server, and which scenario differs. */
+function cellVerdict(c: CellResult): { cls: string; label: string; line: string } {
+  const which = differing(c);
+  const named = which.length ? `: ${which.slice(0, 3).join(', ')}${which.length > 3 ? ` +${which.length - 3}` : ''}` : '';
+  if (c.grade === 'fail') return { cls: `g-fail`, label: 'fail', line: `broken${named}` };
+  if (c.grade === 'stale') return { cls: `g-stale`, label: 'stale', line: `stale expectation${named}` };
+  if (c.grade === 'pass') return { cls: 'g-pass', label: 'pass', line: 'safe' };
+  const k = cellKind(c) ?? 'interop-bug';
+  const unsafe = c.scenarios.filter((x) => x.grade === 'expected-different' && (x.expectation?.kind ?? 'interop-bug') === 'interop-bug').map((x) => x.id);
+  return { cls: `g-expected-different k-${k}`, label: KIND_COLOURS[k].label, line: k === 'interop-bug' ? `unsafe: ${unsafe.join(', ')}` : `safe (${KIND_COLOURS[k].label}${named})` };
+}
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const anchor = (c: { server: string; client: string; worker: string }): string => `cell-${c.server}-${c.client}-${c.worker}`.replace(/[^a-zA-Z0-9_-]/g, '_');
@@ -61,7 +99,8 @@ function grid(run: ServerRun): string {
     const tds = workers.map((wk) => {
       const c = find(cl, wk);
       if (!c) return `<td class="empty" ${dataAttrs({ server: [run.name], client: cl, worker: wk, grade: ['none'] })}>–</td>`;
-      return `<td class="cell g-${c.grade}" ${dataAttrs({ server: [run.name], client: cl, worker: wk, grade: [c.grade] })}><a href="#${anchor(c)}" data-cell="${anchor(c)}"><strong>${esc(COLOURS[c.grade].label)}</strong><br><small>${esc(countsText(c))}</small></a></td>`;
+      const v = cellVerdict(c);
+      return `<td class="cell ${v.cls}" ${dataAttrs({ server: [run.name], client: cl, worker: wk, grade: [c.grade] })}><a href="#${anchor(c)}" data-cell="${anchor(c)}"><strong>${esc(v.label)}</strong><br><span class="says">${esc(v.line)}</span><br><small>${esc(countsText(c))}</small></a></td>`;
     });
     return `<tr>${driverTh('client', cl)}${tds.join('')}</tr>`;
   });
@@ -70,13 +109,15 @@ function grid(run: ServerRun): string {
 
 /**
  * How a client × worker pair fares over every server that ran it. ok: nominal everywhere, or only
- * `alternative` differences (another valid behaviour). limited: some declared `unsupported` /
- * `interop-bug` difference. broken: a fail or a stale expectation somewhere (both fail the suite).
+ * `alternative` differences (another valid behaviour). limited: a declared `unsupported` feature.
+ * unsafe: a declared `interop-bug` on some server — declared, so the suite passes, but the pair
+ * does not work there. broken: a fail or a stale expectation somewhere (both fail the suite).
  */
-type PairVerdict = 'ok' | 'limited' | 'broken' | 'none';
+type PairVerdict = 'ok' | 'limited' | 'unsafe' | 'broken' | 'none';
 const PAIR_SYMBOL: Readonly<Record<PairVerdict, { sym: string; text: string }>> = {
-  ok: { sym: '✓', text: 'works on every server that ran it (nominal, or only declared alternative behaviours)' },
-  limited: { sym: '◐', text: 'works with declared limitations (an unsupported feature or a declared interop bug)' },
+  ok: { sym: '✓', text: 'safe on every server that ran it (nominal, or only declared alternative behaviours)' },
+  limited: { sym: '◐', text: 'safe without an optional feature one side does not implement (declared unsupported)' },
+  unsafe: { sym: '⚠', text: 'unsafe on some server: a declared interop bug' },
   broken: { sym: '✗', text: 'an undeclared failure or a stale expectation on some server' },
   none: { sym: '–', text: 'not run' },
 };
@@ -84,10 +125,9 @@ const PAIR_SYMBOL: Readonly<Record<PairVerdict, { sym: string; text: string }>> 
 function pairVerdict(cells: readonly CellResult[]): PairVerdict {
   if (cells.length === 0) return 'none';
   if (cells.some((c) => c.grade === 'fail' || c.grade === 'stale')) return 'broken';
-  // An expected-different scenario without an `alternative` expectation (or with none at all,
-  // which should not happen) is a limitation.
-  const limited = cells.some((c) => c.scenarios.some((s) => s.grade === 'expected-different' && s.expectation?.kind !== 'alternative'));
-  return limited ? 'limited' : 'ok';
+  const kinds = new Set(cells.map(cellKind));
+  if (kinds.has('interop-bug')) return 'unsafe';
+  return kinds.has('unsupported') ? 'limited' : 'ok';
 }
 
 function summary(report: MatrixReport): string {
@@ -100,6 +140,7 @@ function summary(report: MatrixReport): string {
     return `<li class="f" ${dataAttrs({ server: [s.name] })}><b>${esc(s.name)}</b> <small>${esc(s.version)}</small>: ${body}</li>`;
   });
   const broken: string[] = [];
+  const unsafe: string[] = [];
   const rows = clients.map((cl) => {
     const tds = workers.map((wk) => {
       const cells = all.filter((c) => c.client === cl && c.worker === wk);
@@ -111,13 +152,23 @@ function summary(report: MatrixReport): string {
         grade: cells.length ? uniq(cells.map((c) => c.grade)) : ['none'],
         sg: cells.map((c) => `${c.server}:${c.grade}`),
       });
-      const title = report.servers.map((s) => `${s.name}: ${cells.find((c) => c.server === s.name)?.grade ?? 'not run'}`).join('\n');
+      const title = report.servers
+        .map((s) => {
+          const c = cells.find((x) => x.server === s.name);
+          return `${s.name}: ${c ? `${c.grade} — ${cellVerdict(c).line}` : 'not run'}`;
+        })
+        .join('\n');
       const bad = cells.filter((c) => c.grade === 'fail' || c.grade === 'stale');
       if (bad.length) {
         const where = bad.map((c) => `<a href="#${anchor(c)}">${esc(c.server)}</a> ${esc(c.grade)}`).join(', ');
         broken.push(
           `<li class="f" ${dataAttrs({ server: bad.map((c) => c.server), client: cl, worker: wk, grade: uniq(bad.map((c) => c.grade)), sg: bad.map((c) => `${c.server}:${c.grade}`) })}><b>${esc(cl)}</b> client × <b>${esc(wk)}</b> worker: ${where}</li>`,
         );
+      }
+      const bugs = cells.filter((c) => c.grade === 'expected-different' && cellKind(c) === 'interop-bug');
+      if (bugs.length) {
+        const where = bugs.map((c) => `<a href="#${anchor(c)}">${esc(c.server)}</a> ${esc(cellVerdict(c).line)}`).join(', ');
+        unsafe.push(`<li class="f" ${dataAttrs({ server: bugs.map((c) => c.server), client: cl, worker: wk })}><b>${esc(cl)}</b> client × <b>${esc(wk)}</b> worker: ${where}</li>`);
       }
       return `<td class="pair p-${v}" ${attrs} title="${esc(`${cl} client × ${wk} worker\n${title}`).replace(/\n/g, '&#10;')}">${PAIR_SYMBOL[v].sym}</td>`;
     });
@@ -130,6 +181,7 @@ function summary(report: MatrixReport): string {
 <h3>Pairs over all servers <small>(hover a cell for its grade per server)</small></h3>
 ${table}<p class="hint">${key}</p>
 <h3>Broken pairs</h3>${broken.length ? `<ul class="broken">${broken.join('')}</ul>` : '<p>none</p>'}
+<h3>Unsafe pairs <small>(a declared interop bug: the suite passes, the pair does not work on that server)</small></h3>${unsafe.length ? `<ul class="unsafe">${unsafe.join('')}</ul>` : '<p>none</p>'}
 </section>`;
 }
 
@@ -159,7 +211,8 @@ function scenarioRow(s: ScenarioResult): string {
     ? `<div class="exp"><code>${esc(s.expectation.id)}</code> (${esc(s.expectation.kind)}${s.expectation.alternative ? `, alternative <code>${esc(s.expectation.alternative)}</code>` : ''}): ${esc(s.expectation.why)}<br><small>source: ${esc(s.expectation.source)}</small></div>`
     : '';
   const transcript = s.transcript.length ? `<details><summary>transcript (${s.transcript.length} lines)</summary><pre>${esc(s.transcript.join('\n'))}</pre></details>` : '';
-  return `<tr class="row-${s.grade}"><td><code>${esc(s.id)}</code><br><small>${esc(s.title)}</small></td><td>${badge(s.grade)}</td><td><code>${esc(s.expected.join(' | '))}</code></td><td><code>${esc(s.actual)}</code></td><td>${esc(s.detail)}${exp}${transcript}</td><td class="num">${s.durationMs} ms</td></tr>`;
+  const kind = s.grade === 'expected-different' ? ` k-${s.expectation?.kind ?? 'interop-bug'}` : '';
+  return `<tr class="row-${s.grade}${kind}"><td><code>${esc(s.id)}</code><br><small>${esc(s.title)}</small></td><td>${badge(s.grade)}</td><td><code>${esc(s.expected.join(' | '))}</code></td><td><code>${esc(s.actual)}</code></td><td>${esc(s.detail)}${exp}${transcript}</td><td class="num">${s.durationMs} ms</td></tr>`;
 }
 
 function cellDetail(c: CellResult): string {
@@ -196,8 +249,16 @@ export function renderInteropHtml(report: MatrixReport): string {
       return `<button class="tab f${i === 0 ? ' active' : ''}" data-tab="${i}" ${dataAttrs({ server: [s.name] })}><span class="dot g-${worst}"></span>${esc(s.name)}</button>`;
     })
     .join('');
-  const legend = (Object.keys(GRADE_LEGEND) as InteropGrade[]).map((g) => `<li>${badge(g)} ${esc(GRADE_LEGEND[g])}</li>`).join('');
-  const gradeCss = (Object.keys(COLOURS) as InteropGrade[]).map((g) => `.g-${g}{background:${COLOURS[g].bg};color:${COLOURS[g].fg}}`).join('\n');
+  const legend = [
+    ...(Object.keys(GRADE_LEGEND) as InteropGrade[]).map((g) => `<li>${badge(g)} ${esc(GRADE_LEGEND[g])}</li>`),
+    ...KIND_ORDER.map((k) => `<li class="kind">expected-different as <span class="badge g-expected-different k-${k}">${esc(KIND_COLOURS[k].label)}</span> ${esc(KIND_COLOURS[k].text)}</li>`),
+  ].join('');
+  const gradeCss = [
+    ...(Object.keys(COLOURS) as InteropGrade[]).map((g) => `.g-${g}{background:${COLOURS[g].bg};color:${COLOURS[g].fg}}`),
+    // After the grades, so a kind's colour wins over expected-different's.
+    ...KIND_ORDER.map((k) => `.g-expected-different.k-${k}{background:${KIND_COLOURS[k].bg};color:${KIND_COLOURS[k].fg}}`),
+    ...KIND_ORDER.map((k) => `tr.row-expected-different.k-${k} td{background:${KIND_COLOURS[k].bg}22}`),
+  ].join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>gearspec interop matrix</title>
 <style>
@@ -217,7 +278,7 @@ table.grid td.cell a{color:inherit;text-decoration:none;display:block;padding:6p
 table.grid td.cell:hover{outline:3px solid #333}
 .detail{display:none;border-top:1px solid #ddd;margin-top:16px}.detail:target,.detail.open{display:block}
 table.scen{border-collapse:collapse;width:100%}table.scen td,table.scen th{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left}
-tr.row-fail td{background:#fdecea}tr.row-stale td{background:#fff3e0}tr.row-expected-different td{background:#e8f0fb}
+tr.row-fail td{background:#fdecea}tr.row-stale td{background:#f3e5f5}
 .exp{margin-top:4px;padding:4px;border-left:3px solid #1565c0;background:#f5f8fd}
 pre{white-space:pre-wrap;font-size:12px;background:#f7f7f7;padding:6px;max-height:420px;overflow:auto}
 .num{text-align:right;white-space:nowrap}.hint{color:#666}.banner{padding:8px}
@@ -225,7 +286,8 @@ pre{white-space:pre-wrap;font-size:12px;background:#f7f7f7;padding:6px;max-heigh
 .servers{padding-left:18px;margin:6px 0}
 table.pairs{border-collapse:collapse;margin:6px 0}table.pairs th{padding:3px 6px;background:#eee;text-align:left;font-size:12px}
 table.pairs td{border:1px solid #ddd;width:34px;text-align:center;font-size:16px;cursor:default}
-.p-ok{color:#2e7d32}.p-limited{color:#1565c0}.p-broken{color:#c62828;font-weight:bold}.p-none{color:#999}
+.p-ok{color:#2e7d32}.p-limited{color:#757575}.p-unsafe{color:#e65100;font-weight:bold}.p-broken{color:#c62828;font-weight:bold}.p-none{color:#999}
+.cell .says{font-size:12px}
 .dim{opacity:.12}
 </style></head><body>
 <h1>gearspec interop matrix</h1>
