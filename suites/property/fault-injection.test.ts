@@ -61,7 +61,11 @@ describe('fault injection - the fuzzer catches a broken reference server', () =>
           await faulty.stop();
         }
         expect(finding.kind).toBe('mismatch');
-        expect(finding.scenario.length).toBeLessThanOrEqual(8);
+        // Shrunk: the scenario ends at the step that shows the fault, and is short. Shrinking has a
+        // time budget, so how short depends on the seed and the machine's load (seed 1227922790
+        // stops at 9 steps for corrupt-result): the bound is generous, the cut is exact.
+        expect(finding.step).toBe(finding.scenario.length);
+        expect(finding.scenario.length).toBeLessThanOrEqual(12);
         expect(finding.statement).toMatch(
           new RegExp(`^reference-${fault} \\(127\\.0\\.0\\.1:\\d+\\) answered step ${finding.step} of ${finding.scenario.length} \\(.*\\) with .*, where the model reference expected `),
         );
