@@ -1,13 +1,14 @@
 /**
  * Which cells and scenarios a declaration (an expectation or a race) applies to: a list left out
- * applies to every value, so an external server matches only declarations that name no server.
+ * applies to every value. A server someone else runs (`--server`) is named `external`: it matches
+ * the declarations that name no server and those a user declares for it (user-declarations.ts).
  */
 import type { DriverPeerName, ServerPeerName } from '../peers/registry/index.js';
 
 export interface CellSelector {
   /** Stable id, shown in reports. */
   readonly id: string;
-  readonly servers?: readonly ServerPeerName[];
+  readonly servers?: readonly (ServerPeerName | 'external')[];
   readonly clients?: readonly DriverPeerName[];
   readonly workers?: readonly DriverPeerName[];
   readonly scenarios: readonly string[] | '*';

@@ -4,8 +4,8 @@
  * the run; a baselined case that now passes is *stale* and does (exit 1); an entry naming a case
  * id the catalogue does not have is a usage error.
  */
-import { readFileSync } from 'node:fs';
 import { ERROR_CODES, InputError } from '../errors.js';
+import { readJsonFile } from '../json-file.js';
 import type { CaseDef } from './case-def.js';
 import { PROBE_CASE_IDS } from './features.js';
 import { isFailing, isPassing } from './outcome.js';
@@ -88,19 +88,7 @@ function parseRaces(json: unknown, where: string, ids: readonly string[]): Basel
 }
 
 export function readBaseline(path: string, catalogue: readonly Pick<CaseDef, 'id'>[]): Baseline {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw bad(path, `cannot read baseline: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw bad(path, `not JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  return parseBaseline(json, path, catalogue);
+  return parseBaseline(readJsonFile(path, 'baseline'), path, catalogue);
 }
 
 /** The declared race whose case families include `id`, if any. */

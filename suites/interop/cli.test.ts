@@ -3,9 +3,10 @@
  * healthy running server passes, a server with an injected fault fails with the cell named, an
  * unreachable one is a harness error, and bad flags are usage errors; external drivers join the
  * matrix (`--client-cmd`/`--worker-cmd`), and one whose library sends a malformed packet is caught
- * by the request-side check. Reports land in a temp dir.
+ * by the request-side check; a user's expectations file declares their server's differences.
+ * Reports land in a temp dir.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,5 +99,65 @@ describe('gearspec interop (CLI)', () => {
       expect(r.err).toMatch(message);
       expect(r.err.trim().split('\n')).toHaveLength(1);
     }
+  });
+
+  it("grades a server by the user's expectations file: declared differences pass, one that no longer happens is stale", async () => {
+    const file = join(dir, 'mine.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'gearspec-interop-expectations/1',
+        server: 'a build that flips result bytes',
+        expectations: [{ id: 'mine/flips-result', scenarios: ['foreground'], expect: 'result-changed+client-stuck', kind: 'interop-bug', why: 'flips the first byte', source: 'ticket 42' }],
+        races: [{ id: 'mine/binary', scenarios: ['payload-binary'], outcomes: 'corrupted:[a-z,-]+(\\+client-stuck)?', why: 'the same bug', source: 'ticket 42' }],
+      }),
+    );
+    const scenarios = ['--scenarios', 'foreground,payload-binary'];
+    const declared = await interop('--server', broken.address, ...only, ...scenarios, '--expectations', file, '--out', join(dir, 'mine'));
+    expect(declared.code, declared.out).toBe(0);
+    expect(declared.out).toMatch(/0 nominal, 2 declared differences, 0 stale, 0 undeclared/);
+    const index = JSON.parse(readFileSync(join(dir, 'mine', 'index.json'), 'utf8')) as { servers: { cells: { file: string }[] }[] };
+    const cell = JSON.parse(readFileSync(join(dir, 'mine', index.servers[0]!.cells[0]!.file), 'utf8')) as { scenarios: { id: string; expectation?: { id: string } }[] };
+    expect(cell.scenarios.map((s) => [s.id, s.expectation?.id])).toEqual([
+      ['foreground', 'mine/flips-result'],
+      ['payload-binary', 'mine/binary'],
+    ]);
+    // On a healthy server the expectation no longer happens: stale, exit 1; the race allows the nominal outcome.
+    const healthy = await interop('--server', good.address, ...only, ...scenarios, '--expectations', file, '--out', join(dir, 'mine-good'));
+    expect(healthy.code, healthy.out).toBe(1);
+    expect(healthy.out).toMatch(/1 nominal, 0 declared differences, 1 stale, 0 undeclared/);
+  }, 60_000);
+
+  it('a bad expectations file is one usage line naming the file and entry, exit 2', async () => {
+    const write = (name: string, json: unknown) => {
+      const file = join(dir, name);
+      writeFileSync(file, typeof json === 'string' ? json : JSON.stringify(json));
+      return file;
+    };
+    const entry = { id: 'x', scenarios: ['foreground'], expect: 'failed', kind: 'alternative', why: 'w', source: 's' };
+    const format = 'gearspec-interop-expectations/1';
+    for (const [file, message] of [
+      [write('not-json.json', '{'), /not-json\.json: not JSON/],
+      [join(dir, 'absent.json'), /absent\.json: cannot read expectations file: ENOENT/],
+      [write('format.json', { expectations: [entry] }), /"format" must be "gearspec-interop-expectations\/1"/],
+      [write('scenario.json', { format, expectations: [{ ...entry, scenarios: ['nope'] }] }), /expectations\[0\]: "scenarios": unknown scenario "nope"/],
+      [write('driver.json', { format, expectations: [{ ...entry, clients: ['cobol'] }] }), /expectations\[0\]: "clients": unknown driver "cobol"/],
+      [write('servers.json', { format, expectations: [{ ...entry, servers: ['gearmand'] }] }), /"servers" is not allowed/],
+      [write('typo.json', { format, expectations: [{ ...entry, secnarios: [] }] }), /unknown key "secnarios"/],
+      [write('kind.json', { format, expectations: [{ ...entry, kind: 'bug' }] }), /"kind" must be one of alternative, unsupported, interop-bug/],
+      [write('why.json', { format, expectations: [{ ...entry, why: ' ' }] }), /"why" must say why/],
+      [write('twice.json', { format, expectations: [entry, entry] }), /expectations\[1\]: id "x" is used twice/],
+      [write('regex.json', { format, races: [{ id: 'r', scenarios: '*', outcomes: '(', why: 'w', source: 's' }] }), /races\[0\]: "outcomes" is not a regular expression/],
+      [write('empty.json', { format }), /declares nothing/],
+    ] as const) {
+      const r = await interopMain('--server', good.address, ...only, '--expectations', file, '--out', join(dir, 'never'));
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+    }
+    const noServer = await interopMain('--peer', 'reference', '--expectations', join(dir, 'absent.json'));
+    expect(noServer.code).toBe(2);
+    expect(noServer.err).toMatch(/--expectations describes a server you run: give it with --server/);
+    expect(existsSync(join(dir, 'never'))).toBe(false);
   });
 });

@@ -3,7 +3,8 @@
  * scenario) through one or more servers: peers gearspec starts (--peer) or a running server
  * (--server). Outcomes are graded against the declarations it is given (suites/interop:
  * expectations.ts and expectations/races.ts): on an external server only the library-side entries
- * (those naming no server) apply. Writes the HTML/JSON report.
+ * (those naming no server) apply, plus what the user declares for it (--expectations FILE).
+ * Writes the HTML/JSON report.
  * Exit 0 when every outcome is nominal or declared, 1 on an undeclared or stale outcome, 2 when a
  * server could not be run or on a usage error.
  */
@@ -15,6 +16,7 @@ import type { ProviderKind } from '../../peers/types.js';
 import { countGrades, type MatrixReport, type ServerRun } from '../../report/interop/model.js';
 import { writeInteropReport } from '../../report/interop/write.js';
 import type { InteropDeclarations } from '../../interop/declared.js';
+import { readUserDeclarations, USER_EXPECTATIONS_FORMAT, withUserDeclarations } from '../../interop/user-declarations.js';
 import { type MatrixTarget, runMatrixOn, targetName, undeclaredOutcomes } from '../../interop/run-on.js';
 import { MATRIX_NAME_PREFIX } from '../../interop/runner.js';
 import { cellFilter, MATRIX_PLANS, type MatrixPlan, scenarioFilter } from '../../interop/plan.js';
@@ -24,7 +26,11 @@ import { unreachable, unreachableLine } from '../reachable.js';
 import { CLEANUP_FLAGS, startCleanup } from '../cleanup.js';
 
 const flags: FlagSpecs = {
-  server: { type: 'string', repeat: true, help: 'a running server at host:port (only library-side expectations apply to it)' },
+  server: { type: 'string', repeat: true, help: 'a running server at host:port (library-side expectations and --expectations apply to it)' },
+  expectations: {
+    type: 'string',
+    help: `JSON file of your server's known differences (format ${USER_EXPECTATIONS_FORMAT}; README, "Your own server's expectations"); applies to every --server`,
+  },
   peer: { type: 'string', repeat: true, help: `a server gearspec starts: ${SERVER_NAMES.join(' | ')} (default: every one when no --server is given)` },
   clients: { type: 'string', help: `comma list of client drivers (default: ${CLIENT_NAMES.join(',')})` },
   workers: { type: 'string', help: `comma list of worker drivers (default: ${WORKER_NAMES.join(',')})` },
@@ -72,7 +78,7 @@ export const interopCommand = (declarations: InteropDeclarations): Command => ({
   usage: `gearspec interop [--peer NAME ...] [--server host:port ...] [--clients a,b] [--workers a,b] [--client-cmd NAME=CMD ...] [--worker-cmd NAME=CMD ...] [--scenarios a,b] [--out DIR]
 
 ${exitCodes(
-  'every outcome is nominal or declared in suites/interop/expectations.ts',
+  'every outcome is nominal or declared (suites/interop/expectations.ts, or --expectations)',
   'an undeclared outcome, or a declared one that no longer happens (stale)',
   'usage error; a --server nothing accepts connections at (one line, before anything runs); a\n     selection (--clients/--workers/--scenarios/--plan) that leaves no cell; a peer that could not be run',
 )}`,
@@ -109,6 +115,18 @@ ${exitCodes(
       '--scenarios',
     );
     const scenarios = declarations.scenarios.filter((s) => scenarioIds.includes(s.id));
+    if (f.expectations !== undefined && externals.length === 0) throw usageError('--expectations describes a server you run: give it with --server host:port');
+    const declared =
+      f.expectations === undefined
+        ? declarations
+        : withUserDeclarations(
+            declarations,
+            readUserDeclarations(String(f.expectations), {
+              scenarios: declarations.scenarios.map((s) => s.id),
+              clients: clients.map(driverName),
+              workers: workers.map(driverName),
+            }),
+          );
     const plan = String(f.plan);
     if (!(MATRIX_PLANS as readonly string[]).includes(plan)) throw usageError(`--plan must be one of ${MATRIX_PLANS.join(', ')}, got ${JSON.stringify(plan)}`);
     // An empty selection is a usage error, not a pass: count what each server would run.
@@ -145,7 +163,7 @@ ${exitCodes(
           clients,
           workers,
           scenarios,
-          declarations,
+          declarations: declared,
           provider,
           cellFilter: cellFilter(plan as MatrixPlan),
           scenarioFilter: scenarioFilter(plan as MatrixPlan),
