@@ -5,7 +5,7 @@
 import { vi } from 'vitest';
 import { type Command, runCommand } from '../src/cli/command.js';
 
-export interface CliRun {
+interface CliRun {
   readonly code: number;
   readonly out: string;
   readonly err: string;

@@ -1,5 +1,5 @@
 /** Latency percentiles (nearest-rank on a sorted copy). */
-export function percentile(sortedMs: Float64Array, p: number): number {
+function percentile(sortedMs: Float64Array, p: number): number {
   if (sortedMs.length === 0) return Number.NaN;
   const rank = Math.ceil((p / 100) * sortedMs.length);
   return sortedMs[Math.min(sortedMs.length - 1, Math.max(0, rank - 1))]!;

@@ -2,7 +2,7 @@
 import { usageError } from '../errors.js';
 import type { ExternalDriver } from '../peers/drivers/index.js';
 
-export interface FlagSpec {
+interface FlagSpec {
   readonly type: 'string' | 'number' | 'boolean';
   /** May be given several times; values collect into an array. */
   readonly repeat?: boolean;
@@ -12,7 +12,7 @@ export interface FlagSpec {
 
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
-export interface ParsedArgs {
+interface ParsedArgs {
   readonly flags: Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;
   readonly positionals: readonly string[];
 }

@@ -37,7 +37,7 @@ const SIGNAL_NUMBER = { SIGINT: 2, SIGTERM: 15 } as const;
 type StopSignal = keyof typeof SIGNAL_NUMBER;
 
 /** A command's way to finish early: close the server, write the recording, … */
-export type StopHandler = (why: string) => void;
+type StopHandler = (why: string) => void;
 
 interface Installed {
   readonly name: string;
@@ -60,7 +60,7 @@ export function onStop(handler: StopHandler): () => void {
 }
 
 /** A deadline a command can push back (fuzz: each finding adds time to shrink and record it). */
-export interface RunLimit {
+interface RunLimit {
   extend(ms: number): void;
   clear(): void;
 }
@@ -183,7 +183,7 @@ function addressText(a: string | net.AddressInfo | null): string {
  * child processes by name (Node's handle list), then every active resource by type
  * (process.getActiveResourcesInfo(), which counts timers too). Unref'd handles and stdio are left out.
  */
-export function pendingReport(): string {
+function pendingReport(): string {
   const lines: string[] = [];
   const handles = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles?.() ?? [];
   const skip = new Set<unknown>([process.stdin, process.stdout, process.stderr]);

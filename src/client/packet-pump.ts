@@ -8,7 +8,7 @@ import { ConnectionClosedError, GearspecError, ERROR_CODES } from '../errors.js'
 import type { GearmanConnection } from '../transport/connection.js';
 import type { Packet } from '../protocol/packet.js';
 
-export interface PumpHandlers {
+interface PumpHandlers {
   /** Every decoded packet, in arrival order. */
   packet(packet: Packet): void;
   /** Called once when the stream can no longer be used: closed, or undecodable bytes. */

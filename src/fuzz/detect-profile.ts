@@ -7,9 +7,9 @@ import { GearmanConnection } from '../transport/connection.js';
 import { errorMessage } from '../errors.js';
 import { PROFILES, type ModelProfile } from '../model/profiles.js';
 
-export const DEFAULT_PROFILE: ModelProfile = PROFILES.reference;
+const DEFAULT_PROFILE: ModelProfile = PROFILES.reference;
 
-export interface DetectedProfile {
+interface DetectedProfile {
   readonly profile: ModelProfile;
   /** The `version` reply, when there was one. */
   readonly version?: string;

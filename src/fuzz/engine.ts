@@ -54,7 +54,7 @@ export interface FuzzServer {
   readonly restart?: () => Promise<{ readonly host: string; readonly port: number }>;
 }
 
-export interface FuzzConfig {
+interface FuzzConfig {
   readonly servers: readonly FuzzServer[];
   readonly budgetMs: number;
   readonly seed: number;
@@ -161,7 +161,7 @@ let runCounter = 0;
 const runPrefix = (): string => `${FUZZ_NAME_STEM}${(++runCounter).toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}_`;
 
 /** True when nothing listens at host:port any more (ECONNREFUSED); false when it accepts or cannot tell. */
-export function refusesConnections(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+function refusesConnections(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     const done = (refused: boolean): void => {
@@ -746,7 +746,7 @@ function scenarioChecker(
   };
 }
 
-export interface ScenarioVerdict {
+interface ScenarioVerdict {
   readonly kind: FindingKind;
   readonly server: string;
   readonly message: string;

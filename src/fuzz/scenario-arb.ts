@@ -13,8 +13,8 @@ const FNS = ['a', 'b', 'c'] as const;
 const UNIQUES = ['', '-', 'u1', 'u2'] as const;
 /** Symbolic tokens rewritten per run (function names and explicit uniques, also when used as data). */
 const SYMBOLS = new Set<string>(['u1', 'u2']);
-export const CLIENT_SLOTS = [0, 1] as const;
-export const WORKER_SLOTS = [2, 3, 4] as const;
+const CLIENT_SLOTS = [0, 1] as const;
+const WORKER_SLOTS = [2, 3, 4] as const;
 
 const SUBMITS: readonly SubmitType[] = [
   T.SUBMIT_JOB,
@@ -35,7 +35,7 @@ const WORK_WEIGHT: Readonly<Record<WorkType, number>> = { [T.WORK_COMPLETE]: 4, 
 
 const latin1 = (a: Uint8Array): string => Buffer.from(a).toString('latin1');
 /** Payloads: small symbolic values (so "-" uniques collide with explicit ones), arbitrary bytes with NULs, sometimes larger. */
-export const dataArb: fc.Arbitrary<string> = fc.oneof(
+const dataArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom('', 'x', 'u1', 'u2') },
   { weight: 3, arbitrary: fc.uint8Array({ maxLength: 12 }).map(latin1) },
   { weight: 1, arbitrary: fc.uint8Array({ minLength: 100, maxLength: 3000 }).map(latin1) },
@@ -55,11 +55,11 @@ const workerSlotArb = fc.oneof(
   { weight: 1, arbitrary: fc.constant<number>(WORKER_SLOTS[2]) },
 );
 
-export interface ScenarioShape {
+interface ScenarioShape {
   readonly maxSteps: number;
 }
 
-export function actionArbs(profile: ModelProfile): { client: fc.Arbitrary<Action>; worker: fc.Arbitrary<Action>; story: fc.Arbitrary<Step[]> } {
+function actionArbs(profile: ModelProfile): { client: fc.Arbitrary<Action>; worker: fc.Arbitrary<Action>; story: fc.Arbitrary<Step[]> } {
   const has = (t: number): boolean => profile.supported.has(t);
   const submits = SUBMITS.filter(has);
   const grabs = GRABS.filter(has);

@@ -44,14 +44,14 @@ export async function recordRun(
 }
 
 /** The run's transcript as fixture records, and the 1-based records [first, last] of step `index` (to the end). */
-export function runRecords(run: RecordedRun, index: number): { records: FixtureRecord[]; window: [number, number] } {
+function runRecords(run: RecordedRun, index: number): { records: FixtureRecord[]; window: [number, number] } {
   const records = recordsFromPackets(run.items);
   const before = run.stepStarts.get(index) ?? run.items.length;
   const first = Math.min(recordsFromPackets(run.items.slice(0, before)).length + 1, Math.max(records.length, 1));
   return { records, window: [first, Math.max(first, records.length)] };
 }
 
-export interface FindingFixtureInput {
+interface FindingFixtureInput {
   readonly run: RecordedRun;
   /** 0-based index of the step the finding is at. */
   readonly stepIndex: number;

@@ -21,7 +21,7 @@ const among = (list: readonly string[], name: string): boolean => list.includes(
  * server's own baseline already records): the probe, a background status, streaming, each way a
  * job ends, binary payloads and a worker death — one of each family instead of all 16.
  */
-export const RING_SCENARIOS_ELSEWHERE: readonly string[] = ['foreground', 'background-status', 'streaming', 'work-fail', 'exception-option', 'payload-binary', 'worker-death'];
+const RING_SCENARIOS_ELSEWHERE: readonly string[] = ['foreground', 'background-status', 'streaming', 'work-fail', 'exception-option', 'payload-binary', 'worker-death'];
 
 /** Undefined for the full product; else whether the plan runs a scenario on a server. */
 export function scenarioFilter(plan: MatrixPlan): ((server: string, scenario: string) => boolean) | undefined {

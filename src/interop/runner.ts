@@ -32,7 +32,7 @@ import type { CellContext, CellId, Registration, Scenario, Timing } from './type
  */
 export const CHECK_SUFFIXES = ['+wire-violation', '+worker-error', '+worker-gone', '+worker-stuck', '+client-gone', '+client-stuck', '+server-crashed'] as const;
 /** Outcome of a scenario the worker driver could not register (an outcome form its library lacks). */
-export const FORM_UNSUPPORTED = 'form-unsupported';
+const FORM_UNSUPPORTED = 'form-unsupported';
 
 export interface MatrixOptions {
   /** Built-in drivers by name, or external driver programs (`interop --client-cmd NAME=CMD`). */
@@ -71,7 +71,7 @@ const MAX_LOG_CHARS = 20_000;
 /** How long a started worker driver may take to register every function and enter its loop. */
 const WORKER_READY_MS = 20_000;
 /** Outcome of every scenario of a cell whose worker library never finished registering. */
-export const WORKER_NOT_READY = 'worker-not-ready';
+const WORKER_NOT_READY = 'worker-not-ready';
 
 /** A worker driver that started but whose library blocked before its work loop. */
 class WorkerNotReady extends Error {
@@ -88,7 +88,7 @@ class WorkerNotReady extends Error {
 export const MATRIX_NAME_PREFIX = 'gs.';
 
 /** Function names are unique per (scenario, client, worker); the server is fresh per run. */
-export const functionNamer =
+const functionNamer =
   (client: string, worker: string) =>
   (scenario: string, suffix?: string): string =>
     `${MATRIX_NAME_PREFIX}${scenario}${suffix ? `.${suffix}` : ''}.${client}.${worker}`;
@@ -423,7 +423,7 @@ async function runCell(
   };
 }
 
-export const HEALTH_SCENARIO = 'health';
+const HEALTH_SCENARIO = 'health';
 
 /** The worker driver of a cell and the functions it refused to register. */
 interface WorkerSlot {

@@ -17,7 +17,7 @@ import type { Expectation, Grading, Race } from './declared.js';
 export const USER_EXPECTATIONS_FORMAT = 'gearspec-interop-expectations/1';
 
 /** What a user file may name: the run's scenario ids and driver names (built-in or --client-cmd/--worker-cmd). */
-export interface UserVocabulary {
+interface UserVocabulary {
   readonly scenarios: readonly string[];
   readonly clients: readonly string[];
   readonly workers: readonly string[];

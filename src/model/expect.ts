@@ -5,7 +5,7 @@
  */
 import { packetName, T } from '../protocol/constants.js';
 
-export type ArgMatch =
+type ArgMatch =
   | { readonly lit: string }
   /** The handle of model job `job`, optionally followed by a NUL (gearmand's exception WORK_FAIL). */
   | { readonly job: number; readonly nul?: 'no' | 'yes' | 'either' }
@@ -26,7 +26,7 @@ export type Expectation = Readonly<Record<number, readonly ExpectedPacket[]>>;
 
 export const lit = (s: string): ArgMatch => ({ lit: s });
 export const handleOf = (job: number, nul: 'no' | 'yes' | 'either' = 'no'): ArgMatch => ({ job, nul });
-export const anyArg: ArgMatch = { any: true };
+const anyArg: ArgMatch = { any: true };
 export const pkt = (type: number, ...args: ArgMatch[]): ExpectedPacket => ({ type, args });
 export const errorPkt = (code: string | undefined): ExpectedPacket => pkt(T.ERROR, code === undefined ? anyArg : lit(code), anyArg);
 
@@ -59,7 +59,7 @@ function matchPacket(e: ExpectedPacket, s: SeenPacket, handles: Record<string, s
  * Match one connection's packets against its expectation as a multiset (servers may order the
  * relays of one step differently), returning the extended handle bindings or undefined.
  */
-export function matchConn(expected: readonly ExpectedPacket[], seen: readonly SeenPacket[], handles: Record<string, string>): Record<string, string> | undefined {
+function matchConn(expected: readonly ExpectedPacket[], seen: readonly SeenPacket[], handles: Record<string, string>): Record<string, string> | undefined {
   if (expected.length !== seen.length) return undefined;
   const used = new Array<boolean>(seen.length).fill(false);
   const go = (i: number, h: Record<string, string>): Record<string, string> | undefined => {

@@ -8,7 +8,7 @@
 import { type AlternativeChoice, type AlternativeId, type ChoiceOwner, KNOWN_SERVERS, declaredChoice } from '../protocol/alternatives.js';
 import { T } from '../protocol/constants.js';
 
-export type ProfileName = 'gearmand-1.1.20' | 'perl-gearman-server-1.130' | 'reference';
+type ProfileName = 'gearmand-1.1.20' | 'perl-gearman-server-1.130' | 'reference';
 export const PROFILE_ALIASES: Readonly<Record<string, ProfileName>> = {
   gearmand: 'gearmand-1.1.20',
   'gearmand-1.1.20': 'gearmand-1.1.20',
@@ -24,7 +24,7 @@ export const PROFILE_ALIASES: Readonly<Record<string, ProfileName>> = {
  * alternatives.ts. The model follows `cross-function-order` exactly for recent-first and allows
  * any order for the other choices.
  */
-export const MODEL_ALTERNATIVES = [
+const MODEL_ALTERNATIVES = [
   'exception-terminal',
   'worker-death',
   'high-priority-order',
@@ -37,8 +37,8 @@ export const MODEL_ALTERNATIVES = [
   'wake-on-can-do',
   'abandoned-job-at-pre-sleep',
 ] as const satisfies readonly AlternativeId[];
-export type ModelAlternativeId = (typeof MODEL_ALTERNATIVES)[number];
-export type ModelChoices = { readonly [A in ModelAlternativeId]: AlternativeChoice<A> };
+type ModelAlternativeId = (typeof MODEL_ALTERNATIVES)[number];
+type ModelChoices = { readonly [A in ModelAlternativeId]: AlternativeChoice<A> };
 
 /** ERROR codes the model expects under each `error-code-spelling` choice. */
 export const ERROR_CODES_BY_SPELLING: Readonly<Record<ModelChoices['error-code-spelling'], { readonly notOwner: string; readonly unknownOption: string }>> = {

@@ -20,7 +20,7 @@ export interface Target {
   readonly port: number;
 }
 
-export interface RunOptions {
+interface RunOptions {
   readonly profile: ModelProfile;
   /** Deadline for each barrier answer. */
   readonly timeoutMs?: number;

@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 
-export const PODMAN_SOCKET = '/run/podman/podman.sock';
+const PODMAN_SOCKET = '/run/podman/podman.sock';
 
 export function isSocket(path: string): boolean {
   try {

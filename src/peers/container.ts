@@ -25,14 +25,14 @@ export const LABEL = 'gearspec';
 export const LABEL_RUN = 'gearspec.run';
 export const LABEL_PID = 'gearspec.pid';
 export const LABEL_HOST = 'gearspec.host';
-export const LABEL_PEER = 'gearspec.peer';
+const LABEL_PEER = 'gearspec.peer';
 /** Unique per start, so a container left half-created by a failed start can be found and removed. */
-export const LABEL_START = 'gearspec.start';
+const LABEL_START = 'gearspec.start';
 
 /** One id per harness process: containers of live runs are never swept by another run. */
 export const RUN_ID = `${os.hostname()}-${process.pid}-${Date.now().toString(36)}`;
 
-export interface ContainerReadyContext {
+interface ContainerReadyContext {
   readonly id: string;
   /** The container's main process as seen from the host (host networking shares our /proc/net). */
   readonly hostPid: number | undefined;
@@ -40,7 +40,7 @@ export interface ContainerReadyContext {
   logs(): string;
 }
 
-export interface RunContainerOptions {
+interface RunContainerOptions {
   /** Label for logs and errors, e.g. "gearmand". */
   name: string;
   /** Folder with the Dockerfile: absolute, or a name under docker/. */
@@ -60,7 +60,7 @@ export interface RunContainerOptions {
   logMaxBytes?: number;
 }
 
-export interface ContainerHandle extends AsyncDisposable {
+interface ContainerHandle extends AsyncDisposable {
   readonly name: string;
   readonly id: string;
   readonly image: string;

@@ -12,7 +12,7 @@ import { repoRoot } from './repo-paths.js';
 
 const SCRIPT_DEADLINE_MS = 30 * 60_000;
 
-export interface InstallStep {
+interface InstallStep {
   readonly what: string;
   readonly command: string;
   readonly args: readonly string[];

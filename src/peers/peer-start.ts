@@ -21,7 +21,7 @@ export function withLogTail(code: ErrorCode, name: string, message: string, log:
   return new PeerError(code, name, `${message}${tail}`, log, { cause });
 }
 
-export interface ReadyRacer {
+interface ReadyRacer {
   /** Label for errors, e.g. "gearmand". */
   readonly name: string;
   /** Resolves when the peer's main process has exited. */

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, readlink } from 'node:fs/promises';
 
-export type ListenerOwner = 'ours' | 'other' | 'none' | 'unknown';
+type ListenerOwner = 'ours' | 'other' | 'none' | 'unknown';
 
 async function listeningInodes(port: number): Promise<Set<string> | undefined> {
   const inodes = new Set<string>();

@@ -15,14 +15,14 @@ import { StopOnce } from './stop-once.js';
 
 export { type ProcessExit, describeExit } from './peer-start.js';
 
-export interface ReadyContext {
+interface ReadyContext {
   readonly pid: number;
   /** Aborted when the start is abandoned (deadline passed, or the process exited). */
   readonly signal: AbortSignal;
   logs(): string;
 }
 
-export interface RunProcessOptions {
+interface RunProcessOptions {
   /** Label for logs and errors, e.g. "gearmand". */
   name: string;
   /** Absolute path, or a name looked up on PATH. */

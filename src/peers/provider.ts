@@ -11,12 +11,12 @@ import { applyPodmanEnv, engineSocketPath, isSocket } from './container-env.js';
 import { EXTERNAL_SERVER_NAMES, PEERS, type PeerName, installHint, installedPath } from './registry/index.js';
 import type { ProviderChoice, ProviderKind } from './types.js';
 
-export interface ResolvedProvider {
+interface ResolvedProvider {
   readonly provider: ProviderKind | 'none';
   readonly reason: string;
 }
 
-export const ENABLE_HINT =
+const ENABLE_HINT =
   'enable peers with `sudo bash docker/setup-podman.sh` (containers, then GEARSPEC_PEERS=container) or `sudo npx gearspec peers install` (installed here, then GEARSPEC_PEERS=native)';
 
 export function providerChoice(env: NodeJS.ProcessEnv = process.env): ProviderChoice {

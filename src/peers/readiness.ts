@@ -21,7 +21,7 @@ export class PortInUseError extends PeerError {
   }
 }
 
-export interface AdminReadyOptions {
+interface AdminReadyOptions {
   name: string;
   host: string;
   port: number;
@@ -84,7 +84,7 @@ export async function probeVersion(host: string, port: number, timeoutMs = 1000)
 }
 
 /** One binary probe: connect, ECHO_REQ, the byte-identical ECHO_RES, close. No version to report. */
-export async function probeEcho(host: string, port: number, timeoutMs = 1000): Promise<string> {
+async function probeEcho(host: string, port: number, timeoutMs = 1000): Promise<string> {
   const conn = await GearmanConnection.connect({ host, port, connectTimeoutMs: timeoutMs });
   try {
     conn.send(req(T.ECHO_REQ, 'gearspec-ready'));
@@ -100,7 +100,7 @@ export async function probeEcho(host: string, port: number, timeoutMs = 1000): P
  * The weakest probe, for servers that answer neither `version` nor ECHO_REQ (Python gear's): a
  * connection is accepted. With the pid known, the listener was already checked to be the server's.
  */
-export async function probeConnect(host: string, port: number, timeoutMs = 1000): Promise<string> {
+async function probeConnect(host: string, port: number, timeoutMs = 1000): Promise<string> {
   const conn = await GearmanConnection.connect({ host, port, connectTimeoutMs: timeoutMs });
   conn.close();
   return '';

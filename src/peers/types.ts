@@ -14,7 +14,7 @@ export type ProviderChoice = 'container' | 'native' | 'auto';
 export type { ServerPeerName, DriverPeerName, ClientPeerName, WorkerPeerName } from './registry/index.js';
 import type { ProcessExit } from './peer-start.js';
 
-export interface StartOptions {
+interface StartOptions {
   /** Deadline for start → ready; the peer is torn down and the start fails past it. */
   startupTimeoutMs?: number;
   /** Extra implementation-specific arguments (e.g. gearmand threads). */
@@ -42,7 +42,7 @@ export interface ServerStartOptions extends StartOptions {
   logMaxBytes?: number;
 }
 
-export interface StartedPeer extends AsyncDisposable {
+interface StartedPeer extends AsyncDisposable {
   readonly name: string;
   readonly provider: ProviderKind;
   /** Version string the peer reported or the package pins. */

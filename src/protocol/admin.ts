@@ -4,9 +4,9 @@
  * reply early.
  */
 
-export type AdminReplyShape = 'line' | 'list';
+type AdminReplyShape = 'line' | 'list';
 
-export interface AdminCommandSpec {
+interface AdminCommandSpec {
   readonly name: string;
   /** Tokens that make up the command word(s), e.g. ["show", "jobs"]. */
   readonly words: readonly string[];
@@ -54,7 +54,7 @@ export function encodeAdmin(commandLine: string, eol: '\n' | '\r\n' = '\n'): Buf
   return Buffer.from(commandLine + eol, 'latin1');
 }
 
-export interface AdminError {
+interface AdminError {
   readonly code: string;
   /** Text with gearmand's URL-style "+" for spaces decoded back to spaces. */
   readonly text: string;
@@ -83,7 +83,7 @@ export function parseStatusRows(lines: readonly string[]): StatusRow[] {
   });
 }
 
-export interface PriorityStatusRow {
+interface PriorityStatusRow {
   readonly function: string;
   readonly high: number;
   readonly normal: number;
@@ -98,7 +98,7 @@ export function parsePriorityStatusRows(lines: readonly string[]): PriorityStatu
   });
 }
 
-export interface WorkersRow {
+interface WorkersRow {
   readonly fd: string;
   readonly ip: string;
   readonly clientId: string;
@@ -115,7 +115,7 @@ export function parseWorkersRows(lines: readonly string[]): WorkersRow[] {
   });
 }
 
-export interface ShowJobsRow {
+interface ShowJobsRow {
   readonly handle: string;
   readonly retries: number;
   readonly ignore: number;

@@ -38,7 +38,7 @@ export const LIMITS = {
   maxTextLineBytes: 8192,
 } as const;
 
-export type Direction = 'client->server' | 'worker->server' | 'any->server' | 'server->client' | 'server->worker' | 'server->any' | 'worker<->client' | 'none';
+type Direction = 'client->server' | 'worker->server' | 'any->server' | 'server->client' | 'server->worker' | 'server->any' | 'worker<->client' | 'none';
 
 export interface PacketSpec {
   readonly type: number;

@@ -19,7 +19,7 @@ import { type Frame, type Packet, frameToPacket } from './packet.js';
  * objects. The server uses this directly (it splits arguments itself, per packet type); everyone
  * else uses StreamDecoder's events. `body` is a view that lives as long as the pushed chunk.
  */
-export interface FrameSink {
+interface FrameSink {
   frame(magic: Magic, type: number, body: Buffer, offset: number): void;
   text(line: string, raw: Buffer, offset: number): void;
   /** Always fatal here: nothing more is decoded after it. */

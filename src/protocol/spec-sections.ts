@@ -10,7 +10,7 @@
 export const SPEC_PATH = 'docs/spec.md';
 
 /** One section of docs/spec.md: its number (the anchor is `s<number>`) and its heading title. */
-export interface SpecSection {
+interface SpecSection {
   readonly section: string;
   readonly title: string;
 }
@@ -55,7 +55,7 @@ const TITLES: ReadonlyMap<string, string> = new Map(SPEC_SECTIONS.map((s) => [s.
 export const specAnchor = (section: string): string => `s${section}`;
 
 /** The title of a section, or undefined for a number the specification does not have. */
-export function specSectionTitle(section: string): string | undefined {
+function specSectionTitle(section: string): string | undefined {
   return TITLES.get(section);
 }
 

@@ -21,13 +21,13 @@ import { esc } from './xml.js';
  * Where the report links a case's section to: the file URL of docs/spec.md in this gearspec
  * installation, or the package-relative path when the document is not installed.
  */
-export function defaultSpecLocation(): string {
+function defaultSpecLocation(): string {
   const root = packageRoot();
   const file = root === undefined ? undefined : join(root, SPEC_PATH);
   return file !== undefined && existsSync(file) ? pathToFileURL(file).href : SPEC_PATH;
 }
 
-export interface HtmlOptions {
+interface HtmlOptions {
   /** Where docs/spec.md is for the section links (a path relative to the report, or a URL). Default: defaultSpecLocation(). */
   readonly specLocation?: string;
   /** Where a run's JSON detail file is, relative to the page (certify --out: `json/<server>.json`); passing cases link their wire log there. */

@@ -9,7 +9,7 @@ import { OUTCOME_LEGEND } from '../runner/outcome.js';
 import type { ServerRun } from '../runner/result.js';
 import { slug, totals } from './model.js';
 
-export interface JsonIndex {
+interface JsonIndex {
   readonly format: 'gearspec-certify/1';
   readonly createdAt: string;
   readonly legend: typeof OUTCOME_LEGEND;

@@ -5,9 +5,9 @@
 import { OUTCOMES, type Outcome } from '../runner/outcome.js';
 import type { CaseResult, ServerRun } from '../runner/result.js';
 
-export type Counts = Record<Outcome, number>;
+type Counts = Record<Outcome, number>;
 
-export const emptyCounts = (): Counts => Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Counts;
+const emptyCounts = (): Counts => Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Counts;
 
 /** "4.10" → [4, 10]; compares numerically. */
 export function compareSections(a: string, b: string): number {
@@ -56,7 +56,7 @@ export function standing(r: CaseResult): Standing {
   return r.outcome;
 }
 
-export type StandingCounts = Record<Standing, number>;
+type StandingCounts = Record<Standing, number>;
 
 /** Counts by standing: `fail` holds only failures outside the baseline. */
 export function standingCounts(results: readonly CaseResult[]): StandingCounts {

@@ -31,7 +31,7 @@ export interface BaselineEntry {
  * whose id starts with one of `cases` is explained by it, a passing one is fine, and an entry
  * for such a case is not stale when it passes.
  */
-export interface BaselineRace {
+interface BaselineRace {
   /** Case id prefixes, e.g. "worker/payload/". */
   readonly cases: readonly string[];
   readonly reason: string;

@@ -13,12 +13,12 @@ import { GearmanConnection } from '../transport/connection.js';
 import { errorMessage } from '../errors.js';
 import type { WireEntry } from '../transport/wire-log.js';
 
-export interface CleanupTarget {
+interface CleanupTarget {
   readonly host: string;
   readonly port: number;
 }
 
-export interface CleanupOptions {
+interface CleanupOptions {
   /** True for a function name this run created (its run token), never for anyone else's. */
   readonly ours: (fn: string) => boolean;
   /** Per-reply deadline in ms. */
@@ -141,7 +141,7 @@ function commonPrefix(names: readonly string[]): string {
 }
 
 /** Remove what a run left on a server it did not start; never throws (a failure is a note). */
-export async function cleanUpServer(target: CleanupTarget, options: CleanupOptions): Promise<CleanupReport> {
+async function cleanUpServer(target: CleanupTarget, options: CleanupOptions): Promise<CleanupReport> {
   const notes: string[] = [];
   let rows: StatusRow[];
   try {

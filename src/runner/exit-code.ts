@@ -4,7 +4,7 @@
  */
 import type { ServerRun } from './result.js';
 
-export interface RunTally {
+interface RunTally {
   readonly failures: number;
   readonly baselined: number;
   readonly stale: number;

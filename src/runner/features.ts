@@ -10,7 +10,7 @@ import { isUnknownAdminCommand, isUnsupportedError } from './probe.js';
 
 export type FeatureSupport = 'supported' | 'unsupported' | 'unknown';
 
-export interface FeatureSpec {
+interface FeatureSpec {
   readonly kind: 'packet' | 'admin';
   readonly summary: string;
   /** Probe on a fresh connection; `fn` is a function name private to this probe. */

@@ -13,7 +13,7 @@ import type { WireLog } from '../transport/wire-log.js';
 import { CaseFailure, Unsupported } from './failures.js';
 import { checkServerPacket } from './packet-check.js';
 
-export interface ProbeOptions {
+interface ProbeOptions {
   host: string;
   port: number;
   label: string;
@@ -23,7 +23,7 @@ export interface ProbeOptions {
   onViolation: (text: string) => void;
 }
 
-export interface ExpectOptions {
+interface ExpectOptions {
   /** Deadline for this read (default: the run's per-read timeout). */
   ms?: number;
   /** Packet types to skip silently while waiting (e.g. NOOP on a worker). */

@@ -5,7 +5,7 @@ import type { Level } from './case-def.js';
 import type { FeatureName, FeatureSupport } from './features.js';
 import type { Outcome } from './outcome.js';
 
-export interface BaselineMark {
+interface BaselineMark {
   readonly reason: string;
   readonly source: string;
   /** The case now passes: the entry is stale and should be removed. */

@@ -17,7 +17,7 @@ import type { WireLog } from '../transport/wire-log.js';
 import { transportFailure } from './probe.js';
 import type { CaseResult } from './result.js';
 
-export interface CaseRunOptions {
+interface CaseRunOptions {
   readonly target: Target;
   readonly timeoutMs: number;
   readonly quietMs: number;
@@ -66,7 +66,7 @@ export interface HarnessContext {
   peerLogs?(): string;
 }
 
-export interface GradeOptions {
+interface GradeOptions {
   readonly timeoutMs: number;
   readonly strict: boolean;
   /** How a packet-table violation is named in the result (server- or library-side). */

@@ -24,7 +24,7 @@ import type { CaseResult, ProbeStep, ServerRun } from './result.js';
 import { runCase } from './run-case.js';
 import type { ServerExit, StartedTarget } from './targets.js';
 
-export interface SuiteOptions {
+interface SuiteOptions {
   readonly target: Target;
   readonly cases: readonly CaseDef[];
   /** Per-read deadline, ms. */
@@ -63,7 +63,7 @@ export const newRunToken = (): string => `gs${randomBytes(3).toString('hex')}`;
  * baseline full of "not restarted again" hides what the server really does). The bound still ends
  * a server that dies on every start.
  */
-export const restartBudget = (cases: number): number => 2 * cases + 2;
+const restartBudget = (cases: number): number => 2 * cases + 2;
 /** After a failing case finds the server gone, how long its exit may take to be reported. */
 const EXIT_REPORT_MS = 3000;
 /** Output a dying process wrote can arrive just after its exit is reported. */
@@ -214,7 +214,7 @@ function crashed(r: CaseResult, crash: Crash): CaseResult {
   };
 }
 
-export interface ProbeRun {
+interface ProbeRun {
   readonly features: Partial<Record<FeatureName, FeatureSupport>>;
   readonly steps: readonly ProbeStep[];
   /** The step after which the server stopped accepting connections (it killed the server). */
@@ -227,7 +227,7 @@ export interface ProbeRun {
  * accept a connection: one that stops is reported at the step whose traffic preceded it, and the
  * steps after it are not sent.
  */
-export async function probeFeatures(target: Target, cases: readonly CaseDef[], timeoutMs: number, prefix: string): Promise<ProbeRun> {
+async function probeFeatures(target: Target, cases: readonly CaseDef[], timeoutMs: number, prefix: string): Promise<ProbeRun> {
   const needed = new Set<FeatureName>();
   for (const c of cases) for (const f of c.requires ?? []) needed.add(f);
   const features: Partial<Record<FeatureName, FeatureSupport>> = {};

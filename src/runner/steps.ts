@@ -71,7 +71,7 @@ export async function workerWithId(ctx: CaseContext, id: string, fns: readonly s
   return w;
 }
 
-export interface RunningJob {
+interface RunningJob {
   readonly client: Probe;
   readonly worker: Probe;
   readonly handle: string;
@@ -79,7 +79,7 @@ export interface RunningJob {
   readonly assign: Packet;
 }
 
-export interface JobOptions {
+interface JobOptions {
   readonly data?: Arg;
   readonly unique?: Arg;
   /** OPTION_REQ the client sets (and sees acknowledged) before it submits. */

@@ -11,7 +11,7 @@ import type { Packet } from '../protocol/packet.js';
 import { checkRequestPacket, type RequestSender } from './packet-check.js';
 
 /** Violations in one recorded record sent by the library (c2s); empty for anything else. */
-export function checkRecord(r: FixtureRecord, sender: RequestSender): string[] {
+function checkRecord(r: FixtureRecord, sender: RequestSender): string[] {
   if (r.kind === 'packet' && r.dir === 'c2s') {
     const packet: Packet = { magic: r.magic, type: r.type, args: r.args.map(decodeArg) };
     return checkRequestPacket(packet, sender);
@@ -21,7 +21,7 @@ export function checkRecord(r: FixtureRecord, sender: RequestSender): string[] {
 }
 
 /** Names a violation that is a declared, known library finding (its id), or undefined. */
-export type DeclaredFinding = (violation: string) => string | undefined;
+type DeclaredFinding = (violation: string) => string | undefined;
 
 export class CheckedRelay {
   readonly #recorder: Recorder;

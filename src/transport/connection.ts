@@ -35,7 +35,7 @@ export function describeEvent(e: ConnEvent): string {
   }
 }
 
-export interface ConnectOptions {
+interface ConnectOptions {
   host: string;
   port: number;
   /** Deadline for the TCP connect. */

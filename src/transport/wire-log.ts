@@ -5,7 +5,7 @@
 import { describePacket, type Packet } from '../protocol/packet.js';
 import { toHex } from '../protocol/hex.js';
 
-export type WireDirection = 'send' | 'recv' | 'note';
+type WireDirection = 'send' | 'recv' | 'note';
 
 export interface WireEntry {
   /** Milliseconds since the log started. */

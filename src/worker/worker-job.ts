@@ -10,7 +10,7 @@ import type { Assignment } from './assignment.js';
 
 export type JobEnd = 'complete' | 'fail' | 'exception';
 
-export interface JobLink {
+interface JobLink {
   /** Sends on the connection the job was assigned on; false when that connection is gone. */
   send(packet: Packet): boolean;
   readonly exceptionTerminal: boolean;

@@ -19,7 +19,7 @@ export type Terminal = EventOf<'complete'> | EventOf<'fail'> | EventOf<'exceptio
 export { SUBMIT_TYPES };
 
 /** A SUBMIT_* request's arguments as bytes. */
-export interface SubmitArgs {
+interface SubmitArgs {
   readonly function: Buffer;
   readonly unique: Buffer;
   readonly data: Buffer;

@@ -16,7 +16,7 @@ import type { EventOf, SubjectDriver } from '../../src/runner/library/subject-dr
 import { completes, hex, sameBytes, type WorkerSetup } from './flows.js';
 
 export const GRAB_TYPES: readonly number[] = [T.GRAB_JOB, T.GRAB_JOB_UNIQ, T.GRAB_JOB_ALL];
-export const TERMINAL_TYPES: readonly number[] = [T.WORK_COMPLETE, T.WORK_FAIL, T.WORK_EXCEPTION];
+const TERMINAL_TYPES: readonly number[] = [T.WORK_COMPLETE, T.WORK_FAIL, T.WORK_EXCEPTION];
 /** Every WORK_* a worker sends about a job it holds. */
 export const WORK_TYPES: readonly number[] = [T.WORK_DATA, T.WORK_WARNING, T.WORK_STATUS, ...TERMINAL_TYPES];
 
@@ -107,7 +107,7 @@ export async function toSleep(w: WorkerSetup, pending: Packet | undefined = w.gr
   await w.conn.expectSleep();
 }
 
-export interface ServeOptions {
+interface ServeOptions {
   /** A grab (or PRE_SLEEP) already read and not answered yet, e.g. WorkerSetup.grab. */
   readonly pending?: Packet | undefined;
   /** Assign with this packet type whatever the grab (default: the type that answers the grab). */
@@ -227,7 +227,7 @@ export async function goneText(driver: SubjectDriver, lead = '; the worker proce
 }
 
 /** " (code 3)" for a driver that exited, from its synthetic `exited` event when already read. */
-export function exitText(driver: SubjectDriver): string {
+function exitText(driver: SubjectDriver): string {
   const e = driver.events.find((x) => x.event === 'exited');
   const err = driver.errors().slice(-1)[0];
   const how = e && e.event === 'exited' ? ` (code ${e.code}, signal ${e.signal})` : '';

@@ -24,7 +24,7 @@ export const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compa
  * JSON lines, and a pure-Perl JSON parser takes seconds for a 1 MiB job on a loaded machine. The
  * extra second per 64 KiB is only ever spent by a case that is failing anyway.
  */
-export const allowanceFor = (ctx: Pick<LibraryCaseContext, 'timeoutMs'>, bytes: number): number => ctx.timeoutMs + Math.ceil(bytes / 65536) * 1000;
+const allowanceFor = (ctx: Pick<LibraryCaseContext, 'timeoutMs'>, bytes: number): number => ctx.timeoutMs + Math.ceil(bytes / 65536) * 1000;
 
 // ------------------------------------------------------------------------------------- client
 
@@ -37,7 +37,7 @@ export interface SubmitOptions {
   readonly fn?: string;
 }
 
-export interface SubmittedJob {
+interface SubmittedJob {
   readonly driver: SubjectDriver;
   readonly conn: LibraryConn;
   readonly submit: Packet;

@@ -29,7 +29,7 @@ const flags: FlagSpecs = {
 };
 
 /** A duration with its unit: ms, s or m. A bare number is an error (is `20` seconds or milliseconds?). */
-export function parseDuration(text: string, flag: string): number {
+function parseDuration(text: string, flag: string): number {
   const t = text.trim();
   if (/^\d+(?:\.\d+)?$/.test(t)) throw usageError(`${flag} ${t} has no unit; write ${t}s, ${t}m or ${t}ms (units: ms, s, m)`);
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(t);

@@ -19,7 +19,7 @@ export * from './protocol.js';
 export { DRIVER_NAMES, CLIENT_NAMES, WORKER_NAMES } from '../registry/index.js';
 import { installHint } from '../registry/index.js';
 
-export interface StartDriverOptions {
+interface StartDriverOptions {
   /** Gearman server the driver talks to, host:port. */
   readonly server: string;
   /** native (default for library drivers), embedded (default for reference), or container. */

@@ -6,7 +6,7 @@
 import { runProcess } from '../process.js';
 import type { DriverRuntime } from './handle.js';
 
-export interface NativeSpec {
+interface NativeSpec {
   readonly command: string;
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;

@@ -6,7 +6,7 @@
 import { type ExternalDriverName, PEERS, type PeerRecord, type ProgramSpec, resolveProgram } from '../registry/index.js';
 import { ERROR_CODES, PeerError } from '../../errors.js';
 
-export type NativeProgram = ProgramSpec;
+type NativeProgram = ProgramSpec;
 
 /** The native command line of a built-in driver (prepared first when it must be, e.g. compiled). */
 export async function nativeProgram(name: ExternalDriverName): Promise<NativeProgram> {

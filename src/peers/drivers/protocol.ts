@@ -29,7 +29,7 @@ export interface SubmitJob {
 }
 
 /** What a worker does between receiving a job and its outcome, in order. */
-export type BehaviourStep =
+type BehaviourStep =
   | { readonly kind: 'data'; readonly payload: string }
   | { readonly kind: 'warning'; readonly payload: string }
   | { readonly kind: 'status'; readonly numerator: number; readonly denominator: number }
@@ -99,7 +99,7 @@ export type DriverEvent =
   | { readonly event: 'done'; readonly id: string }
   | { readonly event: 'exited'; readonly code: number | null; readonly signal: string | null };
 
-export type DriverEventName = DriverEvent['event'];
+type DriverEventName = DriverEvent['event'];
 
 const EVENT_FIELDS: Record<DriverEventName, readonly (readonly [string, 'string' | 'boolean' | 'number?' | 'string?' | 'boolean?'])[]> = {
   hello: [

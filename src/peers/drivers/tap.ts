@@ -116,4 +116,4 @@ export class DriverTap {
 
 /** Gates are named `<function>#<n>`. */
 export const gateName = (fn: string, n = 0): string => `${fn}#${n}`;
-export const gateFunction = (gate: string): string => gate.replace(/#\d+$/, '');
+const gateFunction = (gate: string): string => gate.replace(/#\d+$/, '');

@@ -14,7 +14,7 @@ export type * from './types.js';
 type Table = typeof PEERS;
 export type PeerName = keyof Table;
 /** The peers that have `role`. */
-export type PeerWithRole<R extends PeerRole> = { [K in PeerName]: R extends Table[K]['roles'][number] ? K : never }[PeerName];
+type PeerWithRole<R extends PeerRole> = { [K in PeerName]: R extends Table[K]['roles'][number] ? K : never }[PeerName];
 export type ServerPeerName = PeerWithRole<'server'>;
 export type ClientPeerName = PeerWithRole<'client'>;
 export type WorkerPeerName = PeerWithRole<'worker'>;
@@ -30,7 +30,7 @@ export function peer(name: PeerName): PeerRecord {
   return PEERS[name];
 }
 
-export function peersWithRole<R extends PeerRole>(role: R): PeerWithRole<R>[] {
+function peersWithRole<R extends PeerRole>(role: R): PeerWithRole<R>[] {
   return PEER_NAMES.filter((n) => (PEERS[n].roles as readonly PeerRole[]).includes(role)) as PeerWithRole<R>[];
 }
 

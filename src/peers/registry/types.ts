@@ -8,7 +8,7 @@ import type { ServerStartOptions } from '../types.js';
 
 export type PeerRole = 'server' | 'client' | 'worker';
 
-export type Language = 'TypeScript' | 'C' | 'Perl' | 'PHP' | 'JavaScript' | 'Python' | 'Go' | 'Rust' | 'Java';
+type Language = 'TypeScript' | 'C' | 'Perl' | 'PHP' | 'JavaScript' | 'Python' | 'Go' | 'Rust' | 'Java';
 
 /** A command line; `{root}` in the command or an argument stands for gearspec's package root. */
 export interface ProgramSpec {
@@ -20,7 +20,7 @@ export interface ProgramSpec {
  * How a peer is installed on this machine: Debian packages (apt, as root), and/or a script under
  * the package root that installs pinned dependencies into `.peers/` (idempotent).
  */
-export interface InstallSpec {
+interface InstallSpec {
   readonly debian?: readonly string[];
   readonly script?: string;
   /** A file that exists once the peer is installed (`{root}` allowed): the native provider's check. */
@@ -41,7 +41,7 @@ export interface ContainerSpec {
   readonly stage?: readonly string[];
 }
 
-export interface DriverSpec {
+interface DriverSpec {
   /** The native command line; a function when the program must be prepared first (compiled). */
   readonly native: ProgramSpec | (() => Promise<ProgramSpec>);
   readonly container: ContainerSpec;

@@ -14,7 +14,7 @@ import { externalServer } from './started-server.js';
 
 export const DEFAULT_SERVER_STARTUP_MS = 10_000;
 
-export interface NativeServerDeps {
+interface NativeServerDeps {
   /** Injected by tests to provoke a lost port race. */
   pickPort?: (host: string) => Promise<number>;
 }

@@ -4,7 +4,7 @@ import { parseVersionReply } from '../readiness.js';
 import { StopOnce } from '../stop-once.js';
 import type { ProviderKind, StartedServer } from '../types.js';
 
-export interface StartedServerParts {
+interface StartedServerParts {
   name: string;
   provider: ProviderKind;
   version: string;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { renderInteropHtml } from './html.js';
 import { type InteropGrade, type MatrixReport, cellFileName, countGrades } from './model.js';
 
-export interface IndexJson {
+interface IndexJson {
   readonly generatedAt: string;
   readonly provider: string;
   readonly wallMs: number;

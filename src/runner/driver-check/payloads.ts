@@ -19,7 +19,7 @@ export function pattern(length: number, seed = 7): Buffer {
   return out;
 }
 
-export interface NamedPayload {
+interface NamedPayload {
   readonly name: string;
   readonly bytes: Buffer;
 }
@@ -39,7 +39,7 @@ export const BASE64_CASES: readonly NamedPayload[] = [
 ];
 
 /** True when `text` is canonical standard base64 (RFC 4648 alphabet, `=` padding, no whitespace). */
-export function isCanonicalBase64(text: string): boolean {
+function isCanonicalBase64(text: string): boolean {
   return /^[A-Za-z0-9+/]*={0,2}$/.test(text) && text.length % 4 === 0 && unb64(text).toString('base64') === text;
 }
 

@@ -3,7 +3,7 @@
  * change in the driver. The runner turns it into a ✗ line; anything else a step throws is reported
  * the same way with the error's text as what came.
  */
-export interface FailureText {
+interface FailureText {
   /** What the protocol requires here, in one sentence. */
   readonly expected: string;
   /** What the driver did instead. */

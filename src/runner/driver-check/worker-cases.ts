@@ -9,7 +9,7 @@ import { type Behaviour, b64 } from '../../peers/drivers/protocol.js';
 import { gateName } from '../../peers/drivers/tap.js';
 import { ALL_BYTES, pattern } from './payloads.js';
 
-export type ClientSees =
+type ClientSees =
   | { readonly kind: 'complete'; readonly payload: Buffer }
   | { readonly kind: 'fail' }
   /** `exact`: the driver passes these bytes itself; otherwise the library's native path may change them. */
@@ -40,7 +40,7 @@ const EXCEPTION = Buffer.from([0x62, 0x61, 0x64, 0x00, 0xe9, 0x21]);
 export const STEP_DATA = Buffer.from([0x64, 0x00, 0xff, 0x0d, 0x0a]);
 export const STEP_WARNING = Buffer.from([0x77, 0x00, 0x80, 0x7f]);
 export const STEP_STATUS = { numerator: 1, denominator: 3 } as const;
-export const WORKER_GATE = gateName('dcw-gate');
+const WORKER_GATE = gateName('dcw-gate');
 
 /** Registered together before `work` in the main session; none of them ends the process. */
 export const MAIN_CASES: readonly WorkerCase[] = [

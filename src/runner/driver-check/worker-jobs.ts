@@ -12,7 +12,7 @@ import type { EventOf } from './probe.js';
 import { fail } from './step-failure.js';
 import { STEP_DATA, STEP_STATUS, STEP_WARNING, type WorkerCase } from './worker-cases.js';
 
-export type RegisterAnswer = { readonly accepted: true } | { readonly accepted: false; readonly reason: string };
+type RegisterAnswer = { readonly accepted: true } | { readonly accepted: false; readonly reason: string };
 
 export async function register(ctx: CheckContext, fn: string, behaviour: Behaviour): Promise<RegisterAnswer> {
   const s = ctx.subject;
@@ -37,7 +37,7 @@ export async function startWork(ctx: CheckContext): Promise<void> {
 type ClientEnd = EventOf<'complete'> | EventOf<'fail'> | EventOf<'exception'>;
 const isClientEnd = (e: { event: string }): e is ClientEnd => e.event === 'complete' || e.event === 'fail' || e.event === 'exception';
 
-export interface WorkerJobRun {
+interface WorkerJobRun {
   readonly handle: string;
   readonly job: EventOf<'job'>;
   readonly notes: string[];

@@ -49,7 +49,7 @@ export interface LibraryCaseContext {
   sleep(ms: number): Promise<void>;
 }
 
-export interface LibraryRunInit {
+interface LibraryRunInit {
   readonly subject: DriverSource;
   readonly role: DriverRole;
   readonly provider?: ProviderKind;

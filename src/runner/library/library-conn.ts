@@ -16,7 +16,7 @@ import { type ConnEvent, describeEvent, type GearmanConnection } from '../../tra
 import { CaseFailure } from '../failures.js';
 import { checkRequestPacket, type RequestSender } from '../packet-check.js';
 
-export interface LibraryExpectOptions {
+interface LibraryExpectOptions {
   /** Deadline for this wait (default: the run's per-read timeout). */
   readonly ms?: number;
   /** Extra condition on the packet; failing it is a CaseFailure. */

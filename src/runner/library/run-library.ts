@@ -15,7 +15,7 @@ import { type LibraryCaseContext, LibraryRunContext } from './context.js';
 /** A client or worker conformance case. */
 export type LibraryCaseDef = CaseDef<LibraryCaseContext> & { readonly role: DriverRole };
 
-export interface LibrarySuiteOptions {
+interface LibrarySuiteOptions {
   readonly subject: DriverSource;
   readonly role: DriverRole;
   readonly cases: readonly LibraryCaseDef[];
@@ -34,7 +34,7 @@ export interface LibrarySuiteOptions {
  * What the library says it is: started once up front, so a driver that cannot start fails the run
  * (with the driver's PeerError), not every case.
  */
-export async function describeSubject(subject: DriverSource, role: DriverRole, provider: ProviderKind | undefined, startupTimeoutMs: number): Promise<{ library: string; version: string }> {
+async function describeSubject(subject: DriverSource, role: DriverRole, provider: ProviderKind | undefined, startupTimeoutMs: number): Promise<{ library: string; version: string }> {
   const h = await startDriver(subject, role, { server: '127.0.0.1:9', startupTimeoutMs, ...(provider ? { provider } : {}), label: 'hello' });
   try {
     return { library: h.hello.library, version: h.hello.version };

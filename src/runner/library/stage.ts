@@ -12,7 +12,7 @@ import type { RequestSender } from '../packet-check.js';
 import { LibraryConn } from './library-conn.js';
 import { Wakeup } from '../../wakeup.js';
 
-export interface StageOptions {
+interface StageOptions {
   readonly log: WireLog;
   readonly sender: RequestSender;
   readonly timeoutMs: number;

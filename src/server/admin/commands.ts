@@ -10,7 +10,7 @@ import { priorityStatus, showJobs, showUniqueJobs, status, workers } from './lis
 import { SERVER_VERSION } from '../version.js';
 import { errLine, unknownCommand as unknown } from './format.js';
 
-export type AdminCommand = (core: ServerCore, conn: ServerConnection, tokens: readonly string[]) => void;
+type AdminCommand = (core: ServerCore, conn: ServerConnection, tokens: readonly string[]) => void;
 
 const shutdown: AdminCommand = (core, conn, tokens) => {
   const mode = tokens[1]?.toLowerCase();
@@ -46,7 +46,7 @@ const COMMANDS: Readonly<Record<string, AdminCommand>> = {
   shutdown,
 };
 
-export function tokenize(line: string): string[] {
+function tokenize(line: string): string[] {
   const tokens = line.split(/ +/);
   if (tokens.length > 1 && tokens[tokens.length - 1] === '') tokens.pop();
   return tokens;

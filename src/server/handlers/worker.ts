@@ -29,7 +29,7 @@ function unregister(core: ServerCore, conn: ServerConnection, fn: FunctionEntry)
 }
 
 /** CAN_DO_TIMEOUT value: milliseconds like gearmand; 1-999 → 1000; 0/negative → none; undefined if malformed. */
-export function parseTimeoutMs(text: Buffer): number | undefined {
+function parseTimeoutMs(text: Buffer): number | undefined {
   const s = text.toString('latin1');
   if (s.length > LIMITS.timeoutChars || !/^\s*[+-]?\d+\s*$/.test(s)) return undefined;
   const n = Number(s);

@@ -7,7 +7,7 @@ let seq = 0;
 /** Job/command ids unique within the run. */
 export const nextId = (prefix: string): string => `${prefix}-${++seq}`;
 
-export interface JobRun {
+interface JobRun {
   readonly id: string;
   /** The driver finished the command (its `done` arrived). */
   readonly done: boolean;

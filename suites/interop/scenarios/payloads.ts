@@ -7,7 +7,7 @@
 import type { CellContext, Observation, Scenario } from '../../../src/interop/types.js';
 import { b64, diffBytes, errorsOf, patternBytes, runJob, sequence, unb64, workerJob } from './helpers.js';
 
-export interface PayloadCase {
+interface PayloadCase {
   readonly name: string;
   readonly bytes: Buffer;
 }

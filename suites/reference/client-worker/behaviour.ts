@@ -7,7 +7,7 @@ import { type AlternativeChoice, type AlternativeId, declaredChoice } from '../.
 import { PROFILE_ALIASES } from '../../../src/model/profiles.js';
 import type { ServerPeerName } from '../../../src/peers/types.js';
 
-export interface ServerBehaviour {
+interface ServerBehaviour {
   readonly kind: ServerPeerName;
   /** Packet types beyond the Danga set: WORK_DATA/WARNING, LOW and HIGH_BG submits, EPOCH, REDUCE, GET_STATUS_UNIQUE, GRAB_JOB_UNIQ/ALL. */
   readonly modernPackets: boolean;

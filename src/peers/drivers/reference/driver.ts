@@ -10,7 +10,7 @@ import { GearmanWorker, type WorkerJob } from '../../../worker/index.js';
 import { errorMessage } from '../../../errors.js';
 import { type Behaviour, type BehaviourOutcome, type DriverCommand, type DriverEvent, type DriverRole, type OutcomeForm, type SubmitJob, DRIVER_PROTOCOL_VERSION, unb64 } from '../protocol.js';
 
-export interface ReferenceDriverEnv {
+interface ReferenceDriverEnv {
   readonly control: string;
   readonly server: string;
   readonly role: DriverRole;
@@ -29,7 +29,7 @@ export interface ReferenceDriverExit {
   readonly signal: string | null;
 }
 
-export interface ReferenceDriverRun {
+interface ReferenceDriverRun {
   readonly done: Promise<ReferenceDriverExit>;
   kill(): void;
 }

@@ -5,7 +5,7 @@
  */
 import { alternative, type CaseVerdict, type OutcomeSpec, pass } from '../../../../src/runner/case-def.js';
 
-export interface Spellings {
+interface Spellings {
   /** The code gearmand 1.1.20 sends here, e.g. JOB_NOT_FOUND. */
   readonly gearmand: string;
   /** The code Perl Gearman::Server 1.130 sends here, e.g. not_worker. */
