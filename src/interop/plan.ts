@@ -7,7 +7,9 @@
  * its worker). The ring grows by two cells per server for each new library instead of by a row and
  * a column.
  */
+import { type DriverSource, driverName } from '../peers/drivers/index.js';
 import type { DriverPeerName, ServerPeerName } from '../peers/registry/index.js';
+import type { MatrixTarget } from './run-on.js';
 
 export type MatrixPlan = 'full' | 'ring';
 export const MATRIX_PLANS: readonly MatrixPlan[] = ['full', 'ring'];
@@ -33,4 +35,30 @@ export function scenarioFilter(plan: MatrixPlan): ((server: string, scenario: st
 export function cellFilter(plan: MatrixPlan): ((server: string, client: string, worker: string) => boolean) | undefined {
   if (plan === 'full') return undefined;
   return (server, client, worker) => (among(FULL_PRODUCT_SERVERS, server) && among(FULL_PRODUCT, client) && among(FULL_PRODUCT, worker)) || client === 'reference' || worker === 'reference';
+}
+
+export interface PlannedCell {
+  readonly target: MatrixTarget;
+  readonly client: string;
+  readonly worker: string;
+}
+
+/**
+ * Every cell the run covers, in the runner's order (per server, worker by worker): what a selection
+ * leaves to run, and the order `--shard` deals from. A cell the plan gives no scenario is left out.
+ */
+export function plannedCells(
+  targets: readonly MatrixTarget[],
+  clients: readonly DriverSource[],
+  workers: readonly DriverSource[],
+  scenarios: readonly { readonly id: string }[],
+  plan: MatrixPlan,
+): PlannedCell[] {
+  const cells = cellFilter(plan);
+  const perScenario = scenarioFilter(plan);
+  return targets.flatMap((target) => {
+    const server = target.kind === 'peer' ? target.name : 'external';
+    if (!scenarios.some((s) => perScenario?.(server, s.id) ?? true)) return [];
+    return workers.flatMap((w) => clients.filter((c) => cells?.(server, driverName(c), driverName(w)) ?? true).map((c): PlannedCell => ({ target, client: driverName(c), worker: driverName(w) })));
+  });
 }

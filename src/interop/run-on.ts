@@ -4,7 +4,7 @@
  */
 import { errorMessage } from '../errors.js';
 import type { ProviderKind, ServerPeerName } from '../peers/types.js';
-import type { ServerRun } from '../report/interop/model.js';
+import { countGrades, type ServerRun } from '../report/interop/model.js';
 import { type MatrixOptions, runServerMatrix } from './runner.js';
 import { externalMatrixServer, type MatrixServer, startMatrixServer } from './servers.js';
 
@@ -35,4 +35,25 @@ export function undeclaredOutcomes(run: ServerRun): string[] {
       .filter((s) => s.grade === 'fail' || s.grade === 'stale')
       .map((s) => `${c.client} client × ${c.worker} worker / ${s.id}: ${s.grade} (expected ${s.expected.join(' or ')}, got ${s.actual}) — ${s.detail.slice(0, 300)}`),
   );
+}
+
+/** The matrix's exit code: 2 when a server could not be run, 1 on an undeclared or stale outcome, else 0. */
+export function matrixExitCode(runs: readonly ServerRun[]): 0 | 1 | 2 {
+  if (runs.some((r) => r.error !== undefined)) return 2;
+  return runs.some((r) => undeclaredOutcomes(r).length > 0) ? 1 : 0;
+}
+
+/** The console summary: a line per server, then each outcome nothing declares. */
+export function matrixSummary(runs: readonly ServerRun[]): string {
+  const lines: string[] = [];
+  for (const run of runs) {
+    if (run.error) {
+      lines.push(`${run.name}: could not be run: ${run.error}`);
+      continue;
+    }
+    const n = countGrades(run.cells.flatMap((c) => c.scenarios.map((s) => s.grade)));
+    lines.push(`${run.name} (${run.version}): ${n.pass} nominal, ${n['expected-different']} declared differences, ${n.stale} stale, ${n.fail} undeclared, ${Math.round(run.wallMs / 1000)} s`);
+    for (const line of undeclaredOutcomes(run)) lines.push(`  ${line}`);
+  }
+  return lines.map((l) => `${l}\n`).join('');
 }

@@ -5,6 +5,7 @@
  */
 import { specLabel } from '../protocol/spec-sections.js';
 import { OUTCOME_SHORT } from '../runner/outcome.js';
+import { tally } from '../runner/exit-code.js';
 import type { CaseResult, ServerRun } from '../runner/result.js';
 import { attention, compareSections, STANDINGS, type Standing, standingCounts } from './model.js';
 
@@ -68,4 +69,16 @@ export function renderComparison(runs: readonly ServerRun[]): string {
     if (new Set(cells.filter((c) => c !== '-')).size > 1) rows.push([id, ...cells]);
   }
   return [`== comparison: ${rows.length - 1} cases differ between servers`, rows.length > 1 ? table(rows) : '(none)'].join('\n');
+}
+
+/** Every run's summary, then the comparison across them (certify's console output, and merge's). */
+export function renderRuns(runs: readonly ServerRun[]): string {
+  const cmp = renderComparison(runs);
+  return `${runs.map((run) => `${renderSummary(run)}\n\n`).join('')}${cmp ? `${cmp}\n\n` : ''}`;
+}
+
+/** The closing line: the tally and the exit code it gives. */
+export function renderVerdict(command: string, runs: readonly ServerRun[], code: number): string {
+  const t = tally(runs);
+  return `${command}: ${t.failures} failure(s), ${t.baselined} baselined, ${t.stale} stale baseline entr${t.stale === 1 ? 'y' : 'ies'}, ${t.harnessErrors} harness error(s) → exit ${code}\n`;
 }

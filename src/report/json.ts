@@ -1,16 +1,22 @@
 /**
  * JSON reports (Autobahn's index.json model): `index.json` maps server → case
- * id → {outcome, alternative, durationMs, detail, baseline}; `<server>.json` holds every result in
- * full, with expected/actual, violations and the wire log.
+ * id → {outcome, alternative, durationMs, detail, baseline}, with the run's exit code and shard;
+ * `<server>.json` holds every result in full, with expected/actual, violations and the wire log
+ * (the ServerRun itself: what `gearspec merge` reads back).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OUTCOME_LEGEND } from '../runner/outcome.js';
 import type { ServerRun } from '../runner/result.js';
+import type { RunMeta, Shard } from '../shard.js';
 import { slug, totals } from './model.js';
 
-interface JsonIndex {
-  readonly format: 'gearspec-certify/1';
+export const CERTIFY_FORMAT = 'gearspec-certify/1';
+
+export interface JsonIndex {
+  readonly format: typeof CERTIFY_FORMAT;
+  readonly exitCode: number;
+  readonly shard?: Shard;
   readonly createdAt: string;
   readonly legend: typeof OUTCOME_LEGEND;
   readonly servers: Record<
@@ -26,7 +32,7 @@ interface JsonIndex {
   >;
 }
 
-export function buildIndex(runs: readonly ServerRun[]): JsonIndex {
+export function buildIndex(runs: readonly ServerRun[], meta: RunMeta): JsonIndex {
   const servers: JsonIndex['servers'] = {};
   for (const run of runs) {
     const cases: JsonIndex['servers'][string]['cases'] = {};
@@ -41,15 +47,15 @@ export function buildIndex(runs: readonly ServerRun[]): JsonIndex {
     }
     servers[run.server] = { address: run.address, startedAt: run.startedAt, durationMs: run.durationMs, totals: totals(run.results), detailFile: `${slug(run.server)}.json`, cases };
   }
-  return { format: 'gearspec-certify/1', createdAt: new Date().toISOString(), legend: OUTCOME_LEGEND, servers };
+  return { format: CERTIFY_FORMAT, exitCode: meta.exitCode, ...(meta.shard && { shard: meta.shard }), createdAt: new Date().toISOString(), legend: OUTCOME_LEGEND, servers };
 }
 
 /** Write index.json and one detail file per server into `dir`; returns the paths written. */
-export function writeJsonReports(dir: string, runs: readonly ServerRun[]): string[] {
+export function writeJsonReports(dir: string, runs: readonly ServerRun[], meta: RunMeta): string[] {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   const index = join(dir, 'index.json');
-  writeFileSync(index, `${JSON.stringify(buildIndex(runs), null, 2)}\n`);
+  writeFileSync(index, `${JSON.stringify(buildIndex(runs, meta), null, 2)}\n`);
   written.push(index);
   for (const run of runs) {
     const p = join(dir, `${slug(run.server)}.json`);

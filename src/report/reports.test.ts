@@ -56,7 +56,7 @@ describe('reports', () => {
   });
 
   it('JSON index maps server → case → outcome, alternative and baseline', () => {
-    const idx = buildIndex([run]);
+    const idx = buildIndex([run], { exitCode: 0 });
     expect(idx.servers.srv!.cases['a/alt']).toMatchObject({ outcome: 'pass-alternative', alternative: { id: 'worker-death', choice: 'requeue' } });
     expect(idx.servers.srv!.cases['a/stale']!.baseline).toEqual({ reason: 'old', stale: true });
     expect(idx.servers.srv!.totals.fail).toBe(2);

@@ -16,7 +16,7 @@ import { CLIENT_NAMES, SERVER_NAMES, WORKER_NAMES } from '../../src/peers/regist
 import type { ProviderKind } from '../../src/peers/types.js';
 import type { MatrixReport, ServerRun } from '../../src/report/interop/model.js';
 import { writeInteropReport } from '../../src/report/interop/write.js';
-import { runMatrixOn, undeclaredOutcomes } from '../../src/interop/run-on.js';
+import { matrixExitCode, runMatrixOn, undeclaredOutcomes } from '../../src/interop/run-on.js';
 import { cellFilter, MATRIX_PLANS, type MatrixPlan, scenarioFilter } from '../../src/interop/plan.js';
 import { DECLARATIONS } from '../declarations.js';
 import { SCENARIOS } from './scenarios/index.js';
@@ -47,7 +47,7 @@ const t0 = Date.now();
 describe(`interop matrix (${provider}, ${plan} plan)`, () => {
   afterAll(() => {
     const report: MatrixReport = { generatedAt: new Date().toISOString(), provider, wallMs: Date.now() - t0, servers: runs };
-    const index = writeInteropReport(reportDir, report);
+    const index = writeInteropReport(reportDir, report, { exitCode: matrixExitCode(runs) });
     console.log(
       `interop matrix (${provider}): cells ${JSON.stringify(index.totals.cells)}, scenarios ${JSON.stringify(index.totals.scenarios)}, ${Math.round(report.wallMs / 1000)} s → ${reportDir}/index.html`,
     );

@@ -3,20 +3,18 @@
  * (console summary, JUnit, JSON, HTML). Exit 0 when everything outside the baseline passes, 1 on a
  * failure or a stale baseline entry, 2 on a harness or usage error.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseShard, pickShard, type Shard } from '../../shard.js';
 import { type DriverRole, type DriverSource, driverName } from '../../peers/drivers/index.js';
 import type { DriverPeerName } from '../../peers/types.js';
 import { type LibraryCaseDef, runLibrarySuite } from '../../runner/library/run-library.js';
 import { errorMessage, ERROR_CODES, isGearspecError } from '../../errors.js';
-import { renderComparison, renderSummary } from '../../report/console.js';
-import { renderHtml } from '../../report/html.js';
-import { writeJsonReports } from '../../report/json.js';
-import { renderJUnit } from '../../report/junit.js';
-import { slug } from '../../report/model.js';
+import { renderRuns, renderVerdict } from '../../report/console.js';
+import { type CertifyFiles, filesIn, writeCertifyReports, writeTextFile } from '../../report/certify-files.js';
 import { applyBaseline, type Baseline, BASELINE_FORMAT, type BaselineEntry, raceOf, readBaseline } from '../../runner/baseline.js';
 import type { CaseDef } from '../../runner/case-def.js';
-import { exitCode, tally } from '../../runner/exit-code.js';
+import { exitCode } from '../../runner/exit-code.js';
 import { OUTCOME_LEGEND, OUTCOMES } from '../../runner/outcome.js';
 import { repoRoot } from '../../peers/repo-paths.js';
 import type { ServerRun } from '../../runner/result.js';
@@ -62,6 +60,7 @@ const FLAGS: FlagSpecs = {
   html: { type: 'string', help: 'write the HTML matrix report to FILE' },
   out: { type: 'string', help: 'write all three reports into DIR (junit.xml, json/, report.html); --no-reports to skip' },
   'no-reports': { type: 'boolean', help: 'write no report files (console only)' },
+  shard: { type: 'string', help: 'run only shard i of n of the cases (i/n; needs --out); `gearspec merge` combines the shards’ reports' },
   ...CLEANUP_FLAGS,
 };
 
@@ -95,6 +94,8 @@ interface Plan {
   readonly strict: boolean;
   readonly timeoutMs: number;
   readonly jobs: number;
+  /** Only this shard of the cases (`--shard i/n`). */
+  readonly shard: Shard | undefined;
   readonly baselineFor: (spec: TargetSpec) => { baseline: Baseline; file: string } | undefined;
   readonly libraryBaselineFor: (lib: LibrarySpec) => { baseline: Baseline; file: string } | undefined;
 }
@@ -159,6 +160,9 @@ function plan(argv: readonly string[], { serverCases: serverCatalogue, libraryCa
   }
   if (specs.length > 0 && cases.length === 0 && !flags.list) throw usageError('the selection is empty for the servers: --cases/--exclude leave no server case (binary/…, admin/…)');
   if (flags.baseline !== undefined && flags['no-baseline']) throw usageError('--baseline and --no-baseline exclude each other');
+  const shard = typeof flags.shard === 'string' ? parseShard(flags.shard) : undefined;
+  if (shard && typeof flags.out !== 'string' && typeof flags.json !== 'string') throw usageError('--shard needs --out DIR (or --json DIR): each shard writes its own report for `gearspec merge`');
+  if (shard && flags['write-baseline'] !== undefined) throw usageError('--write-baseline needs the whole run, not a shard: write it from an unsharded run');
   // A baseline belongs to one server (or library): with several, whose failures would it list?
   if (flags['write-baseline'] !== undefined && specs.length + libraries.length !== 1)
     throw usageError(`--write-baseline needs exactly one server or library to certify, got ${specs.length + libraries.length}`);
@@ -181,7 +185,11 @@ function plan(argv: readonly string[], { serverCases: serverCatalogue, libraryCa
   }
   const baselineFor = (spec: TargetSpec) => explicit ?? (spec.kind === 'peer' ? perPeer.get(spec.name) : undefined);
   const libraryBaselineFor = (l: LibrarySpec) => explicit ?? (typeof l.source === 'string' ? perLibrary.get(libraryBaselineFile(baselineDirs, l.source, l.role)) : undefined);
-  return { plan: { specs, cases, libraries, libraryCases, strict: Boolean(flags.strict), timeoutMs, jobs, baselineFor, libraryBaselineFor }, flags };
+  // A shard runs every n-th case of the whole selection (the same order in every shard).
+  return {
+    plan: { specs, cases: pickShard(cases, shard), libraries, libraryCases: pickShard(libraryCases, shard), shard, strict: Boolean(flags.strict), timeoutMs, jobs, baselineFor, libraryBaselineFor },
+    flags,
+  };
 }
 
 function describeSpec(s: TargetSpec): string {
@@ -231,11 +239,6 @@ function progress(server: string, baseline: Baseline | undefined): { onResult: (
       if (tty) process.stderr.write('\r\x1b[K');
     },
   };
-}
-
-function writeFile(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
 }
 
 /**
@@ -345,7 +348,7 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
   if (writeTo && runs.length === 1) {
     const previous = p.specs[0] ? p.baselineFor(p.specs[0]) : p.libraries[0] ? p.libraryBaselineFor(p.libraries[0]) : undefined;
     const baseline = baselineOfRun(runs[0]!, previous?.baseline);
-    writeFile(resolve(writeTo), `${JSON.stringify(baseline, null, 2)}\n`);
+    writeTextFile(resolve(writeTo), `${JSON.stringify(baseline, null, 2)}\n`);
     // Judge the run by the baseline just written (the exit code a commit of it would give).
     const applied = applyBaseline(
       runs[0]!.results.map(({ baseline: _old, ...r }) => r),
@@ -354,40 +357,20 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
     runs[0] = { ...runs[0]!, results: applied.results, baselineFile: writeTo, baselineUnused: applied.unused };
     process.stdout.write(`baseline written: ${writeTo} (${baseline.entries.length} entr${baseline.entries.length === 1 ? 'y' : 'ies'})\n`);
   }
-  for (const run of runs) process.stdout.write(`${renderSummary(run)}\n\n`);
-  const cmp = renderComparison(runs);
-  if (cmp) process.stdout.write(`${cmp}\n\n`);
+  process.stdout.write(renderRuns(runs));
   // Reports go to reports/certify by default; naming any one report file (or --no-reports) opts out of the default folder.
   const explicitFile = [flags.junit, flags.json, flags.html].some((f) => typeof f === 'string');
   const out = typeof flags.out === 'string' ? flags.out : explicitFile || flags['no-reports'] === true ? undefined : 'reports/certify';
-  const junit = typeof flags.junit === 'string' ? flags.junit : out ? join(out, 'junit.xml') : undefined;
-  const json = typeof flags.json === 'string' ? flags.json : out ? join(out, 'json') : undefined;
-  const html = typeof flags.html === 'string' ? flags.html : out ? join(out, 'report.html') : undefined;
-  if (runs.length > 0) {
-    if (junit) writeFile(junit, renderJUnit(runs));
-    if (json) writeJsonReports(json, runs);
-    // Passing cases link their wire log in the JSON detail file instead of carrying it (page size).
-    const detailHref = (run: ServerRun) =>
-      json
-        ? relative(dirname(resolve(html ?? '.')), join(resolve(json), `${slug(run.server)}.json`))
-            .split(sep)
-            .join('/')
-        : undefined;
-    if (html) writeFile(html, renderHtml(runs, 'gearspec certify', { detailHref, exitCode: harness ? EXIT.HARNESS : exitCode(runs) }));
-    for (const [what, path] of [
-      ['JUnit', junit],
-      ['JSON', json],
-      ['HTML', html],
-    ] as const)
-      if (path) process.stdout.write(`${what} report: ${path}\n`);
-  }
+  const inOut: CertifyFiles = out ? filesIn(out) : { junit: undefined, json: undefined, html: undefined };
+  const named = (flag: 'junit' | 'json' | 'html') => (typeof flags[flag] === 'string' ? flags[flag] : inOut[flag]);
+  const files: CertifyFiles = { junit: named('junit'), json: named('json'), html: named('html') };
+  // A shard writes its report even when it ran nothing: merge needs every shard.
+  if (runs.length > 0 || (p.shard && !harness))
+    for (const line of writeCertifyReports(runs, files, { exitCode: harness ? EXIT.HARNESS : exitCode(runs), ...(p.shard && { shard: p.shard }) })) process.stdout.write(`${line}\n`);
   // Nothing ran (every server unreachable, every driver unable to start): the stderr lines say it all.
   if (runs.length === 0 && harness) return EXIT.HARNESS;
-  const t = tally(runs);
   const code = harness ? EXIT.HARNESS : exitCode(runs);
-  process.stdout.write(
-    `certify: ${t.failures} failure(s), ${t.baselined} baselined, ${t.stale} stale baseline entr${t.stale === 1 ? 'y' : 'ies'}, ${t.harnessErrors} harness error(s) → exit ${code}\n`,
-  );
+  process.stdout.write(renderVerdict('certify', runs, code));
   return code;
 }
 

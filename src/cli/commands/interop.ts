@@ -13,13 +13,14 @@ import { type DriverSource, driverName } from '../../peers/drivers/index.js';
 import { resolveProvider } from '../../peers/provider.js';
 import { CLIENT_NAMES, type DriverPeerName, PEERS, type PeerName, SERVER_NAMES, WORKER_NAMES, isServerPeerName, reach } from '../../peers/registry/index.js';
 import type { ProviderKind } from '../../peers/types.js';
-import { countGrades, type MatrixReport, type ServerRun } from '../../report/interop/model.js';
+import type { MatrixReport, ServerRun } from '../../report/interop/model.js';
+import { parseShard, pickShard, shardLabel } from '../../shard.js';
 import { writeInteropReport } from '../../report/interop/write.js';
 import type { InteropDeclarations } from '../../interop/declared.js';
 import { readUserDeclarations, USER_EXPECTATIONS_FORMAT, withUserDeclarations } from '../../interop/user-declarations.js';
-import { type MatrixTarget, runMatrixOn, targetName, undeclaredOutcomes } from '../../interop/run-on.js';
+import { type MatrixTarget, matrixExitCode, matrixSummary, runMatrixOn, targetName } from '../../interop/run-on.js';
 import { MATRIX_NAME_PREFIX } from '../../interop/runner.js';
-import { cellFilter, MATRIX_PLANS, type MatrixPlan, scenarioFilter } from '../../interop/plan.js';
+import { MATRIX_PLANS, type MatrixPlan, plannedCells, scenarioFilter } from '../../interop/plan.js';
 import { type FlagSpecs, parseAddress, parseArgs, parseDriverCommand, usageError } from '../args.js';
 import { type Command, EXIT, exitCodes } from '../command.js';
 import { unreachable, unreachableLine } from '../reachable.js';
@@ -39,6 +40,7 @@ const flags: FlagSpecs = {
   scenarios: { type: 'string', help: 'comma list of scenario ids (default: all; see --list)' },
   plan: { type: 'string', default: 'full', help: `which client × worker cells: full (every pair) or ring (the Debian libraries in full, every other library with the reference counterpart)` },
   out: { type: 'string', default: 'reports/interop', help: 'report directory (index.html, index.json, cells/)' },
+  shard: { type: 'string', help: 'run only shard i of n of the cells (i/n; needs --out); `gearspec merge` combines the shards’ reports' },
   list: { type: 'boolean', help: 'list the scenarios, servers and drivers (language, implementation, version), and exit' },
   verbose: { type: 'boolean', help: 'print each cell and scenario as it runs' },
   ...CLEANUP_FLAGS,
@@ -129,15 +131,15 @@ ${exitCodes(
           );
     const plan = String(f.plan);
     if (!(MATRIX_PLANS as readonly string[]).includes(plan)) throw usageError(`--plan must be one of ${MATRIX_PLANS.join(', ')}, got ${JSON.stringify(plan)}`);
+    const shard = typeof f.shard === 'string' ? parseShard(f.shard) : undefined;
+    if (shard && argv.every((a) => a !== '--out' && !a.startsWith('--out='))) throw usageError('--shard needs --out DIR: each shard writes its own report for `gearspec merge`');
     // An empty selection is a usage error, not a pass: count what each server would run.
-    const cells = cellFilter(plan as MatrixPlan);
-    const perScenario = scenarioFilter(plan as MatrixPlan);
-    const work = targets.reduce((n, t) => {
-      const server = t.kind === 'peer' ? t.name : 'external';
-      const pairs = clients.flatMap((c) => workers.filter((w) => cells?.(server, driverName(c), driverName(w)) ?? true)).length;
-      return n + pairs * scenarios.filter((s) => perScenario?.(server, s.id) ?? true).length;
-    }, 0);
-    if (work === 0) throw usageError(`the selection is empty: ${clients.length} client(s) × ${workers.length} worker(s) × ${scenarios.length} scenario(s) with --plan ${plan} leave nothing to run`);
+    const planned = plannedCells(targets, clients, workers, scenarios, plan as MatrixPlan);
+    if (planned.length === 0)
+      throw usageError(`the selection is empty: ${clients.length} client(s) × ${workers.length} worker(s) × ${scenarios.length} scenario(s) with --plan ${plan} leave nothing to run`);
+    // A shard keeps every n-th cell of the whole run's order; a server none of them is on is not started.
+    const mine = pickShard(planned, shard);
+    const cellsOf = (t: MatrixTarget) => new Set(mine.filter((c) => c.target === t).map((c) => `${c.client}\0${c.worker}`));
     // A running server named with --server must be there (one line, before any peer starts).
     for (const t of targets) {
       if (t.kind !== 'external') continue;
@@ -149,15 +151,17 @@ ${exitCodes(
     }
     const resolved = resolveProvider();
     const provider: ProviderKind = resolved.provider === 'container' ? 'container' : 'native';
+    const running = targets.filter((t) => cellsOf(t).size > 0);
     process.stdout.write(
-      `interop: ${targets.map(targetName).join(', ')}; ${clients.length} clients × ${workers.length} workers × ${scenarios.length} scenarios; drivers ${provider} (${resolved.reason})\n`,
+      `interop: ${targets.map(targetName).join(', ')}; ${clients.length} clients × ${workers.length} workers × ${scenarios.length} scenarios; drivers ${provider} (${resolved.reason})${shard ? `; shard ${shardLabel(shard)}: ${mine.length} of ${planned.length} cells` : ''}\n`,
     );
 
     const t0 = Date.now();
     // Servers run side by side: each has its own drivers and names, and most time is waiting.
     // On a server gearspec did not start, the jobs left under the matrix's names (`gs.…`) are removed afterwards.
     const runs: ServerRun[] = await Promise.all(
-      targets.map(async (t) => {
+      running.map(async (t) => {
+        const ours = cellsOf(t);
         const cleanUp = t.kind === 'external' ? await startCleanup(f, t, targetName(t), 3000, (fn) => fn.startsWith(MATRIX_NAME_PREFIX)) : undefined;
         const run = await runMatrixOn(t, {
           clients,
@@ -165,7 +169,7 @@ ${exitCodes(
           scenarios,
           declarations: declared,
           provider,
-          cellFilter: cellFilter(plan as MatrixPlan),
+          cellFilter: (_server, client, worker) => ours.has(`${client}\0${worker}`),
           scenarioFilter: scenarioFilter(plan as MatrixPlan),
           log: (l) => f.verbose && process.stdout.write(`[${targetName(t)}] ${l}\n`),
         });
@@ -174,25 +178,11 @@ ${exitCodes(
       }),
     );
     const report: MatrixReport = { generatedAt: new Date().toISOString(), provider, wallMs: Date.now() - t0, servers: runs };
+    const code = matrixExitCode(runs);
     const dir = path.resolve(String(f.out));
-    const index = writeInteropReport(dir, report);
-
-    let worst: number = EXIT.OK;
-    for (const run of runs) {
-      if (run.error) {
-        process.stdout.write(`${run.name}: could not be run: ${run.error}\n`);
-        worst = EXIT.HARNESS;
-        continue;
-      }
-      const bad = undeclaredOutcomes(run);
-      const n = countGrades(run.cells.flatMap((c) => c.scenarios.map((s) => s.grade)));
-      process.stdout.write(
-        `${run.name} (${run.version}): ${n.pass} nominal, ${n['expected-different']} declared differences, ${n.stale} stale, ${n.fail} undeclared, ${Math.round(run.wallMs / 1000)} s\n`,
-      );
-      for (const line of bad) process.stdout.write(`  ${line}\n`);
-      if (bad.length > 0 && worst === EXIT.OK) worst = EXIT.FAILED;
-    }
+    const index = writeInteropReport(dir, report, { exitCode: code, ...(shard && { shard }) });
+    process.stdout.write(matrixSummary(runs));
     process.stdout.write(`cells ${JSON.stringify(index.totals.cells)} → ${path.join(dir, 'index.html')}\n`);
-    return worst;
+    return code;
   },
 });

@@ -78,7 +78,7 @@ describe('interop report', () => {
   it('should write one JSON per cell, an index and the page', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gearspec-interop-report-'));
     try {
-      const index = writeInteropReport(dir, report);
+      const index = writeInteropReport(dir, report, { exitCode: 1 });
       expect(readdirSync(path.join(dir, 'cells')).sort()).toEqual(['gearmand__php__perl.json', 'gearmand__php__php.json', 'perl-gearmand__php__php.json']);
       expect(index.totals.cells).toEqual({ pass: 1, 'expected-different': 0, stale: 1, fail: 1 });
       const onDisk = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as typeof index;

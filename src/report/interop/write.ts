@@ -5,9 +5,15 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderInteropHtml } from './html.js';
+import type { RunMeta, Shard } from '../../shard.js';
 import { type InteropGrade, type MatrixReport, cellFileName, countGrades } from './model.js';
 
-interface IndexJson {
+export const INTEROP_FORMAT = 'gearspec-interop/1';
+
+export interface IndexJson {
+  readonly format: typeof INTEROP_FORMAT;
+  readonly exitCode: number;
+  readonly shard?: Shard;
   readonly generatedAt: string;
   readonly provider: string;
   readonly wallMs: number;
@@ -22,9 +28,12 @@ interface IndexJson {
   }[];
 }
 
-export function summarise(report: MatrixReport): IndexJson {
+export function summarise(report: MatrixReport, meta: RunMeta): IndexJson {
   const cells = report.servers.flatMap((s) => s.cells);
   return {
+    format: INTEROP_FORMAT,
+    exitCode: meta.exitCode,
+    ...(meta.shard && { shard: meta.shard }),
     generatedAt: report.generatedAt,
     provider: report.provider,
     wallMs: report.wallMs,
@@ -40,14 +49,14 @@ export function summarise(report: MatrixReport): IndexJson {
   };
 }
 
-export function writeInteropReport(dir: string, report: MatrixReport): IndexJson {
+export function writeInteropReport(dir: string, report: MatrixReport, meta: RunMeta): IndexJson {
   const cellsDir = path.join(dir, 'cells');
   rmSync(cellsDir, { recursive: true, force: true });
   mkdirSync(cellsDir, { recursive: true });
   for (const s of report.servers) {
     for (const c of s.cells) writeFileSync(path.join(cellsDir, cellFileName(c)), `${JSON.stringify(c, null, 2)}\n`);
   }
-  const index = summarise(report);
+  const index = summarise(report, meta);
   writeFileSync(path.join(dir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
   writeFileSync(path.join(dir, 'index.html'), renderInteropHtml(report));
   return index;
