@@ -64,13 +64,12 @@ for (const def of [GEARMAND, PERL_GEARMAND]) {
     it('fails fast on an explicit port another process holds, and leaves no process behind', async () => {
       const held = await occupyPort();
       try {
-        const t0 = Date.now();
         const e = await startError(start(def, { port: held.port, startupTimeoutMs: 8000 }));
         expect(e).toBeInstanceOf(PeerError);
         expect((e as PeerError).code).toBe(ERROR_CODES.PEER_START_FAILED);
+        // Recognised as the port being held (from /proc or the server's own words), not waited out
+        // as a startup timeout: the cause says which, with no clock in the assertion.
         expect((e as PeerError).cause).toBeInstanceOf(PortInUseError);
-        // Detected from /proc well before the 8 s deadline (the stop grace is 2 s at most).
-        expect(Date.now() - t0).toBeLessThan(6000);
         const pid = pidFromLog((e as PeerError).log);
         expect(pid).toBeDefined();
         expect(isAlive(pid!)).toBe(false);
@@ -101,7 +100,8 @@ for (const def of [GEARMAND, PERL_GEARMAND]) {
       } finally {
         await held.close();
       }
-    });
+      // Two server starts, each with its own startup deadline: a loaded machine may need both.
+    }, 180_000);
   });
 }
 
