@@ -53,6 +53,26 @@ export const cases: readonly CaseDef[] = [
     },
   },
   {
+    id: 'binary/behaviour/failed-background-job-retried',
+    section: '4.4',
+    requirement: 'Whether a background job its worker failed (WORK_FAIL) is run again is up to the server (gearmand: never). Recorded only.',
+    level: 'INFO',
+    description: 'A worker grabs a background job and sends WORK_FAIL; then GRAB_JOB again and GET_STATUS(handle).',
+    outcomes: [{ outcome: 'informational', when: 'whether the job came back (JOB_ASSIGN of the same handle) or not (NO_JOB), and its status, are recorded' }],
+    async run(ctx) {
+      const { client: c, worker: w, handle: h, assign } = await submitAndGrab(ctx, ctx.fn(), T.SUBMIT_JOB_BG, { data: 'fail me' });
+      check(text(assign.args[0]) === h, `JOB_ASSIGN for handle ${h}`, `JOB_ASSIGN for ${text(assign.args[0])}`);
+      w.send(T.WORK_FAIL, h);
+      const again = await grabOrNone(w);
+      const status = (await getStatus(c, h)).join(',');
+      if (again === undefined) return informational(`not retried: NO_JOB; STATUS_RES ${status}`);
+      const retried = text(again.args[0]) === h;
+      // Fail it once more so no retry loop outlives the case (cleanup removes what is left).
+      if (retried) w.send(T.WORK_FAIL, h);
+      return informational(`${retried ? 'retried: the same handle was assigned again' : `another job was assigned (${text(again.args[0])})`}; STATUS_RES ${status}`);
+    },
+  },
+  {
     id: 'binary/behaviour/client-gone-before-run',
     section: '4.7',
     requirement: 'A foreground job whose only client disconnected before it ran SHOULD be dropped: a worker then gets NO_JOB.',
