@@ -95,23 +95,30 @@ const unknownCases: CaseDef[] = UNKNOWN_HANDLE.map(
  * `late`) for the handle that is gone: ERROR to the worker or nothing (a named alternative), and
  * nothing more to the client.
  */
+/**
+ * The worker ends its job with `ending`, then sends a late `late` packet for the same handle: the
+ * client sees only the ending, and what the worker gets for the late packet (ERROR or nothing) is
+ * the `late-work-result` alternative. `clientOption` is set on the client first (`exceptions`, so a
+ * late WORK_EXCEPTION would be forwarded if the server still forwarded anything).
+ */
 const reportAfterEnd = (
   meta: Omit<CaseDef, 'run' | 'section' | 'level' | 'outcomes'> & { readonly seen: string },
   ending: number,
   endArgs: readonly string[],
-  late: string,
+  late: { readonly type: number; readonly data: string },
   quiet: string,
+  clientOption?: string,
 ): CaseDef => ({
   ...base,
   ...meta,
   outcomes: [
-    { outcome: 'pass-alternative', alternative: 'late-work-result', choice: 'error', when: `${meta.seen}; the worker gets ERROR for the late WORK_COMPLETE` },
-    { outcome: 'pass-alternative', alternative: 'late-work-result', choice: 'ignored', when: `${meta.seen}; the late WORK_COMPLETE is dropped and the worker's connection carries on` },
+    { outcome: 'pass-alternative', alternative: 'late-work-result', choice: 'error', when: `${meta.seen}; the worker gets ERROR for the late ${packetName(late.type)}` },
+    { outcome: 'pass-alternative', alternative: 'late-work-result', choice: 'ignored', when: `${meta.seen}; the late ${packetName(late.type)} is dropped and the worker's connection carries on` },
   ],
   async run(ctx) {
-    const j = await runningJob(ctx);
+    const j = await runningJob(ctx, clientOption ? { clientOption } : {});
     j.worker.send(ending, j.handle, ...endArgs);
-    j.worker.send(T.WORK_COMPLETE, j.handle, late);
+    j.worker.send(late.type, j.handle, late.data);
     await j.client.expect(ending);
     const answer = await lateResultAnswer(j.worker);
     await j.client.expectNothing(quiet);
@@ -207,7 +214,7 @@ export const cases: readonly CaseDef[] = [
     },
     T.WORK_COMPLETE,
     ['one'],
-    'two',
+    { type: T.WORK_COMPLETE, data: 'two' },
     'no second result',
   ),
   reportAfterEnd(
@@ -219,7 +226,21 @@ export const cases: readonly CaseDef[] = [
     },
     T.WORK_FAIL,
     [],
-    'late',
+    { type: T.WORK_COMPLETE, data: 'late' },
     'no result after the failure',
+  ),
+  reportAfterEnd(
+    {
+      id: 'binary/forwarding/exception-after-complete',
+      requirement:
+        'After WORK_COMPLETE the job is over: a WORK_EXCEPTION sent after it MUST NOT reach the client, even one that asked for exceptions; whether the worker gets ERROR for it is a named alternative.',
+      description: 'Client sets OPTION exceptions and submits; the worker sends WORK_COMPLETE, then WORK_EXCEPTION, then ECHO_REQ.',
+      seen: 'client gets WORK_COMPLETE only',
+    },
+    T.WORK_COMPLETE,
+    ['done'],
+    { type: T.WORK_EXCEPTION, data: 'too late' },
+    'no exception after the result',
+    'exceptions',
   ),
 ];
