@@ -48,6 +48,62 @@ const uniqueCases: CaseDef[] = [63, 64].map(
     }) satisfies CaseDef,
 );
 
+/**
+ * A 64-byte unique, the longest every server accepts, must come back whole where the protocol
+ * returns it: in JOB_ASSIGN_UNIQ and as the key of GET_STATUS_UNIQUE. A server that stores fewer
+ * bytes than it accepts (interop-bugs #8: gearmand keeps 63) hands a worker a different unique than
+ * the client sent, and cannot find the job by the unique the client knows.
+ */
+const uniqueIntactCases: CaseDef[] = [
+  {
+    id: 'binary/limits/unique-64-bytes-assigned-intact',
+    section: '1.1',
+    requirement: 'A 64-byte unique MUST reach the worker byte for byte in JOB_ASSIGN_UNIQ.',
+    level: 'MUST',
+    description: 'SUBMIT_JOB_BG with a 64-byte unique; a worker GRAB_JOB_UNIQ.',
+    outcomes: [
+      { outcome: 'pass', when: 'JOB_ASSIGN_UNIQ carrying the same 64 bytes' },
+      { outcome: 'unsupported', when: 'GRAB_JOB_UNIQ not implemented' },
+    ],
+    requires: ['GRAB_JOB_UNIQ'],
+    async run(ctx) {
+      const fn = ctx.fn();
+      const u = pad(ctx.uniq(), 64);
+      const h = await submit(await ctx.connect('client'), T.SUBMIT_JOB_BG, fn, u, 'x');
+      const a = await grab(await worker(ctx, 'worker', [fn]), T.GRAB_JOB_UNIQ, [T.JOB_ASSIGN_UNIQ]);
+      const got = text(a.args[2]);
+      check(
+        text(a.args[0]) === h && got === u,
+        `JOB_ASSIGN_UNIQ(${h}, …, the 64-byte unique)`,
+        `handle ${text(a.args[0])}, unique of ${got.length} bytes${got === u.slice(0, got.length) ? ' (the first bytes of the one sent)' : ''}`,
+      );
+      return pass();
+    },
+  },
+  {
+    id: 'binary/limits/unique-64-bytes-status-unique',
+    section: '4.4',
+    requirement: 'GET_STATUS_UNIQUE with the 64-byte unique a client submitted MUST find the job (known=1) and echo the unique whole.',
+    level: 'MUST',
+    description: 'SUBMIT_JOB_BG with a 64-byte unique; GET_STATUS_UNIQUE(that unique) from another connection.',
+    outcomes: [
+      { outcome: 'pass', when: 'STATUS_RES_UNIQUE(the 64 bytes, 1, 0, …)' },
+      { outcome: 'unsupported', when: 'GET_STATUS_UNIQUE not implemented' },
+    ],
+    requires: ['GET_STATUS_UNIQUE'],
+    async run(ctx) {
+      const fn = ctx.fn();
+      const u = pad(ctx.uniq(), 64);
+      await submit(await ctx.connect('client'), T.SUBMIT_JOB_BG, fn, u, 'x');
+      const o = await ctx.connect('observer');
+      o.send(T.GET_STATUS_UNIQUE, u);
+      const got = (await o.expectOrUnsupported(T.STATUS_RES_UNIQUE, 'GET_STATUS_UNIQUE')).args.map(text);
+      check(got[0] === u && got[1] === '1', 'STATUS_RES_UNIQUE(the 64-byte unique, known=1, …)', `unique of ${got[0]?.length ?? 0} bytes, known=${got[1] ?? '?'}`);
+      return pass(got.slice(1).join(','));
+    },
+  },
+];
+
 const overUnique = overLimit(
   {
     id: 'binary/limits/unique-65-bytes',
@@ -175,4 +231,4 @@ const payloadCases: CaseDef[] = PAYLOADS.map(
     }) satisfies CaseDef,
 );
 
-export const cases: readonly CaseDef[] = [...uniqueCases, overUnique, ...functionCases, overFunction, ...handleCases, ...payloadCases];
+export const cases: readonly CaseDef[] = [...uniqueCases, ...uniqueIntactCases, overUnique, ...functionCases, overFunction, ...handleCases, ...payloadCases];
