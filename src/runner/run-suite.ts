@@ -257,7 +257,11 @@ async function probeFeatures(target: Target, cases: readonly CaseDef[], timeoutM
     const r = await step(`probe-${f}`, (p) => FEATURES[f].probe(p, `${prefix}_probe_${f.replace(/[^A-Za-z0-9]/g, '_')}`));
     features[f] = r.value ?? 'unknown';
     steps.push({ feature: f, support: features[f], wire: r.wire });
-    if ((await answers(target, Math.min(timeoutMs, 1000), false)) === 'gone') killedBy = steps.at(-1);
+    // A refused connect is the quick sign; when the connect is accepted, an ECHO round trip as
+    // well: on a starved machine the server may not yet have read the step's packet that kills it,
+    // and its listening socket accepts until it does.
+    const ms = Math.min(timeoutMs, 1000);
+    if ((await answers(target, ms, false)) === 'gone' || (await answers(target, Math.max(timeoutMs, 1000), true)) === 'gone') killedBy = steps.at(-1);
   }
   return { features, steps, ...(killedBy && { killedBy }) };
 }
