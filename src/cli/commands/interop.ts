@@ -26,6 +26,8 @@ import { type Command, EXIT, exitCodes } from '../command.js';
 import { unreachable, unreachableLine } from '../reachable.js';
 import { CLEANUP_FLAGS, startCleanup } from '../cleanup.js';
 
+const DEFAULT_OUT = 'reports/interop';
+
 const flags: FlagSpecs = {
   server: { type: 'string', repeat: true, help: 'a running server at host:port (library-side expectations and --expectations apply to it)' },
   expectations: {
@@ -39,7 +41,8 @@ const flags: FlagSpecs = {
   'worker-cmd': { type: 'string', repeat: true, help: 'add your own worker driver program, NAME=COMMAND; without --workers it is the only worker' },
   scenarios: { type: 'string', help: 'comma list of scenario ids (default: all; see --list)' },
   plan: { type: 'string', default: 'full', help: `which client × worker cells: full (every pair) or ring (the Debian libraries in full, every other library with the reference counterpart)` },
-  out: { type: 'string', default: 'reports/interop', help: 'report directory (index.html, index.json, cells/)' },
+  // No `default`: a shard must name its own --out, so an unset one has to be seen (DEFAULT_OUT applies otherwise).
+  out: { type: 'string', help: `report directory (index.html, index.json, cells/) (default ${DEFAULT_OUT})` },
   shard: { type: 'string', help: 'run only shard i of n of the cells (i/n; needs --out); `gearspec merge` combines the shards’ reports' },
   list: { type: 'boolean', help: 'list the scenarios, servers and drivers (language, implementation, version), and exit' },
   verbose: { type: 'boolean', help: 'print each cell and scenario as it runs' },
@@ -132,7 +135,7 @@ ${exitCodes(
     const plan = String(f.plan);
     if (!(MATRIX_PLANS as readonly string[]).includes(plan)) throw usageError(`--plan must be one of ${MATRIX_PLANS.join(', ')}, got ${JSON.stringify(plan)}`);
     const shard = typeof f.shard === 'string' ? parseShard(f.shard) : undefined;
-    if (shard && argv.every((a) => a !== '--out' && !a.startsWith('--out='))) throw usageError('--shard needs --out DIR: each shard writes its own report for `gearspec merge`');
+    if (shard && typeof f.out !== 'string') throw usageError('--shard needs --out DIR: each shard writes its own report for `gearspec merge`');
     // An empty selection is a usage error, not a pass: count what each server would run.
     const planned = plannedCells(targets, clients, workers, scenarios, plan as MatrixPlan);
     if (planned.length === 0)
@@ -179,7 +182,7 @@ ${exitCodes(
     );
     const report: MatrixReport = { generatedAt: new Date().toISOString(), provider, wallMs: Date.now() - t0, servers: runs };
     const code = matrixExitCode(runs);
-    const dir = path.resolve(String(f.out));
+    const dir = path.resolve(typeof f.out === 'string' ? f.out : DEFAULT_OUT);
     const index = writeInteropReport(dir, report, { exitCode: code, ...(shard && { shard }) });
     process.stdout.write(matrixSummary(runs));
     process.stdout.write(`cells ${JSON.stringify(index.totals.cells)} → ${path.join(dir, 'index.html')}\n`);
