@@ -30,7 +30,7 @@ export function parseShard(text: string, flag = '--shard'): Shard {
 }
 
 /** Whether the item at `position` (0-based, in the run's full order) belongs to the shard. */
-export const inShard = (shard: Shard | undefined, position: number): boolean => shard === undefined || position % shard.count === shard.index - 1;
+const inShard = (shard: Shard | undefined, position: number): boolean => shard === undefined || position % shard.count === shard.index - 1;
 
 /** The shard's items, in order. */
 export function pickShard<T>(items: readonly T[], shard: Shard | undefined): T[] {

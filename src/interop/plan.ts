@@ -37,7 +37,7 @@ export function cellFilter(plan: MatrixPlan): ((server: string, client: string, 
   return (server, client, worker) => (among(FULL_PRODUCT_SERVERS, server) && among(FULL_PRODUCT, client) && among(FULL_PRODUCT, worker)) || client === 'reference' || worker === 'reference';
 }
 
-export interface PlannedCell {
+interface PlannedCell {
   readonly target: MatrixTarget;
   readonly client: string;
   readonly worker: string;

@@ -8,8 +8,7 @@
  * file gets wrong (an unknown scenario or driver, a bad pattern, a missing reason) is one usage
  * error naming the entry.
  */
-import { ERROR_CODES, InputError } from '../errors.js';
-import { readJsonFile } from '../json-file.js';
+import { inputError, type JsonFields, jsonObject, readJsonFile } from '../json-file.js';
 import { ALTERNATIVES, type AlternativeId } from '../protocol/alternatives.js';
 import type { DriverPeerName } from '../peers/types.js';
 import type { Expectation, Grading, Race } from './declared.js';
@@ -28,47 +27,44 @@ const LABEL = /^[a-z][A-Za-z0-9:,+-]*$/;
 const ENTRY_KEYS = ['id', 'clients', 'workers', 'scenarios', 'expect', 'orNominal', 'kind', 'alternative', 'why', 'source'] as const;
 const RACE_KEYS = ['id', 'clients', 'workers', 'scenarios', 'outcomes', 'why', 'source'] as const;
 
-const bad = (where: string, message: string) => new InputError(ERROR_CODES.USAGE, where, message);
-
-type Fields = Record<string, unknown>;
-
-function object(json: unknown, at: string, what: string, keys: readonly string[]): Fields {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad(at, `${what} must be a JSON object`);
-  const unknown = Object.keys(json).filter((k) => !keys.includes(k));
-  if (unknown.includes('servers')) throw bad(at, '"servers" is not allowed: the entries apply to every --server of the run');
-  if (unknown.length > 0) throw bad(at, `unknown key ${JSON.stringify(unknown[0])}; the keys are ${keys.join(', ')}`);
-  return json as Fields;
+/** `json` as an object with only these keys (a misspelt key is an error, not ignored). */
+function object(json: unknown, at: string, what: string, keys: readonly string[]): JsonFields {
+  const o = jsonObject(json, at, what);
+  const unknown = Object.keys(o).filter((k) => !keys.includes(k));
+  if (unknown.includes('servers')) throw inputError(at, '"servers" is not allowed: the entries apply to every --server of the run');
+  if (unknown.length > 0) throw inputError(at, `unknown key ${JSON.stringify(unknown[0])}; the keys are ${keys.join(', ')}`);
+  return o;
 }
 
-function text(o: Fields, key: string, at: string, says: string): string {
+function text(o: JsonFields, key: string, at: string, says: string): string {
   const v = o[key];
-  if (typeof v !== 'string' || v.trim().length === 0) throw bad(at, `"${key}" must ${says}`);
+  if (typeof v !== 'string' || v.trim().length === 0) throw inputError(at, `"${key}" must ${says}`);
   return v;
 }
 
 /** An optional list of names, each one the run knows. */
-function names(o: Fields, key: 'clients' | 'workers', known: readonly string[], at: string): readonly DriverPeerName[] | undefined {
+function names(o: JsonFields, key: 'clients' | 'workers', known: readonly string[], at: string): readonly DriverPeerName[] | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
-  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string')) throw bad(at, `"${key}" must be a non-empty array of driver names, or absent for every driver`);
+  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string')) throw inputError(at, `"${key}" must be a non-empty array of driver names, or absent for every driver`);
   const unknown = (v as string[]).find((x) => !known.includes(x));
-  if (unknown !== undefined) throw bad(at, `"${key}": unknown driver ${JSON.stringify(unknown)}; one of ${known.join(', ')}`);
+  if (unknown !== undefined) throw inputError(at, `"${key}": unknown driver ${JSON.stringify(unknown)}; one of ${known.join(', ')}`);
   // A user's external driver has a name of its own; selection compares names as strings.
   return v as DriverPeerName[];
 }
 
-function scenarios(o: Fields, known: readonly string[], at: string): readonly string[] | '*' {
+function scenarios(o: JsonFields, known: readonly string[], at: string): readonly string[] | '*' {
   const v = o.scenarios;
   if (v === '*') return '*';
-  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string')) throw bad(at, '"scenarios" must be "*" or a non-empty array of scenario ids');
+  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string')) throw inputError(at, '"scenarios" must be "*" or a non-empty array of scenario ids');
   const unknown = (v as string[]).find((x) => !known.includes(x));
-  if (unknown !== undefined) throw bad(at, `"scenarios": unknown scenario ${JSON.stringify(unknown)} (gearspec interop --list shows the ids)`);
+  if (unknown !== undefined) throw inputError(at, `"scenarios": unknown scenario ${JSON.stringify(unknown)} (gearspec interop --list shows the ids)`);
   return v as string[];
 }
 
-function selector(o: Fields, vocabulary: UserVocabulary, at: string, ids: Set<string>) {
+function selector(o: JsonFields, vocabulary: UserVocabulary, at: string, ids: Set<string>) {
   const id = text(o, 'id', at, 'be a stable id, shown in the report');
-  if (ids.has(id)) throw bad(at, `id ${JSON.stringify(id)} is used twice`);
+  if (ids.has(id)) throw inputError(at, `id ${JSON.stringify(id)} is used twice`);
   ids.add(id);
   const clients = names(o, 'clients', vocabulary.clients, at);
   const workers = names(o, 'workers', vocabulary.workers, at);
@@ -88,11 +84,12 @@ function expectation(json: unknown, at: string, vocabulary: UserVocabulary, ids:
   const base = selector(o, vocabulary, at, ids);
   const expect = typeof o.expect === 'string' ? [o.expect] : o.expect;
   if (!Array.isArray(expect) || expect.length === 0 || !expect.every((x) => typeof x === 'string' && LABEL.test(x)))
-    throw bad(at, '"expect" must be an outcome label or a non-empty array of them (e.g. "worker-never-assigned+client-stuck")');
-  if (o.orNominal !== undefined && o.orNominal !== true) throw bad(at, '"orNominal" must be true or absent');
+    throw inputError(at, '"expect" must be an outcome label or a non-empty array of them (e.g. "worker-never-assigned+client-stuck")');
+  if (o.orNominal !== undefined && o.orNominal !== true) throw inputError(at, '"orNominal" must be true or absent');
   const kind = o.kind;
-  if (!(KINDS as readonly unknown[]).includes(kind)) throw bad(at, `"kind" must be one of ${KINDS.join(', ')}`);
-  if (o.alternative !== undefined && !(typeof o.alternative === 'string' && o.alternative in ALTERNATIVES)) throw bad(at, `"alternative" must be one of ${Object.keys(ALTERNATIVES).join(', ')}`);
+  if (!(KINDS as readonly unknown[]).includes(kind)) throw inputError(at, `"kind" must be one of ${KINDS.join(', ')}`);
+  if (o.alternative !== undefined && !(typeof o.alternative === 'string' && o.alternative in ALTERNATIVES))
+    throw inputError(at, `"alternative" must be one of ${Object.keys(ALTERNATIVES).join(', ')}`);
   return {
     ...base,
     expect: expect as string[],
@@ -111,27 +108,27 @@ function race(json: unknown, at: string, vocabulary: UserVocabulary, ids: Set<st
     // Anchored whole: a race names the outcomes it allows, not outcomes that contain them.
     outcomes = new RegExp(`^(?:${pattern})$`);
   } catch (e) {
-    throw bad(at, `"outcomes" is not a regular expression: ${e instanceof Error ? e.message : String(e)}`);
+    throw inputError(at, `"outcomes" is not a regular expression: ${e instanceof Error ? e.message : String(e)}`);
   }
   return { ...base, outcomes, kind: 'interop-bug' };
 }
 
-function list(o: Fields, key: string, where: string): readonly unknown[] {
+function list(o: JsonFields, key: string, where: string): readonly unknown[] {
   const v = o[key];
   if (v === undefined) return [];
-  if (!Array.isArray(v)) throw bad(where, `"${key}" must be an array`);
+  if (!Array.isArray(v)) throw inputError(where, `"${key}" must be an array`);
   return v;
 }
 
 /** Validate parsed JSON as a user expectations file against what the run can name. */
 export function parseUserDeclarations(json: unknown, where: string, vocabulary: UserVocabulary): Grading {
   const o = object(json, where, 'an expectations file', ['format', 'server', 'expectations', 'races']);
-  if (o.format !== USER_EXPECTATIONS_FORMAT) throw bad(where, `"format" must be "${USER_EXPECTATIONS_FORMAT}"`);
-  if (o.server !== undefined && typeof o.server !== 'string') throw bad(where, '"server" must be a string (the server the file describes)');
+  if (o.format !== USER_EXPECTATIONS_FORMAT) throw inputError(where, `"format" must be "${USER_EXPECTATIONS_FORMAT}"`);
+  if (o.server !== undefined && typeof o.server !== 'string') throw inputError(where, '"server" must be a string (the server the file describes)');
   const ids = new Set<string>();
   const expectations = list(o, 'expectations', where).map((e, i) => expectation(e, `${where} expectations[${i}]`, vocabulary, ids));
   const races = list(o, 'races', where).map((r, i) => race(r, `${where} races[${i}]`, vocabulary, ids));
-  if (expectations.length + races.length === 0) throw bad(where, 'declares nothing: give "expectations" or "races"');
+  if (expectations.length + races.length === 0) throw inputError(where, 'declares nothing: give "expectations" or "races"');
   return { expectations, races };
 }
 

@@ -52,7 +52,7 @@ export function renderSummary(run: ServerRun): string {
 }
 
 /** Several servers: one row per case whose outcome differs between servers, plus totals. */
-export function renderComparison(runs: readonly ServerRun[]): string {
+function renderComparison(runs: readonly ServerRun[]): string {
   if (runs.length < 2) return '';
   const rows: string[][] = [['case', ...runs.map((r) => r.server)]];
   // Only cases that at least two runs share can differ (a client next to a worker shares none).

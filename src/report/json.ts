@@ -13,7 +13,7 @@ import { slug, totals } from './model.js';
 
 export const CERTIFY_FORMAT = 'gearspec-certify/1';
 
-export interface JsonIndex {
+interface JsonIndex {
   readonly format: typeof CERTIFY_FORMAT;
   readonly exitCode: number;
   readonly shard?: Shard;

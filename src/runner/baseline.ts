@@ -4,8 +4,7 @@
  * the run; a baselined case that now passes is *stale* and does (exit 1); an entry naming a case
  * id the catalogue does not have is a usage error.
  */
-import { ERROR_CODES, InputError } from '../errors.js';
-import { readJsonFile } from '../json-file.js';
+import { inputError, readJsonFile } from '../json-file.js';
 import type { CaseDef } from './case-def.js';
 import { PROBE_CASE_IDS } from './features.js';
 import { isFailing, isPassing } from './outcome.js';
@@ -45,28 +44,26 @@ export interface Baseline {
   readonly races?: readonly BaselineRace[];
 }
 
-const bad = (where: string, message: string) => new InputError(ERROR_CODES.USAGE, where, message);
-
 /** Validate parsed JSON as a baseline against the catalogue. */
 export function parseBaseline(json: unknown, where: string, catalogue: readonly Pick<CaseDef, 'id'>[]): Baseline {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad(where, 'a baseline must be a JSON object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw inputError(where, 'a baseline must be a JSON object');
   const o = json as Record<string, unknown>;
-  if (o.format !== BASELINE_FORMAT) throw bad(where, `"format" must be "${BASELINE_FORMAT}"`);
-  if (typeof o.server !== 'string') throw bad(where, '"server" must be a string');
-  if (!Array.isArray(o.entries)) throw bad(where, '"entries" must be an array');
+  if (o.format !== BASELINE_FORMAT) throw inputError(where, `"format" must be "${BASELINE_FORMAT}"`);
+  if (typeof o.server !== 'string') throw inputError(where, '"server" must be a string');
+  if (!Array.isArray(o.entries)) throw inputError(where, '"entries" must be an array');
   const ids = new Set([...catalogue.map((c) => c.id), ...PROBE_CASE_IDS]);
   const seen = new Set<string>();
   const entries = o.entries.map((e: unknown, i: number): BaselineEntry => {
     const at = `${where} entries[${i}]`;
-    if (typeof e !== 'object' || e === null) throw bad(at, 'an entry must be an object');
+    if (typeof e !== 'object' || e === null) throw inputError(at, 'an entry must be an object');
     const r = e as Record<string, unknown>;
-    if (typeof r.case !== 'string' || r.case.length === 0) throw bad(at, '"case" must be a case id');
-    if (!ids.has(r.case)) throw bad(at, `unknown case id ${JSON.stringify(r.case)} (gearspec certify --list shows the ids)`);
-    if (seen.has(r.case)) throw bad(at, `case ${r.case} is listed twice`);
+    if (typeof r.case !== 'string' || r.case.length === 0) throw inputError(at, '"case" must be a case id');
+    if (!ids.has(r.case)) throw inputError(at, `unknown case id ${JSON.stringify(r.case)} (gearspec certify --list shows the ids)`);
+    if (seen.has(r.case)) throw inputError(at, `case ${r.case} is listed twice`);
     seen.add(r.case);
-    if (typeof r.reason !== 'string' || r.reason.trim().length === 0) throw bad(at, '"reason" must say why the case fails');
-    if (typeof r.source !== 'string' || r.source.trim().length === 0) throw bad(at, '"source" must cite the spec (docs/spec.md) or an observation');
-    if (r.flaky !== undefined && r.flaky !== true) throw bad(at, '"flaky" must be true or absent');
+    if (typeof r.reason !== 'string' || r.reason.trim().length === 0) throw inputError(at, '"reason" must say why the case fails');
+    if (typeof r.source !== 'string' || r.source.trim().length === 0) throw inputError(at, '"source" must cite the spec (docs/spec.md) or an observation');
+    if (r.flaky !== undefined && r.flaky !== true) throw inputError(at, '"flaky" must be true or absent');
     return { case: r.case, reason: r.reason, source: r.source, ...(r.flaky === true && { flaky: true as const }) };
   });
   const races = o.races === undefined ? undefined : parseRaces(o.races, `${where} races`, [...ids]);
@@ -74,15 +71,15 @@ export function parseBaseline(json: unknown, where: string, catalogue: readonly 
 }
 
 function parseRaces(json: unknown, where: string, ids: readonly string[]): BaselineRace[] {
-  if (!Array.isArray(json)) throw bad(where, '"races" must be an array');
+  if (!Array.isArray(json)) throw inputError(where, '"races" must be an array');
   return json.map((e: unknown, i: number): BaselineRace => {
     const at = `${where}[${i}]`;
-    if (typeof e !== 'object' || e === null) throw bad(at, 'a race must be an object');
+    if (typeof e !== 'object' || e === null) throw inputError(at, 'a race must be an object');
     const r = e as Record<string, unknown>;
-    if (!Array.isArray(r.cases) || r.cases.length === 0 || !r.cases.every((c) => typeof c === 'string' && c.length > 0)) throw bad(at, '"cases" must be a non-empty array of case id prefixes');
-    for (const prefix of r.cases as string[]) if (!ids.some((id) => id.startsWith(prefix))) throw bad(at, `no case id starts with ${JSON.stringify(prefix)}`);
-    if (typeof r.reason !== 'string' || r.reason.trim().length === 0) throw bad(at, '"reason" must name the race');
-    if (typeof r.source !== 'string' || r.source.trim().length === 0) throw bad(at, '"source" must cite the code responsible');
+    if (!Array.isArray(r.cases) || r.cases.length === 0 || !r.cases.every((c) => typeof c === 'string' && c.length > 0)) throw inputError(at, '"cases" must be a non-empty array of case id prefixes');
+    for (const prefix of r.cases as string[]) if (!ids.some((id) => id.startsWith(prefix))) throw inputError(at, `no case id starts with ${JSON.stringify(prefix)}`);
+    if (typeof r.reason !== 'string' || r.reason.trim().length === 0) throw inputError(at, '"reason" must name the race');
+    if (typeof r.source !== 'string' || r.source.trim().length === 0) throw inputError(at, '"source" must cite the code responsible');
     return { cases: r.cases as string[], reason: r.reason, source: r.source };
   });
 }

@@ -10,7 +10,7 @@ import { type InteropGrade, type MatrixReport, cellFileName, countGrades } from 
 
 export const INTEROP_FORMAT = 'gearspec-interop/1';
 
-export interface IndexJson {
+interface IndexJson {
   readonly format: typeof INTEROP_FORMAT;
   readonly exitCode: number;
   readonly shard?: Shard;

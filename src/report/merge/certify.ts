@@ -5,24 +5,24 @@
  * shard ran its case.
  */
 import { join } from 'node:path';
-import { readJsonFile } from '../../json-file.js';
+import { inputError, jsonArray, jsonObject, jsonString, readJsonFile } from '../../json-file.js';
 import { OUTCOMES } from '../../runner/outcome.js';
 import type { CaseResult, ServerRun } from '../../runner/result.js';
-import { array, bad, fields, str, type ShardIndex } from './read.js';
+import type { ShardIndex } from './read.js';
 
 /** The full runs a certify shard's JSON holds (one detail file per server). */
 export function readCertifyRuns(shard: ShardIndex): ServerRun[] {
-  const servers = fields(shard.index.servers, `${shard.dir}/index.json`, '"servers"');
+  const servers = jsonObject(shard.index.servers, `${shard.dir}/index.json`, '"servers"');
   return Object.entries(servers).map(([name, entry]) => {
     const where = `${shard.dir}/index.json servers.${name}`;
-    const file = join(shard.dir, str(fields(entry, where, 'a server entry'), 'detailFile', where));
-    const run = fields(readJsonFile(file, 'certify detail file'), file, 'a certify detail file');
-    if (str(run, 'server', file) !== name) throw bad(file, `holds server ${JSON.stringify(run.server)}, but the index lists it as ${JSON.stringify(name)}`);
-    array(run, 'results', file).forEach((r, i) => {
+    const file = join(shard.dir, jsonString(jsonObject(entry, where, 'a server entry'), 'detailFile', where));
+    const run = jsonObject(readJsonFile(file, 'certify detail file'), file, 'a certify detail file');
+    if (jsonString(run, 'server', file) !== name) throw inputError(file, `holds server ${JSON.stringify(run.server)}, but the index lists it as ${JSON.stringify(name)}`);
+    jsonArray(run, 'results', file).forEach((r, i) => {
       const at = `${file} results[${i}]`;
-      const result = fields(r, at, 'a result');
-      str(result, 'id', at);
-      if (!(OUTCOMES as readonly unknown[]).includes(result.outcome)) throw bad(at, `"outcome" must be one of ${OUTCOMES.join(', ')}`);
+      const result = jsonObject(r, at, 'a result');
+      jsonString(result, 'id', at);
+      if (!(OUTCOMES as readonly unknown[]).includes(result.outcome)) throw inputError(at, `"outcome" must be one of ${OUTCOMES.join(', ')}`);
     });
     // Checked above where the merge depends on it; the rest is the shape certify itself wrote.
     return run as unknown as ServerRun;
@@ -39,7 +39,7 @@ export function mergeCertifyRuns(shards: readonly { readonly from: string; reado
     for (const { run, from } of parts) {
       for (const r of run.results) {
         const before = seen.get(r.id);
-        if (before) throw bad(from, `case ${r.id} of ${server} is also in ${before}: these are not shards of one run`);
+        if (before) throw inputError(from, `case ${r.id} of ${server} is also in ${before}: these are not shards of one run`);
         seen.set(r.id, from);
         results.push(r);
       }

@@ -4,28 +4,28 @@
  * as the drivers are listed), graded exactly as each shard graded them.
  */
 import { join } from 'node:path';
-import { readJsonFile } from '../../json-file.js';
+import { inputError, jsonArray, jsonObject, jsonString, readJsonFile } from '../../json-file.js';
 import { type CellResult, GRADE_ORDER, type MatrixReport, type ServerRun } from '../interop/model.js';
-import { array, bad, fields, str, type ShardIndex } from './read.js';
+import type { ShardIndex } from './read.js';
 
 /** The server runs an interop shard's report holds (index.json plus one file per cell). */
 export function readInteropRuns(shard: ShardIndex): ServerRun[] {
   const index = `${shard.dir}/index.json`;
-  return array(shard.index, 'servers', index).map((entry, i) => {
+  return jsonArray(shard.index, 'servers', index).map((entry, i) => {
     const where = `${index} servers[${i}]`;
-    const s = fields(entry, where, 'a server entry');
-    const cells = array(s, 'cells', where).map((c, k) => {
-      const file = join(shard.dir, str(fields(c, `${where} cells[${k}]`, 'a cell entry'), 'file', `${where} cells[${k}]`));
-      const cell = fields(readJsonFile(file, 'interop cell file'), file, 'an interop cell file');
-      for (const key of ['client', 'worker'] as const) str(cell, key, file);
-      if (!(GRADE_ORDER as readonly unknown[]).includes(cell.grade)) throw bad(file, `"grade" must be one of ${GRADE_ORDER.join(', ')}`);
-      array(cell, 'scenarios', file);
+    const s = jsonObject(entry, where, 'a server entry');
+    const cells = jsonArray(s, 'cells', where).map((c, k) => {
+      const file = join(shard.dir, jsonString(jsonObject(c, `${where} cells[${k}]`, 'a cell entry'), 'file', `${where} cells[${k}]`));
+      const cell = jsonObject(readJsonFile(file, 'interop cell file'), file, 'an interop cell file');
+      for (const key of ['client', 'worker'] as const) jsonString(cell, key, file);
+      if (!(GRADE_ORDER as readonly unknown[]).includes(cell.grade)) throw inputError(file, `"grade" must be one of ${GRADE_ORDER.join(', ')}`);
+      jsonArray(cell, 'scenarios', file);
       return cell as unknown as CellResult;
     });
     return {
-      name: str(s, 'name', where),
-      version: str(s, 'version', where),
-      provider: str(s, 'provider', where),
+      name: jsonString(s, 'name', where),
+      version: jsonString(s, 'version', where),
+      provider: jsonString(s, 'provider', where),
       wallMs: typeof s.wallMs === 'number' ? s.wallMs : 0,
       cells,
       ...(typeof s.error === 'string' && { error: s.error }),
@@ -54,7 +54,7 @@ export function mergeInteropRuns(
       for (const c of run.cells) {
         const key = `${c.client} × ${c.worker}`;
         const before = seen.get(key);
-        if (before) throw bad(from, `cell ${key} of ${name} is also in ${before}: these are not shards of one run`);
+        if (before) throw inputError(from, `cell ${key} of ${name} is also in ${before}: these are not shards of one run`);
         seen.set(key, from);
         cells.push(c);
       }

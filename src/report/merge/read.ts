@@ -6,32 +6,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ERROR_CODES, InputError } from '../../errors.js';
-import { readJsonFile } from '../../json-file.js';
+import { inputError, type JsonFields, jsonObject, readJsonFile } from '../../json-file.js';
 import type { Shard } from '../../shard.js';
 import { CERTIFY_FORMAT } from '../json.js';
 import { INTEROP_FORMAT } from '../interop/write.js';
-
-export const bad = (where: string, message: string) => new InputError(ERROR_CODES.USAGE, where, message);
-
-export type Fields = Record<string, unknown>;
-
-export function fields(json: unknown, where: string, what: string): Fields {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad(where, `${what} must be a JSON object`);
-  return json as Fields;
-}
-
-export function array(o: Fields, key: string, where: string): readonly unknown[] {
-  const v = o[key];
-  if (!Array.isArray(v)) throw bad(where, `"${key}" must be an array`);
-  return v;
-}
-
-export function str(o: Fields, key: string, where: string): string {
-  const v = o[key];
-  if (typeof v !== 'string') throw bad(where, `"${key}" must be a string`);
-  return v;
-}
 
 /** One input directory: where its index is and what it says of itself. */
 export interface ShardIndex {
@@ -40,18 +18,18 @@ export interface ShardIndex {
   readonly from: string;
   /** The directory the index and its detail files are in. */
   readonly dir: string;
-  readonly index: Fields;
+  readonly index: JsonFields;
   readonly shard?: Shard;
   readonly exitCode: number;
 }
 
-function shardOf(o: Fields, where: string): Shard | undefined {
+function shardOf(o: JsonFields, where: string): Shard | undefined {
   if (o.shard === undefined) return undefined;
-  const s = fields(o.shard, where, '"shard"');
+  const s = jsonObject(o.shard, where, '"shard"');
   const index = s.index;
   const count = s.count;
   if (!(Number.isInteger(index) && Number.isInteger(count) && (index as number) >= 1 && (index as number) <= (count as number)))
-    throw bad(where, '"shard" must be {"index": i, "count": n} with 1 ≤ i ≤ n');
+    throw inputError(where, '"shard" must be {"index": i, "count": n} with 1 ≤ i ≤ n');
   return { index: index as number, count: count as number };
 }
 
@@ -61,14 +39,14 @@ function shardOf(o: Fields, where: string): Shard | undefined {
  */
 export function readShardIndex(from: string): ShardIndex {
   const candidates = [join(from, 'index.json'), join(from, 'json', 'index.json')].filter((p) => existsSync(p));
-  if (candidates.length === 0) throw bad(from, 'no report here: expected index.json (interop --out DIR) or json/index.json (certify --out DIR)');
+  if (candidates.length === 0) throw inputError(from, 'no report here: expected index.json (interop --out DIR) or json/index.json (certify --out DIR)');
   for (const file of candidates) {
-    const index = fields(readJsonFile(file, 'report index'), file, 'a report index');
+    const index = jsonObject(readJsonFile(file, 'report index'), file, 'a report index');
     const kind = index.format === CERTIFY_FORMAT ? 'certify' : index.format === INTEROP_FORMAT ? 'interop' : undefined;
     if (!kind) continue;
-    if (!Number.isInteger(index.exitCode)) throw bad(file, '"exitCode" must be the run’s exit code (a report written by this version of gearspec has it)');
+    if (!Number.isInteger(index.exitCode)) throw inputError(file, '"exitCode" must be the run’s exit code (a report written by this version of gearspec has it)');
     const shard = shardOf(index, file);
     return { kind, from, dir: join(file, '..'), index, exitCode: index.exitCode as number, ...(shard && { shard }) };
   }
-  throw bad(candidates[0]!, `not a gearspec report: "format" must be "${CERTIFY_FORMAT}" or "${INTEROP_FORMAT}"`);
+  throw inputError(candidates[0]!, `not a gearspec report: "format" must be "${CERTIFY_FORMAT}" or "${INTEROP_FORMAT}"`);
 }
