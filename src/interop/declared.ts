@@ -33,6 +33,11 @@ export interface Expectation extends CellSelector {
 export interface Race extends CellSelector {
   /** Outcome labels the race can produce besides the nominal and the declared ones. */
   readonly outcomes: RegExp;
+  /**
+   * The race only touches what follows a correct result (its outcomes are a nominal outcome plus a
+   * check suffix), so it covers no difference in the result itself (the payload property ignores it).
+   */
+  readonly afterResult?: true;
   readonly kind: 'interop-bug';
   readonly why: string;
   readonly source: string;
@@ -77,8 +82,16 @@ export function cellBlocker(declared: Pick<InteropDeclarations, 'expectations'>,
   return e?.blocksCell ? e : undefined;
 }
 
-export function findRace(declared: Pick<InteropDeclarations, 'races'>, cell: { readonly server: string; readonly client: string; readonly worker: string }, scenario: string): Race | undefined {
-  return declared.races.find((r) => selects(r, cell, scenario));
+/**
+ * Every race that covers this cell and scenario, in declaration order. Races of different parties
+ * (a racy client and a racy worker in one cell) each allow their own outcomes, so all are consulted.
+ */
+export function findRaces(declared: Pick<InteropDeclarations, 'races'>, cell: CellId, scenario: string): Race[] {
+  return declared.races.filter((r) => selects(r, cell, scenario));
+}
+
+export function findRace(declared: Pick<InteropDeclarations, 'races'>, cell: CellId, scenario: string): Race | undefined {
+  return findRaces(declared, cell, scenario)[0];
 }
 
 /** The declared wire finding this violation (by a driver in a role) is, if any. */

@@ -4,7 +4,7 @@
  * The declarations come in as a parameter (suites/interop declares them).
  */
 import type { ExpectationRef, InteropGrade } from '../report/interop/model.js';
-import { type Expectation, findExpectation, findRace, type Grading, type Race } from './declared.js';
+import { type Expectation, findExpectation, findRaces, type Grading, type Race } from './declared.js';
 import type { CellId, Scenario } from './types.js';
 
 export interface Graded {
@@ -21,11 +21,12 @@ export function grade(declarations: Grading, cell: CellId, scenario: Scenario, a
   const declared = gradeDeclared(declarations, cell, scenario, actual);
   if (declared.grade !== 'fail' && declared.grade !== 'stale') return declared;
   // A race (suites/interop/expectations/races.ts) allows the nominal outcome and the outcomes it names.
-  const race = findRace(declarations, cell, scenario.id);
-  if (!race) return declared;
-  const expected = [...declared.expected, `/${race.outcomes.source}/ (${race.id})`];
-  if (actual === scenario.nominal) return { grade: 'pass', expected, expectation: refOf(race) };
-  if (race.outcomes.test(actual)) return { grade: 'expected-different', expected, expectation: refOf(race) };
+  const races = findRaces(declarations, cell, scenario.id);
+  if (races.length === 0) return declared;
+  const expected = [...declared.expected, ...races.map((r) => `/${r.outcomes.source}/ (${r.id})`)];
+  if (actual === scenario.nominal) return { grade: 'pass', expected, expectation: refOf(races[0]!) };
+  const race = races.find((r) => r.outcomes.test(actual));
+  if (race) return { grade: 'expected-different', expected, expectation: refOf(race) };
   return { ...declared, expected };
 }
 

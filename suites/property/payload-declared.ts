@@ -9,7 +9,7 @@
  * does) never fails on a known, documented bug, and a payload class the matrix does not declare
  * is always sent.
  */
-import { cellBlocker, type Expectation, findExpectation, findRace, type Race } from '../../src/interop/declared.js';
+import { cellBlocker, type Expectation, findExpectation, findRaces, type Race } from '../../src/interop/declared.js';
 import type { CellId } from '../../src/interop/types.js';
 import { DECLARATIONS } from '../declarations.js';
 import { EMPTY_PAYLOAD, ZERO_CHAR_PAYLOAD, payload1m, payload64k, payloadBinary, payloadEmpty } from '../interop/scenarios/payloads.js';
@@ -48,13 +48,15 @@ const namedIn = (e: Expectation): string[] => [e.expect].flat().flatMap((label) 
 export function declaredPayloadDifference(cell: CellId, payload: Buffer): Expectation | Race | undefined {
   const blocked = cellBlocker(DECLARED, cell, DECLARED.probe.id);
   if (blocked) return blocked;
-  const everywhere = findRace(DECLARED, cell, payloadBinary.id);
-  if (everywhere?.scenarios === '*') return everywhere;
+  // A race that only touches what comes after a correct result (a worker left stuck) covers no payload.
+  const racesOf = (scenario: string): Race[] => findRaces(DECLARED, cell, scenario).filter((r) => !r.afterResult);
+  const everywhere = racesOf(payloadBinary.id).find((r) => r.scenarios === '*');
+  if (everywhere) return everywhere;
   for (const cls of CLASSES) {
     if (!cls.covers(payload)) continue;
     const e = findExpectation(DECLARED, cell, cls.scenario);
     if (e && (cls.named === undefined || namedIn(e).includes(cls.named))) return e;
-    const race = findRace(DECLARED, cell, cls.scenario);
+    const race = racesOf(cls.scenario)[0];
     if (race) return race;
   }
   return undefined;

@@ -10,6 +10,7 @@
  * their own ids; a race also keeps a declared outcome from being reported stale.
  */
 import type { Race } from '../../../src/interop/declared.js';
+import { SCENARIOS } from '../scenarios/index.js';
 
 /**
  * One outcome label whose only check suffix is `+client-stuck`: the client misbehaved, nothing else
@@ -17,7 +18,21 @@ import type { Race } from '../../../src/interop/declared.js';
  */
 const CLIENT_SIDE_ONLY = /^(?!harness-error)[a-z][A-Za-z0-9:,-]*(\+client-stuck)?$/;
 
+/** Any scenario's nominal outcome with this check suffix and no other: the scenario went right, then one party misbehaved. */
+const nominalThen = (suffix: string): RegExp => new RegExp(`^(${[...new Set(SCENARIOS.map((s) => s.nominal))].join('|')})\\${suffix}$`);
+
 export const RACES: readonly Race[] = [
+  {
+    id: 'perl-worker/grab-reply-timeout',
+    workers: ['perl'],
+    scenarios: '*',
+    outcomes: nominalThen('+worker-stuck'),
+    afterResult: true,
+    kind: 'interop-bug',
+    why: 'Gearman::Worker gives the server 0.5 s to answer each GRAB_JOB; a slower answer (a loaded machine, a server still busy with a 1 MiB result) makes it close the connection, reconnect, send PRE_SLEEP and sleep up to 10–12 s unless a NOOP wakes it, and any packet the server had in flight on the old connection is lost. The scenario itself ends right; the fresh job that follows may then find the worker asleep or reconnecting. Seen only on a loaded machine.',
+    source:
+      'Gearman::Worker 2.004.015 Worker.pm:291 (timeout 0.50 → _uncache_sock), 399 (select 10 + rand 2); [MATRIX:perl-gearmand/libgearman-c/perl/payload-1mib] 2026-12-05 CI (intact+worker-stuck)',
+  },
   {
     id: 'rustygear-client/packets-behind-job-created',
     clients: ['rustygear'],
