@@ -76,10 +76,22 @@ export interface StatusRow {
 
 const int = (s: string | undefined): number => (s !== undefined && /^-?\d+$/.test(s) ? Number(s) : Number.NaN);
 
+/**
+ * A TAB-separated listing row whose last `counts` fields are numbers: the function name is
+ * everything before them, so a name that contains a TAB and is printed raw (gearmand, Perl
+ * gearmand; spec §3.2, names in listings) still comes out whole.
+ */
+function splitRow(line: string, counts: number): { name: string; numbers: number[] } {
+  const fields = line.split('\t');
+  if (fields.length <= counts) return { name: fields[0] ?? '', numbers: Array.from({ length: counts }, (_, i) => int(fields[i + 1])) };
+  return { name: fields.slice(0, fields.length - counts).join('\t'), numbers: fields.slice(-counts).map(int) };
+}
+
 export function parseStatusRows(lines: readonly string[]): StatusRow[] {
   return lines.map((l) => {
-    const [fn, total, running, workers] = l.split('\t');
-    return { function: fn ?? '', total: int(total), running: int(running), workers: int(workers) };
+    const { name, numbers } = splitRow(l, 3);
+    const [total, running, workers] = numbers as [number, number, number];
+    return { function: name, total, running, workers };
   });
 }
 
@@ -93,8 +105,9 @@ interface PriorityStatusRow {
 
 export function parsePriorityStatusRows(lines: readonly string[]): PriorityStatusRow[] {
   return lines.map((l) => {
-    const [fn, high, normal, low, workers] = l.split('\t');
-    return { function: fn ?? '', high: int(high), normal: int(normal), low: int(low), workers: int(workers) };
+    const { name, numbers } = splitRow(l, 4);
+    const [high, normal, low, workers] = numbers as [number, number, number, number];
+    return { function: name, high, normal, low, workers };
   });
 }
 

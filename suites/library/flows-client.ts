@@ -10,6 +10,7 @@ import { b64, type DriverEvent, describeDriverEvent, unb64 } from '../../src/pee
 import { CaseFailure, check, fail } from '../../src/runner/failures.js';
 import type { LibraryCaseContext } from '../../src/runner/library/context.js';
 import type { LibraryConn } from '../../src/runner/library/library-conn.js';
+import type { Stage } from '../../src/runner/library/stage.js';
 import type { EventOf, SubjectDriver } from '../../src/runner/library/subject-driver.js';
 import { handleFor, hex, sameBytes, type SubmitOptions } from './flows.js';
 
@@ -154,6 +155,35 @@ export async function nextRequest(
     if (driver.exited) fail(what, recent(driver));
   }
   return fail(what, `nothing within ${ms} ms on ${prev ? 'its connection or a new one' : 'a new connection'}; ${recent(driver)}`);
+}
+
+/**
+ * The SUBMIT_* for command `id` on whichever of `stages` the library sends it: any connection it
+ * has open to them, or one it opens now. Returns the index of the stage that got it.
+ */
+export async function nextSubmitOnAny(
+  ctx: LibraryCaseContext,
+  driver: SubjectDriver,
+  id: string,
+  stages: readonly Stage[],
+  ms = ctx.timeoutMs,
+): Promise<{ stage: number; conn: LibraryConn; submit: Packet }> {
+  const what = `the client sends the job's SUBMIT to one of its ${stages.length} servers (${driver.who})`;
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    for (const [i, stage] of stages.entries()) {
+      if (stage.waiting > 0) await stage.accept(undefined, 40);
+      for (const conn of stage.connections) {
+        if (conn.closed) continue;
+        const r = await pollFor(conn, SUBMIT_TYPES, 20);
+        if (r !== 'none' && r !== 'closed') return { stage: i, conn, submit: r };
+      }
+    }
+    const refused = driver.events.find((e) => e.event === 'error' && e.id === id) ?? (await driver.first((e) => (e.event === 'error' && e.id === id) || e.event === 'exited', 20));
+    if (refused && refused.event === 'error') fail(what, `the library reported an error instead: ${refused.message}`);
+    if (driver.exited) fail(what, recent(driver));
+  }
+  return fail(what, `nothing within ${ms} ms; ${recent(driver)}`);
 }
 
 /** The SUBMIT_* for command `id`, on `prev` or a new connection (see nextRequest). */

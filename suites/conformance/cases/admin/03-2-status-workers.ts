@@ -6,9 +6,12 @@
  */
 import { T } from '../../../../src/protocol/constants.js';
 import { parseWorkersRows } from '../../../../src/protocol/admin.js';
-import { alternative, type CaseDef, pass } from '../../../../src/runner/case-def.js';
+import { alternative, type CaseDef, informational, pass } from '../../../../src/runner/case-def.js';
 import { check, fail } from '../../../../src/runner/failures.js';
 import { adminOn, grab, statusRow, submit, sync, worker, workerWithId } from '../../../../src/runner/steps.js';
+
+/** How long the silent worker stays silent before `status` is read again. */
+const SILENT_MS = 1000;
 
 export const cases: readonly CaseDef[] = [
   {
@@ -91,6 +94,60 @@ export const cases: readonly CaseDef[] = [
       await ctx.sleep(100);
       const after = await statusRow(admin, fn);
       check(after?.workers === 0, 'worker count 0 after the disconnect', JSON.stringify(after));
+      return pass();
+    },
+  },
+  {
+    id: 'admin/status/silent-worker-still-listed',
+    section: '4.7',
+    requirement:
+      'Whether a server notices a worker that holds a job and then goes silent (no packets, no FIN, no RST) is up to its liveness checks; nothing in the protocol detects it. Recorded only.',
+    level: 'INFO',
+    description: `A worker grabs a background job, then neither reads, writes nor closes for ${SILENT_MS} ms; \`status\` is read before and after; then the worker closes.`,
+    outcomes: [{ outcome: 'informational', when: 'whether the function still counts the silent worker and its job as running is recorded' }],
+    async run(ctx) {
+      const fn = ctx.fn();
+      await submit(await ctx.connect('client'), T.SUBMIT_JOB_BG, fn, '', 'silent');
+      const w = await worker(ctx, 'worker', [fn]);
+      await grab(w);
+      const admin = await ctx.connect('admin');
+      const before = await statusRow(admin, fn);
+      check(before?.running === 1 && before.workers === 1, 'the grabbed job running and its worker counted', JSON.stringify(before));
+      await ctx.sleep(SILENT_MS);
+      const after = await statusRow(admin, fn);
+      w.close();
+      const still = after?.running === 1 && after.workers === 1;
+      return informational(`after ${SILENT_MS} ms of silence: ${still ? 'still listed with its job running' : 'no longer listed as before'} (status ${JSON.stringify(after)})`);
+    },
+  },
+  {
+    id: 'admin/status/function-name-with-tab',
+    section: '3.2',
+    requirement: 'A `status` row MUST stay four TAB-separated fields when the function name contains a TAB: the server SHOULD print such a name escaped (or refuse it on the binary protocol).',
+    level: 'SHOULD',
+    description: 'A background job for "f<TAB>x" and a worker CAN_DO "f<TAB>x"; `status`; the rows of that function must each have four fields with numeric counts.',
+    outcomes: [
+      { outcome: 'pass', when: "the function's row has four fields (the name escaped)" },
+      { outcome: 'pass', when: 'the server answers the submit with ERROR (the name refused) and lists no row for it' },
+    ],
+    async run(ctx) {
+      const base = ctx.fn();
+      const fn = `${base}\tx`;
+      const c = await ctx.connect('client');
+      c.send(T.SUBMIT_JOB_BG, fn, '', 'tab');
+      const reply = await c.expect([T.JOB_CREATED, T.ERROR], { expected: [`JOB_CREATED or ERROR for SUBMIT_JOB_BG of a name with a TAB`] });
+      await sync(await worker(ctx, 'worker', [fn]));
+      const rows = (await adminOn(ctx, 'status')).filter((l) => l.startsWith(base));
+      if (reply.type === T.ERROR) {
+        check(rows.length === 0, 'no `status` row for a name the server refused', JSON.stringify(rows));
+        return pass();
+      }
+      check(rows.length > 0, `a \`status\` row for ${JSON.stringify(fn)} (its job was created)`, 'no row');
+      const bad = rows.filter((r) => {
+        const fields = r.split('\t');
+        return fields.length !== 4 || !fields.slice(1).every((f) => /^\d+$/.test(f));
+      });
+      check(bad.length === 0, 'every row of the function: four TAB-separated fields, the last three numbers', bad.map((r) => JSON.stringify(r)).join(', '));
       return pass();
     },
   },

@@ -1,6 +1,6 @@
 /**
  * Client cases for a library given several job servers (interop-bugs #11, #16): one of them
- * is down. The protocol says nothing about several servers; applications rely on the library to
+ * is down, or both are up and one unique is submitted again and again (spec §4.2, several servers). The protocol says nothing about several servers; applications rely on the library to
  * use one that is up, and real libraries differ (PHP's addServer fails when one server does not
  * answer the exceptions option).
  */
@@ -8,6 +8,8 @@ import { T } from '../../../../src/protocol/constants.js';
 import { pass } from '../../../../src/runner/case-def.js';
 import type { LibraryCaseDef } from '../../../../src/runner/library/run-library.js';
 import { expectComplete, handleFor, submitOn } from '../../flows.js';
+import { expectEnd, nextSubmitOnAny, sendSubmit } from '../../flows-client.js';
+import { check } from '../../../../src/runner/failures.js';
 
 const oneDown = (which: 'first' | 'second'): LibraryCaseDef => ({
   id: `client/servers/${which}-down`,
@@ -30,4 +32,40 @@ const oneDown = (which: 'first' | 'second'): LibraryCaseDef => ({
   },
 });
 
-export const cases: readonly LibraryCaseDef[] = [oneDown('first'), oneDown('second')];
+/** Submits of one unique a library given two live servers makes, one after another. */
+const SAME_UNIQUE_SUBMITS = 4;
+
+const sameUniqueSameServer: LibraryCaseDef = {
+  id: 'client/servers/same-unique-same-server',
+  role: 'client',
+  section: '4.2',
+  level: 'SHOULD',
+  requirement: 'A client given several servers SHOULD send every job with the same non-empty unique to the same server, so that the server can coalesce them.',
+  description: `The client is given two live stages and submits ${SAME_UNIQUE_SUBMITS} foreground jobs with one unique, one after another; whichever stage gets each submit answers JOB_CREATED and WORK_COMPLETE. All ${SAME_UNIQUE_SUBMITS} must reach the same stage.`,
+  outcomes: [{ outcome: 'pass', when: `all ${SAME_UNIQUE_SUBMITS} submits of the unique reach one server (a library that always uses one server passes too)` }],
+  run: async (ctx) => {
+    const other = await ctx.openStage();
+    const stages = [ctx.stage, other];
+    const driver = await ctx.client(undefined, stages);
+    const fn = ctx.fn('job');
+    const unique = 'gearspec-same-unique';
+    const landed: number[] = [];
+    for (let n = 0; n < SAME_UNIQUE_SUBMITS; n++) {
+      const id = sendSubmit(driver, fn, { payload: `same unique ${n}`, unique });
+      const { stage, conn } = await nextSubmitOnAny(ctx, driver, id, stages);
+      landed.push(stage);
+      const h = handleFor(ctx);
+      conn.send(T.JOB_CREATED, h);
+      conn.send(T.WORK_COMPLETE, h, 'done');
+      await expectEnd(driver, id, `the client reports job ${n + 1}'s result`);
+    }
+    check(
+      new Set(landed).size === 1,
+      `every submit of unique ${JSON.stringify(unique)} reaches the same server`,
+      `they went to servers ${landed.map((i) => i + 1).join(', ')} (1 = first given, 2 = second)`,
+    );
+    return pass();
+  },
+};
+
+export const cases: readonly LibraryCaseDef[] = [oneDown('first'), oneDown('second'), sameUniqueSameServer];
