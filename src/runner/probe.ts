@@ -79,6 +79,15 @@ export class Probe {
     this.#conn.send(req(type, ...args));
   }
 
+  /** Become a slow consumer: read nothing more until `resumeReading`. */
+  pauseReading(): void {
+    this.#conn.pauseReading();
+  }
+
+  resumeReading(): void {
+    this.#conn.resumeReading();
+  }
+
   sendPacket(packet: Packet): void {
     this.#conn.send(packet);
   }

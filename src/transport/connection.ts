@@ -129,6 +129,18 @@ export class GearmanConnection {
     this.#deliver({ kind: 'closed', reason });
   }
 
+  /**
+   * Stop reading from the socket (a consumer that has stopped reading: the kernel buffers fill and
+   * the peer's writes back up), and start again. Events already decoded stay queued.
+   */
+  pauseReading(): void {
+    this.#socket.pause();
+  }
+
+  resumeReading(): void {
+    this.#socket.resume();
+  }
+
   /** Send a well-formed packet (argument rules enforced by the encoder). */
   send(packet: Packet): void {
     this.log.packet('send', packet, this.label);

@@ -126,6 +126,57 @@ const reportAfterEnd = (
   },
 });
 
+/** WORK_DATA the worker streams to a client that has stopped reading: 16 × 1 MiB. */
+const SLOW_CHUNKS = 16;
+const SLOW_CHUNK = Buffer.alloc(1024 * 1024, 0x5a);
+
+/**
+ * A slow consumer (interop-bugs: a client that stops reading while its job streams): the server
+ * must go on reading the worker and serving others, whatever it does with the client's backlog
+ * (buffer it, or drop the client). Recorded: what the client got once it read again.
+ */
+const slowClient: CaseDef = {
+  id: 'binary/forwarding/slow-client-does-not-stall-worker',
+  section: '4.10',
+  level: 'SHOULD',
+  requires: ['WORK_DATA'],
+  requirement:
+    "A client that stops reading SHOULD NOT stop the server from reading the worker that streams to it, or from serving other connections; the server MAY buffer the client's backlog or drop the client.",
+  description: `A client submits a job and stops reading; the worker sends ${SLOW_CHUNKS} WORK_DATA of 1 MiB, WORK_COMPLETE and ECHO_REQ; another client sends ECHO_REQ; then the first client reads again.`,
+  outcomes: [{ outcome: 'pass', when: "the worker's and the other client's ECHO_RES arrive while the first client still does not read (what it gets afterwards is recorded)" }],
+  async run(ctx) {
+    const fn = ctx.fn();
+    const client = await ctx.connect('client');
+    const h = await submit(client, T.SUBMIT_JOB, fn, '', 'stream to me');
+    const w = await worker(ctx, 'worker', [fn]);
+    await grab(w);
+    client.pauseReading();
+    for (let i = 0; i < SLOW_CHUNKS; i++) w.send(T.WORK_DATA, h, SLOW_CHUNK);
+    w.send(T.WORK_COMPLETE, h, 'done');
+    w.send(T.ECHO_REQ, 'worker still served');
+    // The worker's 16 MiB have to cross the server first: a generous deadline, decided by the echo.
+    await w.expect(T.ECHO_RES, { ms: ctx.timeoutMs * 8, expected: ['ECHO_RES to the worker while its client does not read'] });
+    const other = await ctx.connect('other');
+    other.send(T.ECHO_REQ, 'others still served');
+    await other.expect(T.ECHO_RES, { expected: ['ECHO_RES to another client while one client does not read'] });
+    client.resumeReading();
+    let data = 0;
+    let end = 'nothing more';
+    for (let i = 0; i <= SLOW_CHUNKS; i++) {
+      const e = await client.read(ctx.timeoutMs * 4);
+      if (e.kind === 'packet' && e.packet.type === T.WORK_DATA) data++;
+      else if (e.kind === 'packet' && e.packet.type === T.WORK_COMPLETE) {
+        end = 'WORK_COMPLETE';
+        break;
+      } else {
+        end = e.kind === 'closed' ? 'its connection closed by the server' : e.kind === 'timeout' ? 'nothing more' : e.kind;
+        break;
+      }
+    }
+    return pass(`the client, reading again, got ${data} of ${SLOW_CHUNKS} WORK_DATA and then ${end}`);
+  },
+};
+
 export const cases: readonly CaseDef[] = [
   ...forwardCases,
   ...unknownCases,
@@ -243,4 +294,5 @@ export const cases: readonly CaseDef[] = [
     'no exception after the result',
     'exceptions',
   ),
+  slowClient,
 ];
