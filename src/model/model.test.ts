@@ -208,4 +208,20 @@ describe('model - sleep and wake (§4.5)', () => {
     expect(c.lines[4]).toEqual(['c2 JOB_ASSIGN("H:t:2", "b", "jb")']);
     expect(simulate(PERL, s).outcomes[4]).toBe(2);
   });
+  it('reference: the oldest job first whatever its function; an abandoned job at the head is dropped on the way (model-server seed 1267746501)', () => {
+    const s = [
+      submit(1, T.SUBMIT_JOB, 'abandoned', '', 'a'),
+      at(1, { kind: 'close' }),
+      submit(0, T.SUBMIT_JOB_BG, 'jb', '', 'b'),
+      submit(0, T.SUBMIT_JOB_BG, 'ja', '', 'a'),
+      canDo(2, 'b'),
+      canDo(2, 'a'),
+      grab(2),
+      at(0, { kind: 'get-status', job: { created: 0 } }),
+    ];
+    const r = simulate(REF, s);
+    expect(r.outcomes[6]).toBe(1);
+    expect(r.lines[6]).toEqual(['c2 JOB_ASSIGN("H:t:2", "b", "jb")']);
+    expect(r.lines[7]).toEqual(['c0 STATUS_RES("H:t:1", "0", "0", "0", "0")']);
+  });
 });

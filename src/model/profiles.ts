@@ -21,8 +21,8 @@ export const PROFILE_ALIASES: Readonly<Record<string, ProfileName>> = {
 
 /**
  * The declared alternatives the model is parameterised by; their choice names come from
- * alternatives.ts. The model follows `cross-function-order` exactly for recent-first and allows
- * any order for the other choices.
+ * alternatives.ts. The model follows `cross-function-order` exactly for recent-first and
+ * oldest-job-first and allows any order for the other choices.
  */
 const MODEL_ALTERNATIVES = [
   'exception-terminal',

@@ -167,6 +167,24 @@ function takeIgnoreFlag(tx: Tx, order: readonly string[]): JobState | undefined 
   return undefined;
 }
 
+/**
+ * Reference take(): at the best priority with a runnable job, the job queued longest ago whatever
+ * its function; an ignored job met at the head is dropped and the search goes on (so an abandoned
+ * job of one function is dropped by a grab that then runs another function's job).
+ */
+function takeOldestFirst(tx: Tx, fns: readonly string[]): JobState | undefined {
+  for (const r of [0, 1, 2]) {
+    for (;;) {
+      const runnable = tx.s.jobs.filter((x) => x.worker === null && !x.future && rank(x) === r && fns.includes(x.fn));
+      const j = runnable.reduce<JobState | undefined>((best, x) => (best === undefined || x.seq < best.seq ? x : best), undefined);
+      if (!j) break;
+      if (!j.ignore) return j;
+      removeJob(tx.s, j.id);
+    }
+  }
+  return undefined;
+}
+
 /** Perl grab_job(): per function, shift jobs, dropping those no live client waits for. */
 function takeLiveListener(tx: Tx, order: readonly string[]): JobState | undefined {
   for (const fn of order) {
@@ -214,9 +232,18 @@ function permutations<T>(xs: readonly T[]): T[][] {
   return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((rest) => [x, ...rest]));
 }
 
+/** The function orders a grab or pre-sleep may search in: one for a fixed rule, every order otherwise. */
 function orders(p: ModelProfile, c: ConnState): string[][] {
   const fns = functionsOf(c);
-  return p.choices['cross-function-order'] === 'recent-first' ? [fns] : permutations(fns);
+  const fixed = p.choices['cross-function-order'] === 'recent-first' || p.choices['cross-function-order'] === 'oldest-job-first';
+  return fixed ? [fns] : permutations(fns);
+}
+
+/** The job a grab takes (undefined: NO_JOB), by the profile's cross-function rule and abandoned-job handling. */
+function take(p: ModelProfile, tx: Tx, order: readonly string[]): JobState | undefined {
+  if (order.length === 0) return undefined;
+  if (p.choices['cross-function-order'] === 'oldest-job-first') return takeOldestFirst(tx, order);
+  return p.quirks.abandoned === 'ignore-flag' ? takeIgnoreFlag(tx, order) : takeLiveListener(tx, order);
 }
 
 function assignPacket(type: number, j: JobState): ExpectedPacket {
@@ -429,7 +456,7 @@ export function step(p: ModelProfile, s0: ModelState, st: Step): Outcome[] {
           c.sleeping = false;
           c.noopSent = false;
         }
-        const j = order.length === 0 ? undefined : p.quirks.abandoned === 'ignore-flag' ? takeIgnoreFlag(tx, order) : takeLiveListener(tx, order);
+        const j = take(p, tx, order);
         if (!j) send(tx, c.id, pkt(T.NO_JOB));
         else {
           j.worker = c.id;

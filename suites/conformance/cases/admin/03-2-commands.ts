@@ -320,14 +320,15 @@ export const cases: readonly CaseDef[] = [
         section: '3.3',
         requirement,
         level: 'MUST',
-        description: `Queues a foreground job, then sends "${cmd}\\n".`,
+        description: `Queues a foreground job, then sends "${cmd}\\n"; the list must end with "." and the rows naming the job's function (every row, when none names it) must match the format.`,
         outcomes: [
           { outcome: 'pass', when: 'a list whose rows match the format, ending "."' },
           { outcome: 'unsupported', when: 'ERR unknown command (gearmand)' },
         ],
         requires: [feature],
         async run(ctx) {
-          await submit(await ctx.connect('client'), T.SUBMIT_JOB, ctx.fn(), '', 'x');
+          const fn = ctx.fn();
+          await submit(await ctx.connect('client'), T.SUBMIT_JOB, fn, '', 'x');
           const c = await ctx.connect('admin');
           c.text(cmd);
           const lines: string[] = [];
@@ -337,7 +338,10 @@ export const cases: readonly CaseDef[] = [
             lines.push(l);
             if (lines.length > 100_000) return fail(['a "." terminator'], 'over 100000 lines');
           }
-          const bad = lines.filter((l) => !rowPattern.test(l));
+          // Rows of this case's own job are judged when the command names functions: other jobs on
+          // a shared server (a certified one is rarely idle) are not this case's to judge.
+          const own = lines.filter((l) => l.startsWith(`${fn}\t`));
+          const bad = (own.length > 0 ? own : lines).filter((l) => !rowPattern.test(l));
           check(bad.length === 0, `rows matching ${rowPattern}`, JSON.stringify(bad.slice(0, 3)));
           return pass(`${lines.length} rows`);
         },

@@ -8,7 +8,7 @@ import { T } from '../../../../src/protocol/constants.js';
 import { parseWorkersRows } from '../../../../src/protocol/admin.js';
 import { alternative, type CaseDef, informational, pass } from '../../../../src/runner/case-def.js';
 import { check, fail } from '../../../../src/runner/failures.js';
-import { adminOn, grab, statusRow, submit, sync, worker, workerWithId } from '../../../../src/runner/steps.js';
+import { adminOn, grab, statusRow, submit, sync, text, worker, workerWithId } from '../../../../src/runner/steps.js';
 
 /** How long the silent worker stays silent before `status` is read again. */
 const SILENT_MS = 1000;
@@ -109,12 +109,16 @@ export const cases: readonly CaseDef[] = [
       const fn = ctx.fn();
       await submit(await ctx.connect('client'), T.SUBMIT_JOB_BG, fn, '', 'silent');
       const w = await worker(ctx, 'worker', [fn]);
-      await grab(w);
+      const job = await grab(w);
       const admin = await ctx.connect('admin');
       const before = await statusRow(admin, fn);
       check(before?.running === 1 && before.workers === 1, 'the grabbed job running and its worker counted', JSON.stringify(before));
       await ctx.sleep(SILENT_MS);
       const after = await statusRow(admin, fn);
+      // Finish the job before closing, so no background job is left queued for later cases (a
+      // server that dropped the silent worker has requeued it already: cleanup only, not judged).
+      w.send(T.WORK_COMPLETE, text(job.args[0]), '');
+      await sync(w).catch(() => undefined);
       w.close();
       const still = after?.running === 1 && after.workers === 1;
       return informational(`after ${SILENT_MS} ms of silence: ${still ? 'still listed with its job running' : 'no longer listed as before'} (status ${JSON.stringify(after)})`);
@@ -136,12 +140,16 @@ export const cases: readonly CaseDef[] = [
       const c = await ctx.connect('client');
       c.send(T.SUBMIT_JOB_BG, fn, '', 'tab');
       const reply = await c.expect([T.JOB_CREATED, T.ERROR], { expected: [`JOB_CREATED or ERROR for SUBMIT_JOB_BG of a name with a TAB`] });
-      await sync(await worker(ctx, 'worker', [fn]));
+      const w = await worker(ctx, 'worker', [fn]);
+      await sync(w);
       const rows = (await adminOn(ctx, 'status')).filter((l) => l.startsWith(base));
       if (reply.type === T.ERROR) {
         check(rows.length === 0, 'no `status` row for a name the server refused', JSON.stringify(rows));
         return pass();
       }
+      // The job is done before judging: a queued TAB name would break later listings (`jobs`) too.
+      w.send(T.WORK_COMPLETE, text((await grab(w)).args[0]), '');
+      await sync(w);
       check(rows.length > 0, `a \`status\` row for ${JSON.stringify(fn)} (its job was created)`, 'no row');
       const bad = rows.filter((r) => {
         const fields = r.split('\t');
