@@ -1,6 +1,7 @@
 /** A small, strict flag parser: unknown flags and missing values are usage errors, never crashes. */
 import { usageError } from '../errors.js';
-import type { ExternalDriver } from '../peers/drivers/index.js';
+import { type DriverSource, type ExternalDriver, driverName } from '../peers/drivers/index.js';
+import type { DriverPeerName } from '../peers/types.js';
 
 interface FlagSpec {
   readonly type: 'string' | 'number' | 'boolean';
@@ -83,4 +84,32 @@ export function parseDriverCommand(text: string, flag: string): ExternalDriver {
   if (command === '') throw usageError(`${flag} needs a command`);
   const name = m ? m[1]! : (command.split(/\s+/)[0]!.split('/').pop() ?? 'driver');
   return { name, command };
+}
+
+/** A comma list of names out of `all`, in `all`'s order (`fallback` when the flag is absent); an unknown name is a usage error. */
+export function pickList<T extends string>(raw: unknown, all: readonly T[], flag: string, fallback: readonly T[] = all): readonly T[] {
+  if (typeof raw !== 'string') return fallback;
+  const wanted = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = wanted.filter((w) => !all.includes(w as T));
+  if (unknown.length > 0) throw usageError(`${flag}: unknown ${unknown.map((u) => JSON.stringify(u)).join(', ')}; one of ${all.join(', ')}`);
+  return all.filter((x) => wanted.includes(x));
+}
+
+/**
+ * The drivers of one role a command runs (interop, soak): the built-in ones `--clients`/`--workers`
+ * names out of `all` (`fallback` when absent), then every `--client-cmd`/`--worker-cmd` NAME=COMMAND.
+ * Given only external drivers, those are the only ones. Two drivers may not share a name.
+ */
+export function driverSources(flags: Readonly<Record<string, unknown>>, role: 'client' | 'worker', all: readonly DriverPeerName[], fallback: readonly DriverPeerName[] = all): readonly DriverSource[] {
+  const external = ((flags[`${role}-cmd`] as readonly string[] | undefined) ?? []).map((c) => parseDriverCommand(c, `--${role}-cmd`));
+  const listed = flags[`${role}s`];
+  const builtIn = listed === undefined && external.length > 0 ? [] : pickList<DriverPeerName>(listed, all, `--${role}s`, fallback);
+  const sources = [...builtIn, ...external];
+  const names = sources.map(driverName);
+  const twice = names.filter((n, i) => names.indexOf(n) !== i);
+  if (twice.length > 0) throw usageError(`--${role}-cmd: the name ${JSON.stringify(twice[0])} is taken; name each driver differently (NAME=COMMAND)`);
+  return sources;
 }

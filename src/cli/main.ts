@@ -17,6 +17,7 @@ const COMMANDS: Record<string, (declarations: Declarations) => Promise<Command>>
   replay: async () => (await import('./commands/replay.js')).command,
   fuzz: async () => (await import('./commands/fuzz.js')).command,
   interop: async (d) => (await import('./commands/interop.js')).interopCommand(d.interop),
+  soak: async () => (await import('./commands/soak.js')).command,
   merge: async (d) => (await import('./commands/merge.js')).mergeCommand(d),
   'driver-check': async () => (await import('./commands/driver-check.js')).command,
   peers: async () => (await import('./commands/peers.js')).command,

@@ -26,3 +26,18 @@ export function unreachable(host: string, port: number, ms: number): Promise<str
 export function unreachableLine(command: string, host: string, port: number, why: string): string {
   return `gearspec ${command}: cannot reach ${host.includes(':') ? `[${host}]` : host}:${port}: ${why}\n`;
 }
+
+/**
+ * For commands that stop at an unreachable server (interop --server, soak --server): the line for
+ * the first of `targets` nothing accepts connections at; true when there was one (exit 2).
+ */
+export async function reportUnreachable(command: string, targets: readonly { readonly host: string; readonly port: number }[], ms = 3000): Promise<boolean> {
+  for (const t of targets) {
+    const why = await unreachable(t.host, t.port, ms);
+    if (why) {
+      process.stderr.write(unreachableLine(command, t.host, t.port, why));
+      return true;
+    }
+  }
+  return false;
+}

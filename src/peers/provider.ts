@@ -101,6 +101,15 @@ export function resolveProvider(names: readonly PeerName[] = EXTERNAL_SERVER_NAM
   return { provider: 'none', reason: `auto: ${c.reason}; ${n.reason}` };
 }
 
+/**
+ * Where library drivers run for a command that runs many (interop, soak): in containers when the
+ * provider is, otherwise natively (a driver that is not installed then fails to start, by name).
+ */
+export function driverProvider(): { readonly provider: 'container' | 'native'; readonly reason: string } {
+  const r = resolveProvider();
+  return { provider: r.provider === 'container' ? 'container' : 'native', reason: r.reason };
+}
+
 /** Where `name` would run, or a PeerError(PEER_UNAVAILABLE) saying why it cannot and how to fix it. */
 export function providerFor(name: PeerName): ProviderKind {
   if (name === 'reference') return 'embedded';

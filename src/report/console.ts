@@ -12,7 +12,8 @@ import { attention, compareSections, STANDINGS, type Standing, standingCounts } 
 /** Column labels: a baselined failure and a stale entry get columns of their own, so FAIL counts only new failures. */
 const SHORT: Readonly<Record<Standing, string>> = { ...OUTCOME_SHORT, baselined: 'bl', stale: 'STALE' };
 
-function table(rows: readonly (readonly string[])[]): string {
+/** Rows as aligned columns: the first left-aligned, the others (counts) right-aligned. */
+export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
 }

@@ -9,9 +9,9 @@
  * server could not be run or on a usage error.
  */
 import path from 'node:path';
-import { type DriverSource, driverName } from '../../peers/drivers/index.js';
-import { resolveProvider } from '../../peers/provider.js';
-import { CLIENT_NAMES, type DriverPeerName, PEERS, type PeerName, SERVER_NAMES, WORKER_NAMES, isServerPeerName, reach } from '../../peers/registry/index.js';
+import { driverName } from '../../peers/drivers/index.js';
+import { driverProvider } from '../../peers/provider.js';
+import { CLIENT_NAMES, PEERS, type PeerName, SERVER_NAMES, WORKER_NAMES, isServerPeerName, reach } from '../../peers/registry/index.js';
 import type { ProviderKind } from '../../peers/types.js';
 import type { MatrixReport, ServerRun } from '../../report/interop/model.js';
 import { parseShard, pickShard, shardLabel } from '../../shard.js';
@@ -21,9 +21,9 @@ import { readUserDeclarations, USER_EXPECTATIONS_FORMAT, withUserDeclarations } 
 import { type MatrixTarget, matrixExitCode, matrixSummary, runMatrixOn, targetName } from '../../interop/run-on.js';
 import { MATRIX_NAME_PREFIX } from '../../interop/runner.js';
 import { MATRIX_PLANS, type MatrixPlan, plannedCells, scenarioFilter } from '../../interop/plan.js';
-import { type FlagSpecs, parseAddress, parseArgs, parseDriverCommand, usageError } from '../args.js';
+import { driverSources, type FlagSpecs, parseAddress, parseArgs, pickList, usageError } from '../args.js';
 import { type Command, EXIT, exitCodes } from '../command.js';
-import { unreachable, unreachableLine } from '../reachable.js';
+import { reportUnreachable } from '../reachable.js';
 import { CLEANUP_FLAGS, startCleanup } from '../cleanup.js';
 
 const DEFAULT_OUT = 'reports/interop';
@@ -48,17 +48,6 @@ const flags: FlagSpecs = {
   verbose: { type: 'boolean', help: 'print each cell and scenario as it runs' },
   ...CLEANUP_FLAGS,
 };
-
-function pickList<T extends string>(raw: unknown, all: readonly T[], flag: string): readonly T[] {
-  if (typeof raw !== 'string') return all;
-  const wanted = raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const unknown = wanted.filter((w) => !all.includes(w as T));
-  if (unknown.length > 0) throw usageError(`${flag}: unknown ${unknown.map((u) => JSON.stringify(u)).join(', ')}; one of ${all.join(', ')}`);
-  return all.filter((x) => wanted.includes(x));
-}
 
 /** `--list`: the scenarios, then every server, client and worker with where it comes from. */
 function listing(scenarios: InteropDeclarations['scenarios']): string {
@@ -102,18 +91,8 @@ ${exitCodes(
     const externals = ((f.server as readonly string[] | undefined) ?? []).map((s) => parseAddress(s, '--server'));
     const targets: MatrixTarget[] = [...peers.map((name): MatrixTarget => ({ kind: 'peer', name })), ...externals.map((a): MatrixTarget => ({ kind: 'external', ...a }))];
     if (targets.length === 0) targets.push(...SERVER_NAMES.map((name): MatrixTarget => ({ kind: 'peer', name })));
-    const drivers = (role: 'client' | 'worker'): readonly DriverSource[] => {
-      const external = ((f[`${role}-cmd`] as readonly string[] | undefined) ?? []).map((c) => parseDriverCommand(c, `--${role}-cmd`));
-      const listed = f[`${role}s`];
-      const builtIn = listed === undefined && external.length > 0 ? [] : pickList<DriverPeerName>(listed, role === 'client' ? CLIENT_NAMES : WORKER_NAMES, `--${role}s`);
-      const all = [...builtIn, ...external];
-      const names = all.map(driverName);
-      const twice = names.filter((n, i) => names.indexOf(n) !== i);
-      if (twice.length > 0) throw usageError(`--${role}-cmd: the name ${JSON.stringify(twice[0])} is taken; name each driver differently (NAME=COMMAND)`);
-      return all;
-    };
-    const clients = drivers('client');
-    const workers = drivers('worker');
+    const clients = driverSources(f, 'client', CLIENT_NAMES);
+    const workers = driverSources(f, 'worker', WORKER_NAMES);
     const scenarioIds = pickList(
       f.scenarios,
       declarations.scenarios.map((s) => s.id),
@@ -144,16 +123,15 @@ ${exitCodes(
     const mine = pickShard(planned, shard);
     const cellsOf = (t: MatrixTarget) => new Set(mine.filter((c) => c.target === t).map((c) => `${c.client}\0${c.worker}`));
     // A running server named with --server must be there (one line, before any peer starts).
-    for (const t of targets) {
-      if (t.kind !== 'external') continue;
-      const why = await unreachable(t.host, t.port, 3000);
-      if (why) {
-        process.stderr.write(unreachableLine('interop', t.host, t.port, why));
-        return EXIT.HARNESS;
-      }
-    }
-    const resolved = resolveProvider();
-    const provider: ProviderKind = resolved.provider === 'container' ? 'container' : 'native';
+    if (
+      await reportUnreachable(
+        'interop',
+        targets.flatMap((t) => (t.kind === 'external' ? [t] : [])),
+      )
+    )
+      return EXIT.HARNESS;
+    const resolved = driverProvider();
+    const provider: ProviderKind = resolved.provider;
     const running = targets.filter((t) => cellsOf(t).size > 0);
     process.stdout.write(
       `interop: ${targets.map(targetName).join(', ')}; ${clients.length} clients × ${workers.length} workers × ${scenarios.length} scenarios; drivers ${provider} (${resolved.reason})${shard ? `; shard ${shardLabel(shard)}: ${mine.length} of ${planned.length} cells` : ''}\n`,

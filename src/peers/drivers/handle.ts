@@ -40,6 +40,14 @@ export interface DriverHandle extends AsyncDisposable {
   waitFor(pred: (e: DriverEvent) => boolean, timeoutMs: number, what: string, onOther?: (e: DriverEvent) => void): Promise<DriverEvent>;
   logs(): string;
   stop(): Promise<void>;
+  /**
+   * End the driver at once, like a crash: its process is ended first (no `quit`, no pause), and
+   * the control connection stays open until the driver's side closes, so every event the driver
+   * wrote before it died is still read, then `exited`. `stop()` closes the control connection
+   * before it ends the process, which loses what a busy worker wrote in its last moment (a
+   * `finished`): the soak's kills (src/soak/) must see it. Idempotent with `stop()`.
+   */
+  kill(): Promise<void>;
 }
 
 /** How long a driver's exit waits for its control connection to deliver the last events. */
@@ -126,6 +134,15 @@ export class StartedDriver implements DriverHandle {
       await within(this.#runtime.gone, 300);
       this.#control.close();
       await this.#runtime.kill();
+    })();
+    return this.#stopping;
+  }
+
+  kill(): Promise<void> {
+    this.#stopping ??= (async () => {
+      await this.#runtime.kill();
+      await within(this.#control.closed, EXIT_AFTER_CLOSE_MS);
+      this.#control.close();
     })();
     return this.#stopping;
   }

@@ -72,7 +72,14 @@ export function payloadMismatch(expected: Buffer, got: string): string | undefin
     return `only the first ${bytes.length} of ${expected.length} bytes arrived${expected[bytes.length] === 0 ? ' (cut at a NUL byte: a C string function was used on binary data)' : ''}`;
   }
   if (bytes.length === expected.length + 1 && bytes.subarray(0, expected.length).equals(expected)) return `one extra byte ${hex(bytes[expected.length])} was appended`;
+  const i = firstDifference(expected, bytes);
+  const lengths = bytes.length === expected.length ? `the right length (${bytes.length} bytes)` : `${bytes.length} bytes instead of ${expected.length}`;
+  return `${lengths}; first difference at byte ${i}: expected ${hex(expected[i])}, got ${hex(bytes[i])}`;
+}
+
+/** The offset of the first byte where `got` differs from `expected` (the shorter length when one is a prefix of the other). */
+export function firstDifference(expected: Uint8Array, got: Uint8Array): number {
   let i = 0;
-  while (i < bytes.length && i < expected.length && bytes[i] === expected[i]) i++;
-  return `${bytes.length} bytes instead of ${expected.length}; first difference at byte ${i}: expected ${hex(expected[i])}, got ${hex(bytes[i])}`;
+  while (i < got.length && i < expected.length && got[i] === expected[i]) i++;
+  return i;
 }

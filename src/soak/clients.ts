@@ -1,0 +1,285 @@
+/**
+ * The client side of a soak: two instances of every client library, each submitting its library's
+ * share of the plan the way an application does — foreground jobs as one `submit` or a
+ * `submit-batch` of up to BATCH, background jobs as a `submit` with `background: true`, and the two
+ * jobs of a coalescing pair as one `submit` on each instance at the same moment. At most
+ * IN_FLIGHT jobs of a library are out at once (a background job is out until a worker finishes
+ * it). The driver protocol runs one command at a time, so an instance whose command has no `done`
+ * by the job timeout is stuck on a lost job: it is stopped and a fresh one takes its place.
+ */
+import { errorMessage } from '../errors.js';
+import { type DriverCommand, type DriverEvent, type DriverSource, type SubmitJob, b64, describeDriverEvent, driverName } from '../peers/drivers/index.js';
+import { within } from '../deadline.js';
+import { Wakeup } from '../wakeup.js';
+import { SoakDriver, startWithRetry } from './drivers.js';
+import type { JobRecord } from './ledger.js';
+import { payloadOf } from './payloads.js';
+import { type PlannedJob, soakFunction, soakUnique } from './plan.js';
+import type { JobSource } from './source.js';
+import type { SoakDriverInfo } from './types.js';
+import { type FleetContext, lastLines } from './workers.js';
+
+const INSTANCES = 2;
+/** Jobs of one client library out at once. */
+export const IN_FLIGHT = 16;
+/** Most foreground jobs in one submit-batch. */
+const BATCH = 8;
+/** How often a client waiting for room looks again (a settled job wakes it sooner). */
+const ROOM_POLL_MS = 200;
+
+export interface ClientContext extends FleetContext {
+  readonly seed: number;
+  readonly runToken: string;
+  readonly jobTimeoutMs: number;
+  readonly source: JobSource;
+  /** Settles when submitting must stop at once (interrupted, or the server died). */
+  readonly abort: Promise<void>;
+}
+
+/** The jobs one command carries; the first half of a coalescing pair waits for its partner's instance. */
+interface Unit {
+  readonly jobs: readonly PlannedJob[];
+  readonly partnerTaken?: Promise<true>;
+}
+
+/** The second job of a coalescing pair, waiting for an instance other than its partner's to take it. */
+interface Half {
+  readonly job: PlannedJob;
+  owner: ClientInstance | undefined;
+  readonly taken: (yes: true) => void;
+}
+
+class ClientLibrary {
+  readonly name: string;
+  readonly source: DriverSource;
+  readonly instances: ClientInstance[] = [];
+  /** Jobs out, by id, with their deadline (infinite while reserved and not yet sent). */
+  readonly open = new Map<string, number>();
+  half: Half | undefined;
+  readonly #ctx: ClientContext;
+
+  constructor(ctx: ClientContext, source: DriverSource) {
+    this.#ctx = ctx;
+    this.source = source;
+    this.name = driverName(source);
+  }
+
+  inFlight(): number {
+    const now = this.#ctx.now();
+    let n = 0;
+    for (const deadline of this.open.values()) if (deadline > now) n++;
+    return n;
+  }
+
+  wake(): void {
+    for (const i of this.instances) i.wakeup.wake();
+  }
+
+  /** The next unit for `inst`, waiting for room; undefined once there is nothing left to submit. */
+  async take(inst: ClientInstance): Promise<Unit | undefined> {
+    for (;;) {
+      if (this.#ctx.source.closed) return undefined;
+      const half = this.half;
+      if (half && half.owner !== inst) {
+        this.half = undefined;
+        half.taken(true);
+        return { jobs: [half.job] };
+      }
+      const room = IN_FLIGHT - this.inFlight();
+      const queue = this.#ctx.source.queue(this.name);
+      if (queue.length === 0 && !half) return undefined;
+      const head = queue[0];
+      if (head && room > 0) {
+        let jobs: PlannedJob[];
+        let partnerTaken: Promise<true> | undefined;
+        if (head.partner !== undefined && queue[1]?.n === head.partner) {
+          if (room >= 2) {
+            const [first, second] = queue.splice(0, 2) as [PlannedJob, PlannedJob];
+            jobs = [first];
+            partnerTaken = new Promise<true>((taken) => (this.half = { job: second, owner: inst, taken }));
+            this.open.set(second.id, Number.POSITIVE_INFINITY);
+          } else jobs = [];
+        } else if (head.background) jobs = queue.splice(0, 1);
+        else {
+          let k = 0;
+          while (k < Math.min(BATCH, room) && queue[k] && !queue[k]!.background && queue[k]!.partner === undefined) k++;
+          jobs = queue.splice(0, Math.max(k, 1));
+        }
+        if (jobs.length > 0) {
+          for (const j of jobs) this.open.set(j.id, Number.POSITIVE_INFINITY);
+          return { jobs, ...(partnerTaken ? { partnerTaken } : {}) };
+        }
+      }
+      await inst.wakeup.sleep(ROOM_POLL_MS);
+    }
+  }
+}
+
+class ClientInstance {
+  readonly lib: ClientLibrary;
+  readonly wakeup = new Wakeup();
+  driver: SoakDriver | undefined;
+  readonly #ctx: ClientContext;
+  readonly #fleet: ClientFleet;
+  /** Job ids of each submit-batch in flight, by batch id. */
+  readonly #batches = new Map<string, readonly string[]>();
+
+  constructor(ctx: ClientContext, fleet: ClientFleet, lib: ClientLibrary) {
+    this.#ctx = ctx;
+    this.#fleet = fleet;
+    this.lib = lib;
+  }
+
+  async start(): Promise<void> {
+    const label = this.#fleet.label(this.lib.name);
+    const handle = await startWithRetry(this.lib.source, 'client', label, this.#ctx.server, this.#ctx.provider);
+    this.driver = new SoakDriver(label, handle, (e, d) => this.#onEvent(e, d));
+    this.#fleet.started(this.driver);
+  }
+
+  /** Submit units until there are none left; replace the driver when it is stuck or gone. */
+  async run(): Promise<void> {
+    for (;;) {
+      // A driver that went while this instance waited for room is replaced before it is given jobs.
+      if (this.driver!.exited && !(await this.#replace('gone'))) return;
+      const unit = await this.lib.take(this);
+      if (!unit) return;
+      const why = await this.#submit(unit);
+      if (why !== undefined && !(await this.#replace(why))) return;
+    }
+  }
+
+  /** Undefined when the command got its `done`; else why the driver must be replaced. */
+  async #submit(unit: Unit): Promise<string | undefined> {
+    const ctx = this.#ctx;
+    const driver = this.driver!;
+    if (unit.partnerTaken) {
+      const met = await Promise.race([within(unit.partnerTaken, ctx.jobTimeoutMs), ctx.abort.then(() => 'aborted' as const)]);
+      if (met === 'aborted') return undefined;
+      // No other instance came (it is stuck, or gone): this half goes alone, and the other is anyone's.
+      if (met === undefined && this.lib.half?.owner === this) this.lib.half.owner = undefined;
+    }
+    const deadline = ctx.now() + ctx.jobTimeoutMs;
+    const jobs = unit.jobs.map((j) => this.#submitJob(j));
+    const single = unit.jobs.length === 1;
+    const id = single ? unit.jobs[0]!.id : this.#fleet.batchId();
+    const cmd: DriverCommand = single ? { op: 'submit', ...jobs[0]! } : { op: 'submit-batch', id, jobs };
+    const ids = unit.jobs.map((j) => j.id);
+    for (const [i, j] of unit.jobs.entries()) {
+      this.lib.open.set(j.id, deadline);
+      ctx.ledger.submitted(j, jobs[i]!.unique!, driver.label, deadline, single ? `submit ${shown(jobs[i]!)}` : `submit-batch ${id} [${ids.join(' ')}]: ${shown(jobs[i]!)}`);
+    }
+    if (!single) this.#batches.set(id, ids);
+    const done = driver.doneFor(id);
+    driver.send(cmd);
+    const outcome = await Promise.race([within(done, ctx.jobTimeoutMs), ctx.abort.then(() => 'aborted' as const)]);
+    this.#batches.delete(id);
+    // After its `done` a foreground job's client reports nothing more: its slot is free whatever became of it.
+    for (const j of unit.jobs) if (!j.background && outcome === true) this.lib.open.delete(j.id);
+    this.lib.wake();
+    if (outcome === true || outcome === 'aborted') return undefined;
+    return outcome === false ? 'gone' : `no done for ${id} within the job timeout (${ctx.jobTimeoutMs} ms)`;
+  }
+
+  #submitJob(j: PlannedJob): SubmitJob {
+    const ctx = this.#ctx;
+    return {
+      id: j.id,
+      function: soakFunction(ctx.runToken, j.worker),
+      unique: soakUnique(ctx.runToken, j.group),
+      payload: b64(payloadOf(ctx.seed, j.group, j.size)),
+      priority: j.priority,
+      ...(j.background ? { background: true } : {}),
+    };
+  }
+
+  /** A fresh driver for this instance; false when there is no more work, or none could start. */
+  async #replace(why: string): Promise<boolean> {
+    const old = this.driver!;
+    if (why === 'gone') {
+      const exit = old.handle.gone.then((g) => `code ${String(g.code)}, signal ${String(g.signal)}`);
+      this.#ctx.incident(old.label, `exited on its own (${(await within(exit, 2000)) ?? 'gone'}); last output: ${lastLines(old.handle.logs())}`, true);
+    } else this.#ctx.incident(old.label, `stopped: ${why}; a fresh client driver takes its place`, false);
+    await old.stop();
+    if (this.#ctx.source.closed) return false;
+    try {
+      await this.start();
+      return true;
+    } catch (e) {
+      this.#ctx.harnessError(`${this.lib.name} client: no replacement for ${old.label} started: ${errorMessage(e).split('\n')[0]!}`);
+      return false;
+    }
+  }
+
+  #onEvent(e: DriverEvent, d: SoakDriver): void {
+    if (e.event === 'exited') return;
+    if (this.#ctx.ledger.clientEvent(d.label, e)) return;
+    const batch = 'id' in e && e.id !== undefined ? this.#batches.get(e.id) : undefined;
+    if (batch) this.#ctx.ledger.note(batch, `${d.label} << ${describeDriverEvent(e)}`);
+    else if (e.event === 'error') this.#ctx.incident(d.label, `reported: ${e.message}`, false);
+  }
+}
+
+/** How a job's submit shows in its transcript: the command without its payload bytes. */
+function shown(j: SubmitJob): string {
+  return JSON.stringify({ ...j, payload: `<${Buffer.from(j.payload, 'base64').length} bytes>` });
+}
+
+export class ClientFleet {
+  readonly #libs: ClientLibrary[];
+  readonly #all: SoakDriver[] = [];
+  readonly #numbers = new Map<string, number>();
+  #batches = 0;
+
+  constructor(ctx: ClientContext, sources: readonly DriverSource[]) {
+    this.#libs = sources.map((s) => new ClientLibrary(ctx, s));
+    for (const lib of this.#libs) for (let i = 0; i < INSTANCES; i++) lib.instances.push(new ClientInstance(ctx, this, lib));
+  }
+
+  get drivers(): SoakDriverInfo[] {
+    return this.#all.map((d) => d.info);
+  }
+
+  /** Jobs out now, over every library. */
+  inFlight(): number {
+    return this.#libs.reduce((n, l) => n + l.inFlight(), 0);
+  }
+
+  label(lib: string): string {
+    const n = (this.#numbers.get(lib) ?? 0) + 1;
+    this.#numbers.set(lib, n);
+    return `${lib}-client#${n}`;
+  }
+
+  batchId(): string {
+    return `b${++this.#batches}`;
+  }
+
+  started(d: SoakDriver): void {
+    this.#all.push(d);
+  }
+
+  /** Every instance's driver up, or the first start's error once every start has settled. */
+  async start(): Promise<void> {
+    const settled = await Promise.allSettled(this.#libs.flatMap((l) => l.instances.map((i) => i.start())));
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Submit until the source is done or closed, and every command has its `done` (or its driver was replaced). */
+  async run(): Promise<void> {
+    await Promise.all(this.#libs.flatMap((l) => l.instances.map((i) => i.run())));
+  }
+
+  /** A job settled: its slot is free. */
+  settled(rec: JobRecord): void {
+    const lib = this.#libs.find((l) => l.name === rec.job.client);
+    lib?.open.delete(rec.job.id);
+    lib?.wake();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.#all.map((d) => d.stop().catch(() => undefined)));
+    await Promise.all(this.#all.map((d) => d.pumped));
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * The soak's books, kept as the events arrive: per job what its client reported (the handle, the
+ * end, the library's errors), per handle every time a worker ran it (the `job` event, with the
+ * bytes checked against the job's payload, and its `finished`), which worker instances went away
+ * and when, and each job's transcript. A job is settled (out of flight) at its first end: for a
+ * foreground job the client's complete/fail/exception or a refusal; for a background job, whose
+ * client hears nothing more, a worker's `finished`. The verdicts are drawn at the end (verdicts.ts).
+ *
+ * A worker's `job` event and its client's `created` come over different drivers in either order,
+ * so a run is tied to its job by handle once `created` is in, else by the unique the worker saw
+ * (plan.ts uniqueGroup); until then its bytes wait to be checked.
+ */
+import { type DriverEvent, describeDriverEvent } from '../peers/drivers/index.js';
+import type { PlannedJob } from './plan.js';
+import { type Mismatch, mismatch, payloadOf, whosePayload } from './payloads.js';
+import { uniqueGroup } from './plan.js';
+
+/** One transcript line: when (ms since the run began) and what (`<driver> >> command` or `<driver> << event`). */
+export interface Line {
+  readonly t: number;
+  readonly text: string;
+}
+
+export interface ClientEnd {
+  readonly kind: 'complete' | 'fail' | 'exception';
+  readonly t: number;
+  readonly mismatch?: Mismatch & { readonly sameAs?: string };
+}
+
+export interface JobRecord {
+  readonly job: PlannedJob;
+  readonly unique: string;
+  /** The client driver instance that submitted it. */
+  readonly instance: string;
+  readonly sentAt: number;
+  /** After this it counts as lost (no end by the deadline). */
+  readonly deadline: number;
+  readonly handles: string[];
+  readonly ends: ClientEnd[];
+  readonly errors: string[];
+  readonly lines: Line[];
+  settled: boolean;
+}
+
+/** One time a worker was given a job. */
+export interface Run {
+  readonly instance: string;
+  readonly handle: string;
+  readonly unique?: string;
+  readonly t: number;
+  finished?: number;
+  mismatch?: Mismatch;
+  /** The bytes (base64) the worker was given, kept until the run is tied to a job and checked. */
+  unchecked?: string;
+}
+
+/** How a worker instance went away. */
+export interface Gone {
+  readonly t: number;
+  readonly killed: boolean;
+}
+
+export class Ledger {
+  readonly #seed: number;
+  readonly #now: () => number;
+  readonly #onSettled: (rec: JobRecord, completed: boolean) => void;
+  readonly #jobs = new Map<string, JobRecord>();
+  readonly #byHandle = new Map<string, JobRecord[]>();
+  readonly #byGroup = new Map<number, JobRecord[]>();
+  readonly #runs = new Map<string, Run[]>();
+  readonly #workerLines = new Map<string, Line[]>();
+  readonly #gone = new Map<string, Gone>();
+  /** Jobs settled as completed so far (the pace of --kill-every, and the progress line). */
+  completed = 0;
+  /** Jobs settled otherwise so far (failed, refused, or a wrong result): deviations seen while running. */
+  spoiled = 0;
+
+  constructor(seed: number, now: () => number, onSettled: (rec: JobRecord, completed: boolean) => void) {
+    this.#seed = seed;
+    this.#now = now;
+    this.#onSettled = onSettled;
+  }
+
+  get records(): IterableIterator<JobRecord> {
+    return this.#jobs.values();
+  }
+
+  get size(): number {
+    return this.#jobs.size;
+  }
+
+  record(id: string): JobRecord | undefined {
+    return this.#jobs.get(id);
+  }
+
+  /** Whether a client reported this handle. */
+  hasHandle(handle: string): boolean {
+    return this.#byHandle.has(handle);
+  }
+
+  runsOf(handle: string): readonly Run[] {
+    return this.#runs.get(handle) ?? [];
+  }
+
+  /** Every handle a worker ran, with its runs. */
+  get runs(): IterableIterator<[string, Run[]]> {
+    return this.#runs.entries();
+  }
+
+  workerLines(handle: string): readonly Line[] {
+    return this.#workerLines.get(handle) ?? [];
+  }
+
+  gone(instance: string): Gone | undefined {
+    return this.#gone.get(instance);
+  }
+
+  jobsOfGroup(group: number): readonly JobRecord[] {
+    return this.#byGroup.get(group) ?? [];
+  }
+
+  /** A job goes out: `command` is how its submit is shown in the transcript. */
+  submitted(job: PlannedJob, unique: string, instance: string, deadline: number, command: string): void {
+    const t = this.#now();
+    const rec: JobRecord = { job, unique, instance, sentAt: t, deadline, handles: [], ends: [], errors: [], lines: [{ t, text: `${instance} >> ${command}` }], settled: false };
+    this.#jobs.set(job.id, rec);
+    (this.#byGroup.get(job.group) ?? this.#byGroup.set(job.group, []).get(job.group)!).push(rec);
+  }
+
+  /** A line for these jobs that is about none of them alone (a batch's error or done). */
+  note(ids: readonly string[], text: string): void {
+    const t = this.#now();
+    for (const id of ids) this.#jobs.get(id)?.lines.push({ t, text });
+  }
+
+  /** An event of a client driver carrying a job's id; false when the id is no job's. */
+  clientEvent(instance: string, e: DriverEvent): boolean {
+    if (!('id' in e) || e.id === undefined) return false;
+    const rec = this.#jobs.get(e.id);
+    if (!rec) return false;
+    const t = this.#now();
+    rec.lines.push({ t, text: `${instance} << ${describeDriverEvent(e)}` });
+    switch (e.event) {
+      case 'created': {
+        if (!rec.handles.includes(e.handle)) rec.handles.push(e.handle);
+        (this.#byHandle.get(e.handle) ?? this.#byHandle.set(e.handle, []).get(e.handle)!).push(rec);
+        for (const run of this.#runs.get(e.handle) ?? []) this.#check(run, rec.job.group);
+        if (rec.job.background && (this.#runs.get(e.handle) ?? []).some((r) => r.finished !== undefined)) this.#settle(rec, true);
+        break;
+      }
+      case 'complete': {
+        const expected = payloadOf(this.#seed, rec.job.group, rec.job.size);
+        const wrong = mismatch(expected, e.payload);
+        const sameAs = wrong ? whosePayload(this.#seed, Buffer.from(e.payload, 'base64'), this.#plannedJobs(), rec.job.group) : undefined;
+        rec.ends.push({ kind: 'complete', t, ...(wrong ? { mismatch: { ...wrong, ...(sameAs ? { sameAs } : {}) } } : {}) });
+        this.#settle(rec, wrong === undefined);
+        break;
+      }
+      case 'fail':
+      case 'exception':
+        rec.ends.push({ kind: e.event, t });
+        this.#settle(rec, false);
+        break;
+      case 'error':
+        // Before a handle: the library refused the job. After one: it gave up on it; either way
+        // its client will report nothing more.
+        rec.errors.push(e.message);
+        this.#settle(rec, false);
+        break;
+      default:
+        break;
+    }
+    return true;
+  }
+
+  /** A worker driver's `job` or `finished`. */
+  workerEvent(instance: string, e: DriverEvent): void {
+    const t = this.#now();
+    if (e.event === 'job') {
+      const run: Run = { instance, handle: e.handle, ...(e.unique !== undefined ? { unique: e.unique } : {}), t, unchecked: e.payload };
+      (this.#runs.get(e.handle) ?? this.#runs.set(e.handle, []).get(e.handle)!).push(run);
+      this.#lineFor(e.handle, t, `${instance} << ${describeDriverEvent(e)}`);
+      const group = this.#byHandle.get(e.handle)?.[0]?.job.group ?? uniqueGroup(e.unique);
+      if (group !== undefined) this.#check(run, group);
+    } else if (e.event === 'finished') {
+      this.#lineFor(e.handle, t, `${instance} << ${describeDriverEvent(e)}`);
+      const run = [...(this.#runs.get(e.handle) ?? [])].reverse().find((r) => r.instance === instance && r.finished === undefined);
+      if (run) run.finished = t;
+      for (const rec of this.#byHandle.get(e.handle) ?? []) if (rec.job.background) this.#settle(rec, run?.mismatch === undefined);
+    }
+  }
+
+  /** A worker instance is gone: killed by the soak, or it exited on its own. */
+  instanceGone(instance: string, killed: boolean): void {
+    if (!this.#gone.has(instance)) this.#gone.set(instance, { t: this.#now(), killed });
+  }
+
+  /** Tie a run that no `created` named to the group its unique names (at the end). */
+  checkByGroup(run: Run, group: number): void {
+    this.#check(run, group);
+  }
+
+  #check(run: Run, group: number): void {
+    if (run.unchecked === undefined) return;
+    const job = this.#byGroup.get(group)?.[0]?.job;
+    if (!job) return;
+    const wrong = mismatch(payloadOf(this.#seed, group, job.size), run.unchecked);
+    if (wrong) run.mismatch = wrong;
+    run.unchecked = undefined;
+  }
+
+  #lineFor(handle: string, t: number, text: string): void {
+    (this.#workerLines.get(handle) ?? this.#workerLines.set(handle, []).get(handle)!).push({ t, text });
+  }
+
+  *#plannedJobs(): Generator<PlannedJob> {
+    for (const rec of this.#jobs.values()) yield rec.job;
+  }
+
+  #settle(rec: JobRecord, completed: boolean): void {
+    if (rec.settled) return;
+    rec.settled = true;
+    if (completed) this.completed++;
+    else this.spoiled++;
+    this.#onSettled(rec, completed);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Hands the plan's jobs (plan.ts) to the client libraries: each library takes the next jobs that
+ * are its own, so a slow library does not hold a fast one back. Closing the source (the duration
+ * ran out, the run was interrupted) ends submitting; jobs taken from the plan and never submitted
+ * are counted, not judged.
+ */
+import { type PlanOptions, type PlannedJob, soakPlan } from './plan.js';
+
+export class JobSource {
+  readonly #plan: Generator<PlannedJob, void>;
+  readonly #queues = new Map<string, PlannedJob[]>();
+  #closed = false;
+  #exhausted = false;
+  /** Jobs drawn from the plan so far. */
+  drawn = 0;
+
+  constructor(options: PlanOptions, limit: number | undefined) {
+    this.#plan = soakPlan(options, limit);
+    for (const c of options.clients) this.#queues.set(c, []);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Every planned job has been drawn (the --jobs limit was reached). */
+  get exhausted(): boolean {
+    return this.#exhausted;
+  }
+
+  close(): void {
+    this.#closed = true;
+  }
+
+  /**
+   * The jobs of `client` not yet taken, drawing from the plan until there is one (or the plan is
+   * done). A coalescing pair is drawn whole, so both its jobs are in the queue together.
+   */
+  queue(client: string): PlannedJob[] {
+    const q = this.#queues.get(client)!;
+    while (q.length === 0 && !this.#closed && !this.#exhausted) {
+      const next = this.#plan.next();
+      if (next.done) {
+        this.#exhausted = true;
+        break;
+      }
+      this.drawn++;
+      this.#queues.get(next.value.client)!.push(next.value);
+      if (next.value.partner !== undefined && next.value.partner > next.value.n) {
+        const partner = this.#plan.next();
+        if (!partner.done) {
+          this.drawn++;
+          this.#queues.get(partner.value.client)!.push(partner.value);
+        }
+      }
+    }
+    return this.#closed ? [] : q;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * `gearspec soak` end to end, on the reference server (started by the command, or running in the
+ * test for --server cases): every job through the reference and libgearman-c drivers is accounted
+ * for exactly once; a broken worker driver (fixtures/broken-worker.ts) is caught on exactly the jobs
+ * the seed's job list says it spoils, each with its transcript; killed workers cost reruns, never
+ * jobs; bad flags and an unreachable server are one line and exit 2. No driver process outlives a
+ * run. Reports land in a temp dir. libgearman-c runs as GEARSPEC_PEERS says (native or container);
+ * when it cannot run, its test is skipped loudly (a failure in CI).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { command } from '../../src/cli/commands/soak.js';
+import { requirePeer } from '../../src/peers/provider.js';
+import { repoRoot } from '../../src/peers/repo-paths.js';
+import { isAlive } from '../../src/peers/test-helpers.js';
+import { SOAK_FORMAT } from '../../src/report/soak/write.js';
+import { planJobs } from '../../src/soak/plan.js';
+import type { JobFinding, SoakCounts, SoakDriverInfo } from '../../src/soak/types.js';
+import { startReferenceServer } from '../../src/server/index.js';
+import { runCli } from '../cli-run.js';
+import { spoilOf } from './fixtures/spoil.js';
+
+const soak = (...argv: string[]) => runCli(command, argv);
+/** As the gearspec process runs it: a thrown usage error is one stderr line and exit 2. */
+const soakMain = (...argv: string[]) => runCli(command, argv, { asMain: true });
+const brokenWorker = join(repoRoot(), 'dist', 'suites', 'soak', 'fixtures', 'broken-worker.js');
+
+interface Report {
+  readonly format: string;
+  readonly exitCode: number;
+  readonly seed: number;
+  readonly totals: SoakCounts;
+  readonly pairs: readonly (SoakCounts & { client: string; worker: string })[];
+  readonly drivers: readonly SoakDriverInfo[];
+  readonly kills: readonly { victim: string; replacement?: string; error?: string }[];
+  readonly findings: readonly JobFinding[];
+  readonly incidents: readonly { deviation: boolean; what: string }[];
+}
+
+const haveC = requirePeer('libgearman-c', 'soak through libgearman-c');
+
+describe('gearspec soak', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gearspec-soak-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const report = (out: string): Report => JSON.parse(readFileSync(join(out, 'soak.json'), 'utf8')) as Report;
+  /** Every driver process the run started has ended. */
+  const noneLeft = (r: Report): void => {
+    for (const d of r.drivers) if (d.pid !== undefined) expect(isAlive(d.pid), `${d.label} (pid ${d.pid}) still runs`).toBe(false);
+  };
+  const clean = (t: SoakCounts): SoakCounts => ({ ...t, completed: t.submitted, corrupted: 0, failed: 0, refused: 0, lost: 0, duplicated: 0, unfinished: 0 });
+
+  it.skipIf(!haveC)(
+    'accounts for every job exactly once through the reference and libgearman-c clients and workers',
+    async () => {
+      const out = join(dir, 'clean');
+      const r = await soak('--clients', 'reference,libgearman-c', '--workers', 'reference,libgearman-c', '--jobs', '120', '--seed', '5', '--out', out);
+      expect(r.code, r.out).toBe(0);
+      const rep = report(out);
+      expect(rep.format).toBe(SOAK_FORMAT);
+      expect(rep.seed).toBe(5);
+      expect(rep.totals.submitted).toBe(120);
+      expect(rep.totals).toEqual(clean(rep.totals));
+      expect(rep.pairs.map((p) => `${p.client}/${p.worker}`)).toEqual(['reference/reference', 'reference/libgearman-c', 'libgearman-c/reference', 'libgearman-c/libgearman-c']);
+      for (const p of rep.pairs) expect(p.submitted).toBeGreaterThan(0);
+      expect(rep.findings).toEqual([]);
+      expect(rep.incidents.filter((i) => i.deviation)).toEqual([]);
+      expect(r.out).toMatch(/libgearman-c × libgearman-c\s+\d+/);
+      expect(r.out).toContain('every job completed exactly once, byte-exact');
+      noneLeft(rep);
+    },
+    60_000,
+  );
+
+  it('reports exactly the jobs a broken worker spoils, each with its transcript, and exits 1', async () => {
+    const out = join(dir, 'broken');
+    const seed = 3;
+    const jobs = 60;
+    const r = await soak('--worker-cmd', `broken=${process.execPath} ${brokenWorker}`, '--jobs', String(jobs), '--seed', String(seed), '--job-timeout', '3', '--out', out);
+    expect(r.code, r.out).toBe(1);
+    const rep = report(out);
+    // What the seed's job list says: a held job is lost; a corrupted result shows only on a
+    // foreground job (a background job's client gets no result, and the worker did finish it).
+    const plan = planJobs({ seed, clients: ['reference'], workers: ['broken'], priorities: ['high', 'normal', 'low'], maxPayload: 1024 * 1024 }, jobs);
+    const expected = new Map<string, string>();
+    for (const j of plan) {
+      if (spoilOf(j.group) === 'hold') expected.set(j.id, 'lost');
+      else if (spoilOf(j.group) === 'corrupt' && !j.background) expected.set(j.id, 'corrupted');
+    }
+    expect(new Map(rep.findings.map((f) => [f.job, f.verdict]))).toEqual(expected);
+    const count = (v: string) => [...expected.values()].filter((x) => x === v).length;
+    expect(rep.totals).toMatchObject({ submitted: jobs, completed: jobs - expected.size, corrupted: count('corrupted'), lost: count('lost'), failed: 0, refused: 0, duplicated: 0 });
+    for (const f of rep.findings) {
+      expect(
+        f.transcript.some((l) => /reference-client#\d+ >> submit/.test(l)),
+        f.job,
+      ).toBe(true);
+      expect(
+        f.transcript.some((l) => /broken-worker#\d+ << job\(/.test(l)),
+        f.job,
+      ).toBe(true);
+      if (f.verdict === 'corrupted') expect(f.mismatch).toMatchObject({ expectedLength: f.size, firstDifference: 0 });
+    }
+    noneLeft(rep);
+  }, 60_000);
+
+  it('kills worker drivers as it runs: every job still completes exactly once', async () => {
+    const out = join(dir, 'kills');
+    const workers = haveC ? 'reference,libgearman-c' : 'reference';
+    const r = await soak('--workers', workers, '--jobs', '150', '--kill-every', '20', '--seed', '9', '--out', out);
+    expect(r.code, r.out).toBe(0);
+    const rep = report(out);
+    expect(rep.totals.submitted).toBe(150);
+    expect(rep.totals).toEqual(clean(rep.totals));
+    expect(rep.kills.length).toBeGreaterThan(0);
+    for (const k of rep.kills) expect(k.replacement, k.error).toBeDefined();
+    noneLeft(rep);
+  }, 60_000);
+
+  it('bad flags, an unknown driver and an unreachable server are one line and exit 2', async () => {
+    for (const [argv, message] of [
+      [['--clients', 'cobol'], /--clients: unknown "cobol"/],
+      [['--jobs', '0'], /--jobs needs a whole number of at least 1/],
+      [['--jobs', 'many'], /--jobs needs a non-negative number/],
+      [['--priorities', 'urgent'], /--priorities: unknown "urgent"/],
+      [['--peer', 'reference', '--server', '127.0.0.1:1'], /give --peer or --server, not both/],
+    ] as const) {
+      const r = await soakMain(...argv);
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+    }
+    const closed = await startReferenceServer({ host: '127.0.0.1', port: 0 });
+    const address = closed.address;
+    await closed.close();
+    const r = await soakMain('--server', address, '--out', join(dir, 'closed'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(new RegExp(`^gearspec soak: cannot reach ${address.replace(/\./g, '\\.')}: connection refused`));
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.out).toBe('');
+  });
+});
