@@ -32,7 +32,7 @@ export class ServerCore implements ConnectionHost {
 
   constructor(options: ResolvedOptions) {
     this.options = options;
-    this.faults = new Faults(options.faults);
+    this.faults = new Faults(options.faults, options.faultEvery);
     this.store = new JobStore(options.handlePrefix);
   }
 

@@ -17,7 +17,12 @@ export const FAULT_NAMES = [
   'drop-status',
   /** GET_STATUS always answers known=0. */
   'wrong-handle-status',
+  /** Answer JOB_CREATED for one new job in every `faultEvery` (default 10,000), then forget it. */
+  'drop-job',
 ] as const;
+
+/** How often a counting fault (drop-job) strikes when no rate is given: one in this many. */
+export const DEFAULT_FAULT_EVERY = 10_000;
 
 export type FaultName = (typeof FAULT_NAMES)[number];
 
@@ -33,12 +38,17 @@ export class Faults {
   readonly duplicateAssign: boolean;
   readonly dropStatus: boolean;
   readonly wrongHandleStatus: boolean;
+  readonly dropJob: boolean;
+  readonly #every: number;
   #lostWakeupPending: boolean;
+  #newJobs = 0;
   /** duplicate-assign: 'armed' until the first assignment, then the handle to hand out again, then 'spent'. */
   duplicateState: 'armed' | 'spent' | { handle: string; owner: object } = 'armed';
 
-  constructor(names: readonly FaultName[] = []) {
+  constructor(names: readonly FaultName[] = [], every = DEFAULT_FAULT_EVERY) {
     const on = new Set(names);
+    this.dropJob = on.has('drop-job');
+    this.#every = every;
     this.noNoop = on.has('no-noop');
     this.corruptResult = on.has('corrupt-result');
     this.priorityInversion = on.has('priority-inversion');
@@ -56,5 +66,12 @@ export class Faults {
       return true;
     }
     return false;
+  }
+
+  /** drop-job: true for the every-th new job (the every-th, 2·every-th, …), counted from the start. */
+  dropThisJob(): boolean {
+    if (!this.dropJob) return false;
+    this.#newJobs++;
+    return this.#newJobs % this.#every === 0;
   }
 }

@@ -4,5 +4,5 @@
  */
 export { startReferenceServer, type ReferenceServer } from './server.js';
 export type { ReferenceServerOptions } from './options.js';
-export { FAULT_NAMES, type FaultName, isFaultName } from './faults.js';
+export { DEFAULT_FAULT_EVERY, FAULT_NAMES, type FaultName, isFaultName } from './faults.js';
 export { PACKAGE_VERSION, SERVER_VERSION } from './version.js';

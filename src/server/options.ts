@@ -2,7 +2,7 @@
 import os from 'node:os';
 import { ERROR_CODES, InputError } from '../errors.js';
 import { LIMITS } from '../protocol/constants.js';
-import { type FaultName, isFaultName } from './faults.js';
+import { DEFAULT_FAULT_EVERY, type FaultName, isFaultName } from './faults.js';
 
 export interface ReferenceServerOptions {
   /** Address to bind; 127.0.0.1 unless told otherwise. */
@@ -21,6 +21,8 @@ export interface ReferenceServerOptions {
   exceptionsByDefault?: boolean;
   /** Deliberately broken behaviours for testing the harness itself. */
   faults?: readonly FaultName[];
+  /** A counting fault (drop-job) strikes once in this many; default 10,000. */
+  faultEvery?: number;
   /** Receives one line per notable event (connections, protocol errors, admin commands). */
   log?: (line: string) => void;
 }
@@ -34,6 +36,7 @@ export interface ResolvedOptions {
   readonly handlePrefix: string;
   readonly exceptionsByDefault: boolean;
   readonly faults: readonly FaultName[];
+  readonly faultEvery: number;
   readonly log: ((line: string) => void) | undefined;
 }
 
@@ -67,6 +70,8 @@ export function resolveOptions(options: ReferenceServerOptions = {}): ResolvedOp
     throw bad('handlePrefix', `must be at most ${MAX_PREFIX_BYTES} bytes without NUL or whitespace`);
   }
   for (const f of options.faults ?? []) if (!isFaultName(f)) throw bad('faults', `unknown fault ${JSON.stringify(f)}`);
+  const faultEvery = nonNegativeInt('faultEvery', options.faultEvery, DEFAULT_FAULT_EVERY);
+  if (faultEvery < 1) throw bad('faultEvery', 'must be at least 1');
   return {
     host: options.host ?? '127.0.0.1',
     port,
@@ -76,6 +81,7 @@ export function resolveOptions(options: ReferenceServerOptions = {}): ResolvedOp
     handlePrefix,
     exceptionsByDefault: options.exceptionsByDefault ?? false,
     faults: options.faults ?? [],
+    faultEvery,
     log: options.log,
   };
 }

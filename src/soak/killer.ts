@@ -14,12 +14,14 @@ export class Killer {
   readonly #every: number;
   readonly #rng: Prng;
   readonly #fleet: WorkerFleet;
+  readonly #onKill: (k: KillRecord) => void;
   readonly kills: KillRecord[] = [];
   #completed = 0;
   #running: Promise<void> | undefined;
   #stopped = false;
 
-  constructor(every: number, seed: number, fleet: WorkerFleet) {
+  constructor(every: number, seed: number, fleet: WorkerFleet, onKill: (k: KillRecord) => void = () => undefined) {
+    this.#onKill = onKill;
     this.#every = every;
     this.#rng = new Prng(seedFor(seed, STREAM.kills));
     this.#fleet = fleet;
@@ -45,7 +47,9 @@ export class Killer {
     while (this.#due()) {
       const victims = this.#fleet.victims();
       if (victims.length === 0) return;
-      this.kills.push(await this.#fleet.kill(this.#rng.pick(victims)));
+      const kill = await this.#fleet.kill(this.#rng.pick(victims));
+      this.kills.push(kill);
+      this.#onKill(kill);
     }
   }
 }

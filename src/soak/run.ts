@@ -16,7 +16,7 @@ import { Killer } from './killer.js';
 import { Ledger } from './ledger.js';
 import { soakFunction } from './plan.js';
 import { JobSource } from './source.js';
-import type { Incident, SoakResult } from './types.js';
+import type { Incident, SoakEvent, SoakResult } from './types.js';
 import { judge } from './verdicts.js';
 import { WorkerFleet } from './workers.js';
 
@@ -39,6 +39,8 @@ export interface SoakOptions {
   readonly runToken: string;
   /** Called about once a second while jobs are submitted and awaited. */
   readonly onProgress?: (p: SoakProgress) => void;
+  /** Each job settled, kill and incident as it happens (the journal). */
+  readonly onEvent?: (e: SoakEvent) => void;
   /** Settles when the run must end now (SIGINT/SIGTERM): nothing more is submitted or awaited. */
   readonly interrupt?: Promise<void>;
 }
@@ -76,7 +78,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   };
   const source = new JobSource({ seed: o.seed, clients: o.clients.map(driverName), workers: o.workers.map(driverName), priorities: o.priorities, maxPayload: o.maxPayload }, o.jobs);
   const drained = new Wakeup();
+  const emit = o.onEvent ?? ((): void => undefined);
+  const incident = (i: Incident): void => {
+    incidents.push(i);
+    emit({ kind: 'incident', ...i });
+  };
   const ledger = new Ledger(o.seed, now, (rec, completed) => {
+    const { id: job, client, worker } = rec.job;
+    const end = rec.ends[0]?.kind ?? (rec.errors.length > 0 ? 'error' : 'finished');
+    emit({ kind: 'settled', atMs: now(), job, client, worker, instance: rec.instance, handles: [...rec.handles], end, ok: completed });
     clients.settled(rec);
     if (completed) killer?.completed(ledger.completed);
     drained.wake();
@@ -86,12 +96,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     provider: o.provider,
     ledger,
     now,
-    incident: (who: string, what: string, deviation: boolean) => void incidents.push({ atMs: now(), who, what, deviation }),
+    incident: (who: string, what: string, deviation: boolean) => incident({ atMs: now(), who, what, deviation }),
     harnessError: (why: string) => void harnessErrors.push(why),
   };
   const workers = new WorkerFleet(ctx, o.workers, (w) => soakFunction(o.runToken, w));
   const clients = new ClientFleet({ ...ctx, seed: o.seed, runToken: o.runToken, jobTimeoutMs: o.jobTimeoutMs, source, abort }, o.clients);
-  const killer = o.killEvery !== undefined ? new Killer(o.killEvery, o.seed, workers) : undefined;
+  const killer = o.killEvery !== undefined ? new Killer(o.killEvery, o.seed, workers, (k) => emit({ kind: 'kill', ...k })) : undefined;
   const timers: NodeJS.Timeout[] = [];
   void o.interrupt?.then(() => end('interrupted', true));
   try {
@@ -114,7 +124,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         // A server gearspec started that died: every job from here on would be lost.
         const crash = server.crashed();
         if (crash !== undefined && stoppedBy !== 'server-crashed') {
-          incidents.push({ atMs: now(), who: `server ${server.name}`, what: `exited during the soak (${crash})`, deviation: true });
+          incident({ atMs: now(), who: `server ${server.name}`, what: `exited during the soak (${crash})`, deviation: true });
           end('server-crashed', true);
         }
         o.onProgress?.(progress());
@@ -137,7 +147,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const pairs = o.clients.flatMap((c) => o.workers.map((w) => ({ client: driverName(c), worker: driverName(w) })));
     const verdicts = judge(ledger, endT, stoppedBy === 'interrupted', pairs, loadMs);
     for (const h of verdicts.unattributed)
-      incidents.push({
+      incident({
         atMs: endT,
         who: 'worker',
         what: `ran a job (handle ${h}) that no client of this run reported: ${ledger

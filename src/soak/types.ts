@@ -79,6 +79,28 @@ export interface SoakDriverInfo {
   readonly pid?: number;
 }
 
+/**
+ * What the soak tells its journal (DIR/soak.jsonl, docs/soak.md) the moment it happens, so a run
+ * that crashes or is killed still leaves every job settled before it: each job at its first end,
+ * each kill, each incident. Verdicts (a duplicate can show later) are only in the final report.
+ */
+export type SoakEvent =
+  | {
+      readonly kind: 'settled';
+      readonly atMs: number;
+      readonly job: string;
+      readonly client: string;
+      readonly worker: string;
+      readonly instance: string;
+      readonly handles: readonly string[];
+      /** The first end: the client's, or for a background job a worker's `finished`; `error` is the library's. */
+      readonly end: 'complete' | 'fail' | 'exception' | 'error' | 'finished';
+      /** Whether it ended as the job should: a byte-exact result. */
+      readonly ok: boolean;
+    }
+  | ({ readonly kind: 'kill' } & KillRecord)
+  | ({ readonly kind: 'incident' } & Incident);
+
 export interface SoakResult {
   readonly seed: number;
   readonly runToken: string;

@@ -7,7 +7,7 @@
  * run. Reports land in a temp dir. libgearman-c runs as GEARSPEC_PEERS says (native or container);
  * when it cannot run, its test is skipped loudly (a failure in CI).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,11 +15,13 @@ import { command } from '../../src/cli/commands/soak.js';
 import { requirePeer } from '../../src/peers/provider.js';
 import { repoRoot } from '../../src/peers/repo-paths.js';
 import { isAlive } from '../../src/peers/test-helpers.js';
+import { SOAK_JOURNAL_FORMAT } from '../../src/report/soak/journal.js';
 import { SOAK_FORMAT } from '../../src/report/soak/write.js';
 import { planJobs } from '../../src/soak/plan.js';
 import type { JobFinding, SoakCounts, SoakDriverInfo } from '../../src/soak/types.js';
 import { startReferenceServer } from '../../src/server/index.js';
 import { runCli } from '../cli-run.js';
+import { startCli } from '../fixtures/cli-run.js';
 import { spoilOf } from './fixtures/spoil.js';
 
 const soak = (...argv: string[]) => runCli(command, argv);
@@ -72,6 +74,16 @@ describe('gearspec soak', () => {
       expect(rep.incidents.filter((i) => i.deviation)).toEqual([]);
       expect(r.out).toMatch(/libgearman-c × libgearman-c\s+\d+/);
       expect(r.out).toContain('every job completed exactly once, byte-exact');
+      // The journal: a start line, each job settled once as it happened, the summary last.
+      const journal = readFileSync(join(out, 'soak.jsonl'), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { kind: string; job?: string; ok?: boolean; totals?: SoakCounts });
+      expect(journal[0]).toMatchObject({ kind: 'start', format: SOAK_JOURNAL_FORMAT, seed: 5 });
+      expect(journal.at(-1)).toMatchObject({ kind: 'summary', exitCode: 0, totals: rep.totals, findings: [] });
+      const settled = journal.filter((e) => e.kind === 'settled');
+      expect(settled.map((e) => e.job).sort()).toEqual(Array.from({ length: 120 }, (_, i) => `j${i + 1}`).sort());
+      expect(settled.every((e) => e.ok === true)).toBe(true);
       noneLeft(rep);
     },
     60_000,
@@ -109,6 +121,36 @@ describe('gearspec soak', () => {
     noneLeft(rep);
   }, 60_000);
 
+  it('on a server that forgets one acknowledged job in N, reports exactly those jobs as lost, with their handles', async () => {
+    // The reference server's drop-job fault answers JOB_CREATED and then forgets the job, logging
+    // its handle: the soak must name exactly the dropped handles, and nothing else.
+    const dropped: string[] = [];
+    const server = await startReferenceServer({
+      host: '127.0.0.1',
+      port: 0,
+      faults: ['drop-job'],
+      faultEvery: 25,
+      log: (line) => {
+        const m = /^fault drop-job: dropped (\S+)/.exec(line);
+        if (m) dropped.push(m[1]!);
+      },
+    });
+    try {
+      const out = join(dir, 'drop');
+      const r = await soak('--server', server.address, '--jobs', '150', '--seed', '11', '--job-timeout', '3', '--out', out);
+      expect(r.code, r.out).toBe(1);
+      const rep = report(out);
+      expect(dropped.length).toBeGreaterThanOrEqual(5);
+      expect(rep.findings.every((f) => f.verdict === 'lost')).toBe(true);
+      expect(rep.findings.map((f) => f.handles.join(',')).sort()).toEqual([...dropped].sort());
+      expect(rep.totals).toMatchObject({ submitted: 150, completed: 150 - dropped.length, lost: dropped.length, corrupted: 0, failed: 0, refused: 0, duplicated: 0 });
+      for (const f of rep.findings) expect(f.transcript.some((l) => l.includes(f.handles[0]!))).toBe(true);
+      noneLeft(rep);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
   it('kills worker drivers as it runs: every job still completes exactly once', async () => {
     const out = join(dir, 'kills');
     const workers = haveC ? 'reference,libgearman-c' : 'reference';
@@ -121,6 +163,38 @@ describe('gearspec soak', () => {
     for (const k of rep.kills) expect(k.replacement, k.error).toBeDefined();
     noneLeft(rep);
   }, 60_000);
+
+  it('kill -9 of a running soak leaves a journal with every job settled up to the kill', async () => {
+    const out = join(dir, 'killed');
+    const journal = join(out, 'soak.jsonl');
+    const run = startCli(['soak', '--jobs', '100000', '--max-payload', '4096', '--seed', '21', '--out', out], 120_000, { launcher: 'bin' });
+    const settled = (): number =>
+      existsSync(journal)
+        ? readFileSync(journal, 'utf8')
+            .split('\n')
+            .filter((l) => l.includes('"kind":"settled"')).length
+        : 0;
+    try {
+      // The journal itself is the signal: kill once it holds 40 settled jobs (or the run ended).
+      const deadline = Date.now() + 90_000;
+      let exited = false;
+      void run.done.then(() => (exited = true));
+      while (settled() < 40 && !exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(exited, 'the soak ended before it was killed').toBe(false);
+    } finally {
+      run.signal('SIGKILL');
+    }
+    expect((await run.done).code).toBeNull();
+    const lines = readFileSync(journal, 'utf8').split('\n');
+    // Whole lines only (the last write may be cut by the kill: at most that one is lost).
+    const complete = lines.slice(0, -1).map((l) => JSON.parse(l) as { kind: string; format?: string; seed?: number; job?: string; end?: string; ok?: boolean });
+    expect(complete[0]).toMatchObject({ kind: 'start', format: SOAK_JOURNAL_FORMAT, seed: 21 });
+    const jobs = complete.filter((e) => e.kind === 'settled');
+    expect(jobs.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(jobs.map((e) => e.job)).size).toBe(jobs.length);
+    for (const e of jobs) expect(e, e.job).toMatchObject({ ok: true });
+    expect(complete.some((e) => e.kind === 'summary')).toBe(false);
+  }, 120_000);
 
   it('bad flags, an unknown driver and an unreachable server are one line and exit 2', async () => {
     for (const [argv, message] of [

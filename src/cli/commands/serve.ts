@@ -1,7 +1,7 @@
 /** `gearspec serve`: run the reference job server until SIGINT/SIGTERM or admin `shutdown`. */
 import { errorMessage, InputError } from '../../errors.js';
 import { DEFAULT_PORT } from '../../protocol/constants.js';
-import { FAULT_NAMES, type FaultName, isFaultName, startReferenceServer } from '../../server/index.js';
+import { DEFAULT_FAULT_EVERY, FAULT_NAMES, type FaultName, isFaultName, startReferenceServer } from '../../server/index.js';
 import { type FlagSpecs, parseArgs, usageError } from '../args.js';
 import { type Command, EXIT, exitCodes } from '../command.js';
 import { onStop } from '../lifecycle.js';
@@ -14,6 +14,7 @@ const flags: FlagSpecs = {
   'handle-prefix': { type: 'string', help: 'job handle prefix (default H:<hostname>)' },
   exceptions: { type: 'boolean', help: 'turn the exceptions option on for every connection (gearmand --exceptions)' },
   fault: { type: 'string', repeat: true, help: `deliberately broken behaviour for testing harnesses: ${FAULT_NAMES.join(', ')}` },
+  'fault-every': { type: 'number', help: `drop-job strikes one new job in N (default ${DEFAULT_FAULT_EVERY.toLocaleString('en-US')})` },
   verbose: { type: 'boolean', help: 'log connections, protocol errors and admin commands to stderr' },
 };
 
@@ -25,7 +26,7 @@ function int(value: unknown, flag: string, max: number): number {
 export const command: Command = {
   name: 'serve',
   summary: 'run the gearspec reference job server',
-  usage: `gearspec serve [--port N] [--host 127.0.0.1] [--job-retries N] [--max-packet BYTES] [--handle-prefix P] [--exceptions] [--fault NAME]... [--verbose]
+  usage: `gearspec serve [--port N] [--host 127.0.0.1] [--job-retries N] [--max-packet BYTES] [--handle-prefix P] [--exceptions] [--fault NAME]... [--fault-every N] [--verbose]
 
 Serves until SIGINT/SIGTERM (also to \`npx gearspec serve\`) or the admin command \`shutdown\`,
 then closes its port.
@@ -41,6 +42,8 @@ ${exitCodes('stopped (SIGINT, SIGTERM or admin shutdown)', undefined, 'usage err
         if (!isFaultName(name)) throw usageError(`--fault ${JSON.stringify(name)} is not one of ${FAULT_NAMES.join(', ')}`);
         return name;
       });
+      const faultEvery = f['fault-every'] === undefined ? undefined : int(f['fault-every'], 'fault-every', Number.MAX_SAFE_INTEGER);
+      if (faultEvery === 0) throw usageError('--fault-every must be at least 1');
       const maxPacket = f['max-packet'] === undefined ? undefined : int(f['max-packet'], 'max-packet', 0xffffffff);
       if (maxPacket !== undefined && maxPacket < 64) throw usageError('--max-packet must be at least 64');
       options = {
@@ -49,6 +52,7 @@ ${exitCodes('stopped (SIGINT, SIGTERM or admin shutdown)', undefined, 'usage err
         jobRetries: int(f['job-retries'], 'job-retries', Number.MAX_SAFE_INTEGER),
         exceptionsByDefault: f.exceptions === true,
         faults,
+        ...(faultEvery === undefined ? {} : { faultEvery }),
         ...(maxPacket === undefined ? {} : { maxPacketBytes: maxPacket }),
         ...(typeof f['handle-prefix'] === 'string' ? { handlePrefix: f['handle-prefix'] } : {}),
         ...(f.verbose === true ? { log: (line: string) => process.stderr.write(`[gearspec serve] ${line}\n`) } : {}),
@@ -66,7 +70,8 @@ ${exitCodes('stopped (SIGINT, SIGTERM or admin shutdown)', undefined, 'usage err
       return EXIT.HARNESS;
     }
     process.stdout.write(`gearspec reference server listening on ${server.address}\n`);
-    if (options?.faults?.length) process.stdout.write(`faults on: ${options.faults.join(', ')}\n`);
+    if (options?.faults?.length)
+      process.stdout.write(`faults on: ${options.faults.join(', ')}${options.faults.includes('drop-job') ? ` (drop-job: one new job in ${options.faultEvery ?? DEFAULT_FAULT_EVERY})` : ''}\n`);
     const off = onStop(() => void server.close());
     try {
       await server.closed;

@@ -13,7 +13,8 @@ import { CLIENT_NAMES, SERVER_NAMES, WORKER_NAMES, isServerPeerName } from '../.
 import type { ProviderKind } from '../../peers/types.js';
 import { type MatrixTarget, targetName } from '../../interop/run-on.js';
 import { renderSoakSummary } from '../../report/soak/summary.js';
-import { SOAK_FORMAT, writeSoakReport } from '../../report/soak/write.js';
+import { SoakJournal } from '../../report/soak/journal.js';
+import { SOAK_FORMAT, type SoakReportOptions, writeSoakReport } from '../../report/soak/write.js';
 import { IN_FLIGHT } from '../../soak/clients.js';
 import { newRunToken, SOAK_NAME_PREFIX } from '../../soak/plan.js';
 import { runSoak } from '../../soak/run.js';
@@ -46,7 +47,7 @@ const flags: FlagSpecs = {
   'kill-every': { type: 'number', help: 'kill a random worker driver (and start a replacement) after every N completed jobs' },
   seed: { type: 'number', help: 'seed of the job list, the payloads and the kills (default: random, printed)' },
   'job-timeout': { type: 'number', default: 30, help: 'seconds after its submit by which a job must have ended, or it is lost' },
-  out: { type: 'string', default: DEFAULT_OUT, help: 'report directory (soak.json)' },
+  out: { type: 'string', default: DEFAULT_OUT, help: 'report directory (soak.json, and the journal soak.jsonl)' },
   ...CLEANUP_FLAGS,
 };
 
@@ -66,7 +67,8 @@ export const command: Command = {
 Every client library × worker library pair gets its share of the jobs, all at once: two driver
 instances of each library, at most ${IN_FLIGHT} jobs of a client library out at a time. Each job must
 complete exactly once with its own bytes; the report (DIR/soak.json, format ${SOAK_FORMAT}, docs/soak.md)
-has every job that did not, with its transcript. On a --server its function names start with
+has every job that did not, with its transcript; DIR/soak.jsonl has each job as it settled, written
+line by line, so a killed soak keeps everything it had seen. On a --server its function names start with
 ${SOAK_NAME_PREFIX}<run token>. and are cleaned up afterwards (README, "What a run leaves on a server").
 
 ${exitCodes(
@@ -114,6 +116,22 @@ ${exitCodes(
       signal = why.includes('SIGINT') ? 130 : 143;
       interrupt();
     });
+    const reportOptions: SoakReportOptions = {
+      target: targetName(target),
+      clients: clients.map(driverName),
+      workers: workers.map(driverName),
+      jobs: jobs ?? null,
+      durationS: durationS ?? null,
+      priorities,
+      maxPayload,
+      killEvery: killEvery ?? null,
+      jobTimeoutS,
+      provider,
+      cleanup: f['no-cleanup'] !== true,
+    };
+    const outDir = path.resolve(String(f.out));
+    // Every job settled, kill and incident goes to DIR/soak.jsonl as it happens.
+    const journal = new SoakJournal(outDir, { seed, runToken, options: reportOptions });
     const progress = new ProgressLine();
     try {
       // On a server gearspec did not start, what the run leaves under its names is removed afterwards.
@@ -135,6 +153,7 @@ ${exitCodes(
           jobTimeoutMs: jobTimeoutS * 1000,
           runToken,
           interrupt: interrupted,
+          onEvent: (e) => journal.event(e),
           onProgress: (p) =>
             progress.update(
               `soak: ${p.submitted}${p.planned !== undefined ? `/${p.planned}` : ''} submitted, ${p.completed} completed, ${p.spoiled} spoiled, ${p.inFlight} in flight${killEvery ? `, ${p.kills} kills` : ''}, ${p.elapsedMs > 0 ? ((p.completed * 1000) / p.elapsedMs).toFixed(1) : '0.0'} jobs/s, ${Math.round(p.elapsedMs / 1000)} s`,
@@ -150,29 +169,14 @@ ${exitCodes(
       progress.done();
       await cleanUp?.();
       const code = signal ?? soakExitCode(result);
-      const file = writeSoakReport(
-        path.resolve(String(f.out)),
-        result,
-        {
-          target: targetName(target),
-          clients: clients.map(driverName),
-          workers: workers.map(driverName),
-          jobs: jobs ?? null,
-          durationS: durationS ?? null,
-          priorities,
-          maxPayload,
-          killEvery: killEvery ?? null,
-          jobTimeoutS,
-          provider,
-          cleanup: f['no-cleanup'] !== true,
-        },
-        code,
-      );
+      const file = writeSoakReport(outDir, result, reportOptions, code);
+      journal.end(result, code);
       process.stdout.write(renderSoakSummary(result));
       process.stdout.write(`report → ${file}\n`);
       return code;
     } finally {
       off();
+      journal.close();
     }
   },
 };

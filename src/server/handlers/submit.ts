@@ -49,6 +49,12 @@ export function submit(core: ServerCore, conn: ServerConnection, req: SubmitRequ
     background: req.background,
   });
   conn.packet(T.JOB_CREATED, job.handleBuf);
+  if (core.faults.dropThisJob()) {
+    // A lost job as a deployment meets it: acknowledged, then never run and never answered.
+    core.log(`fault drop-job: dropped ${job.handle} (unique ${JSON.stringify(job.unique.toString('latin1'))})`);
+    core.store.remove(job);
+    return;
+  }
   if (!req.background) attach(job, conn);
   core.schedule(job, req.runAtMs ?? 0);
 }

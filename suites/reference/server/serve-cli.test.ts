@@ -139,7 +139,7 @@ describe('gearspec serve', () => {
     }
   }, 120_000);
 
-  it.each([['--port', '70000'], ['--bogus'], ['--fault', 'nonsense'], ['extra-positional'], ['--max-packet', '10'], ['--handle-prefix', 'x'.repeat(80)]])(
+  it.each([['--port', '70000'], ['--bogus'], ['--fault', 'nonsense'], ['extra-positional'], ['--max-packet', '10'], ['--handle-prefix', 'x'.repeat(80)], ['--fault', 'drop-job', '--fault-every', '0'], ['--fault-every', 'often']])(
     'bad flags %j: usage error, exit 2 (in process)',
     async (...argv) => {
       const written: string[] = [];
