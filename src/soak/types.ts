@@ -116,7 +116,7 @@ export interface SoakResult {
   readonly totals: SoakCounts;
   readonly pairs: readonly PairCounts[];
   /** Coalescing pairs submitted, and how many of them the server joined into one job (one handle). */
-  readonly coalescing: { readonly pairs: number; readonly joined: number };
+  readonly coalescing: { readonly pairs: number; readonly joined: number; readonly reused: number };
   readonly kills: readonly KillRecord[];
   readonly incidents: readonly Incident[];
   /** Every job whose verdict is not `completed`, with its transcript. */

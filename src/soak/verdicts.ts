@@ -21,7 +21,7 @@ export interface Judgement {
   readonly pairs: readonly PairCounts[];
   readonly findings: readonly JobFinding[];
   readonly rerunJobs: readonly string[];
-  readonly coalescing: { readonly pairs: number; readonly joined: number };
+  readonly coalescing: { readonly pairs: number; readonly joined: number; readonly reused: number };
   /** Handles a worker ran that no job of the run can be tied to. */
   readonly unattributed: readonly string[];
 }
@@ -54,8 +54,9 @@ export function judge(ledger: Ledger, endT: number, interrupted: boolean, pairOr
   const findings: JobFinding[] = [];
   const rerunJobs: string[] = [];
   const groups = new Map<number, Set<string>>();
+  const reused = reusedHandles(ledger);
   for (const rec of ledger.records) {
-    const runs = [...rec.handles.flatMap((h) => ledger.runsOf(h)), ...(byUnique.get(rec) ?? [])].sort((a, b) => a.t - b.t);
+    const runs = reused.get(rec) ?? [...rec.handles.flatMap((h) => ledger.runsOf(h)), ...(byUnique.get(rec) ?? [])].sort((a, b) => a.t - b.t);
     const j = judgeJob(rec, runs, ledger, endT, interrupted);
     const pair = counts.get(pairKey(rec.job)) ?? { ...ZERO };
     counts.set(pairKey(rec.job), pair);
@@ -80,10 +81,43 @@ export function judge(ledger: Ledger, endT: number, interrupted: boolean, pairOr
   const submittedPairs = [...groups.keys()].filter((g) => ledger.jobsOfGroup(g).length === 2);
   const joined = submittedPairs.filter((g) => {
     const [a, b] = ledger.jobsOfGroup(g);
-    return a!.handles.some((h) => b!.handles.includes(h));
+    return !reused.has(a!) && a!.handles.some((h) => b!.handles.includes(h));
   }).length;
   findings.sort((a, b) => Number(a.job.slice(1)) - Number(b.job.slice(1)));
-  return { totals, pairs, findings, rerunJobs, coalescing: { pairs: submittedPairs.length, joined }, unattributed };
+  return { totals, pairs, findings, rerunJobs, coalescing: { pairs: submittedPairs.length, joined, reused: reused.size / 2 }, unattributed };
+}
+
+/**
+ * A coalescing pair whose second job got the first job's handle after the first had ended: a
+ * server that derives handles from the unique (abraxas: `unique:<unique>`) hands the same handle
+ * to a new job once the old one is gone, which spec §4.1 allows (distinct handles only among live
+ * jobs). Two runs of one handle are then two jobs, not one job run twice. It is told apart from a
+ * joined job run twice by when each client got its result: the first before the second run began,
+ * the second only after the second run finished (clients of one joined job hear its first result
+ * together). Each job then owns its own run.
+ */
+function reusedHandles(ledger: Ledger): Map<JobRecord, Run[]> {
+  const own = new Map<JobRecord, Run[]>();
+  const seen = new Set<number>();
+  for (const rec of ledger.records) {
+    const group = rec.job.group;
+    if (rec.job.partner === undefined || seen.has(group)) continue;
+    seen.add(group);
+    const jobs = ledger.jobsOfGroup(group);
+    if (jobs.length !== 2) continue;
+    const [a, b] = jobs as [JobRecord, JobRecord];
+    const handle = a.handles.length === 1 && b.handles.length === 1 && a.handles[0] === b.handles[0] ? a.handles[0]! : undefined;
+    if (handle === undefined || a.ends.length !== 1 || b.ends.length !== 1) continue;
+    const runs = [...ledger.runsOf(handle)].sort((x, y) => x.t - y.t);
+    if (runs.length !== 2) continue;
+    const [r1, r2] = runs as [Run, Run];
+    if (r1.finished === undefined || r2.finished === undefined || r2.t < r1.finished) continue;
+    const [first, second] = a.ends[0]!.t <= b.ends[0]!.t ? [a, b] : [b, a];
+    if (first.ends[0]!.t > r2.t || second.ends[0]!.t < r2.finished) continue;
+    own.set(first, [r1]);
+    own.set(second, [r2]);
+  }
+  return own;
 }
 
 const pairKey = (p: { client: string; worker: string }): string => `${p.client}\0${p.worker}`;

@@ -27,7 +27,7 @@ export function renderSoakSummary(r: SoakResult): string {
   const lines = [
     `soak on ${r.server.name === 'external' ? r.server.address : r.server.name} (${r.server.version}), seed ${r.seed}: ${r.totals.submitted} jobs in ${seconds.toFixed(1)} s (stopped by ${r.stoppedBy}${r.notSubmitted > 0 ? `; ${r.notSubmitted} planned jobs not submitted` : ''})`,
     table(rows),
-    `coalescing: ${r.coalescing.pairs} pair(s) submitted at once, ${r.coalescing.joined} joined into one job by the server`,
+    `coalescing: ${r.coalescing.pairs} pair(s) submitted at once, ${r.coalescing.joined} joined into one job by the server${r.coalescing.reused > 0 ? `, ${r.coalescing.reused} run as two jobs under one reused handle` : ''}`,
   ];
   if (r.kills.length > 0)
     lines.push(

@@ -1,0 +1,99 @@
+/**
+ * A short soak on every server peer: 60 jobs through the reference and libgearman-c clients and
+ * workers (servers.ts: less those the interop matrix declares cannot work there), every priority
+ * the server has, foreground and background, payloads up to 1 MiB
+ * with NULs and high bytes, and coalescing pairs. Each job must complete exactly once, byte-exact,
+ * unless servers.ts declares otherwise with its source. Servers and drivers run as GEARSPEC_PEERS
+ * says; a server that cannot run here is skipped loudly (a failure in CI).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { command } from '../../src/cli/commands/soak.js';
+import { peerSkipReason, isCi } from '../../src/peers/provider.js';
+import { SERVER_NAMES } from '../../src/peers/registry/index.js';
+import { isAlive } from '../../src/peers/test-helpers.js';
+import { DEVIATIONS, type JobFinding, type SoakCounts, type SoakDriverInfo } from '../../src/soak/types.js';
+import { runCli } from '../cli-run.js';
+import type { DriverPeerName, ServerPeerName } from '../../src/peers/types.js';
+import { SOAK_EXPECTATIONS, soakSelection } from './servers.js';
+
+const JOBS = 60;
+const SEED = 7;
+
+interface Report {
+  readonly totals: SoakCounts;
+  readonly drivers: readonly SoakDriverInfo[];
+  readonly findings: readonly JobFinding[];
+  readonly incidents: readonly { deviation: boolean; who: string; what: string }[];
+}
+
+/** A server (or one of its drivers) that cannot run here: loud skip, or a failure in CI. */
+function skipReason(server: ServerPeerName, drivers: readonly DriverPeerName[]): string | undefined {
+  const external = [...new Set(drivers)].filter((d) => d !== 'reference');
+  const reason = peerSkipReason(server === 'reference' ? external : [server, ...external]);
+  if (reason === undefined) return undefined;
+  if (isCi()) throw new Error(`soak on ${server} is required in CI: ${reason}`);
+  console.warn(`\n*** SKIPPING the soak on ${server}: ${reason}\n`);
+  return reason;
+}
+
+describe('a short soak on every server', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gearspec-soak-servers-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each(SERVER_NAMES.map((s) => [s]))(
+    '%s: every job completes exactly once, or as declared',
+    async (server) => {
+      const pick = soakSelection(server);
+      expect(pick.clients.length * pick.workers.length, `no client × worker the matrix declares working on ${server}: ${pick.leftOut.join('; ')}`).toBeGreaterThan(0);
+      if (skipReason(server, [...pick.clients, ...pick.workers])) return;
+      const declared = SOAK_EXPECTATIONS.find((e) => e.server === server);
+      const out = join(dir, server);
+      const priorities = (declared?.priorities ?? ['high', 'normal', 'low']).join(',');
+      const r = await runCli(command, [
+        '--peer',
+        server,
+        '--clients',
+        pick.clients.join(','),
+        '--workers',
+        pick.workers.join(','),
+        '--priorities',
+        priorities,
+        '--jobs',
+        String(JOBS),
+        '--seed',
+        String(SEED),
+        '--job-timeout',
+        '20',
+        '--out',
+        out,
+      ]);
+      const rep = JSON.parse(readFileSync(join(out, 'soak.json'), 'utf8')) as Report;
+      const context = `${server} (${pick.clients.join(',')} × ${pick.workers.join(',')}; left out: ${pick.leftOut.join('; ') || 'none'})\n${r.out}`;
+      expect(rep.totals.submitted, context).toBe(JOBS);
+      expect(rep.totals.unfinished, context).toBe(0);
+      expect(
+        rep.incidents.filter((i) => i.deviation),
+        context,
+      ).toEqual([]);
+      for (const d of DEVIATIONS)
+        expect(
+          rep.totals[d],
+          `${d}: ${rep.findings
+            .filter((f) => f.verdict === d)
+            .map((f) => `${f.job} ${f.detail}`)
+            .join('; ')}\n${context}`,
+        ).toBeLessThanOrEqual(declared?.atMost[d] ?? 0);
+      const deviations = DEVIATIONS.reduce((n, d) => n + rep.totals[d], 0);
+      if (declared && !declared.flaky && Object.keys(declared.atMost).length > 0) expect(deviations, `stale: ${declared.why}`).toBeGreaterThan(0);
+      expect(r.code, context).toBe(deviations > 0 ? 1 : 0);
+      for (const d of rep.drivers) if (d.pid !== undefined) expect(isAlive(d.pid), `${d.label} (pid ${d.pid}) still runs`).toBe(false);
+    },
+    180_000,
+  );
+});
