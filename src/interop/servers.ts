@@ -22,8 +22,12 @@ export interface MatrixServer {
   stop(): Promise<void>;
   /** How the server's process ended, when it has exited on its own (a crash); undefined while it runs. */
   crashed(): string | undefined;
-  /** Start it again on the same address after a crash (the drivers' relays keep pointing there). */
-  restart(): Promise<void>;
+  /**
+   * Stop it (if it still runs) and start it again on the same address: after a crash, or as a
+   * fault (soak --restart-every); the drivers keep pointing there. `onStopped` runs once the old
+   * process is gone, before the new one can answer.
+   */
+  restart(onStopped?: () => void): Promise<void>;
 }
 
 /** Start a server; one retry, because a readiness probe can lose a race with a loaded machine. */
@@ -44,10 +48,11 @@ async function startOnce(name: ServerPeerName, provider: ProviderKind | undefine
   let earlierLogs = '';
   const watch = (s: StartedServer): void => {
     void s.exited?.then((x) => {
-      if (s === current && !stopping) exit = describeExit(x);
+      if (s === current && !stopping && !restarting) exit = describeExit(x);
     });
   };
   let stopping = false;
+  let restarting = false;
   watch(current);
   return {
     name,
@@ -60,12 +65,19 @@ async function startOnce(name: ServerPeerName, provider: ProviderKind | undefine
       return current.stop();
     },
     crashed: () => exit,
-    restart: async () => {
-      earlierLogs += `${current.logs()}\n=== the server exited (${exit ?? '?'}); gearspec restarted it on the same port ===\n`;
-      await current.stop();
-      current = await start(current.port);
-      exit = undefined;
-      watch(current);
+    restart: async (onStopped) => {
+      const old = current;
+      restarting = true;
+      try {
+        earlierLogs += `${old.logs()}\n=== ${exit !== undefined ? `the server exited (${exit})` : 'gearspec stopped the server'}; gearspec restarted it on the same port ===\n`;
+        await old.stop();
+        onStopped?.();
+        current = await start(old.port);
+        exit = undefined;
+        watch(current);
+      } finally {
+        restarting = false;
+      }
     },
   };
 }

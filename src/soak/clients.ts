@@ -215,8 +215,10 @@ class ClientInstance {
     if (e.event === 'exited') return;
     if (this.#ctx.ledger.clientEvent(d.label, e)) return;
     const batch = 'id' in e && e.id !== undefined ? this.#batches.get(e.id) : undefined;
-    if (batch) this.#ctx.ledger.note(batch, `${d.label} << ${describeDriverEvent(e)}`);
-    else if (e.event === 'error') this.#ctx.incident(d.label, `reported: ${e.message}`, false);
+    if (batch) {
+      this.#ctx.ledger.note(batch, `${d.label} << ${describeDriverEvent(e)}`);
+      if (e.event === 'error') this.#ctx.ledger.batchError(batch, e.message);
+    } else if (e.event === 'error') this.#ctx.incident(d.label, `reported: ${e.message}`, false);
   }
 }
 

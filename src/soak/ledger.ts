@@ -70,6 +70,10 @@ export class Ledger {
   readonly #runs = new Map<string, Run[]>();
   readonly #workerLines = new Map<string, Line[]>();
   readonly #gone = new Map<string, Gone>();
+  /** When the server went down for each restart (--restart-every), and when it served again. */
+  readonly #restarts: { readonly down: number; up?: number }[] = [];
+  /** Restarts the server has come back from: the namespace of its handles. */
+  #epoch = 0;
   /** Jobs settled as completed so far (the pace of --kill-every, and the progress line). */
   completed = 0;
   /** Jobs settled otherwise so far (failed, refused, or a wrong result): deviations seen while running. */
@@ -133,6 +137,19 @@ export class Ledger {
     for (const id of ids) this.#jobs.get(id)?.lines.push({ t, text });
   }
 
+  /**
+   * An error a client driver reported for a whole batch (one call of the library that submits
+   * several jobs): for each of its jobs with no end yet it counts as that job's error.
+   */
+  batchError(ids: readonly string[], message: string): void {
+    for (const id of ids) {
+      const rec = this.#jobs.get(id);
+      if (!rec || rec.ends.length > 0) continue;
+      rec.errors.push(message);
+      this.#settle(rec, false);
+    }
+  }
+
   /** An event of a client driver carrying a job's id; false when the id is no job's. */
   clientEvent(instance: string, e: DriverEvent): boolean {
     if (!('id' in e) || e.id === undefined) return false;
@@ -142,10 +159,11 @@ export class Ledger {
     rec.lines.push({ t, text: `${instance} << ${describeDriverEvent(e)}` });
     switch (e.event) {
       case 'created': {
-        if (!rec.handles.includes(e.handle)) rec.handles.push(e.handle);
-        (this.#byHandle.get(e.handle) ?? this.#byHandle.set(e.handle, []).get(e.handle)!).push(rec);
-        for (const run of this.#runs.get(e.handle) ?? []) this.#check(run, rec.job.group);
-        if (rec.job.background && (this.#runs.get(e.handle) ?? []).some((r) => r.finished !== undefined)) this.#settle(rec, true);
+        const handle = this.#qualify(e.handle);
+        if (!rec.handles.includes(handle)) rec.handles.push(handle);
+        (this.#byHandle.get(handle) ?? this.#byHandle.set(handle, []).get(handle)!).push(rec);
+        for (const run of this.#runs.get(handle) ?? []) this.#check(run, rec.job.group);
+        if (rec.job.background && (this.#runs.get(handle) ?? []).some((r) => r.finished !== undefined)) this.#settle(rec, true);
         break;
       }
       case 'complete': {
@@ -176,18 +194,49 @@ export class Ledger {
   /** A worker driver's `job` or `finished`. */
   workerEvent(instance: string, e: DriverEvent): void {
     const t = this.#now();
+    if (e.event !== 'job' && e.event !== 'finished') return;
+    const handle = this.#qualify(e.handle);
     if (e.event === 'job') {
-      const run: Run = { instance, handle: e.handle, ...(e.unique !== undefined ? { unique: e.unique } : {}), t, unchecked: e.payload };
-      (this.#runs.get(e.handle) ?? this.#runs.set(e.handle, []).get(e.handle)!).push(run);
-      this.#lineFor(e.handle, t, `${instance} << ${describeDriverEvent(e)}`);
-      const group = this.#byHandle.get(e.handle)?.[0]?.job.group ?? uniqueGroup(e.unique);
+      const run: Run = { instance, handle, ...(e.unique !== undefined ? { unique: e.unique } : {}), t, unchecked: e.payload };
+      (this.#runs.get(handle) ?? this.#runs.set(handle, []).get(handle)!).push(run);
+      this.#lineFor(handle, t, `${instance} << ${describeDriverEvent(e)}`);
+      const group = this.#byHandle.get(handle)?.[0]?.job.group ?? uniqueGroup(e.unique);
       if (group !== undefined) this.#check(run, group);
     } else if (e.event === 'finished') {
-      this.#lineFor(e.handle, t, `${instance} << ${describeDriverEvent(e)}`);
-      const run = [...(this.#runs.get(e.handle) ?? [])].reverse().find((r) => r.instance === instance && r.finished === undefined);
+      this.#lineFor(handle, t, `${instance} << ${describeDriverEvent(e)}`);
+      const run = [...(this.#runs.get(handle) ?? [])].reverse().find((r) => r.instance === instance && r.finished === undefined);
       if (run) run.finished = t;
-      for (const rec of this.#byHandle.get(e.handle) ?? []) if (rec.job.background) this.#settle(rec, run?.mismatch === undefined);
+      for (const rec of this.#byHandle.get(handle) ?? []) if (rec.job.background) this.#settle(rec, run?.mismatch === undefined);
     }
+  }
+
+  /** The server is being restarted now: what it holds is gone. */
+  serverRestarting(): void {
+    this.#restarts.push({ down: this.#now() });
+  }
+
+  /**
+   * The old server has stopped; the next one may answer from now on, before it is seen ready. Its
+   * handles start afresh (gearmand's counter starts at 1 again), so from here on a handle is told
+   * apart from the same one before: `<handle>@restart<n>`.
+   */
+  serverStopped(): void {
+    this.#epoch++;
+  }
+
+  /** The restarted server was seen ready. */
+  serverUp(): void {
+    const last = this.#restarts.at(-1);
+    if (last) last.up = this.#now();
+  }
+
+  #qualify(handle: string): string {
+    return this.#epoch === 0 ? handle : `${handle}@restart${this.#epoch}`;
+  }
+
+  /** When the first restart whose down time overlaps [from, to] (ms since the run began) began, if any. */
+  restartBetween(from: number, to: number): number | undefined {
+    return this.#restarts.find((r) => r.down <= to && (r.up ?? Number.POSITIVE_INFINITY) >= from)?.down;
   }
 
   /** A worker instance is gone: killed by the soak, or it exited on its own. */

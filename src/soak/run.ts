@@ -14,6 +14,7 @@ import { Wakeup } from '../wakeup.js';
 import { ClientFleet } from './clients.js';
 import { Killer } from './killer.js';
 import { Ledger } from './ledger.js';
+import { Restarter } from './restarter.js';
 import { soakFunction } from './plan.js';
 import { JobSource } from './source.js';
 import type { Incident, SoakEvent, SoakResult } from './types.js';
@@ -33,6 +34,8 @@ export interface SoakOptions {
   readonly priorities: readonly JobPriority[];
   readonly maxPayload: number;
   readonly killEvery: number | undefined;
+  /** Restart the server (one gearspec started) after every N completed jobs. */
+  readonly restartEvery?: number | undefined;
   /** A job with no end this long after its submit is lost. */
   readonly jobTimeoutMs: number;
   /** In the run's function names and uniques (plan.ts). */
@@ -55,6 +58,7 @@ export interface SoakProgress {
   readonly spoiled: number;
   readonly inFlight: number;
   readonly kills: number;
+  readonly restarts: number;
 }
 
 const PROGRESS_MS = 1000;
@@ -88,7 +92,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const end = rec.ends[0]?.kind ?? (rec.errors.length > 0 ? 'error' : 'finished');
     emit({ kind: 'settled', atMs: now(), job, client, worker, instance: rec.instance, handles: [...rec.handles], end, ok: completed });
     clients.settled(rec);
-    if (completed) killer?.completed(ledger.completed);
+    if (completed) {
+      killer?.completed(ledger.completed);
+      restarter?.completed(ledger.completed);
+    }
     drained.wake();
   });
   const ctx = {
@@ -102,6 +109,16 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const workers = new WorkerFleet(ctx, o.workers, (w) => soakFunction(o.runToken, w));
   const clients = new ClientFleet({ ...ctx, seed: o.seed, runToken: o.runToken, jobTimeoutMs: o.jobTimeoutMs, source, abort }, o.clients);
   const killer = o.killEvery !== undefined ? new Killer(o.killEvery, o.seed, workers, (k) => emit({ kind: 'kill', ...k })) : undefined;
+  const restarter =
+    o.restartEvery !== undefined
+      ? new Restarter(o.restartEvery, server, ledger, now, (r) => {
+          emit({ kind: 'restart', ...r });
+          if (r.error !== undefined) {
+            incident({ atMs: r.atMs, who: `server ${server.name}`, what: `did not come back after a restart: ${r.error}`, deviation: true });
+            end('server-crashed', true);
+          }
+        })
+      : undefined;
   const timers: NodeJS.Timeout[] = [];
   void o.interrupt?.then(() => end('interrupted', true));
   try {
@@ -118,6 +135,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       spoiled: ledger.spoiled,
       inFlight: clients.inFlight(),
       kills: killer?.kills.length ?? 0,
+      restarts: restarter?.restarts.length ?? 0,
     });
     timers.push(
       setInterval(() => {
@@ -144,6 +162,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const loadMs = endT - loadStart;
     o.onProgress?.(progress());
     await killer?.stop();
+    await restarter?.stop();
     const pairs = o.clients.flatMap((c) => o.workers.map((w) => ({ client: driverName(c), worker: driverName(w) })));
     const verdicts = judge(ledger, endT, stoppedBy === 'interrupted', pairs, loadMs);
     for (const h of verdicts.unattributed)
@@ -171,6 +190,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       pairs: verdicts.pairs,
       coalescing: verdicts.coalescing,
       kills: killer?.kills ?? [],
+      restarts: restarter?.restarts ?? [],
       incidents: incidents.sort((a, b) => a.atMs - b.atMs),
       findings: verdicts.findings,
       rerunJobs: verdicts.rerunJobs,
@@ -180,6 +200,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     for (const t of timers) clearTimeout(t);
     stopNow();
     await killer?.stop();
+    await restarter?.stop();
     await Promise.all([clients.stop(), workers.stop()]);
     await server.stop();
   }

@@ -5,7 +5,7 @@
 import type { JobPriority } from '../peers/drivers/index.js';
 
 /** Where a job ended up; every submitted job has exactly one. */
-export type SoakVerdict = 'completed' | 'corrupted' | 'failed' | 'refused' | 'lost' | 'duplicated';
+export type SoakVerdict = 'completed' | 'corrupted' | 'failed' | 'refused' | 'lost' | 'duplicated' | 'dropped';
 export const DEVIATIONS = ['corrupted', 'failed', 'refused', 'lost', 'duplicated'] as const satisfies readonly SoakVerdict[];
 export type Deviation = (typeof DEVIATIONS)[number];
 
@@ -17,6 +17,13 @@ export interface SoakCounts {
   readonly refused: number;
   readonly lost: number;
   readonly duplicated: number;
+  /**
+   * Jobs out when the server was restarted (--restart-every) that the restart ended: a background
+   * job the server forgot, or a foreground job whose client reported an error. Not a deviation:
+   * a server without persistence loses what it holds. A foreground job whose client reported
+   * nothing at all is lost.
+   */
+  readonly dropped: number;
   /** Jobs a killed worker was running that the server handed to a worker again (any verdict). */
   readonly rerunsAfterKills: number;
   /** Jobs still open when the run was interrupted: no verdict. */
@@ -61,6 +68,14 @@ export interface KillRecord {
 }
 
 /** Something that happened to a driver or the server rather than to one job. */
+/** One restart of the server (--restart-every): down at `atMs`, serving again at `upAtMs`. */
+export interface RestartRecord {
+  readonly atMs: number;
+  readonly upAtMs?: number;
+  /** Why it did not come back (the run stops: every later job would be lost). */
+  readonly error?: string;
+}
+
 export interface Incident {
   readonly atMs: number;
   readonly who: string;
@@ -99,6 +114,7 @@ export type SoakEvent =
       readonly ok: boolean;
     }
   | ({ readonly kind: 'kill' } & KillRecord)
+  | ({ readonly kind: 'restart' } & RestartRecord)
   | ({ readonly kind: 'incident' } & Incident);
 
 export interface SoakResult {
@@ -118,6 +134,7 @@ export interface SoakResult {
   /** Coalescing pairs submitted, and how many of them the server joined into one job (one handle). */
   readonly coalescing: { readonly pairs: number; readonly joined: number; readonly reused: number };
   readonly kills: readonly KillRecord[];
+  readonly restarts: readonly RestartRecord[];
   readonly incidents: readonly Incident[];
   /** Every job whose verdict is not `completed`, with its transcript. */
   readonly findings: readonly JobFinding[];

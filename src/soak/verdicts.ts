@@ -3,7 +3,8 @@
  * gets exactly one (types.ts SoakVerdict), and every job that did not complete exactly once with
  * its own bytes becomes a finding with its transcript. A job a worker ran more than once is a rerun
  * after a kill when the instance that ran it before had gone away (the server requeued it, as it
- * should); with no such loss in between it is duplicated.
+ * should), or after a restart of the server in between; with neither it is duplicated. A job out
+ * when the server restarted that the restart ended is dropped (types.ts), not a deviation.
  */
 import { ALTERNATIVES } from '../protocol/alternatives.js';
 import type { JobRecord, Ledger, Line, Run } from './ledger.js';
@@ -26,7 +27,7 @@ export interface Judgement {
   readonly unattributed: readonly string[];
 }
 
-const ZERO: SoakCounts = { submitted: 0, completed: 0, corrupted: 0, failed: 0, refused: 0, lost: 0, duplicated: 0, rerunsAfterKills: 0, unfinished: 0 };
+const ZERO: SoakCounts = { submitted: 0, completed: 0, corrupted: 0, failed: 0, refused: 0, lost: 0, duplicated: 0, dropped: 0, rerunsAfterKills: 0, unfinished: 0 };
 
 /**
  * `endT` is when the run stopped waiting (ms since it began); with `interrupted`, a job whose
@@ -71,7 +72,7 @@ export function judge(ledger: Ledger, endT: number, interrupted: boolean, pairOr
       for (const h of rec.handles) handles.add(h);
       groups.set(rec.job.group, handles);
     }
-    if (j.verdict !== 'completed' && j.verdict !== 'unfinished') findings.push(finding(rec, j.verdict, j.detail, runs, ledger));
+    if (j.verdict !== 'completed' && j.verdict !== 'unfinished' && j.verdict !== 'dropped') findings.push(finding(rec, j.verdict, j.detail, runs, ledger));
   }
   const pairs: PairCounts[] = [...counts].map(([key, c]) => {
     const [client, worker] = key.split('\0') as [string, string];
@@ -127,11 +128,16 @@ function judgeJob(rec: JobRecord, runs: readonly Run[], ledger: Ledger, endT: nu
   const doubles: string[] = [];
   for (let i = 1; i < runs.length; i++) {
     const before = runs[i - 1]!;
-    if (ledger.gone(before.instance)) reruns++;
+    if (ledger.gone(before.instance) || ledger.restartBetween(before.t, runs[i]!.t) !== undefined) reruns++;
     else doubles.push(`${before.instance} at +${before.t} ms, then ${runs[i]!.instance} at +${runs[i]!.t} ms`);
   }
   const j = (verdict: SoakVerdict | 'unfinished', detail: string): Judged => ({ verdict, detail, reruns });
   const errors = rec.errors.length > 0 ? `; the client library reported: ${rec.errors.join(' | ')}` : '';
+  // A restart (--restart-every) while the job was out: the server forgot what it held.
+  const endedAt = rec.job.background ? runs.find((r) => r.finished !== undefined)?.finished : rec.ends[0]?.t;
+  const restart = ledger.restartBetween(rec.sentAt, endedAt ?? rec.deadline);
+  const restarted = restart !== undefined ? `the server restarted at +${restart} ms while it was out` : '';
+  if (rec.handles.length === 0 && rec.ends.length === 0 && rec.errors.length > 0 && restart !== undefined) return j('dropped', `${restarted}${errors}`);
   if (rec.handles.length === 0 && rec.ends.length === 0 && rec.errors.length > 0) return j('refused', `the client library reported an error instead of a handle: ${rec.errors.join(' | ')}`);
   const badEnd = rec.ends.find((e) => e.mismatch);
   if (badEnd?.mismatch) {
@@ -153,6 +159,8 @@ function judgeJob(rec: JobRecord, runs: readonly Run[], ledger: Ledger, endT: nu
     const end = rec.ends[0];
     if (!end) {
       if (open && rec.errors.length === 0) return j('unfinished', 'still running when the run was interrupted');
+      if (restart !== undefined && rec.errors.length > 0) return j('dropped', `${restarted}${errors}`);
+      if (restart !== undefined) return j('lost', `${restarted}, and its client reported neither a result nor an error by its deadline (+${rec.deadline} ms)`);
       const where = whyGone
         ? `${whyGone}, and no worker ran it again`
         : runs.length === 0
@@ -162,11 +170,13 @@ function judgeJob(rec: JobRecord, runs: readonly Run[], ledger: Ledger, endT: nu
             : `the worker ${last!.instance} took it at +${last!.t} ms and never finished it`;
       return j('lost', `no result by its deadline (+${rec.deadline} ms)${rec.handles.length === 0 ? ', and no handle' : ''}: ${where}${errors}`);
     }
+    if (end.kind !== 'complete' && restart !== undefined) return j('dropped', `${restarted}; its client got ${end.kind === 'fail' ? 'WORK_FAIL' : 'WORK_EXCEPTION'}`);
     if (end.kind !== 'complete') return j('failed', `its client got ${end.kind === 'fail' ? 'WORK_FAIL' : 'WORK_EXCEPTION'}${whyGone ? `; ${whyGone}${deathChoice}` : ''}`);
     return j('completed', '');
   }
   if (runs.some((r) => r.finished !== undefined)) return j('completed', '');
   if (open && rec.errors.length === 0) return j('unfinished', 'still running when the run was interrupted');
+  if (restart !== undefined) return j('dropped', `${restarted}, and no worker finished it${errors}`);
   if (rec.handles.length === 0) return j('lost', `its client reported no handle by its deadline (+${rec.deadline} ms)${errors}`);
   const where = whyGone
     ? `${whyGone}, and no worker ran it again${deathChoice}`

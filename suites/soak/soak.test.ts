@@ -164,6 +164,25 @@ describe('gearspec soak', () => {
     noneLeft(rep);
   }, 60_000);
 
+  it('restarts the server under the drivers: workers come back, jobs out at a restart are dropped, the rest complete exactly once', async () => {
+    const out = join(dir, 'restarts');
+    const r = await soak('--jobs', '200', '--restart-every', '40', '--seed', '3', '--job-timeout', '10', '--out', out);
+    expect(r.code, r.out).toBe(0);
+    const rep = report(out) as Report & { restarts: readonly { atMs: number; upAtMs?: number; error?: string }[] };
+    expect(rep.restarts.length).toBeGreaterThanOrEqual(3);
+    for (const x of rep.restarts) expect(x.upAtMs, x.error).toBeGreaterThanOrEqual(x.atMs);
+    // Jobs after the last restart still complete: the workers reconnected and registered again.
+    expect(rep.totals).toMatchObject({ submitted: 200, corrupted: 0, failed: 0, refused: 0, lost: 0, duplicated: 0, unfinished: 0 });
+    expect(rep.totals.completed + rep.totals.dropped).toBe(200);
+    expect(rep.totals.completed).toBeGreaterThan(200 - rep.restarts.length * 16 * 2);
+    const journal = readFileSync(join(out, 'soak.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string });
+    expect(journal.filter((e) => e.kind === 'restart')).toHaveLength(rep.restarts.length);
+    expect(r.out).toMatch(/restarts: the server was restarted \d+ time/);
+  }, 60_000);
+
   it('kill -9 of a running soak leaves a journal with every job settled up to the kill', async () => {
     const out = join(dir, 'killed');
     const journal = join(out, 'soak.jsonl');
@@ -203,6 +222,7 @@ describe('gearspec soak', () => {
       [['--jobs', 'many'], /--jobs needs a non-negative number/],
       [['--priorities', 'urgent'], /--priorities: unknown "urgent"/],
       [['--peer', 'reference', '--server', '127.0.0.1:1'], /give --peer or --server, not both/],
+      [['--server', '127.0.0.1:1', '--restart-every', '10'], /--restart-every needs a server gearspec starts/],
     ] as const) {
       const r = await soakMain(...argv);
       expect(r.code, r.err).toBe(2);

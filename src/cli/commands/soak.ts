@@ -45,6 +45,7 @@ const flags: FlagSpecs = {
   priorities: { type: 'string', default: PRIORITIES.join(','), help: 'the priorities jobs are submitted with, a comma list' },
   'max-payload': { type: 'number', default: 1024 * 1024, help: 'the largest payload in bytes (most are small; some near 64 KiB; a few exactly this)' },
   'kill-every': { type: 'number', help: 'kill a random worker driver (and start a replacement) after every N completed jobs' },
+  'restart-every': { type: 'number', help: 'restart the server (a --peer) on the same address after every N completed jobs, drivers still connected' },
   seed: { type: 'number', help: 'seed of the job list, the payloads and the kills (default: random, printed)' },
   'job-timeout': { type: 'number', default: 30, help: 'seconds after its submit by which a job must have ended, or it is lost' },
   out: { type: 'string', default: DEFAULT_OUT, help: 'report directory (soak.json, and the journal soak.jsonl)' },
@@ -62,7 +63,7 @@ export const command: Command = {
   name: 'soak',
   summary: 'many jobs at once through real client and worker libraries; every job accounted for exactly once',
   usage: `gearspec soak [--peer NAME | --server host:port] [--clients a,b] [--workers a,b] [--client-cmd NAME=CMD] [--worker-cmd NAME=CMD]
-             [--jobs N] [--duration SECONDS] [--priorities high,normal,low] [--max-payload BYTES] [--kill-every N] [--seed S] [--out DIR]
+             [--jobs N] [--duration SECONDS] [--priorities high,normal,low] [--max-payload BYTES] [--kill-every N] [--restart-every N] [--seed S] [--out DIR]
 
 Every client library × worker library pair gets its share of the jobs, all at once: two driver
 instances of each library, at most ${IN_FLIGHT} jobs of a client library out at a time. Each job must
@@ -95,6 +96,8 @@ ${exitCodes(
     const maxPayload = whole(f['max-payload'], 'max-payload', 0);
     if (maxPayload > MAX_PAYLOAD_LIMIT) throw usageError(`--max-payload is at most ${MAX_PAYLOAD_LIMIT} bytes, got ${maxPayload}`);
     const killEvery = f['kill-every'] === undefined ? undefined : whole(f['kill-every'], 'kill-every', 1);
+    const restartEvery = f['restart-every'] === undefined ? undefined : whole(f['restart-every'], 'restart-every', 1);
+    if (restartEvery !== undefined && target.kind === 'external') throw usageError('--restart-every needs a server gearspec starts (--peer): a --server is not ours to restart');
     const jobTimeoutS = Number(f['job-timeout']);
     if (!(jobTimeoutS > 0)) throw usageError('--job-timeout must be more than 0 seconds');
     const seed = f.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : whole(f.seed, 'seed', 0) >>> 0;
@@ -105,7 +108,7 @@ ${exitCodes(
     const runToken = newRunToken();
     const names = (s: readonly { toString(): string }[]): string => s.join(',');
     process.stdout.write(
-      `soak: ${targetName(target)}; clients ${names(clients.map(driverName))} × workers ${names(workers.map(driverName))}; ${jobs ?? 'unlimited'} jobs${durationS !== undefined ? ` or ${durationS} s` : ''}${killEvery ? `, a worker killed every ${killEvery} completed jobs` : ''}; seed ${seed} (repeat with --seed ${seed}); drivers ${provider} (${resolved.reason})\n`,
+      `soak: ${targetName(target)}; clients ${names(clients.map(driverName))} × workers ${names(workers.map(driverName))}; ${jobs ?? 'unlimited'} jobs${durationS !== undefined ? ` or ${durationS} s` : ''}${killEvery ? `, a worker killed every ${killEvery} completed jobs` : ''}${restartEvery ? `, the server restarted every ${restartEvery} completed jobs` : ''}; seed ${seed} (repeat with --seed ${seed}); drivers ${provider} (${resolved.reason})\n`,
     );
 
     // SIGINT/SIGTERM: stop submitting, stop every driver and the server, write what was seen.
@@ -125,6 +128,7 @@ ${exitCodes(
       priorities,
       maxPayload,
       killEvery: killEvery ?? null,
+      restartEvery: restartEvery ?? null,
       jobTimeoutS,
       provider,
       cleanup: f['no-cleanup'] !== true,
@@ -150,13 +154,14 @@ ${exitCodes(
           priorities,
           maxPayload,
           killEvery,
+          restartEvery,
           jobTimeoutMs: jobTimeoutS * 1000,
           runToken,
           interrupt: interrupted,
           onEvent: (e) => journal.event(e),
           onProgress: (p) =>
             progress.update(
-              `soak: ${p.submitted}${p.planned !== undefined ? `/${p.planned}` : ''} submitted, ${p.completed} completed, ${p.spoiled} spoiled, ${p.inFlight} in flight${killEvery ? `, ${p.kills} kills` : ''}, ${p.elapsedMs > 0 ? ((p.completed * 1000) / p.elapsedMs).toFixed(1) : '0.0'} jobs/s, ${Math.round(p.elapsedMs / 1000)} s`,
+              `soak: ${p.submitted}${p.planned !== undefined ? `/${p.planned}` : ''} submitted, ${p.completed} completed, ${p.spoiled} spoiled, ${p.inFlight} in flight${killEvery ? `, ${p.kills} kills` : ''}${restartEvery ? `, ${p.restarts} restarts` : ''}, ${p.elapsedMs > 0 ? ((p.completed * 1000) / p.elapsedMs).toFixed(1) : '0.0'} jobs/s, ${Math.round(p.elapsedMs / 1000)} s`,
             ),
         });
       } catch (e) {

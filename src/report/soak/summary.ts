@@ -16,14 +16,17 @@ const COLUMNS: readonly (readonly [keyof SoakCounts, string])[] = [
   ['duplicated', 'duplicated'],
   ['rerunsAfterKills', 'reruns after kills'],
 ];
+/** Shown only when the server was restarted (--restart-every). */
+const RESTART_COLUMNS: readonly (readonly [keyof SoakCounts, string])[] = [['dropped', 'dropped by restarts']];
 /** Findings printed one per line; the report has them all. */
 const MAX_LISTED = 30;
 
 export function renderSoakSummary(r: SoakResult): string {
   const seconds = r.loadMs / 1000;
-  const rows: string[][] = [['client × worker', ...COLUMNS.map(([, h]) => h), 'jobs/s']];
-  for (const p of r.pairs) rows.push([`${p.client} × ${p.worker}`, ...COLUMNS.map(([k]) => String(p[k])), p.jobsPerSecond.toFixed(1)]);
-  rows.push(['all', ...COLUMNS.map(([k]) => String(r.totals[k])), seconds > 0 ? (r.totals.completed / seconds).toFixed(1) : '0.0']);
+  const columns = r.restarts.length > 0 ? [...COLUMNS, ...RESTART_COLUMNS] : COLUMNS;
+  const rows: string[][] = [['client × worker', ...columns.map(([, h]) => h), 'jobs/s']];
+  for (const p of r.pairs) rows.push([`${p.client} × ${p.worker}`, ...columns.map(([k]) => String(p[k])), p.jobsPerSecond.toFixed(1)]);
+  rows.push(['all', ...columns.map(([k]) => String(r.totals[k])), seconds > 0 ? (r.totals.completed / seconds).toFixed(1) : '0.0']);
   const lines = [
     `soak on ${r.server.name === 'external' ? r.server.address : r.server.name} (${r.server.version}), seed ${r.seed}: ${r.totals.submitted} jobs in ${seconds.toFixed(1)} s (stopped by ${r.stoppedBy}${r.notSubmitted > 0 ? `; ${r.notSubmitted} planned jobs not submitted` : ''})`,
     table(rows),
@@ -32,6 +35,10 @@ export function renderSoakSummary(r: SoakResult): string {
   if (r.kills.length > 0)
     lines.push(
       `kills: ${r.kills.length} worker driver(s) killed and replaced${r.kills.some((k) => k.error) ? ` (${r.kills.filter((k) => k.error).length} replacement(s) failed)` : ''}; ${r.rerunJobs.length} completed job(s) ran again after a kill`,
+    );
+  if (r.restarts.length > 0)
+    lines.push(
+      `restarts: the server was restarted ${r.restarts.length} time(s)${r.restarts.some((x) => x.error) ? ' (it did not come back once)' : ''}; ${r.totals.dropped} job(s) out at a restart were dropped with it (a background job forgotten, or a foreground job its client reported an error for)`,
     );
   if (r.totals.unfinished > 0) lines.push(`unfinished: ${r.totals.unfinished} job(s) still out when the run was interrupted (no verdict)`);
   const trouble = r.incidents.filter((x) => x.deviation);
@@ -46,7 +53,7 @@ export function renderSoakSummary(r: SoakResult): string {
   if (r.stoppedBy === 'interrupted') lines.push('interrupted: the verdicts are of the jobs that had ended or were overdue by then');
   lines.push(
     code === 0
-      ? 'every job completed exactly once, byte-exact'
+      ? `every job completed exactly once, byte-exact${r.totals.dropped > 0 ? `, except the ${r.totals.dropped} the restarts dropped` : ''}`
       : code === 1
         ? `${r.findings.length} job(s) did not complete exactly once; ${r.incidents.filter((i) => i.deviation).length} driver or server incident(s)`
         : 'the run was not whole (harness)',

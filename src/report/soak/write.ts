@@ -18,6 +18,7 @@ export interface SoakReportOptions {
   readonly priorities: readonly string[];
   readonly maxPayload: number;
   readonly killEvery: number | null;
+  readonly restartEvery: number | null;
   readonly jobTimeoutS: number;
   readonly provider: string;
   readonly cleanup: boolean;

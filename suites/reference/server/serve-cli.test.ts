@@ -139,20 +139,26 @@ describe('gearspec serve', () => {
     }
   }, 120_000);
 
-  it.each([['--port', '70000'], ['--bogus'], ['--fault', 'nonsense'], ['extra-positional'], ['--max-packet', '10'], ['--handle-prefix', 'x'.repeat(80)], ['--fault', 'drop-job', '--fault-every', '0'], ['--fault-every', 'often']])(
-    'bad flags %j: usage error, exit 2 (in process)',
-    async (...argv) => {
-      const written: string[] = [];
-      const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        written.push(String(chunk));
-        return true;
-      });
-      try {
-        expect(await command.run(argv)).toBe(2);
-      } finally {
-        spy.mockRestore();
-      }
-      expect(written.join('')).toMatch(/^gearspec serve: .+\ngearspec serve \[--port N\]/);
-    },
-  );
+  it.each([
+    ['--port', '70000'],
+    ['--bogus'],
+    ['--fault', 'nonsense'],
+    ['extra-positional'],
+    ['--max-packet', '10'],
+    ['--handle-prefix', 'x'.repeat(80)],
+    ['--fault', 'drop-job', '--fault-every', '0'],
+    ['--fault-every', 'often'],
+  ])('bad flags %j: usage error, exit 2 (in process)', async (...argv) => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await command.run(argv)).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.join('')).toMatch(/^gearspec serve: .+\ngearspec serve \[--port N\]/);
+  });
 });

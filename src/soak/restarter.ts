@@ -1,0 +1,45 @@
+/**
+ * --restart-every N: after every N completed jobs the server is stopped and started again on the
+ * same address, with every client and worker driver still connected (or reconnecting) — the fault
+ * of a deployment whose server is upgraded or crashes. What the server held is gone (no queue
+ * persistence is assumed); the ledger marks the moment so those jobs are judged as dropped, and
+ * what counts is what the libraries do next: workers that reconnect and register again, clients
+ * that report an error for what they lost, nothing run twice. A server that does not come back
+ * ends the run (every later job would be lost). Restarts happen one at a time (pacer.ts).
+ */
+import { errorMessage } from '../errors.js';
+import type { MatrixServer } from '../interop/servers.js';
+import type { Ledger } from './ledger.js';
+import { Pacer } from './pacer.js';
+import type { RestartRecord } from './types.js';
+
+export class Restarter {
+  readonly restarts: RestartRecord[] = [];
+  readonly #pacer: Pacer;
+
+  constructor(every: number, server: MatrixServer, ledger: Ledger, now: () => number, onRestart: (r: RestartRecord) => void) {
+    this.#pacer = new Pacer(every, async () => {
+      const atMs = now();
+      ledger.serverRestarting();
+      let record: RestartRecord;
+      try {
+        await server.restart(() => ledger.serverStopped());
+        ledger.serverUp();
+        record = { atMs, upAtMs: now() };
+      } catch (e) {
+        record = { atMs, error: errorMessage(e) };
+      }
+      this.restarts.push(record);
+      onRestart(record);
+      return true;
+    });
+  }
+
+  completed(count: number): void {
+    this.#pacer.completed(count);
+  }
+
+  stop(): Promise<void> {
+    return this.#pacer.stop();
+  }
+}
