@@ -41,8 +41,9 @@ export async function startMatrixServer(name: ServerPeerName, provider: Provider
 
 async function startOnce(name: ServerPeerName, provider: ProviderKind | undefined): Promise<MatrixServer> {
   // The reference server always runs embedded; the provider applies to the external servers.
-  const start = (port?: number): Promise<StartedServer> =>
-    startServerPeer(name, { ...(provider && name !== 'reference' ? { provider } : {}), startupTimeoutMs: 20_000, ...(port !== undefined && { port }) });
+  const start = (port?: number, handlePrefix?: string): Promise<StartedServer> =>
+    startServerPeer(name, { ...(provider && name !== 'reference' ? { provider } : {}), startupTimeoutMs: 20_000, ...(port !== undefined && { port }), ...(handlePrefix !== undefined && { handlePrefix }) });
+  let restarts = 0;
   let current = await start();
   let exit: string | undefined;
   let earlierLogs = '';
@@ -72,7 +73,10 @@ async function startOnce(name: ServerPeerName, provider: ProviderKind | undefine
         earlierLogs += `${old.logs()}\n=== ${exit !== undefined ? `the server exited (${exit})` : 'gearspec stopped the server'}; gearspec restarted it on the same port ===\n`;
         await old.stop();
         onStopped?.();
-        current = await start(old.port);
+        // The embedded reference server is back within a millisecond, so events about the old
+        // one's jobs can still be on their way: its handles get a prefix of their own.
+        restarts++;
+        current = await start(old.port, name === 'reference' ? `H:restart${restarts}` : undefined);
         exit = undefined;
         watch(current);
       } finally {

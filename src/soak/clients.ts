@@ -79,6 +79,10 @@ class ClientLibrary {
   async take(inst: ClientInstance): Promise<Unit | undefined> {
     for (;;) {
       if (this.#ctx.source.closed) return undefined;
+      if (this.#ctx.source.paused) {
+        await inst.wakeup.sleep(ROOM_POLL_MS);
+        continue;
+      }
       const half = this.half;
       if (half && half.owner !== inst) {
         this.half = undefined;

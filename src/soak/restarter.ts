@@ -3,7 +3,7 @@
  * same address, with every client and worker driver still connected (or reconnecting) — the fault
  * of a deployment whose server is upgraded or crashes. What the server held is gone (no queue
  * persistence is assumed); the ledger marks the moment so those jobs are judged as dropped, and
- * what counts is what the libraries do next: workers that reconnect and register again, clients
+ * what counts is what the libraries do next (no new job is submitted until the server is back): workers that reconnect and register again, clients
  * that report an error for what they lost, nothing run twice. A server that does not come back
  * ends the run (every later job would be lost). Restarts happen one at a time (pacer.ts).
  */
@@ -11,14 +11,18 @@ import { errorMessage } from '../errors.js';
 import type { MatrixServer } from '../interop/servers.js';
 import type { Ledger } from './ledger.js';
 import { Pacer } from './pacer.js';
+import type { JobSource } from './source.js';
 import type { RestartRecord } from './types.js';
 
 export class Restarter {
   readonly restarts: RestartRecord[] = [];
   readonly #pacer: Pacer;
 
-  constructor(every: number, server: MatrixServer, ledger: Ledger, now: () => number, onRestart: (r: RestartRecord) => void) {
+  constructor(every: number, server: MatrixServer, ledger: Ledger, source: JobSource, now: () => number, onRestart: (r: RestartRecord) => void) {
     this.#pacer = new Pacer(every, async () => {
+      // The clients hold their next jobs until the server is back: the restart meets the jobs
+      // already out (queued, running, awaiting their results), not a stream of refused submits.
+      source.pause();
       const atMs = now();
       ledger.serverRestarting();
       let record: RestartRecord;
@@ -29,6 +33,7 @@ export class Restarter {
       } catch (e) {
         record = { atMs, error: errorMessage(e) };
       }
+      source.resume();
       this.restarts.push(record);
       onRestart(record);
       return true;

@@ -111,7 +111,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const killer = o.killEvery !== undefined ? new Killer(o.killEvery, o.seed, workers, (k) => emit({ kind: 'kill', ...k })) : undefined;
   const restarter =
     o.restartEvery !== undefined
-      ? new Restarter(o.restartEvery, server, ledger, now, (r) => {
+      ? new Restarter(o.restartEvery, server, ledger, source, now, (r) => {
           emit({ kind: 'restart', ...r });
           if (r.error !== undefined) {
             incident({ atMs: r.atMs, who: `server ${server.name}`, what: `did not come back after a restart: ${r.error}`, deviation: true });

@@ -2,7 +2,8 @@
  * Hands the plan's jobs (plan.ts) to the client libraries: each library takes the next jobs that
  * are its own, so a slow library does not hold a fast one back. Closing the source (the duration
  * ran out, the run was interrupted) ends submitting; jobs taken from the plan and never submitted
- * are counted, not judged.
+ * are counted, not judged. Pausing it (a restart of the server) holds every client back until it
+ * is resumed.
  */
 import { type PlanOptions, type PlannedJob, soakPlan } from './plan.js';
 
@@ -10,6 +11,7 @@ export class JobSource {
   readonly #plan: Generator<PlannedJob, void>;
   readonly #queues = new Map<string, PlannedJob[]>();
   #closed = false;
+  #paused = false;
   #exhausted = false;
   /** Jobs drawn from the plan so far. */
   drawn = 0;
@@ -30,6 +32,19 @@ export class JobSource {
 
   close(): void {
     this.#closed = true;
+  }
+
+  /** No job is handed out while paused (a restart of the server is under way). */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
   }
 
   /**

@@ -92,10 +92,12 @@ export function judge(ledger: Ledger, endT: number, interrupted: boolean, pairOr
  * A coalescing pair whose second job got the first job's handle after the first had ended: a
  * server that derives handles from the unique (abraxas: `unique:<unique>`) hands the same handle
  * to a new job once the old one is gone, which spec §4.1 allows (distinct handles only among live
- * jobs). Two runs of one handle are then two jobs, not one job run twice. It is told apart from a
- * joined job run twice by when each client got its result: the first before the second run began,
- * the second only after the second run finished (clients of one joined job hear its first result
- * together). Each job then owns its own run.
+ * jobs). Two runs of one handle, one after the other, each client with one correct result, are
+ * then two jobs. The only sign of one joined job run twice instead is that both clients had their
+ * result before the second run began (they heard the first run's result together); the times come
+ * from different driver processes, so nothing stricter can be asked of them under load. A server
+ * that ran a joined job again and sent the second result to no one looks the same as a reuse: it
+ * is counted under `reused`, which a server with counter handles should never show.
  */
 function reusedHandles(ledger: Ledger): Map<JobRecord, Run[]> {
   const own = new Map<JobRecord, Run[]>();
@@ -113,8 +115,9 @@ function reusedHandles(ledger: Ledger): Map<JobRecord, Run[]> {
     if (runs.length !== 2) continue;
     const [r1, r2] = runs as [Run, Run];
     if (r1.finished === undefined || r2.finished === undefined || r2.t < r1.finished) continue;
+    if (a.ends[0]!.kind !== 'complete' || b.ends[0]!.kind !== 'complete' || a.ends[0]!.mismatch || b.ends[0]!.mismatch) continue;
     const [first, second] = a.ends[0]!.t <= b.ends[0]!.t ? [a, b] : [b, a];
-    if (first.ends[0]!.t > r2.t || second.ends[0]!.t < r2.finished) continue;
+    if (second.ends[0]!.t < r2.t) continue;
     own.set(first, [r1]);
     own.set(second, [r2]);
   }

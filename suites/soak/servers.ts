@@ -21,14 +21,19 @@ import type { Deviation } from '../../src/soak/types.js';
 import { DECLARATIONS } from '../declarations.js';
 import { declaredPayloadDifference } from '../property/payload-declared.js';
 
-export const SOAK_DRIVERS: readonly DriverPeerName[] = ['reference', 'libgearman-c'];
+/** The soaks servers.test.ts runs on each server: plain, and with the server restarted under the drivers. */
+export type SoakKind = 'plain' | 'restarts';
 
 export interface SoakExpectation {
   readonly server: ServerPeerName;
+  /** The soaks it is about. */
+  readonly soaks: readonly SoakKind[];
   /** The priorities the soak submits with there (default all three): what the server has. */
   readonly priorities?: readonly JobPriority[];
   /** At most this many jobs of the run may end so (every other verdict stays at zero). */
   readonly atMost: Partial<Record<Deviation, number>>;
+  /** A driver that exits on its own is an incident; these may happen (by what the incident says). */
+  readonly incidents?: RegExp;
   /** It does not happen on every run (a race): its absence is not stale. */
   readonly flaky: boolean;
   readonly why: string;
@@ -38,6 +43,7 @@ export interface SoakExpectation {
 export const SOAK_EXPECTATIONS: readonly SoakExpectation[] = [
   {
     server: 'perl-gearmand',
+    soaks: ['plain', 'restarts'],
     priorities: ['normal'],
     atMost: {},
     flaky: false,
@@ -46,10 +52,37 @@ export const SOAK_EXPECTATIONS: readonly SoakExpectation[] = [
   },
   {
     server: 'rustygeard',
+    soaks: ['plain', 'restarts'],
     atMost: { lost: 2 },
     flaky: true,
     why: 'Now and then a foreground job is lost on rustygeard: the worker finished it and sent WORK_COMPLETE, and the client never gets the result. rustygeard queues the job and wakes the workers before it records the submitting connection as a waiter, and WORK_COMPLETE forwards only to the waiters recorded by then (removing the entry), so a worker on another thread that completes the job first sends its result nowhere. Seen once in a 200-job soak through the reference and libgearman-c drivers.',
     source: 'rustygeard 0.15.0 src/service.rs:293 (queues.add_job, after the NOOPs are sent) before :307 (waiters.push), and :337 (job_waiters.remove in handle_work_complete)',
+  },
+  {
+    server: 'g2',
+    soaks: ['restarts'],
+    atMost: {},
+    incidents: /gear-worker#\d+.*(BrokenPipeError|AttributeError\("'NoneType' object has no attribute 'send'"\))/,
+    flaky: true,
+    why: "The gear worker (the one worker g2 serves among the soak's) can die at a restart: a job it finishes after the server went away is answered with Job.sendWorkComplete, which writes straight to the dead socket and raises BrokenPipeError into the application's loop — or AttributeError when the connection has already been reset and its socket is None (the client pool's own sendPacket catches both; a worker's job does not). Seen on g2, where the restart takes longest; the same library meets the same restart on gear.",
+    source: 'gear 0.16.0 gear/__init__.py:1905 (Job.sendWorkComplete → Connection.sendPacket) and :305 (sendRaw: conn.send raises); [SOAK:g2 restarts, seed 7]',
+  },
+  {
+    server: 'gear',
+    soaks: ['restarts'],
+    atMost: {},
+    incidents: /gear-worker#\d+.*(BrokenPipeError|AttributeError\("'NoneType' object has no attribute 'send'"\))/,
+    flaky: true,
+    why: "As on g2: a gear worker that finishes a job after the restart took its connection raises BrokenPipeError (or AttributeError on the reset connection's None socket) from Job.sendWorkComplete, and its loop ends.",
+    source: 'gear 0.16.0 gear/__init__.py:1905 and :305',
+  },
+  {
+    server: 'abraxas',
+    soaks: ['restarts'],
+    atMost: { lost: 2 },
+    flaky: true,
+    why: 'Right after a restart of the abraxas job server a submit can go unanswered: the reference client sends SUBMIT_JOB on its new connection and gets neither JOB_CREATED nor ERROR, while the jobs around it are served. Not traced to a line of abraxas yet; it is in the family of the matrix race abraxas-server/late-assignment (a server that answers seconds late or not at all), so it is declared as a race.',
+    source: '[SOAK:abraxas restarts, seed 7, j28 submitted 200 ms after the server was back]; interop race abraxas-server/late-assignment',
   },
 ];
 
@@ -60,6 +93,7 @@ export interface SoakSelection {
   readonly leftOut: readonly string[];
 }
 
+/** The drivers every server's soak tries first: gearspec's own and libgearman (under PHP pecl too). */
 const PREFERRED: readonly DriverPeerName[] = ['reference', 'libgearman-c'];
 const inRing = cellFilter('ring')!;
 /** One payload of each class the soak sends (src/soak/payloads.ts: a high first byte, a NUL inside). */
