@@ -40,6 +40,9 @@ export interface SoakExpectation {
   readonly source: string;
 }
 
+/** The ways a gear worker's loop ends when it sends a result on a connection the restart took. */
+const GEAR_WORKER_DIES_ON_RESTART = /gear-worker#\d+.*work loop failed: (BrokenPipeError\(|OSError\(9, 'Bad file descriptor'\)|AttributeError\("'NoneType' object has no attribute 'send'"\))/;
+
 export const SOAK_EXPECTATIONS: readonly SoakExpectation[] = [
   {
     server: 'perl-gearmand',
@@ -62,18 +65,18 @@ export const SOAK_EXPECTATIONS: readonly SoakExpectation[] = [
     server: 'g2',
     soaks: ['restarts'],
     atMost: {},
-    incidents: /gear-worker#\d+.*(BrokenPipeError|AttributeError\("'NoneType' object has no attribute 'send'"\))/,
+    incidents: GEAR_WORKER_DIES_ON_RESTART,
     flaky: true,
-    why: "The gear worker (the one worker g2 serves among the soak's) can die at a restart: a job it finishes after the server went away is answered with Job.sendWorkComplete, which writes straight to the dead socket and raises BrokenPipeError into the application's loop — or AttributeError when the connection has already been reset and its socket is None (the client pool's own sendPacket catches both; a worker's job does not). Seen on g2, where the restart takes longest; the same library meets the same restart on gear.",
+    why: "The gear worker (the one worker g2 serves among the soak's) can die at a restart: a job it finishes after the server went away is answered with Job.sendWorkComplete, which writes straight to the dead socket and raises BrokenPipeError into the application's loop — or OSError (bad file descriptor) once the socket is closed, or AttributeError once the connection was reset to no socket (the client pool's own sendPacket catches both; a worker's job does not). Seen on g2, where the restart takes longest; the same library meets the same restart on gear.",
     source: 'gear 0.16.0 gear/__init__.py:1905 (Job.sendWorkComplete → Connection.sendPacket) and :305 (sendRaw: conn.send raises); [SOAK:g2 restarts, seed 7]',
   },
   {
     server: 'gear',
     soaks: ['restarts'],
     atMost: {},
-    incidents: /gear-worker#\d+.*(BrokenPipeError|AttributeError\("'NoneType' object has no attribute 'send'"\))/,
+    incidents: GEAR_WORKER_DIES_ON_RESTART,
     flaky: true,
-    why: "As on g2: a gear worker that finishes a job after the restart took its connection raises BrokenPipeError (or AttributeError on the reset connection's None socket) from Job.sendWorkComplete, and its loop ends.",
+    why: "As on g2: a gear worker that finishes a job after the restart took its connection raises BrokenPipeError (or OSError on the closed socket, or AttributeError on the reset connection's missing one) from Job.sendWorkComplete, and its loop ends.",
     source: 'gear 0.16.0 gear/__init__.py:1905 and :305',
   },
   {
