@@ -2,7 +2,8 @@
  * One soak, start to stop: the server (a peer gearspec starts, or someone's running server), two
  * instances of every worker and client library, the load until --jobs or --duration, a bounded
  * wait for the jobs still out (each job has its own deadline, the job timeout after its submit),
- * the verdicts, and every driver and the server stopped on every path. A server or driver that
+ * the verdicts, and every driver and the server stopped on every path. Kills (--kill-every) and
+ * restarts of the server (--restart-every) happen at their pace while the jobs run. A server or driver that
  * cannot start is a PeerError (the command's exit 2), thrown after whatever did start is stopped.
  */
 import type { MatrixTarget } from '../interop/run-on.js';
@@ -42,7 +43,7 @@ export interface SoakOptions {
   readonly runToken: string;
   /** Called about once a second while jobs are submitted and awaited. */
   readonly onProgress?: (p: SoakProgress) => void;
-  /** Each job settled, kill and incident as it happens (the journal). */
+  /** Each job settled, kill, restart and incident as it happens (the journal). */
   readonly onEvent?: (e: SoakEvent) => void;
   /** Settles when the run must end now (SIGINT/SIGTERM): nothing more is submitted or awaited. */
   readonly interrupt?: Promise<void>;
