@@ -3,8 +3,9 @@
  * instances of every worker and client library, the load until --jobs or --duration, a bounded
  * wait for the jobs still out (each job has its own deadline, the job timeout after its submit),
  * the verdicts, and every driver and the server stopped on every path. Kills (--kill-every) and
- * restarts of the server (--restart-every) happen at their pace while the jobs run. A server or driver that
- * cannot start is a PeerError (the command's exit 2), thrown after whatever did start is stopped.
+ * restarts of the server (--restart-every) happen at their pace while the jobs run. A server or
+ * driver that cannot start is a PeerError (the command's exit 2), thrown after whatever did start
+ * is stopped.
  */
 import type { MatrixTarget } from '../interop/run-on.js';
 import { externalMatrixServer, startMatrixServer } from '../interop/servers.js';
