@@ -42,7 +42,12 @@ export async function startMatrixServer(name: ServerPeerName, provider: Provider
 async function startOnce(name: ServerPeerName, provider: ProviderKind | undefined): Promise<MatrixServer> {
   // The reference server always runs embedded; the provider applies to the external servers.
   const start = (port?: number, handlePrefix?: string): Promise<StartedServer> =>
-    startServerPeer(name, { ...(provider && name !== 'reference' ? { provider } : {}), startupTimeoutMs: 20_000, ...(port !== undefined && { port }), ...(handlePrefix !== undefined && { handlePrefix }) });
+    startServerPeer(name, {
+      ...(provider && name !== 'reference' ? { provider } : {}),
+      startupTimeoutMs: 20_000,
+      ...(port !== undefined && { port }),
+      ...(handlePrefix !== undefined && { handlePrefix }),
+    });
   let restarts = 0;
   let current = await start();
   let exit: string | undefined;
