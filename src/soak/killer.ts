@@ -11,29 +11,20 @@ import { STREAM } from './plan.js';
 import type { KillRecord } from './types.js';
 import type { WorkerFleet } from './workers.js';
 
-export class Killer {
-  readonly kills: KillRecord[] = [];
-  readonly #pacer: Pacer;
+export class Killer extends Pacer {
+  readonly kills: readonly KillRecord[];
 
   constructor(every: number, seed: number, fleet: WorkerFleet, onKill: (k: KillRecord) => void = () => undefined) {
     const rng = new Prng(seedFor(seed, STREAM.kills));
-    this.#pacer = new Pacer(every, async () => {
+    const kills: KillRecord[] = [];
+    super(every, async () => {
       const victims = fleet.victims();
       if (victims.length === 0) return false;
       const kill = await fleet.kill(rng.pick(victims));
-      this.kills.push(kill);
+      kills.push(kill);
       onKill(kill);
       return true;
     });
-  }
-
-  /** Called with the number of jobs completed so far, after each. */
-  completed(count: number): void {
-    this.#pacer.completed(count);
-  }
-
-  /** No more kills; waits for one under way (and its replacement). */
-  stop(): Promise<void> {
-    return this.#pacer.stop();
+    this.kills = kills;
   }
 }

@@ -2,7 +2,7 @@
  * "After every N completed jobs, do this once": the pace of --kill-every (killer.ts) and
  * --restart-every (restarter.ts). One action at a time; an action that cannot happen now (it
  * returns false: no worker can be spared yet) waits for the next completed job; after stop()
- * nothing more starts.
+ * nothing more starts. The kinds of action extend it.
  */
 export class Pacer {
   readonly #every: number;

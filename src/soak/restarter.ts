@@ -14,12 +14,12 @@ import { Pacer } from './pacer.js';
 import type { JobSource } from './source.js';
 import type { RestartRecord } from './types.js';
 
-export class Restarter {
-  readonly restarts: RestartRecord[] = [];
-  readonly #pacer: Pacer;
+export class Restarter extends Pacer {
+  readonly restarts: readonly RestartRecord[];
 
   constructor(every: number, server: MatrixServer, ledger: Ledger, source: JobSource, now: () => number, onRestart: (r: RestartRecord) => void) {
-    this.#pacer = new Pacer(every, async () => {
+    const restarts: RestartRecord[] = [];
+    super(every, async () => {
       // The clients hold their next jobs until the server is back: the restart meets the jobs
       // already out (queued, running, awaiting their results), not a stream of refused submits.
       source.pause();
@@ -34,17 +34,10 @@ export class Restarter {
         record = { atMs, error: errorMessage(e) };
       }
       source.resume();
-      this.restarts.push(record);
+      restarts.push(record);
       onRestart(record);
       return true;
     });
-  }
-
-  completed(count: number): void {
-    this.#pacer.completed(count);
-  }
-
-  stop(): Promise<void> {
-    return this.#pacer.stop();
+    this.restarts = restarts;
   }
 }

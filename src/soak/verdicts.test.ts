@@ -45,18 +45,21 @@ const finished =
   (l: Ledger) =>
     l.workerEvent(worker, { event: 'finished', handle, outcome: 'complete' });
 
+/** Both jobs get one handle, one run serves both, and both clients hear its result together. */
+const JOINED_AND_RUN_ONCE: readonly [number, (l: Ledger) => void][] = [
+  [0, submit(1)],
+  [0, submit(2)],
+  [1, created(1)],
+  [1, created(2)],
+  [2, run('w#1')],
+  [3, finished('w#1')],
+  [4, complete(1)],
+  [4, complete(2)],
+];
+
 describe('soak verdicts on a pair sharing a handle', () => {
   it('joined and run once: both completed, counted as joined', () => {
-    const v = verdictsOf([
-      [0, submit(1)],
-      [0, submit(2)],
-      [1, created(1)],
-      [1, created(2)],
-      [2, run('w#1')],
-      [3, finished('w#1')],
-      [4, complete(1)],
-      [4, complete(2)],
-    ]);
+    const v = verdictsOf(JOINED_AND_RUN_ONCE);
     expect(v.totals).toMatchObject({ completed: 2, duplicated: 0 });
     expect(v.coalescing).toEqual({ pairs: 1, joined: 1, reused: 0 });
   });
@@ -80,18 +83,7 @@ describe('soak verdicts on a pair sharing a handle', () => {
   });
 
   it('one joined job run twice (both clients had the first result): duplicated', () => {
-    const v = verdictsOf([
-      [0, submit(1)],
-      [0, submit(2)],
-      [1, created(1)],
-      [1, created(2)],
-      [2, run('w#1')],
-      [3, finished('w#1')],
-      [4, complete(1)],
-      [4, complete(2)],
-      [6, run('w#2')],
-      [7, finished('w#2')],
-    ]);
+    const v = verdictsOf([...JOINED_AND_RUN_ONCE, [6, run('w#2')], [7, finished('w#2')]]);
     expect(v.totals.duplicated).toBe(2);
     expect(v.findings.map((f) => f.verdict)).toEqual(['duplicated', 'duplicated']);
   });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command } from '../../src/cli/commands/soak.js';
-import { peerSkipReason, isCi } from '../../src/peers/provider.js';
+import { requirePeer } from '../../src/peers/provider.js';
 import { SERVER_NAMES } from '../../src/peers/registry/index.js';
 import { isAlive } from '../../src/peers/test-helpers.js';
 import { DEVIATIONS, type JobFinding, type RestartRecord, type SoakCounts, type SoakDriverInfo } from '../../src/soak/types.js';
@@ -28,16 +28,6 @@ interface Report {
   readonly drivers: readonly SoakDriverInfo[];
   readonly findings: readonly JobFinding[];
   readonly incidents: readonly { deviation: boolean; who: string; what: string }[];
-}
-
-/** A server (or one of its drivers) that cannot run here: loud skip, or a failure in CI. */
-function skipReason(server: ServerPeerName, drivers: readonly DriverPeerName[]): string | undefined {
-  const external = [...new Set(drivers)].filter((d) => d !== 'reference');
-  const reason = peerSkipReason(server === 'reference' ? external : [server, ...external]);
-  if (reason === undefined) return undefined;
-  if (isCi()) throw new Error(`soak on ${server} is required in CI: ${reason}`);
-  console.warn(`\n*** SKIPPING the soak on ${server}: ${reason}\n`);
-  return reason;
 }
 
 describe('a short soak on every server', () => {
@@ -101,7 +91,7 @@ describe('a short soak on every server', () => {
     async (server) => {
       const pick = soakSelection(server);
       expect(pick.clients.length * pick.workers.length, `no client × worker the matrix declares working on ${server}: ${pick.leftOut.join('; ')}`).toBeGreaterThan(0);
-      if (skipReason(server, [...pick.clients, ...pick.workers])) return;
+      if (!requirePeer([server, ...pick.clients, ...pick.workers], `the soak on ${server}`)) return;
       const rep = await soakChecked(server, 'plain', pick.clients, pick.workers);
       expect(rep.totals.dropped).toBe(0);
     },
@@ -117,7 +107,7 @@ describe('a short soak on every server', () => {
       const pick = soakSelection(server);
       const worker = pick.workers.includes('reference') ? 'reference' : pick.workers[0];
       expect(worker, `no worker the matrix declares working on ${server}`).toBeDefined();
-      if (skipReason(server, [worker!])) return;
+      if (!requirePeer([server, worker!], `the restart soak on ${server}`)) return;
       const rep = await soakChecked(server, 'restarts', ['reference'], [worker!], ['--restart-every', '15']);
       expect(rep.restarts.length).toBeGreaterThanOrEqual(2);
       for (const x of rep.restarts) expect(x.upAtMs, x.error).toBeGreaterThanOrEqual(x.atMs);
