@@ -18,17 +18,39 @@ const FULL_PRODUCT: readonly DriverPeerName[] = ['reference', 'libgearman-c', 'p
 const FULL_PRODUCT_SERVERS: readonly ServerPeerName[] = ['reference', 'gearmand', 'perl-gearmand'];
 const among = (list: readonly string[], name: string): boolean => list.includes(name);
 
+/** The lifecycle and topology scenarios: each starts drivers (and a server) of its own, so they cost the most. */
+const LIFECYCLE_SCENARIOS: readonly string[] = ['silent-worker', 'slow-consumer', 'servers-one-down', 'server-restart', 'server-restart-mid-job'];
+
 /**
  * The scenarios the ring runs on the servers outside Debian (where most libraries meet gaps the
  * server's own baseline already records): the probe, a background status, streaming, each way a
- * job ends, binary payloads and a worker death — one of each family instead of all 16.
+ * job ends, binary payloads, a worker death, and every lifecycle and topology scenario.
  */
-const RING_SCENARIOS_ELSEWHERE: readonly string[] = ['foreground', 'background-status', 'streaming', 'work-fail', 'exception-option', 'payload-binary', 'worker-death'];
+const RING_SCENARIOS_ELSEWHERE: readonly string[] = ['foreground', 'background-status', 'streaming', 'work-fail', 'exception-option', 'payload-binary', 'worker-death', ...LIFECYCLE_SCENARIOS];
 
-/** Undefined for the full product; else whether the plan runs a scenario on a server. */
-export function scenarioFilter(plan: MatrixPlan): ((server: string, scenario: string) => boolean) | undefined {
+/**
+ * Where the ring runs them in every cell: the reference server, back within milliseconds after a
+ * restart. What they show of a library (does it reconnect, fail over, read a burst) is the
+ * library's whatever the server; on the other servers they run in the reference client's cells,
+ * which put every worker library and the server's own restart, silence and slow-reader handling
+ * to the test. `GEARSPEC_INTEROP_PLAN=full` runs them everywhere.
+ */
+const LIFECYCLE_EVERY_CELL_SERVERS: readonly ServerPeerName[] = ['reference'];
+
+/** Which scenarios a cell runs, when the plan narrows them per cell. */
+export type ScenarioFilter = (server: string, scenario: string, cell?: { readonly client: string; readonly worker: string }) => boolean;
+
+/**
+ * Undefined for the full product; else whether the plan runs a scenario on a server (for some of
+ * its cells), or, given a cell, in that cell.
+ */
+export function scenarioFilter(plan: MatrixPlan): ScenarioFilter | undefined {
   if (plan === 'full') return undefined;
-  return (server, scenario) => among(FULL_PRODUCT_SERVERS, server) || RING_SCENARIOS_ELSEWHERE.includes(scenario);
+  return (server, scenario, cell) => {
+    if (!among(FULL_PRODUCT_SERVERS, server) && !RING_SCENARIOS_ELSEWHERE.includes(scenario)) return false;
+    if (!LIFECYCLE_SCENARIOS.includes(scenario) || among(LIFECYCLE_EVERY_CELL_SERVERS, server)) return true;
+    return cell === undefined || cell.client === 'reference';
+  };
 }
 
 /** Undefined for the full product; else whether the plan runs a client × worker cell on a server. */

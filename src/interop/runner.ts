@@ -16,14 +16,16 @@
 import { beforeDeadline } from '../deadline.js';
 import { ERROR_CODES, errorMessage, PeerError } from '../errors.js';
 import { type DriverHandle, type DriverSource, b64, driverName, startDriver, unb64 } from '../peers/drivers/index.js';
+import { pickFreePort } from '../peers/ports.js';
 import type { ProviderKind } from '../peers/types.js';
 import { type CellResult, type DriverInfo, type ScenarioResult, type ServerRun, countGrades, worstGrade } from '../report/interop/model.js';
 import { CheckedRelay } from '../runner/wire-check.js';
 import { DriverTap } from '../peers/drivers/tap.js';
 import { cellBlocker, declaredWireFinding, type Expectation, findExpectation, type InteropDeclarations } from './declared.js';
 import { grade, refOf } from './grading.js';
-import type { MatrixServer } from './servers.js';
-import type { CellContext, CellId, Registration, Scenario, Timing } from './types.js';
+import type { ScenarioFilter } from './plan.js';
+import { type MatrixServer, startMatrixServer } from './servers.js';
+import type { CellContext, CellId, OwnServer, Registration, RelayControl, Scenario, Timing } from './types.js';
 
 /**
  * Suffixes the end-of-scenario checks add to an outcome label, in this order. `+wire-violation`:
@@ -44,7 +46,7 @@ export interface MatrixOptions {
   /** Which server × client × worker cells to run (default every one): a plan over the product (plan.ts). */
   readonly cellFilter?: (server: string, client: string, worker: string) => boolean;
   /** Which scenarios to run on a server (default every one): the plan's subset (plan.ts). */
-  readonly scenarioFilter?: (server: string, scenario: string) => boolean;
+  readonly scenarioFilter?: ScenarioFilter;
   /** Provider for the library drivers (the reference driver always runs embedded). */
   readonly provider?: ProviderKind;
   readonly timing?: Timing;
@@ -104,61 +106,97 @@ class Pool {
   readonly #server: MatrixServer;
   readonly #options: MatrixOptions;
   /** The request-side check each driver talks through, by driver. */
-  readonly #relays = new Map<DriverHandle, CheckedRelay>();
+  readonly #relays = new Map<DriverHandle, readonly CheckedRelay[]>();
+  /** Addresses handed out as down servers. */
+  readonly #down = new Set<string>();
   constructor(server: MatrixServer, options: MatrixOptions) {
     this.#server = server;
     this.#options = options;
   }
 
   /**
-   * Start a driver behind its own checked relay; one retry, because a start can lose a race with
-   * a loaded machine.
+   * Start a driver behind its own checked relay (one per server it is given; an address from
+   * `downAddress` is handed over as it is, so the library meets a refused connection); one retry,
+   * because a start can lose a race with a loaded machine.
    */
-  async #start(source: DriverSource, role: 'client' | 'worker', label: string): Promise<DriverHandle> {
+  async #start(source: DriverSource, role: 'client' | 'worker', label: string, upstreams: readonly string[] = [this.#server.address]): Promise<DriverHandle> {
     const provider = driverProvider(source, this.#options.provider);
-    const relay = await CheckedRelay.start(this.#server.address, role, label, (v) => declaredWireFinding(this.#options.declarations, driverName(source), role, v)?.id);
-    const options = { server: relay.address, ...(provider ? { provider } : {}), label };
+    const relays: CheckedRelay[] = [];
     try {
+      const addresses: string[] = [];
+      for (const upstream of upstreams) {
+        if (this.#down.has(upstream)) {
+          addresses.push(upstream);
+          continue;
+        }
+        const relay = await CheckedRelay.start(upstream, role, label, (v) => declaredWireFinding(this.#options.declarations, driverName(source), role, v)?.id);
+        relays.push(relay);
+        addresses.push(relay.address);
+      }
+      const options = { server: addresses.join(','), ...(provider ? { provider } : {}), label };
       const h = await startDriver(source, role, options).catch((e: unknown) => {
         this.#options.log?.(`  ${label} did not start (${errorMessage(e)}); retrying once`);
         return startDriver(source, role, options);
       });
-      this.#relays.set(h, relay);
+      this.#relays.set(h, relays);
       return h;
     } catch (e) {
-      await relay.stop();
+      await Promise.all(relays.map((r) => r.stop()));
       throw e;
     }
   }
 
+  /** An address where nothing listens; drivers given it meet a refused connection. */
+  async downAddress(): Promise<string> {
+    const address = `127.0.0.1:${await pickFreePort()}`;
+    this.#down.add(address);
+    return address;
+  }
+
+  /** What the relays in front of a driver do to its traffic. */
+  relayControl(handle: DriverHandle): RelayControl {
+    const relays = this.#relays.get(handle) ?? [];
+    return {
+      holdReplies: (on) => {
+        for (const r of relays) r.holdReplies(on);
+      },
+      goSilent: () => {
+        for (const r of relays) r.goSilent();
+      },
+      cutSilent: () => {
+        for (const r of relays) r.cutSilent();
+      },
+    };
+  }
+
   /** Request-side violations the drivers' libraries sent since the last call, undeclared ones only. */
   violations(...taps: readonly (DriverTap | undefined)[]): string[] {
-    return taps.flatMap((t) => (t ? (this.#relays.get(t.handle)?.take() ?? []) : []));
+    return taps.flatMap((t) => (t ? (this.#relays.get(t.handle) ?? []).flatMap((r) => r.take()) : []));
   }
 
   /** Stop the relays of drivers that are gone (and, at the end, of all). */
   async stopRelays(all = false): Promise<void> {
-    for (const [h, r] of this.#relays) {
+    for (const [h, relays] of this.#relays) {
       if (!all && !h.exited) continue;
       this.#relays.delete(h);
-      await r.stop();
+      await Promise.all(relays.map((r) => r.stop()));
     }
   }
 
-  async client(source: DriverSource, label: string): Promise<DriverTap> {
-    return new DriverTap(label, await this.#start(source, 'client', label));
+  async client(source: DriverSource, label: string, upstreams?: readonly string[]): Promise<DriverTap> {
+    return new DriverTap(label, await this.#start(source, 'client', label, upstreams));
   }
 
   /**
    * A worker driver with every registration sent, then `work`. `refused` maps each function whose
    * registration the driver answered with an `error` (a behaviour it cannot express) to its words.
    */
-  async worker(source: DriverSource, label: string, regs: readonly Registration[]): Promise<DriverHandle> {
-    return (await this.workerWithRefusals(source, label, regs)).handle;
+  async worker(source: DriverSource, label: string, regs: readonly Registration[], upstreams?: readonly string[]): Promise<DriverHandle> {
+    return (await this.workerWithRefusals(source, label, regs, upstreams)).handle;
   }
 
-  async workerWithRefusals(source: DriverSource, label: string, regs: readonly Registration[]): Promise<{ handle: DriverHandle; refused: Map<string, string> }> {
-    const h = await this.#start(source, 'worker', label);
+  async workerWithRefusals(source: DriverSource, label: string, regs: readonly Registration[], upstreams?: readonly string[]): Promise<{ handle: DriverHandle; refused: Map<string, string> }> {
+    const h = await this.#start(source, 'worker', label, upstreams);
     const refused = new Map<string, string>();
     try {
       for (const [i, r] of regs.entries()) h.send({ op: 'register', id: `r${i}`, function: r.function, behaviour: r.behaviour });
@@ -188,7 +226,9 @@ class Pool {
 }
 
 export async function runServerMatrix(server: MatrixServer, allOptions: MatrixOptions): Promise<ServerRun> {
-  const options: MatrixOptions = { ...allOptions, scenarios: allOptions.scenarios.filter((s) => allOptions.scenarioFilter?.(server.name, s.id) ?? true) };
+  // A server someone else runs cannot be started a second time for a scenario of its own.
+  const runsHere = (s: Scenario): boolean => (allOptions.scenarioFilter?.(server.name, s.id) ?? true) && !(s.needsOwnServer && server.name === 'external');
+  const options: MatrixOptions = { ...allOptions, scenarios: allOptions.scenarios.filter(runsHere) };
   const t0 = Date.now();
   const log = options.log ?? (() => undefined);
   const timing = options.timing ?? DEFAULT_TIMING;
@@ -303,7 +343,7 @@ async function runCell(
   };
   let blocked: ReturnType<typeof cellBlocker>;
   const drivers: { client?: DriverInfo; worker?: DriverInfo } = {};
-  for (const s of options.scenarios) {
+  for (const s of cellScenarios(options, cell)) {
     if (blocked) {
       results.push(notRun(s, blocked));
       continue;
@@ -316,6 +356,7 @@ async function runCell(
     let client2: DriverTap | undefined;
     let worker: DriverTap | undefined;
     let ran = false;
+    const owned = new ScenarioOwned(transcript, started);
     try {
       slot.main = client = await fresh(slot.main, () => pool.client(sources.client, `${cell.client}-client`), carry.restartAll);
       slot.second = client2 = await fresh(slot.second, () => pool.client(sources.client, `${cell.client}-client-2`), carry.restartAll);
@@ -330,6 +371,7 @@ async function runCell(
       if (refusals.length > 0) throw new FormUnsupported(`the ${cell.worker} worker driver refused the registration: ${refusals.join('; ')}`);
       ran = true;
       const ctx: CellContext = {
+        ...scenarioOwned(cell, sources, server, options, pool, owned),
         cell,
         serverAddress,
         client,
@@ -360,15 +402,16 @@ async function runCell(
       }
     } finally {
       worker?.releaseAll();
+      await owned.stop();
     }
     if (outcome === 'harness-error') {
       carry.restartAll = true;
-      pool.violations(client, client2, worker); // not this scenario's to grade, nor the next one's
+      pool.violations(client, client2, worker, ...owned.drivers); // not this scenario's to grade, nor the next one's
     } else if (ran && client && client2 && worker) {
       // The fresh-job check, then every worker-side error of the scenario: both are graded.
       const check = await freshJobCheck(cell, { client, client2, worker }, timing, transcript);
       const workerErrors = worker.seen.flatMap((e) => (e.event === 'error' ? [e.message.split('\n')[0]!] : []));
-      const wire = pool.violations(client, client2, worker);
+      const wire = pool.violations(client, client2, worker, ...owned.drivers);
       const suffixes = [...(wire.length > 0 ? ['+wire-violation'] : []), ...(workerErrors.length > 0 ? ['+worker-error'] : []), ...check.suffixes];
       outcome += suffixes.join('');
       if (wire.length > 0) detail += `; request-side check: ${wire.slice(0, 3).join(' | ')}${wire.length > 3 ? ` (+${wire.length - 3} more)` : ''}`;
@@ -396,7 +439,7 @@ async function runCell(
     const g = grade(options.declarations, cell, s, outcome);
     if (s.id === options.declarations.probe.id && g.grade === 'expected-different') blocked = cellBlocker(options.declarations, cell, s.id);
     if (g.grade === 'fail' || g.grade === 'stale') {
-      for (const t of [client, client2, worker]) if (t) keepLog(t.label, `=== after ${s.id} ===\n${t.handle.logs()}`);
+      for (const t of [client, client2, worker, ...owned.drivers]) if (t) keepLog(t.label, `=== after ${s.id} ===\n${t.handle.logs()}`);
     }
     await pool.stopRelays();
     log(`  ${s.id}: ${outcome} → ${g.grade}`);
@@ -424,6 +467,55 @@ async function runCell(
 }
 
 const HEALTH_SCENARIO = 'health';
+
+/** The scenarios a cell runs: the server's, narrowed per cell where the plan says so. */
+const cellScenarios = (options: MatrixOptions, cell: CellId): readonly Scenario[] => options.scenarios.filter((s) => options.scenarioFilter?.(cell.server, s.id, cell) ?? true);
+
+/** The drivers and servers one scenario started through its context: stopped when it ends, whatever happened. */
+class ScenarioOwned {
+  /** Every driver it started, kept after `stop` for their relays' request-side findings. */
+  readonly drivers: DriverTap[] = [];
+  readonly servers: MatrixServer[] = [];
+  constructor(
+    readonly transcript: string[],
+    readonly started: number,
+  ) {}
+  async stop(): Promise<void> {
+    await Promise.all(this.drivers.map((d) => d.handle.stop()));
+    await Promise.all(this.servers.splice(0).map((s) => s.stop()));
+  }
+}
+
+/** The parts of a scenario's context that start drivers and servers of its own, and reach their relays. */
+function scenarioOwned(
+  cell: CellId,
+  sources: { readonly client: DriverSource; readonly worker: DriverSource },
+  server: MatrixServer,
+  options: MatrixOptions,
+  pool: Pool,
+  owned: ScenarioOwned,
+): Pick<CellContext, 'startDriver' | 'downAddress' | 'ownServer' | 'relay'> {
+  const serverName = server.name;
+  return {
+    startDriver: async (role, label, servers, registrations = []) => {
+      const name = `${role === 'client' ? cell.client : cell.worker}-${label}`;
+      const tap = role === 'client' ? await pool.client(sources.client, name, servers) : new DriverTap(name, await pool.worker(sources.worker, name, registrations, servers));
+      tap.reset(owned.transcript, undefined, owned.started);
+      owned.drivers.push(tap);
+      return tap;
+    },
+    downAddress: () => pool.downAddress(),
+    ownServer:
+      serverName === 'external'
+        ? undefined
+        : async (): Promise<OwnServer> => {
+            const own = await startMatrixServer(serverName, options.provider);
+            owned.servers.push(own);
+            return { address: own.address, restart: () => own.restart() };
+          },
+    relay: (tap): RelayControl => pool.relayControl(tap.handle),
+  };
+}
 
 /** The worker driver of a cell and the functions it refused to register. */
 interface WorkerSlot {
@@ -555,7 +647,7 @@ function notReadyCell(cell: CellId, options: MatrixOptions, stuck: WorkerNotRead
   const outcome = `${WORKER_NOT_READY}${stuck.gone ? '+worker-gone' : ''}${crash !== undefined ? '+server-crashed' : ''}`;
   const detail = `the ${cell.worker} worker's library never finished registering its functions: ${stuck.message}${crash !== undefined ? `; the server exited meanwhile (${crash})` : ''}`;
   let blocked: ReturnType<typeof cellBlocker>;
-  const scenarios = options.scenarios.map((s): ScenarioResult => {
+  const scenarios = cellScenarios(options, cell).map((s): ScenarioResult => {
     if (blocked) return notRun(s, blocked);
     const g = grade(options.declarations, cell, s, outcome);
     if (s.id === options.declarations.probe.id && g.grade === 'expected-different') blocked = cellBlocker(options.declarations, cell, s.id);
@@ -575,7 +667,7 @@ function notReadyCell(cell: CellId, options: MatrixOptions, stuck: WorkerNotRead
 }
 
 function harnessCell(cell: CellId, options: MatrixOptions, why: string): CellResult {
-  const scenarios: ScenarioResult[] = options.scenarios.map((s) => ({
+  const scenarios: ScenarioResult[] = cellScenarios(options, cell).map((s) => ({
     id: s.id,
     title: s.title,
     nominal: s.nominal,

@@ -44,6 +44,36 @@ export interface CellContext {
   startExtraWorker(label: string, registrations: readonly Registration[]): Promise<DriverHandle>;
   /** A line in the scenario transcript. */
   note(line: string): void;
+  /**
+   * A driver of the cell's client or worker implementation on the given servers, handed to its
+   * library in that order (each behind its own checked relay, except `downAddress` ones). A worker
+   * registers `registrations` and enters `work`. Stopped by the runner when the scenario ends.
+   */
+  startDriver(role: 'client' | 'worker', label: string, servers: readonly string[], registrations?: readonly Registration[]): Promise<DriverTap>;
+  /** An address on 127.0.0.1 where nothing listens: a server that is down (connections refused). */
+  downAddress(): Promise<string>;
+  /**
+   * A server of the cell's implementation for this scenario alone (one it may restart), stopped
+   * by the runner when the scenario ends; undefined when gearspec did not start the cell's server.
+   */
+  readonly ownServer: (() => Promise<OwnServer>) | undefined;
+  /** What the relay in front of a driver started for this cell does to its traffic. */
+  relay(tap: DriverTap): RelayControl;
+}
+
+/** A server a scenario owns: stopped and started again on the same address. */
+export interface OwnServer {
+  readonly address: string;
+  restart(): Promise<void>;
+}
+
+export interface RelayControl {
+  /** The library stops reading (true) or reads again (false): a slow consumer. */
+  holdReplies(on: boolean): void;
+  /** The library's machine vanishes: its packets stop both ways, with no FIN or RST. */
+  goSilent(): void;
+  /** The server's side of the silent connections is reset (RST). */
+  cutSilent(): void;
 }
 
 export interface Observation {
@@ -57,6 +87,8 @@ export interface Scenario {
   readonly title: string;
   /** Outcome label of the nominal behaviour (what the reference implementations do). */
   readonly nominal: string;
+  /** It starts a server of the cell's implementation itself (`ownServer`): not run on an external server. */
+  readonly needsOwnServer?: boolean;
   /** Functions the cell's main worker registers before `work`. */
   functions(fn: (scenario: string, suffix?: string) => string): readonly Registration[];
   run(ctx: CellContext): Promise<Observation>;

@@ -78,6 +78,21 @@ export class CheckedRelay {
     return this.#violations.splice(0);
   }
 
+  /** The library stops reading what the server sends, until `holdReplies(false)` (Recorder.holdReplies). */
+  holdReplies(on: boolean): void {
+    this.#recorder.holdReplies(on);
+  }
+
+  /** The library's connections go silent: no packets, no FIN, no RST (Recorder.goSilent). */
+  goSilent(): void {
+    this.#recorder.goSilent();
+  }
+
+  /** Reset the silent connections towards the server. */
+  cutSilent(): void {
+    this.#recorder.cutSilent();
+  }
+
   async stop(): Promise<void> {
     await this.#recorder.stop({ description: `request-side check of ${this.#label}`, peers: {} });
   }

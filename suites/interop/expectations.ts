@@ -12,6 +12,7 @@
  */
 import type { Expectation, WireFinding } from '../../src/interop/declared.js';
 import type { DriverPeerName } from '../../src/peers/types.js';
+import { LIFECYCLE_EXPECTATIONS } from './expectations/lifecycle.js';
 import { NODE_EXPECTATIONS } from './expectations/node.js';
 import { OBSERVED_EXPECTATIONS } from './expectations/observed.js';
 
@@ -31,6 +32,8 @@ export const EXPECTATIONS: readonly Expectation[] = [
   ...OBSERVED_EXPECTATIONS,
   // ---- The Node libraries, on the reference server and the Debian servers (expectations/node.ts).
   ...NODE_EXPECTATIONS,
+  // ---- Restarts, several servers, silent workers and slow readers (expectations/lifecycle.ts).
+  ...LIFECYCLE_EXPECTATIONS,
   // ---- Perl Gearman::Server 1.130: features it does not have, and legitimate alternatives.
   {
     id: 'perl-server/no-grab-job-all',

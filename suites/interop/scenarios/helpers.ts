@@ -2,6 +2,8 @@
 import { type DriverEvent, type SubmitJob, b64, unb64 } from '../../../src/peers/drivers/index.js';
 import type { DriverTap } from '../tap.js';
 import type { CellContext } from '../../../src/interop/types.js';
+import { parseStatusRows, type StatusRow } from '../../../src/protocol/admin.js';
+import { GearmanConnection } from '../../../src/transport/connection.js';
 
 let seq = 0;
 /** Job/command ids unique within the run. */
@@ -96,6 +98,32 @@ export function patternBytes(size: number, seed: number): Buffer {
     b[i] = x >>> 24;
   }
   return b;
+}
+
+/**
+ * The server's own `status` row for `fn` (admin protocol, on a connection of its own), once
+ * `until` holds for it or `timeoutMs` has passed: a positive signal of what the server believes.
+ * Undefined when the server gave no row (or no answer) in that time.
+ */
+export async function statusRow(address: string, fn: string, timeoutMs: number, until: (row: StatusRow) => boolean = () => true): Promise<StatusRow | undefined> {
+  const i = address.lastIndexOf(':');
+  const deadline = Date.now() + timeoutMs;
+  let last: StatusRow | undefined;
+  for (let round = 0; round < 200 && Date.now() < deadline; round++) {
+    const left = Math.max(1, deadline - Date.now());
+    const conn = await GearmanConnection.connect({ host: address.slice(0, i), port: Number(address.slice(i + 1)), connectTimeoutMs: left }).catch(() => undefined);
+    if (!conn) return last;
+    try {
+      const lines = await conn.admin('status', left).catch(() => undefined);
+      if (!lines) return last;
+      last = parseStatusRows(lines).find((r) => r.function === fn);
+      if (last && until(last)) return last;
+    } finally {
+      conn.close();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return last;
 }
 
 export { b64, unb64 };

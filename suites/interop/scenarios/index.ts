@@ -8,6 +8,10 @@ import { foreground } from './foreground.js';
 import { payload1m, payload64k, payloadBinary, payloadEmpty } from './payloads.js';
 import { priorities } from './priorities.js';
 import { streaming } from './streaming.js';
+import { serverRestart, serverRestartMidJob } from './server-restart.js';
+import { serversOneDown } from './servers-one-down.js';
+import { silentWorker } from './silent-worker.js';
+import { slowConsumer } from './slow-consumer.js';
 import { workerDeath, workerExit } from './worker-death.js';
 
 export const PROBE = foreground;
@@ -29,6 +33,11 @@ export const SCENARIOS: readonly Scenario[] = [
   payload1m,
   workerDeath,
   workerExit,
+  silentWorker,
+  slowConsumer,
+  serversOneDown,
+  serverRestart,
+  serverRestartMidJob,
 ];
 
 export const SCENARIO_IDS: readonly string[] = SCENARIOS.map((s) => s.id);
