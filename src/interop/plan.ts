@@ -20,22 +20,35 @@ const among = (list: readonly string[], name: string): boolean => list.includes(
 
 /** The lifecycle and topology scenarios: each starts drivers (and a server) of its own, so they cost the most. */
 const LIFECYCLE_SCENARIOS: readonly string[] = ['silent-worker', 'slow-consumer', 'servers-one-down', 'server-restart', 'server-restart-mid-job'];
+/** Scenarios about the server alone (its own TCP keepalive): the ring runs them in the reference pair's cell only. */
+const SERVER_ONLY_SCENARIOS: readonly string[] = ['silent-worker-keepalive'];
 
 /**
  * The scenarios the ring runs on the servers outside Debian (where most libraries meet gaps the
  * server's own baseline already records): the probe, a background status, streaming, each way a
  * job ends, binary payloads, a worker death, and every lifecycle and topology scenario.
  */
-const RING_SCENARIOS_ELSEWHERE: readonly string[] = ['foreground', 'background-status', 'streaming', 'work-fail', 'exception-option', 'payload-binary', 'worker-death', ...LIFECYCLE_SCENARIOS];
+const RING_SCENARIOS_ELSEWHERE: readonly string[] = [
+  'foreground',
+  'background-status',
+  'streaming',
+  'work-fail',
+  'exception-option',
+  'payload-binary',
+  'worker-death',
+  ...LIFECYCLE_SCENARIOS,
+  ...SERVER_ONLY_SCENARIOS,
+];
 
 /**
- * Where the ring runs them in every cell: the reference server, back within milliseconds after a
- * restart. What they show of a library (does it reconnect, fail over, read a burst) is the
- * library's whatever the server; on the other servers they run in the reference client's cells,
- * which put every worker library and the server's own restart, silence and slow-reader handling
- * to the test. `GEARSPEC_INTEROP_PLAN=full` runs them everywhere.
+ * Where the ring runs them: on the reference server (back within milliseconds after a restart)
+ * in every cell with the reference on one side, so each library meets them once as a client and
+ * once as a worker; on the other servers in the reference client's cells, which put every worker
+ * library and the server's own restart, silence and slow-reader handling to the test. What they
+ * show of a library (does it reconnect, fail over, read a burst) is the library's whatever its
+ * partner. `GEARSPEC_INTEROP_PLAN=full` runs them in every cell of every server.
  */
-const LIFECYCLE_EVERY_CELL_SERVERS: readonly ServerPeerName[] = ['reference'];
+const lifecycleCell = (server: string, cell: { readonly client: string; readonly worker: string }): boolean => cell.client === 'reference' || (server === 'reference' && cell.worker === 'reference');
 
 /** Which scenarios a cell runs, when the plan narrows them per cell. */
 export type ScenarioFilter = (server: string, scenario: string, cell?: { readonly client: string; readonly worker: string }) => boolean;
@@ -48,8 +61,9 @@ export function scenarioFilter(plan: MatrixPlan): ScenarioFilter | undefined {
   if (plan === 'full') return undefined;
   return (server, scenario, cell) => {
     if (!among(FULL_PRODUCT_SERVERS, server) && !RING_SCENARIOS_ELSEWHERE.includes(scenario)) return false;
-    if (!LIFECYCLE_SCENARIOS.includes(scenario) || among(LIFECYCLE_EVERY_CELL_SERVERS, server)) return true;
-    return cell === undefined || cell.client === 'reference';
+    if (cell === undefined) return true;
+    if (SERVER_ONLY_SCENARIOS.includes(scenario)) return cell.client === 'reference' && cell.worker === 'reference';
+    return !LIFECYCLE_SCENARIOS.includes(scenario) || lifecycleCell(server, cell);
   };
 }
 

@@ -19,6 +19,7 @@ import { type DriverHandle, type DriverSource, b64, driverName, startDriver, unb
 import { pickFreePort } from '../peers/ports.js';
 import type { ProviderKind } from '../peers/types.js';
 import { type CellResult, type DriverInfo, type ScenarioResult, type ServerRun, countGrades, worstGrade } from '../report/interop/model.js';
+import type { Blackhole } from '../runner/blackhole.js';
 import { CheckedRelay } from '../runner/wire-check.js';
 import { DriverTap } from '../peers/drivers/tap.js';
 import { cellBlocker, declaredWireFinding, type Expectation, findExpectation, type InteropDeclarations } from './declared.js';
@@ -165,6 +166,19 @@ class Pool {
       },
       cutSilent: () => {
         for (const r of relays) r.cutSilent();
+      },
+      blackhole: () => {
+        const holes: Blackhole[] = [];
+        const lift = (): void => {
+          for (const h of holes.splice(0)) h.lift();
+        };
+        try {
+          for (const r of relays) holes.push(r.blackhole());
+        } catch (e) {
+          lift();
+          throw e;
+        }
+        return { ports: holes.flatMap((h) => h.ports), lift };
       },
     };
   }
@@ -508,8 +522,8 @@ function scenarioOwned(
     ownServer:
       serverName === 'external'
         ? undefined
-        : async (): Promise<OwnServer> => {
-            const own = await startMatrixServer(serverName, options.provider);
+        : async (knobs): Promise<OwnServer> => {
+            const own = await startMatrixServer(serverName, options.provider, knobs);
             owned.servers.push(own);
             return { address: own.address, restart: () => own.restart() };
           },

@@ -4,7 +4,8 @@
  */
 import { describeExit } from '../peers/peer-start.js';
 import { startServerPeer } from '../peers/servers/index.js';
-import type { ProviderKind, ServerPeerName, StartedServer } from '../peers/types.js';
+import { ERROR_CODES, isGearspecError } from '../errors.js';
+import type { ProviderKind, ServerPeerName, ServerStartOptions, StartedServer } from '../peers/types.js';
 import { GearmanConnection } from '../transport/connection.js';
 import type { MatrixServerName } from './types.js';
 
@@ -31,18 +32,24 @@ export interface MatrixServer {
 }
 
 /** Start a server; one retry, because a readiness probe can lose a race with a loaded machine. */
-export async function startMatrixServer(name: ServerPeerName, provider: ProviderKind | undefined): Promise<MatrixServer> {
+export async function startMatrixServer(name: ServerPeerName, provider: ProviderKind | undefined, knobs: MatrixServerKnobs = {}): Promise<MatrixServer> {
   try {
-    return await startOnce(name, provider);
-  } catch {
-    return startOnce(name, provider);
+    return await startOnce(name, provider, knobs);
+  } catch (e) {
+    // A knob the server does not have is the answer, not a lost race.
+    if (isGearspecError(e) && e.code === ERROR_CODES.USAGE) throw e;
+    return startOnce(name, provider, knobs);
   }
 }
 
-async function startOnce(name: ServerPeerName, provider: ProviderKind | undefined): Promise<MatrixServer> {
+/** Server behaviour a scenario may ask for (the peers layer's knobs it uses). */
+export type MatrixServerKnobs = Pick<ServerStartOptions, 'keepaliveSeconds'>;
+
+async function startOnce(name: ServerPeerName, provider: ProviderKind | undefined, knobs: MatrixServerKnobs): Promise<MatrixServer> {
   // The reference server always runs embedded; the provider applies to the external servers.
   const start = (port?: number, handlePrefix?: string): Promise<StartedServer> =>
     startServerPeer(name, {
+      ...knobs,
       ...(provider && name !== 'reference' ? { provider } : {}),
       startupTimeoutMs: 20_000,
       ...(port !== undefined && { port }),

@@ -7,6 +7,7 @@
 import type { Behaviour, DriverHandle } from '../peers/drivers/index.js';
 import type { ServerPeerName } from '../peers/types.js';
 import type { DriverTap } from '../peers/drivers/tap.js';
+import type { MatrixServerKnobs } from './servers.js';
 
 /** A peer the matrix starts itself, or a server someone else runs (`gearspec interop --server`). */
 export type MatrixServerName = ServerPeerName | 'external';
@@ -56,7 +57,7 @@ export interface CellContext {
    * A server of the cell's implementation for this scenario alone (one it may restart), stopped
    * by the runner when the scenario ends; undefined when gearspec did not start the cell's server.
    */
-  readonly ownServer: (() => Promise<OwnServer>) | undefined;
+  readonly ownServer: ((knobs?: MatrixServerKnobs) => Promise<OwnServer>) | undefined;
   /** What the relay in front of a driver started for this cell does to its traffic. */
   relay(tap: DriverTap): RelayControl;
 }
@@ -74,6 +75,11 @@ export interface RelayControl {
   goSilent(): void;
   /** The server's side of the silent connections is reset (RST). */
   cutSilent(): void;
+  /**
+   * Every packet of the library's connections is dropped, both ways, until `lift`: even the
+   * relay's kernel answers nothing, so a server's TCP keepalive sees a vanished host.
+   */
+  blackhole(): { readonly ports: readonly number[]; lift(): void };
 }
 
 export interface Observation {

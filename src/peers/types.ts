@@ -38,6 +38,11 @@ export interface ServerStartOptions extends StartOptions {
   exceptions?: boolean;
   /** C gearmand `--job-handle-prefix`; reference `handlePrefix`. */
   handlePrefix?: string;
+  /**
+   * TCP keepalive on accepted connections after this many idle seconds: C gearmand `--keepalive`
+   * (probes 1 s apart, 2 of them); reference `keepaliveMs` (Node's: 10 probes 1 s apart).
+   */
+  keepaliveSeconds?: number;
   /** Size of the kept log, in characters. Default 1 MiB. */
   logMaxBytes?: number;
 }

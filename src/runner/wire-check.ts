@@ -8,6 +8,7 @@ import type { FixtureRecord } from '../fixtures/format.js';
 import { decodeArg } from '../fixtures/record-bytes.js';
 import { Recorder } from '../fixtures/recorder.js';
 import type { Packet } from '../protocol/packet.js';
+import { type Blackhole, blackhole } from './blackhole.js';
 import { checkRequestPacket, type RequestSender } from './packet-check.js';
 
 /** Violations in one recorded record sent by the library (c2s); empty for anything else. */
@@ -86,6 +87,11 @@ export class CheckedRelay {
   /** The library's connections go silent: no packets, no FIN, no RST (Recorder.goSilent). */
   goSilent(): void {
     this.#recorder.goSilent();
+  }
+
+  /** Drop every packet of the library's connections to the server, both ways, until `lift`. */
+  blackhole(): Blackhole {
+    return blackhole(this.#recorder.upstreamPorts());
   }
 
   /** Reset the silent connections towards the server. */

@@ -19,6 +19,12 @@ export interface ReferenceServerOptions {
   handlePrefix?: string;
   /** Every connection starts with the `exceptions` option on (gearmand --exceptions). */
   exceptionsByDefault?: boolean;
+  /**
+   * TCP keepalive on every accepted connection after this much idle time (gearmand --keepalive):
+   * a peer whose host vanished is noticed after the idle time and 10 unanswered probes 1 s apart
+   * (Node's keepalive), and its jobs are requeued. Off (undefined) by default, like gearmand.
+   */
+  keepaliveMs?: number;
   /** Deliberately broken behaviours for testing the harness itself. */
   faults?: readonly FaultName[];
   /** A counting fault (drop-job) strikes once in this many; default 10,000. */
@@ -35,6 +41,7 @@ export interface ResolvedOptions {
   readonly maxTextLineBytes: number;
   readonly handlePrefix: string;
   readonly exceptionsByDefault: boolean;
+  readonly keepaliveMs: number | undefined;
   readonly faults: readonly FaultName[];
   readonly faultEvery: number;
   readonly log: ((line: string) => void) | undefined;
@@ -69,6 +76,8 @@ export function resolveOptions(options: ReferenceServerOptions = {}): ResolvedOp
   if (Buffer.byteLength(handlePrefix) > MAX_PREFIX_BYTES || /[\0\s]/.test(handlePrefix)) {
     throw bad('handlePrefix', `must be at most ${MAX_PREFIX_BYTES} bytes without NUL or whitespace`);
   }
+  const keepaliveMs = options.keepaliveMs === undefined ? undefined : nonNegativeInt('keepaliveMs', options.keepaliveMs, 0);
+  if (keepaliveMs !== undefined && keepaliveMs < 1000) throw bad('keepaliveMs', 'must be at least 1000 (TCP keepalive counts whole seconds)');
   for (const f of options.faults ?? []) if (!isFaultName(f)) throw bad('faults', `unknown fault ${JSON.stringify(f)}`);
   const faultEvery = nonNegativeInt('faultEvery', options.faultEvery, DEFAULT_FAULT_EVERY);
   if (faultEvery < 1) throw bad('faultEvery', 'must be at least 1');
@@ -80,6 +89,7 @@ export function resolveOptions(options: ReferenceServerOptions = {}): ResolvedOp
     maxTextLineBytes,
     handlePrefix,
     exceptionsByDefault: options.exceptionsByDefault ?? false,
+    keepaliveMs,
     faults: options.faults ?? [],
     faultEvery,
     log: options.log,

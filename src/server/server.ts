@@ -77,6 +77,7 @@ export async function startReferenceServer(options?: ReferenceServerOptions): Pr
   const resolved = resolveOptions(options);
   const core = new ServerCore(resolved);
   const listener = net.createServer({ noDelay: true }, (socket) => {
+    if (resolved.keepaliveMs !== undefined) socket.setKeepAlive(true, resolved.keepaliveMs);
     const conn = new ServerConnection(socket, core, {
       maxPacketBytes: resolved.maxPacketBytes,
       maxTextLineBytes: resolved.maxTextLineBytes,

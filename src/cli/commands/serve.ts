@@ -13,6 +13,7 @@ const flags: FlagSpecs = {
   'max-packet': { type: 'number', help: 'largest packet body accepted, in bytes' },
   'handle-prefix': { type: 'string', help: 'job handle prefix (default H:<hostname>)' },
   exceptions: { type: 'boolean', help: 'turn the exceptions option on for every connection (gearmand --exceptions)' },
+  keepalive: { type: 'number', help: 'TCP keepalive after S idle seconds, then 10 probes 1 s apart (gearmand --keepalive)' },
   fault: { type: 'string', repeat: true, help: `deliberately broken behaviour for testing harnesses: ${FAULT_NAMES.join(', ')}` },
   'fault-every': { type: 'number', help: `drop-job strikes one new job in N (default ${DEFAULT_FAULT_EVERY.toLocaleString('en-US')})` },
   verbose: { type: 'boolean', help: 'log connections, protocol errors and admin commands to stderr' },
@@ -26,7 +27,7 @@ function int(value: unknown, flag: string, max: number): number {
 export const command: Command = {
   name: 'serve',
   summary: 'run the gearspec reference job server',
-  usage: `gearspec serve [--port N] [--host 127.0.0.1] [--job-retries N] [--max-packet BYTES] [--handle-prefix P] [--exceptions] [--fault NAME]... [--fault-every N] [--verbose]
+  usage: `gearspec serve [--port N] [--host 127.0.0.1] [--job-retries N] [--max-packet BYTES] [--handle-prefix P] [--exceptions] [--keepalive S] [--fault NAME]... [--fault-every N] [--verbose]
 
 Serves until SIGINT/SIGTERM (also to \`npx gearspec serve\`) or the admin command \`shutdown\`,
 then closes its port.
@@ -46,6 +47,8 @@ ${exitCodes('stopped (SIGINT, SIGTERM or admin shutdown)', undefined, 'usage err
       if (faultEvery === 0) throw usageError('--fault-every must be at least 1');
       const maxPacket = f['max-packet'] === undefined ? undefined : int(f['max-packet'], 'max-packet', 0xffffffff);
       if (maxPacket !== undefined && maxPacket < 64) throw usageError('--max-packet must be at least 64');
+      const keepalive = f.keepalive === undefined ? undefined : int(f.keepalive, 'keepalive', 86_400);
+      if (keepalive === 0) throw usageError('--keepalive must be at least 1 (seconds)');
       options = {
         port: int(f.port, 'port', 65535),
         host: String(f.host),
@@ -54,6 +57,7 @@ ${exitCodes('stopped (SIGINT, SIGTERM or admin shutdown)', undefined, 'usage err
         faults,
         ...(faultEvery === undefined ? {} : { faultEvery }),
         ...(maxPacket === undefined ? {} : { maxPacketBytes: maxPacket }),
+        ...(keepalive === undefined ? {} : { keepaliveMs: keepalive * 1000 }),
         ...(typeof f['handle-prefix'] === 'string' ? { handlePrefix: f['handle-prefix'] } : {}),
         ...(f.verbose === true ? { log: (line: string) => process.stderr.write(`[gearspec serve] ${line}\n`) } : {}),
       };

@@ -20,6 +20,7 @@ function noOptions(server: string, o: ServerStartOptions): void {
   if (o.jobRetries) reject(server, 'jobRetries', `${server} has no retry limit switch`);
   if (o.exceptions) reject(server, 'exceptions', `${server} has no default-exceptions switch`);
   if (o.handlePrefix !== undefined) reject(server, 'handlePrefix', `${server} has no handle-prefix switch`);
+  if (o.keepaliveSeconds !== undefined) reject(server, 'keepaliveSeconds', `${server} has no keepalive switch`);
 }
 
 const DRIVERS_IMAGE_DIR = '/opt/gearspec/drivers';
@@ -81,6 +82,7 @@ export const PEERS = {
         if (o.jobRetries !== undefined) args.push('-j', String(o.jobRetries));
         if (o.exceptions) args.push('--exceptions');
         if (o.handlePrefix !== undefined) args.push('--job-handle-prefix', o.handlePrefix);
+        if (o.keepaliveSeconds !== undefined) args.push('--keepalive', `--keepalive-idle=${o.keepaliveSeconds}`, '--keepalive-interval=1', '--keepalive-count=2');
         return [...args, ...(o.args ?? [])];
       },
     },

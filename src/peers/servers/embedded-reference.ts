@@ -23,6 +23,7 @@ export async function startEmbeddedReference(options: ServerStartOptions = {}): 
     ...(options.jobRetries !== undefined && { jobRetries: options.jobRetries }),
     ...(options.exceptions !== undefined && { exceptionsByDefault: options.exceptions }),
     ...(options.handlePrefix !== undefined && { handlePrefix: options.handlePrefix }),
+    ...(options.keepaliveSeconds !== undefined && { keepaliveMs: options.keepaliveSeconds * 1000 }),
     log: (line) => log.append('', `${line}\n`),
   }).catch((e: unknown) => {
     // Bad options stay usage errors; anything else (EADDRINUSE) is a failed start.

@@ -40,6 +40,15 @@ export const LIFECYCLE_EXPECTATIONS: readonly Expectation[] = [
     why: 'rustygeard merges jobs by unique across every function, the empty unique included: once a job with an empty unique is stored, later empty-unique submits of the reference client join it and never reach a worker, so the scenario’s job is never assigned (or, early in the cell, is held and then lost as in silent-worker), and the fresh job after a scenario never reaches the cell’s worker (the servers started for the restart scenarios start empty, so those scenarios themselves recover).',
     source: 'rustygeard 0.15.0 queues.rs:75-80,128; service.rs:259; docs/peers.md; [MATRIX:rustygeard/reference/reference/*]',
   },
+  {
+    id: 'servers/no-keepalive-switch',
+    servers: ['perl-gearmand', 'abraxas', 'g2', 'gear', 'rustygeard'],
+    scenarios: ['silent-worker-keepalive'],
+    expect: 'no-keepalive-option',
+    kind: 'unsupported',
+    why: 'The server has no TCP keepalive switch (gearmand’s --keepalive has no counterpart), so a worker whose host vanished keeps its job until the connection fails some other way, if ever (silent-worker shows the job held).',
+    source: 'Perl gearmand(1) options; abraxas server.js; g2 and gear server options; rustygeard --help; src/peers/registry/records.ts (noOptions rejects keepaliveSeconds); spec §4.7',
+  },
   // ---- Perl Gearman::Server: the server's own alternatives and gaps.
   {
     id: 'perl-server/silent-worker-job-failed',
@@ -226,6 +235,17 @@ export const LIFECYCLE_EXPECTATIONS: readonly Expectation[] = [
     source: 'libgearman 1.1.20 libgearman/connection.cc:724 (COULD_NOT_CONNECT); docs/peers.md "Found by soaking"; spec §4.7, §4.16; [MATRIX:gearmand/*/libgearman-c|php/server-restart]',
   },
   {
+    id: 'gear-worker/finishes-into-dead-connection',
+    workers: ['gear'],
+    scenarios: ['server-restart-mid-job'],
+    expect: ['failed/client-waiting/worker-gone', 'failed/client-waiting/worker-back'],
+    orNominal: true,
+    kind: 'interop-bug',
+    why: 'gear’s Job.sendWorkComplete writes straight to the connection the job came on, which the restart closed: the job held across the restart raises out of the application’s loop (BrokenPipeError, OSError or AttributeError) and the worker process ends, or, when it survives, the next job’s result is lost with it (the client waits although the worker ran the job). Whether the reconnect has replaced the connection first depends on timing (natively the worker recovers).',
+    source:
+      'gear 0.16.0 gear/__init__.py:1905 (sendWorkComplete), :305; docs/peers.md "Found by soaking" (gear worker at a restart); [MATRIX:reference|gearmand/reference/gear/server-restart-mid-job] (containers)',
+  },
+  {
     id: 'perl-worker/reconnect-after-retry-period',
     workers: ['perl'],
     scenarios: ['server-restart', 'server-restart-mid-job'],
@@ -318,11 +338,12 @@ export const LIFECYCLE_EXPECTATIONS: readonly Expectation[] = [
     id: 'lifecycle/client-reconnect-races-restart',
     clients: ['abraxas', 'gear'],
     scenarios: ['server-restart'],
-    expect: 'client-stuck/worker-registered',
+    expect: ['client-stuck/worker-registered', 'client-error-then-ok/worker-back'],
     orNominal: true,
     kind: 'interop-bug',
-    why: 'The client’s first submit after the restart sometimes gets no answer at all (neither a handle nor an error) while the worker is registered again: the submit went into the old connection before the library noticed it closed. Seen on every server, not every run; not yet traced to a line, so declared as timing-dependent.',
-    source: 'abraxas/client-connection.js; gear/__init__.py Client; spec §4.16; [MATRIX:gearmand|perl-gearmand/abraxas/reference/server-restart], [MATRIX:reference/gear/reference/server-restart]',
+    why: 'The client’s first submit after the restart goes into the old connection when the library has not yet noticed that it closed: then it gets no answer at all (neither a handle nor an error) while the worker is registered again, or an error and the next submit runs. Seen on every server, not every run; not yet traced to a line, so declared as timing-dependent.',
+    source:
+      'abraxas/client-connection.js; gear/__init__.py Client; spec §4.16; [MATRIX:gearmand|perl-gearmand/abraxas/reference/server-restart], [MATRIX:reference/gear/reference/server-restart] (client-stuck natively, client-error-then-ok in containers)',
   },
   {
     id: 'rustygear-client/restart',

@@ -10,7 +10,7 @@ import { priorities } from './priorities.js';
 import { streaming } from './streaming.js';
 import { serverRestart, serverRestartMidJob } from './server-restart.js';
 import { serversOneDown } from './servers-one-down.js';
-import { silentWorker } from './silent-worker.js';
+import { silentWorker, silentWorkerKeepalive } from './silent-worker.js';
 import { slowConsumer } from './slow-consumer.js';
 import { workerDeath, workerExit } from './worker-death.js';
 
@@ -34,6 +34,7 @@ export const SCENARIOS: readonly Scenario[] = [
   workerDeath,
   workerExit,
   silentWorker,
+  silentWorkerKeepalive,
   slowConsumer,
   serversOneDown,
   serverRestart,

@@ -12,6 +12,7 @@
  * after the reset, `requeued` (the second worker ran it, the client got its result), `failed`
  * (the client got WORK_FAIL), or `lost` (nothing).
  */
+import { ERROR_CODES, errorMessage, isGearspecError } from '../../../src/errors.js';
 import type { Scenario } from '../../../src/interop/types.js';
 import { gateName } from '../tap.js';
 import { b64, nextId, sequence, statusRow, unb64 } from './helpers.js';
@@ -55,5 +56,67 @@ export const silentWorker: Scenario = {
     const ranAgain = takenEarly || (await rescuer.waitFor((e) => e.event === 'job', completed ? ctx.timing.eventMs : ctx.timing.quietMs)) !== undefined;
     const after = completed && ranAgain ? 'requeued' : events.some((e) => e.event === 'fail') ? 'failed' : completed ? 'completed' : done ? 'ended' : 'lost';
     return { outcome: `${whileSilent}-then-${after}`, detail: `${shown}; client: ${sequence(events)}; the second worker ${ranAgain ? 'ran the job' : 'never got it'}` };
+  },
+};
+
+/** A server with keepalive notices a vanished peer after its idle time and unanswered probes: gearmand 1 + 2 × 1 s, Node 1 + 10 × 1 s. */
+const KEEPALIVE_NOTICE_MS = 30_000;
+/** Longer than Linux's longest delayed ACK (200 ms). */
+const ACK_SETTLE_MS = 400;
+
+/**
+ * The same silence, but as a vanished host: every packet of the worker's connection is dropped
+ * (runner/blackhole.ts), so nothing answers the server's TCP keepalive probes. A server of the
+ * cell's implementation is started for the scenario with keepalive after 1 s idle (gearmand
+ * `--keepalive`, the reference server's `keepaliveMs`); it must notice within its probes and
+ * requeue the job to a second worker (or fail it, spec §4.7). A server with no keepalive switch
+ * is `no-keepalive-option`; one that never notices is `held`.
+ */
+export const silentWorkerKeepalive: Scenario = {
+  id: 'silent-worker-keepalive',
+  title: 'a worker holding a job vanishes without a trace: a server with TCP keepalive on notices and requeues the job',
+  nominal: 'requeued-by-keepalive',
+  needsOwnServer: true,
+  functions: () => [],
+  async run(ctx) {
+    if (!ctx.ownServer) throw new Error('silent-worker-keepalive needs a server gearspec starts');
+    const own = await ctx.ownServer({ keepaliveSeconds: 1 }).catch((e: unknown) => {
+      if (isGearspecError(e) && e.code === ERROR_CODES.USAGE) return errorMessage(e);
+      throw e;
+    });
+    if (typeof own === 'string') return { outcome: 'no-keepalive-option', detail: own };
+    const fn = ctx.fn('silent-worker-keepalive', nextId('k'));
+    const gate = gateName(fn);
+    const victim = await ctx.startDriver('worker', 'vanishing-victim', [own.address], [{ function: fn, behaviour: { steps: [{ kind: 'gate', gate }], outcome: { kind: 'complete' } } }]);
+    const client = await ctx.startDriver('client', 'keepalive-client', [own.address]);
+    const jobId = nextId('j');
+    client.send({ op: 'submit', id: jobId, function: fn, payload: b64('anyone there?') });
+    const gated = await victim.waitFor((e) => e.event === 'gated' && e.gate === gate, ctx.timing.eventMs);
+    if (gated?.event !== 'gated') return { outcome: 'worker-never-assigned', detail: `client: ${sequence(client.eventsFor(jobId))}` };
+    const relay = ctx.relay(victim);
+    relay.goSilent();
+    // The host vanishes a moment after its last exchange: by then its kernel has acknowledged the
+    // JOB_ASSIGN (a delayed ACK takes up to 200 ms). An unacknowledged packet would put the server's
+    // side into retransmission, where keepalive does not run, and this scenario is about keepalive.
+    await new Promise((r) => setTimeout(r, ACK_SETTLE_MS));
+    const hole = relay.blackhole();
+    try {
+      ctx.note(`the victim's host vanished holding ${gated.handle}: the packets of its connection (local port ${hole.ports.join(', ')}) are dropped both ways`);
+      victim.send({ op: 'release', gate });
+      const rescuer = await ctx.startDriver('worker', 'keepalive-rescuer', [own.address], [{ function: fn, behaviour: { outcome: { kind: 'complete' } } }]);
+      const t0 = Date.now();
+      const taken = await rescuer.waitFor((e) => e.event === 'job' && e.function === fn, KEEPALIVE_NOTICE_MS);
+      const noticed = taken ? `after ${Date.now() - t0} ms` : `not within ${KEEPALIVE_NOTICE_MS} ms (or by failing the job)`;
+      await client.waitFor((e) => e.event === 'done' && e.id === jobId, ctx.timing.eventMs);
+      const events = client.eventsFor(jobId);
+      const detail = `the server noticed ${noticed}; client: ${sequence(events)}`;
+      if (taken && events.some((e) => e.event === 'complete' && unb64(e.payload).toString() === 'anyone there?')) return { outcome: 'requeued-by-keepalive', detail };
+      if (events.some((e) => e.event === 'fail')) return { outcome: 'failed-by-keepalive', detail };
+      return { outcome: taken ? 'requeued-result-missing' : 'held', detail };
+    } finally {
+      hole.lift();
+      await victim.handle.stop();
+      relay.cutSilent();
+    }
   },
 };

@@ -1,5 +1,6 @@
 /**
- * A slow consumer (spec §4.10): a client stops reading while its job's worker streams 6 MiB of
+ * A slow consumer (spec §4.10, §4.16): the cell's client stops reading (the relay in front of it
+ * stops reading from the server) while a worker of the cell's implementation streams 6 MiB of
  * WORK_DATA, more than the kernel's socket buffers hold, so the server must keep the rest or push
  * back on that one worker. It must not stall: another client's job through another worker runs
  * meanwhile. When the client reads again, every chunk arrives byte-exact and in order, then the
@@ -10,8 +11,8 @@
  * changed), `data-merged-into-result` (every byte, in order, but as one result: a library that
  * folds WORK_DATA into the result), `no-result` (the client never finished), `worker-never-assigned`.
  */
-import type { Scenario } from '../../../src/interop/types.js';
-import { gateName } from '../tap.js';
+import type { CellContext, Observation, Scenario } from '../../../src/interop/types.js';
+import { type DriverTap, gateName } from '../tap.js';
 import { b64, nextId, sequence, unb64 } from './helpers.js';
 
 const CHUNKS = 6;
@@ -36,38 +37,47 @@ export const slowConsumer: Scenario = {
     const chunks = Array.from({ length: CHUNKS }, (_, i) => chunk(i + 1));
     const steps = [{ kind: 'gate', gate } as const, ...chunks.map((c) => ({ kind: 'data', payload: b64(c) }) as const)];
     const streamer = await ctx.startDriver('worker', 'streamer', [ctx.serverAddress], [{ function: fn, behaviour: { steps, outcome: { kind: 'complete', payload: b64('done') } } }]);
-    const slow = await ctx.startDriver('client', 'slow-client', [ctx.serverAddress]);
-    const jobId = nextId('j');
-    slow.send({ op: 'submit', id: jobId, function: fn, payload: b64('stream a lot') });
-    const gated = await streamer.waitFor((e) => e.event === 'gated' && e.gate === gate, ctx.timing.eventMs);
-    if (gated?.event !== 'gated') return { outcome: 'worker-never-assigned', detail: `client: ${sequence(slow.eventsFor(jobId))}` };
-    // The job is assigned, so the client has had its JOB_CREATED: from here on it reads nothing.
-    ctx.relay(slow).holdReplies(true);
-    ctx.note('the client stopped reading; the worker streams');
-    streamer.send({ op: 'release', gate });
-    // Another client's job through the cell's own worker, while the slow client reads nothing.
-    const other = nextId('j');
-    ctx.client2.send({ op: 'submit', id: other, function: ctx.fn('health'), payload: b64(other) });
-    const otherDone = await ctx.client2.waitFor((e) => e.event === 'complete' && e.id === other, ctx.timing.eventMs);
-    // Informational (either is allowed): did the server keep the stream, or push back on the worker?
-    const finishedWhileHeld = (await streamer.waitFor((e) => e.event === 'finished', ctx.timing.quietMs)) !== undefined;
-    ctx.note(
-      `while the client was not reading: the other client's job ${otherDone ? 'completed' : 'did not complete'}; the worker ${finishedWhileHeld ? 'had sent everything' : 'was still sending (the server pushed back)'}`,
-    );
-    ctx.relay(slow).holdReplies(false);
-    await ctx.client2.waitFor((e) => e.event === 'done' && e.id === other, ctx.timing.eventMs);
-    const done = await slow.waitFor((e) => e.event === 'done' && e.id === jobId, ctx.timing.eventMs * 2);
-    const events = slow.eventsFor(jobId);
-    const data = events.flatMap((e) => (e.event === 'data' ? [unb64(e.payload)] : []));
-    const complete = events.find((e) => e.event === 'complete');
-    const intact = data.length === CHUNKS && data.every((d, i) => d.equals(chunks[i]!)) && complete?.event === 'complete' && unb64(complete.payload).toString() === 'done';
-    const detail = `client: ${sequence(events)}; ${data.length}/${CHUNKS} chunks${intact ? ' byte-exact, in order' : ''}; the worker ${finishedWhileHeld ? 'finished while the client was not reading' : 'finished only after it read again'}`;
-    if (!done) return { outcome: 'no-result', detail };
-    // A library that hands WORK_DATA to the application as part of the result (or a worker library
-    // that buffers it into WORK_COMPLETE) delivers the same bytes in one piece.
-    const merged = complete?.event === 'complete' && data.length === 0 && unb64(complete.payload).equals(Buffer.concat([...chunks, Buffer.from('done')]));
-    if (merged) return { outcome: 'data-merged-into-result', detail };
-    if (!intact) return { outcome: 'data-differs', detail };
-    return { outcome: otherDone ? 'delivered' : 'server-stalled', detail };
+    // The cell's own client is the one that stops reading; it reads again whatever happens below.
+    const slow = ctx.client;
+    try {
+      return await streamTo(ctx, slow, streamer, fn, gate, chunks);
+    } finally {
+      ctx.relay(slow).holdReplies(false);
+    }
   },
 };
+
+async function streamTo(ctx: CellContext, slow: DriverTap, streamer: DriverTap, fn: string, gate: string, chunks: readonly Buffer[]): Promise<Observation> {
+  const jobId = nextId('j');
+  slow.send({ op: 'submit', id: jobId, function: fn, payload: b64('stream a lot') });
+  const gated = await streamer.waitFor((e) => e.event === 'gated' && e.gate === gate, ctx.timing.eventMs);
+  if (gated?.event !== 'gated') return { outcome: 'worker-never-assigned', detail: `client: ${sequence(slow.eventsFor(jobId))}` };
+  // The job is assigned, so the client has had its JOB_CREATED: from here on it reads nothing.
+  ctx.relay(slow).holdReplies(true);
+  ctx.note('the client stopped reading; the worker streams');
+  streamer.send({ op: 'release', gate });
+  // Another client's job through the cell's own worker, while the slow client reads nothing.
+  const other = nextId('j');
+  ctx.client2.send({ op: 'submit', id: other, function: ctx.fn('health'), payload: b64(other) });
+  const otherDone = await ctx.client2.waitFor((e) => e.event === 'complete' && e.id === other, ctx.timing.eventMs);
+  // Informational (either is allowed): did the server keep the stream, or push back on the worker?
+  const finishedWhileHeld = (await streamer.waitFor((e) => e.event === 'finished', ctx.timing.quietMs)) !== undefined;
+  ctx.note(
+    `while the client was not reading: the other client's job ${otherDone ? 'completed' : 'did not complete'}; the worker ${finishedWhileHeld ? 'had sent everything' : 'was still sending (the server pushed back)'}`,
+  );
+  ctx.relay(slow).holdReplies(false);
+  await ctx.client2.waitFor((e) => e.event === 'done' && e.id === other, ctx.timing.eventMs);
+  const done = await slow.waitFor((e) => e.event === 'done' && e.id === jobId, ctx.timing.eventMs * 2);
+  const events = slow.eventsFor(jobId);
+  const data = events.flatMap((e) => (e.event === 'data' ? [unb64(e.payload)] : []));
+  const complete = events.find((e) => e.event === 'complete');
+  const intact = data.length === CHUNKS && data.every((d, i) => d.equals(chunks[i]!)) && complete?.event === 'complete' && unb64(complete.payload).toString() === 'done';
+  const detail = `client: ${sequence(events)}; ${data.length}/${CHUNKS} chunks${intact ? ' byte-exact, in order' : ''}; the worker ${finishedWhileHeld ? 'finished while the client was not reading' : 'finished only after it read again'}`;
+  if (!done) return { outcome: 'no-result', detail };
+  // A library that hands WORK_DATA to the application as part of the result (or a worker library
+  // that buffers it into WORK_COMPLETE) delivers the same bytes in one piece.
+  const merged = complete?.event === 'complete' && data.length === 0 && unb64(complete.payload).equals(Buffer.concat([...chunks, Buffer.from('done')]));
+  if (merged) return { outcome: 'data-merged-into-result', detail };
+  if (!intact) return { outcome: 'data-differs', detail };
+  return { outcome: otherDone ? 'delivered' : 'server-stalled', detail };
+}
