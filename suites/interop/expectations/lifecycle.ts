@@ -235,6 +235,17 @@ export const LIFECYCLE_EXPECTATIONS: readonly Expectation[] = [
     source: 'libgearman 1.1.20 libgearman/connection.cc:724 (COULD_NOT_CONNECT); docs/peers.md "Found by soaking"; spec §4.7, §4.16; [MATRIX:gearmand/*/libgearman-c|php/server-restart]',
   },
   {
+    id: 'abraxas-server/stale-result-for-reused-handle',
+    servers: ['abraxas'],
+    workers: ['gearmanode'],
+    scenarios: ['server-restart', 'server-restart-mid-job'],
+    expect: ['failed/client-wrong-result/worker-absent', 'failed/client-waiting/worker-absent', 'client-waiting/worker-absent', 'no-job-before-restart', 'worker-never-assigned'],
+    kind: 'interop-bug',
+    why: 'A client gets another job’s result. The restarted abraxas numbers its handles from job:1 again, and it takes WORK_COMPLETE for a handle from any connection, not only the worker it assigned the job to. The gearmanode worker finishes the job it held across the restart by connecting again to send the result (without registering again), so the old job’s WORK_COMPLETE lands on the new job that now has handle job:1. (Without a job across the restart it is only unregistered, as lifecycle/worker-stays-unregistered says; and through abraxas it may never get the job before the restart: abraxas-server/late-assignment.)',
+    source:
+      'abraxas server.js:123-130 (withJob: by handle only), 216-221 (workComplete); abraxas server-job.js:11 (handle counter); gearmanode/lib/gearmanode/job-server.js:278 (send connects when disconnected); spec §4.1, §4.16; [MATRIX:abraxas/reference/gearmanode/server-restart-mid-job] 2026-12-07 containers: after: created(job:1), complete("in flight")',
+  },
+  {
     id: 'gear-worker/finishes-into-dead-connection',
     workers: ['gear'],
     scenarios: ['server-restart-mid-job'],

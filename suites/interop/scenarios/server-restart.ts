@@ -11,7 +11,8 @@
  *
  * After the restart the client submits a job (and once more if its library reported an error for
  * the first: an application retries a failed submit). The outcome names each side: the client
- * `ok` (the job ran), `error-then-ok`, `error` (both failed), `waiting` (a handle and no result:
+ * `ok` (the job ran), `error-then-ok`, `error` (both failed), `wrong-result` (a result that is not
+ * the job's: another job's bytes under a handle the new server gave out again), `waiting` (a handle and no result:
  * nobody ran the job), `stuck` (no answer at all) or `gone` (exited); the worker `back` (it ran a
  * job after the restart), `registered` (the server lists it for the function again, but no job
  * reached it), `absent` or `gone`. `server-restart`: `recovered` when the client is ok and the
@@ -23,7 +24,7 @@ import type { CellContext, OwnServer, Scenario } from '../../../src/interop/type
 import { type DriverTap, gateName } from '../tap.js';
 import { b64, errorsOf, nextId, runJob, sequence, statusRow, unb64 } from './helpers.js';
 
-type ClientPart = 'ok' | 'error-then-ok' | 'error' | 'waiting' | 'stuck' | 'gone';
+type ClientPart = 'ok' | 'error-then-ok' | 'error' | 'wrong-result' | 'waiting' | 'stuck' | 'gone';
 type WorkerPart = 'back' | 'registered' | 'absent' | 'gone';
 
 interface Restarted {
@@ -56,6 +57,7 @@ async function afterRestart(ctx: CellContext, { own, client, worker, fn }: Resta
       break;
     }
     if (client.exited) client_ = 'gone';
+    else if (run.events.some((e) => e.event === 'complete')) client_ = 'wrong-result';
     else if (!run.done) client_ = run.handle ? 'waiting' : 'stuck';
     else client_ = 'error';
     // An application retries a submit its library reported as failed, once; not one that hangs.
