@@ -494,7 +494,10 @@ class ScenarioOwned {
     readonly transcript: string[],
     readonly started: number,
   ) {}
+  /** Set once the scenario has ended (or run past its deadline): later starts are stopped at once. */
+  stopped = false;
   async stop(): Promise<void> {
+    this.stopped = true;
     await Promise.all(this.drivers.map((d) => d.handle.stop()));
     await Promise.all(this.servers.splice(0).map((s) => s.stop()));
   }
@@ -516,6 +519,8 @@ function scenarioOwned(
       const tap = role === 'client' ? await pool.client(sources.client, name, servers) : new DriverTap(name, await pool.worker(sources.worker, name, registrations, servers));
       tap.reset(owned.transcript, undefined, owned.started);
       owned.drivers.push(tap);
+      // A scenario that ran past its deadline goes on in the background: what it starts then is not left running.
+      if (owned.stopped) await tap.handle.stop();
       return tap;
     },
     downAddress: () => pool.downAddress(),
@@ -525,6 +530,7 @@ function scenarioOwned(
         : async (knobs): Promise<OwnServer> => {
             const own = await startMatrixServer(serverName, options.provider, knobs);
             owned.servers.push(own);
+            if (owned.stopped) await own.stop();
             return { address: own.address, restart: () => own.restart() };
           },
     relay: (tap): RelayControl => pool.relayControl(tap.handle),
@@ -539,8 +545,12 @@ interface WorkerSlot {
 
 class FormUnsupported extends Error {}
 
-/** How long the fresh-job check waits for its job. */
-const CHECK_MS = 3000;
+/**
+ * How long the fresh-job check waits for its job (at most the scenario's event deadline). It ends
+ * at the job's result, so a long deadline costs only where the check fails; a 3 s one failed a
+ * nominal cell in CI when the harness process stalled for 4.6 s under load.
+ */
+const CHECK_MS = 8000;
 
 interface CheckResult {
   /** Empty when the worker took the fresh job and the client submitted and finished its own. */

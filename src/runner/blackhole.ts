@@ -23,10 +23,42 @@ function iptables(op: '-I' | '-D', rule: readonly string[]): void {
   execFileSync('iptables', [op, ...rule], { stdio: 'pipe', timeout: 10_000 });
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Rules a gearspec process left behind when it was killed (no exit handler ran): a stale drop on
+ * an ephemeral port would break whatever connection gets that port next.
+ */
+function removeOrphans(): void {
+  let listing: string;
+  try {
+    listing = execFileSync('iptables', ['-S'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
+  } catch {
+    return; // no iptables: the insert below says so
+  }
+  for (const line of listing.split('\n')) {
+    const m = /^-A (\S+) (.*--comment "?gearspec:(\d+)"?.*)$/.exec(line);
+    if (!m || alive(Number(m[3]))) continue;
+    try {
+      execFileSync('iptables', ['-D', m[1]!, ...m[2]!.replace(/"/g, '').split(' ')], { stdio: 'pipe', timeout: 10_000 });
+    } catch {
+      // Gone already, or not ours to parse: leave it.
+    }
+  }
+}
+
 /** Drop every packet to and from each of `localPorts` (TCP, this machine) until `lift`. */
 export function blackhole(localPorts: readonly number[]): Blackhole {
   if (!exitHooked) {
     exitHooked = true;
+    removeOrphans();
     process.on('exit', () => {
       for (const rule of live) {
         try {

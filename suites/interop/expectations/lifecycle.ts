@@ -44,7 +44,8 @@ export const LIFECYCLE_EXPECTATIONS: readonly Expectation[] = [
     id: 'servers/no-keepalive-switch',
     servers: ['perl-gearmand', 'abraxas', 'g2', 'gear', 'rustygeard'],
     scenarios: ['silent-worker-keepalive'],
-    expect: 'no-keepalive-option',
+    // rustygeard's reference pair fails every fresh-job check (rustygeard/empty-unique-merged-lifecycle).
+    expect: ['no-keepalive-option', 'no-keepalive-option+worker-stuck'],
     kind: 'unsupported',
     why: 'The server has no TCP keepalive switch (gearmand’s --keepalive has no counterpart), so a worker whose host vanished keeps its job until the connection fails some other way, if ever (silent-worker shows the job held).',
     source: 'Perl gearmand(1) options; abraxas server.js; g2 and gear server options; rustygeard --help; src/peers/registry/records.ts (noOptions rejects keepaliveSeconds); spec §4.7',
@@ -243,7 +244,7 @@ export const LIFECYCLE_EXPECTATIONS: readonly Expectation[] = [
     kind: 'interop-bug',
     why: 'A client gets another job’s result. The restarted abraxas numbers its handles from job:1 again, and it takes WORK_COMPLETE for a handle from any connection, not only the worker it assigned the job to. The gearmanode worker finishes the job it held across the restart by connecting again to send the result (without registering again), so the old job’s WORK_COMPLETE lands on the new job that now has handle job:1. (Without a job across the restart it is only unregistered, as lifecycle/worker-stays-unregistered says; and through abraxas it may never get the job before the restart: abraxas-server/late-assignment.)',
     source:
-      'abraxas server.js:123-130 (withJob: by handle only), 216-221 (workComplete); abraxas server-job.js:11 (handle counter); gearmanode/lib/gearmanode/job-server.js:278 (send connects when disconnected); spec §4.1, §4.16; [MATRIX:abraxas/reference/gearmanode/server-restart-mid-job] 2026-12-07 containers: after: created(job:1), complete("in flight")',
+      'abraxas server.js:123-130 (withJob: by handle only), 216-221 (workComplete), as certify case binary/forwarding/not-owner-rejected (abraxas baseline); abraxas server-job.js:11 (handle counter); gearmanode/lib/gearmanode/job-server.js:278 (send connects when disconnected); spec §4.1, §4.16; [MATRIX:abraxas/reference/gearmanode/server-restart-mid-job] 2026-12-07 containers: after: created(job:1), complete("in flight")',
   },
   {
     id: 'gear-worker/finishes-into-dead-connection',

@@ -34,6 +34,27 @@ export const RACES: readonly Race[] = [
       'Gearman::Worker 2.004.015 Worker.pm:291 (timeout 0.50 → _uncache_sock), 399 (select 10 + rand 2); [MATRIX:perl-gearmand/libgearman-c/perl/payload-1mib] 2026-12-05 CI (intact+worker-stuck)',
   },
   {
+    id: 'perl-worker/asleep-after-grab-timeout',
+    workers: ['perl'],
+    scenarios: '*',
+    outcomes: /^worker-never-assigned\+worker-stuck(\+client-stuck)?$/,
+    kind: 'interop-bug',
+    why: 'The sleep of perl-worker/grab-reply-timeout, one scenario later: a Gearman::Worker that closed its connection after a slow GRAB_JOB answer sleeps up to 10–12 s unless a NOOP reaches it, so the next scenario’s job can wait past that scenario’s deadline with nobody taking it. Seen only on a loaded machine.',
+    source:
+      'Gearman::Worker 2.004.015 Worker.pm:291 (timeout 0.50 → _uncache_sock), 399 (select 10 + rand 2); [MATRIX:perl-gearmand/reference/perl/exception-throw] 2026-12-07 CI (worker-never-assigned+worker-stuck+client-stuck)',
+  },
+  {
+    id: 'gearman-go-client/error-reply-ends-calls-in-flight',
+    servers: ['perl-gearmand'],
+    clients: ['gearman-go'],
+    scenarios: ['priorities'],
+    outcomes: /^order:high,normal$/,
+    kind: 'interop-bug',
+    why: 'Perl Gearman::Server refuses SUBMIT_JOB_LOW with ERROR; gearman-go’s client hands the ERROR to its ErrorHandler and fails the other calls in flight on that connection with ErrLostConn, although the server goes on with them. The HIGH and NORMAL jobs still run, in order; whether the NORMAL submit’s JOB_CREATED reaches the application before the ErrLostConn does changes from run to run (low-rejected when it does).',
+    source:
+      'gearman-go client/client.go (ErrorHandler, ErrLostConn in client/error.go:16); [MATRIX:perl-gearmand/gearman-go/reference/priorities] 2026-12-07 CI (created high; worker order high,normal)',
+  },
+  {
     id: 'rustygear-client/packets-behind-job-created',
     clients: ['rustygear'],
     scenarios: '*',
