@@ -176,11 +176,10 @@ export class ServerCore implements ConnectionHost {
     job.worker?.holding.delete(job);
     job.worker = undefined;
     job.retries++;
-    if (job.orphaned) {
-      // Nobody waits for it any more: drop it now rather than wake a worker only to drop it then.
-      this.finish(job);
-      return;
-    }
+    // A job nobody waits for any more (its clients left while it ran) goes back in the queue like
+    // any other and is dropped when a worker next tries to take it; until then GET_STATUS and
+    // `status` still count it (spec §4.7, as gearmand; the model-based suite, seed 1312407739,
+    // found the early drop that used to be here).
     const limit = this.options.jobRetries;
     if (limit > 0 && job.retries >= limit) {
       this.log(`job ${job.handle} failed after ${job.retries} attempts`);
