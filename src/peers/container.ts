@@ -15,6 +15,7 @@ import { containerRuntime } from './container-runtime.js';
 import { ensureImage } from './container-images.js';
 import { DEFAULT_LOG_BYTES, LogRing } from './log-ring.js';
 import { type ProcessExit, describeExit, raceReady, withLogTail } from './peer-start.js';
+import { pidAlive } from './pid.js';
 import { dockerDir } from './repo-paths.js';
 import { StopOnce } from './stop-once.js';
 import { withDeadline } from './wait.js';
@@ -76,15 +77,6 @@ interface ContainerHandle extends AsyncDisposable {
 // several containers at once while driver processes and other suites hold both cores).
 export const DEFAULT_CONTAINER_STARTUP_MS = 180_000;
 const DEFAULT_GRACE_MS = 2_000;
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes gearspec containers whose harness process is gone (same host), plus with `ownRun` this

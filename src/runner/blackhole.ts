@@ -8,6 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { ERROR_CODES, GearspecError, errorMessage } from '../errors.js';
+import { pidAlive } from '../peers/pid.js';
 
 export interface Blackhole {
   /** The local ports whose packets are dropped. */
@@ -23,15 +24,6 @@ function iptables(op: '-I' | '-D', rule: readonly string[]): void {
   execFileSync('iptables', [op, ...rule], { stdio: 'pipe', timeout: 10_000 });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Rules a gearspec process left behind when it was killed (no exit handler ran): a stale drop on
  * an ephemeral port would break whatever connection gets that port next.
@@ -45,7 +37,7 @@ function removeOrphans(): void {
   }
   for (const line of listing.split('\n')) {
     const m = /^-A (\S+) (.*--comment "?gearspec:(\d+)"?.*)$/.exec(line);
-    if (!m || alive(Number(m[3]))) continue;
+    if (!m || pidAlive(Number(m[3]))) continue;
     try {
       execFileSync('iptables', ['-D', m[1]!, ...m[2]!.replace(/"/g, '').split(' ')], { stdio: 'pipe', timeout: 10_000 });
     } catch {
