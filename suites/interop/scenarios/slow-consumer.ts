@@ -26,6 +26,19 @@ function chunk(i: number): Buffer {
   return b;
 }
 
+/**
+ * The chunks and their data steps, made once per run: every cell streams the same 6 MiB, and
+ * building and encoding them again in each cell is harness work in the way of the drivers.
+ */
+let made: { readonly chunks: readonly Buffer[]; readonly data: readonly { readonly kind: 'data'; readonly payload: string }[] } | undefined;
+function stream(): NonNullable<typeof made> {
+  if (!made) {
+    const chunks = Array.from({ length: CHUNKS }, (_, i) => chunk(i + 1));
+    made = { chunks, data: chunks.map((c) => ({ kind: 'data', payload: b64(c) }) as const) };
+  }
+  return made;
+}
+
 export const slowConsumer: Scenario = {
   id: 'slow-consumer',
   title: 'a client stops reading while its worker streams 6 MiB of WORK_DATA: the server serves others, then delivers it all',
@@ -34,8 +47,8 @@ export const slowConsumer: Scenario = {
   async run(ctx) {
     const fn = ctx.fn('slow-consumer', nextId('s'));
     const gate = gateName(fn);
-    const chunks = Array.from({ length: CHUNKS }, (_, i) => chunk(i + 1));
-    const steps = [{ kind: 'gate', gate } as const, ...chunks.map((c) => ({ kind: 'data', payload: b64(c) }) as const)];
+    const { chunks, data } = stream();
+    const steps = [{ kind: 'gate', gate } as const, ...data];
     const streamer = await ctx.startDriver('worker', 'streamer', [ctx.serverAddress], [{ function: fn, behaviour: { steps, outcome: { kind: 'complete', payload: b64('done') } } }]);
     // The cell's own client is the one that stops reading; it reads again whatever happens below.
     const slow = ctx.client;
