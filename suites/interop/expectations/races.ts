@@ -103,6 +103,28 @@ export const RACES: readonly Race[] = [
       'gearmanode/lib/gearmanode/job-server.js:303-318; library certification worker/framing/assign-split-in-header (gearmanode worker baseline, flaky); [MATRIX:*/reference/gearmanode/payload-*] 2026-12-04 and 2026-12-05',
   },
   {
+    id: 'gearmanode-worker/lost-assign-on-abraxas',
+    servers: ['abraxas'],
+    workers: ['gearmanode'],
+    scenarios: '*',
+    outcomes: /^(?!harness-error)[a-z][A-Za-z0-9:,-]*\+worker-stuck(\+client-stuck)?$/,
+    kind: 'interop-bug',
+    why: 'Through the abraxas server the gearmanode worker sometimes never sees a JOB_ASSIGN that reached its socket (the relay in front of it recorded the packet; the worker sent nothing more): abraxas writes a packet whose body is a stream as the header and arguments first and the body after, and a body shorter than 12 bytes that arrives in a read of its own is taken by gearmanode for the start of the next header and dropped, so the worker waits for the rest of the job for ever. Whether the two writes arrive together depends on load; the job it loses may be any scenario’s, here the other client’s job in slow-consumer.',
+    source:
+      'gearmanode/lib/gearmanode/job-server.js:303-306 (a read shorter than a header replaces the buffered fragment); gearman-packet packet-emitter.js:99-106 (streamed body pushed apart from the header); [MATRIX:abraxas/reference/gearmanode/slow-consumer] 2026-12-07 CI and containers (relay: JOB_ASSIGN forwarded, no WORK_COMPLETE)',
+  },
+  {
+    id: 'abraxas-server/crash-noop-to-closing-worker',
+    servers: ['abraxas'],
+    workers: ['gearman-go'],
+    scenarios: ['silent-worker'],
+    outcomes: /^unlisted-then-ended(\+worker-error)?(\+worker-(gone|stuck))?(\+client-stuck)?\+server-crashed$/,
+    kind: 'interop-bug',
+    why: 'The abraxas job server crashed ("write after end", an unhandled error event) when the silent worker’s connection was reset: the error handler destroys the connection, and recordDisconnect requeues the worker’s job and wakes the sleeping workers before it removes the closing connection from them, so it sends NOOP to that very connection. The gearman-go worker asks for its next job (and goes to sleep) right after it is assigned one, so abraxas lists it as sleeping while it holds the job. Depends on whether the reset arrives as an error or an end, so only some runs crash.',
+    source:
+      'abraxas 2.1.10 server.js:58 (once error → destroy), 68, 101-115 (recordDisconnect wakes before removeAllWorkers), 187 (wakeWorkers → sendNoop), server-connection.js:171, in the server log; [MATRIX:abraxas/reference/gearman-go/silent-worker] 2026-12-07 CI and containers',
+  },
+  {
     id: 'abraxas-server/late-assignment',
     servers: ['abraxas'],
     scenarios: '*',
