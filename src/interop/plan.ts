@@ -19,7 +19,7 @@ const FULL_PRODUCT_SERVERS: readonly ServerPeerName[] = ['reference', 'gearmand'
 const among = (list: readonly string[], name: string): boolean => list.includes(name);
 
 /** The lifecycle and topology scenarios: each starts drivers (and a server) of its own, so they cost the most. */
-const LIFECYCLE_SCENARIOS: readonly string[] = ['silent-worker', 'slow-consumer', 'servers-one-down', 'server-restart', 'server-restart-mid-job'];
+const LIFECYCLE_SCENARIOS: readonly string[] = ['silent-worker', 'slow-consumer', 'servers-one-down', 'servers-one-goes-down', 'server-restart', 'server-restart-mid-job'];
 /** Scenarios about the server alone (its own TCP keepalive): the ring runs them in the reference pair's cell only. */
 const SERVER_ONLY_SCENARIOS: readonly string[] = ['silent-worker-keepalive'];
 

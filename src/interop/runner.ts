@@ -531,7 +531,7 @@ function scenarioOwned(
             const own = await startMatrixServer(serverName, options.provider, knobs);
             owned.servers.push(own);
             if (owned.stopped) await own.stop();
-            return { address: own.address, restart: () => own.restart() };
+            return { address: own.address, restart: () => own.restart(), stop: () => own.stop() };
           },
     relay: (tap): RelayControl => pool.relayControl(tap.handle),
   };

@@ -66,6 +66,8 @@ export interface CellContext {
 export interface OwnServer {
   readonly address: string;
   restart(): Promise<void>;
+  /** Stop it for good (a server going down); the runner's own stop at the scenario's end is then a no-op. */
+  stop(): Promise<void>;
 }
 
 export interface RelayControl {

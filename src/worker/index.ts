@@ -4,3 +4,4 @@ export { WorkerJob, type JobEnd } from './worker-job.js';
 export { parseAssignment, type Assignment } from './assignment.js';
 export { makeBackoff, type Backoff } from './backoff.js';
 export type { WorkerOptions, RegisterOptions, JobHandler, WorkerNotice, WorkerStats, GrabVariant, BackoffOptions } from './types.js';
+export { MultiServerWorker, type MultiServerWorkerOptions } from './multi-server.js';

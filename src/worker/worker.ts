@@ -82,6 +82,17 @@ export class GearmanWorker {
     return w;
   }
 
+  /**
+   * A worker that connects in the background and, like after a lost connection, retries with
+   * backoff until a server answers (`reconnect` is implied): for one of several servers, which may
+   * be down when the application starts (src/worker/multi-server.ts).
+   */
+  static startConnecting(options: WorkerOptions): GearmanWorker {
+    const w = new GearmanWorker({ ...options, reconnect: true });
+    w.#openSession().catch((err: unknown) => w.#scheduleReconnect(err instanceof Error ? err.message : String(err)));
+    return w;
+  }
+
   get connected(): boolean {
     return this.#session !== undefined && !this.#session.conn.closed;
   }

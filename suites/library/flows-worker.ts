@@ -60,21 +60,41 @@ export async function startWorker(
   first: (conn: LibraryConn) => Promise<Packet> = (c) => c.expectGrab(),
   servers?: readonly Stage[],
 ): Promise<{ driver: SubjectDriver; conn: LibraryConn; first: Packet }> {
+  const { driver, conns } = await startWorkerOn(ctx, functions, [ctx.stage], first, servers);
+  return { driver, conn: conns[0]!.conn, first: conns[0]!.first };
+}
+
+/**
+ * startWorker for a worker that should connect to each of `stages` (of the `servers` it is
+ * given): every stage accepts and reads its connection at once while the driver starts, in
+ * whatever order the library connects, so that a library blocked on one server's answer (PHP
+ * waits for OPTION_RES on each) or serving its servers in turn is never stalled by the case.
+ */
+export async function startWorkerOn(
+  ctx: LibraryCaseContext,
+  functions: readonly Registration[],
+  stages: readonly Stage[],
+  first: (conn: LibraryConn) => Promise<Packet> = (c) => c.expectGrab(),
+  servers?: readonly Stage[],
+): Promise<{ driver: SubjectDriver; conns: { conn: LibraryConn; first: Packet }[] }> {
   let startedAt: number | undefined;
   let abandoned = false;
-  const early = (async () => {
-    for (;;) {
-      try {
-        return await ctx.stage.accept(undefined, 100);
-      } catch (e) {
-        if (!(e instanceof CaseFailure)) throw e;
+  const early = stages.map((stage) => {
+    const accepted = (async () => {
+      for (;;) {
+        try {
+          return await stage.accept(undefined, 100);
+        } catch (e) {
+          if (!(e instanceof CaseFailure)) throw e;
+        }
+        if (abandoned) throw new CaseFailure(['the worker connects'], 'the case ended first');
+        if (startedAt !== undefined && Date.now() - startedAt > ctx.timeoutMs)
+          fail(`the worker connects to the server at ${stage.address}`, `no connection within ${ctx.timeoutMs} ms of entering its work loop`);
       }
-      if (abandoned) throw new CaseFailure(['the worker connects'], 'the case ended first');
-      if (startedAt !== undefined && Date.now() - startedAt > ctx.timeoutMs)
-        fail(`the worker connects to the server at ${ctx.stage.address}`, `no connection within ${ctx.timeoutMs} ms of entering its work loop`);
-    }
-  })().then(async (conn) => ({ conn, packet: await first(conn) }));
-  early.catch(() => undefined);
+    })().then(async (conn) => ({ conn, first: await first(conn) }));
+    accepted.catch(() => undefined);
+    return accepted;
+  });
   let driver: SubjectDriver;
   try {
     driver = await ctx.worker(functions, undefined, servers);
@@ -83,8 +103,11 @@ export async function startWorker(
     throw e;
   }
   startedAt = Date.now();
-  const { conn, packet } = await early;
-  return { driver, conn, first: packet };
+  try {
+    return { driver, conns: await Promise.all(early) };
+  } finally {
+    abandoned = true;
+  }
 }
 
 /** Start the worker with several functions registered; accept its connection and read its first grab. */

@@ -17,8 +17,8 @@ export const LIFECYCLE_EXPECTATIONS: readonly Expectation[] = [
     id: 'g2-gear/abraxas-worker/lifecycle',
     servers: ['g2', 'gear'],
     workers: ['abraxas'],
-    scenarios: ['silent-worker', 'slow-consumer', 'servers-one-down', 'server-restart', 'server-restart-mid-job'],
-    expect: ['worker-never-assigned+worker-stuck', 'worker-never-assigned+worker-stuck+client-stuck', 'no-job-before-restart+worker-stuck'],
+    scenarios: ['silent-worker', 'slow-consumer', 'servers-one-down', 'servers-one-goes-down', 'server-restart', 'server-restart-mid-job'],
+    expect: ['worker-never-assigned+worker-stuck', 'worker-never-assigned+worker-stuck+client-stuck', 'no-job-before-restart+worker-stuck', 'before-waiting+worker-stuck'],
     kind: 'interop-bug',
     why: 'g2 and gear hand jobs out only on GRAB_JOB_UNIQ, which the abraxas worker never sends, so no abraxas worker ever gets a job from them (as in foreground).',
     source: 'docs/peers.md (g2, gear); as g2-gear/reference-client/abraxas-worker/foreground; [MATRIX:g2|gear/reference/abraxas/*]',
@@ -233,6 +233,94 @@ export const LIFECYCLE_EXPECTATIONS: readonly Expectation[] = [
     why: 'GearmanClient::addServer asks the server it adds for the exceptions option and throws "Failed to set exception option" when that server is down, so the application never submits (as library certification client/servers/first-down).',
     source: 'pecl gearman 2.1.0 php_gearman_client.c GearmanClient::addServer; interop-bugs #16; [MATRIX:*/php/*/servers-one-down]',
   },
+  // ---- Two live servers, then the first goes down. The client's part is the library's own
+  // (the ring runs these cells with the reference worker on the reference server); the worker's
+  // part is seen with the reference client, which sends jobs to its servers in turn.
+  {
+    id: 'lifecycle/one-server-libraries-worker-two-live',
+    workers: ONE_SERVER,
+    scenarios: ['servers-one-goes-down'],
+    expect: 'before-waiting',
+    kind: 'unsupported',
+    why: 'A library with one server connection is given the first server only, so it is never registered with the second: the client’s second job, sent there in turn, waits for a worker while both servers are still up.',
+    source:
+      'node-gearman/lib/gearman.js:11; gearman (npm) README; src/peers/drivers/node/node-gearman.mjs, gearman.mjs (first server only); [MATRIX:*/reference/node-gearman|npm-gearman/servers-one-goes-down]',
+  },
+  {
+    id: 'gearmanode-worker/lost-assign-on-abraxas-two-live',
+    servers: ['abraxas'],
+    workers: ['gearmanode'],
+    scenarios: ['servers-one-goes-down'],
+    expect: 'before-waiting',
+    orNominal: true,
+    kind: 'interop-bug',
+    why: 'The scenario’s 8-byte payloads are shorter than a packet header, so each JOB_ASSIGN abraxas writes in two parts can lose its body in gearmanode’s reassembly (gearmanode-worker/lost-assign-on-abraxas): the relay in front of the worker forwards JOB_ASSIGN for before-1 or before-2 and the worker never runs it, while both servers are up.',
+    source:
+      'gearmanode/lib/gearmanode/job-server.js:303-306; gearman-packet packet-emitter.js:99-106; [MATRIX:abraxas/reference/gearmanode/servers-one-goes-down] 2026-12-07 native and containers (relay: JOB_ASSIGN forwarded, nothing after it)',
+  },
+  {
+    id: 'lifecycle/one-server-libraries-client-two-live',
+    clients: ONE_SERVER,
+    scenarios: ['servers-one-goes-down'],
+    expect: 'client-stuck/worker-registered',
+    kind: 'unsupported',
+    why: 'A library with one server connection runs both jobs on the first server; when it goes down the client has nowhere to go: node-gearman queues the submit for a reconnect that is always refused, npm gearman reports the lost connection once and then never answers (it never connects again), while the worker waits on the second server.',
+    source:
+      'node-gearman/lib/gearman.js:11; gearman (npm) README, index.js; src/peers/drivers/node/node-gearman.mjs, gearman.mjs (first server only); [MATRIX:reference/node-gearman|npm-gearman/reference/servers-one-goes-down]',
+  },
+  {
+    id: 'lifecycle/client-error-when-used-server-goes',
+    clients: [...LIBGEARMAN, 'gearmanode', 'pygearman'],
+    scenarios: ['servers-one-goes-down'],
+    expect: 'client-error-then-ok/worker-back',
+    orNominal: true,
+    kind: 'interop-bug',
+    why: 'The first submit after a server went down can go to it: the library has not yet noticed that its connection is gone and reports the loss as the job’s error (libgearman GEARMAN_LOST_CONNECTION; gearmanode "closed the job before it ended"; python-gearman ExceededConnectionAttempts after one attempt at the dead server), and the application’s retry runs on the other server. Whether the dead server is picked first depends on the library’s turn and on when it read the close, so the nominal outcome is seen too.',
+    source:
+      'libgearman 1.1.20 libgearman/connection.cc:1206 (recv_socket: lost connection, in the driver log); gearmanode/lib/gearmanode/job-server.js:187-191; python-gearman client.py (submit_job: ExceededConnectionAttempts, in the driver log); library certification client/servers/used-one-goes-down; [MATRIX:reference/php|gearmanode|pygearman/reference/servers-one-goes-down]',
+  },
+  {
+    id: 'perl-client/random-server-keeps-dead-socket',
+    clients: ['perl'],
+    scenarios: ['servers-one-goes-down'],
+    expect: ['client-error/worker-registered', 'client-error-then-ok/worker-back'],
+    orNominal: true,
+    kind: 'interop-bug',
+    why: 'Gearman::Client sends each task set to a server chosen at random and reuses the socket it cached for that server: when the dead server is drawn, the submit fails with "reading response packet failed: eof", and the application’s retry is drawn again at random (both retries have failed on the dead server), so whether a job runs after one server went down is luck.',
+    source:
+      'Gearman::Taskset 2.004.015 Gearman/Taskset.pm:347-367 (_get_default_sock: _get_random_js_sock, loaned socket), Gearman/Client.pm (_get_js_sock: cached socket per server); [MATRIX:reference/perl/reference/servers-one-goes-down] 2026-12-07 native',
+  },
+  {
+    id: 'lifecycle/client-stuck-when-used-server-goes',
+    clients: ['abraxas', 'gear'],
+    scenarios: ['servers-one-goes-down'],
+    expect: 'client-stuck/worker-registered',
+    orNominal: true,
+    kind: 'interop-bug',
+    why: 'Both jobs ran while both servers were up, but after the first went down the next submit is sometimes never answered, neither run on the server that is left nor reported as an error, and the application waits (natively every time; in containers, where the close reaches the library sooner, it failed over). abraxas picks among the connections that still hold a socket object (ordered with a comparator that returns a boolean); gear picks among the connections it still counts as active. Neither is traced further yet.',
+    source:
+      'abraxas 2.1.10 client.js:114-124 (getConnectedServers, getConnection); gear 0.16.0 gear/__init__.py (Client.submitJob); [MATRIX:reference/abraxas|gear/reference/servers-one-goes-down] 2026-12-07 native (stuck), containers (failed-over)',
+  },
+  {
+    id: 'gearman-go-client/pool-deadlock-two-live',
+    clients: ['gearman-go'],
+    scenarios: ['servers-one-goes-down'],
+    expect: 'before-stuck',
+    kind: 'interop-bug',
+    why: 'With two servers the driver uses gearman-go’s only multi-server client, client.Pool, and Pool.Do deadlocks on every call: it locks the chosen client’s mutex and then calls Client.Do, which locks the same mutex again (Go mutexes are not reentrant), so no job is ever sent (library certification client/servers/used-one-goes-down: nothing reaches either server).',
+    source:
+      'gearman-go client/pool.go:94-101 (Pool.Do: client.Lock), client/client.go:228 (do: client.Lock); docs/peers.md (gearman-go); [MATRIX:reference/gearman-go/reference/servers-one-goes-down]',
+  },
+  {
+    id: 'rustygear-client/result-keyed-to-other-server',
+    clients: ['rustygear'],
+    scenarios: ['servers-one-goes-down'],
+    expect: 'before-waiting',
+    kind: 'interop-bug',
+    why: 'Given two live servers, the rustygear client gets the first job’s handle but never its result: it logs "Received WORK_COMPLETE for unknown job" with the job filed under another server’s address, so the result is dropped and the application waits while both servers are up (library certification client/servers/used-one-goes-down shows the same in the driver log).',
+    source:
+      'rustygear 0.15.0 conn (log: "Received Packet … WORK_COMPLETE … for unknown job: ServerHandle { server: … }"); [MATRIX:reference/rustygear/reference/servers-one-goes-down] 2026-12-07 native',
+  },
   // ---- The server restarts.
   {
     id: 'libgearman-worker/exits-when-server-slow',
@@ -384,8 +472,8 @@ export const LIFECYCLE_EXPECTATIONS: readonly Expectation[] = [
     scenarios: ['servers-one-down'],
     expect: 'client-stuck',
     kind: 'interop-bug',
-    why: 'Given two servers, the first one down, the client reports the refused connection (gearman-go: Pool.Add fails, the pool keeps the live server) but the submit itself never gets an answer. Not yet traced to a line.',
-    source: 'gearman-go client/pool.go (Pool.Do); rustygear 0.15 client connect; spec §4.16; [MATRIX:*/gearman-go|rustygear/reference/servers-one-down]',
+    why: 'Given two servers, the first one down, the client reports the refused connection (gearman-go: Pool.Add fails, the pool keeps the live server) but the submit itself never gets an answer. gearman-go: Pool.Do deadlocks on every call (gearman-go-client/pool-deadlock-two-live); rustygear: not yet traced to a line.',
+    source: 'gearman-go client/pool.go:94-101, client/client.go:228; rustygear 0.15 client connect; spec §4.16; [MATRIX:*/gearman-go|rustygear/reference/servers-one-down]',
   },
   {
     id: 'lifecycle/large-burst-after-slow-read',

@@ -125,6 +125,17 @@ export const RACES: readonly Race[] = [
       'abraxas 2.1.10 server.js:58 (once error → destroy), 68, 101-115 (recordDisconnect wakes before removeAllWorkers), 187 (wakeWorkers → sendNoop), server-connection.js:171, in the server log; [MATRIX:abraxas/reference/gearman-go/silent-worker] 2026-12-07 CI and containers',
   },
   {
+    id: 'abraxas-server/stale-result-for-reused-handle-gear',
+    servers: ['abraxas'],
+    workers: ['gear'],
+    scenarios: ['server-restart-mid-job'],
+    outcomes: /^failed\/client-wrong-result\/worker-(absent|gone|back)$/,
+    kind: 'interop-bug',
+    why: 'As abraxas-server/stale-result-for-reused-handle (declared for the gearmanode worker): the restarted abraxas gives out job:1 again and takes WORK_COMPLETE for it from any connection. gear sends the held job’s WORK_COMPLETE on the connection object the job came on; when gear’s own reconnect has already opened it again to the restarted server, the old result lands on the new job that now has job:1 (otherwise the write fails and the worker ends, gear-worker/finishes-into-dead-connection). Which of the two happens depends on whether the reconnect wins the race.',
+    source:
+      'abraxas server.js:123-130, 216-221, server-job.js:11; gear 0.16.0 gear/__init__.py:1905 (sendWorkComplete on job.connection); [MATRIX:abraxas/reference/gear/server-restart-mid-job] 2026-12-07 containers: after: created(job:1), complete("in flight")',
+  },
+  {
     id: 'abraxas-server/late-assignment',
     servers: ['abraxas'],
     scenarios: '*',

@@ -9,7 +9,7 @@ import { payload1m, payload64k, payloadBinary, payloadEmpty } from './payloads.j
 import { priorities } from './priorities.js';
 import { streaming } from './streaming.js';
 import { serverRestart, serverRestartMidJob } from './server-restart.js';
-import { serversOneDown } from './servers-one-down.js';
+import { serversOneDown, serversOneGoesDown } from './servers-one-down.js';
 import { silentWorker, silentWorkerKeepalive } from './silent-worker.js';
 import { slowConsumer } from './slow-consumer.js';
 import { workerDeath, workerExit } from './worker-death.js';
@@ -37,6 +37,7 @@ export const SCENARIOS: readonly Scenario[] = [
   silentWorkerKeepalive,
   slowConsumer,
   serversOneDown,
+  serversOneGoesDown,
   serverRestart,
   serverRestartMidJob,
 ];

@@ -9,23 +9,16 @@
  *    be told that its job is gone (alternative `client-lost-connection`: an error, or a
  *    resubmission that then completes); neither library may die of it.
  *
- * After the restart the client submits a job (and once more if its library reported an error for
- * the first: an application retries a failed submit). The outcome names each side: the client
- * `ok` (the job ran), `error-then-ok`, `error` (both failed), `wrong-result` (a result that is not
- * the job's: another job's bytes under a handle the new server gave out again), `waiting` (a handle and no result:
- * nobody ran the job), `stuck` (no answer at all) or `gone` (exited); the worker `back` (it ran a
- * job after the restart), `registered` (the server lists it for the function again, but no job
- * reached it), `absent` or `gone`. `server-restart`: `recovered` when the client is ok and the
- * worker back, else `client-<c>/worker-<w>`. `server-restart-mid-job`: the in-flight job first
- * (`failed`, `completed`, `stuck`, `gone`), then the same: `failed-then-recovered`, else
+ * After the restart the client submits a job (and once more after an error), and each side gets
+ * a part of the outcome (carry-on.ts): `server-restart` is `recovered` when the client is `ok` and
+ * the worker `back`, else `client-<c>/worker-<w>`. `server-restart-mid-job` names the in-flight
+ * job first (`failed`, `completed`, `stuck`, `gone`): `failed-then-recovered`, else
  * `<job>/client-<c>/worker-<w>`.
  */
 import type { CellContext, OwnServer, Scenario } from '../../../src/interop/types.js';
 import { type DriverTap, gateName } from '../tap.js';
-import { b64, errorsOf, nextId, runJob, sequence, statusRow, unb64 } from './helpers.js';
-
-type ClientPart = 'ok' | 'error-then-ok' | 'error' | 'wrong-result' | 'waiting' | 'stuck' | 'gone';
-type WorkerPart = 'back' | 'registered' | 'absent' | 'gone';
+import { carryOn } from './carry-on.js';
+import { b64, errorsOf, nextId, runJob, sequence } from './helpers.js';
 
 interface Restarted {
   readonly own: OwnServer;
@@ -45,41 +38,6 @@ async function onOwnServer(ctx: CellContext, scenario: string, extra: Parameters
   return { own, client, worker, fn };
 }
 
-/** The jobs after the restart: what the client and the worker did with them. */
-async function afterRestart(ctx: CellContext, { own, client, worker, fn }: Restarted): Promise<{ client: ClientPart; worker: WorkerPart; detail: string }> {
-  const jobs: string[] = [];
-  let client_: ClientPart = 'stuck';
-  for (const [attempt, payload] of ['after', 'retry'].entries()) {
-    const run = await runJob(client, { function: fn, payload: b64(payload) }, ctx.timing.eventMs);
-    jobs.push(`${payload}: ${sequence(run.events)}`);
-    if (run.events.some((e) => e.event === 'complete' && unb64(e.payload).toString() === payload)) {
-      client_ = attempt === 0 ? 'ok' : 'error-then-ok';
-      break;
-    }
-    if (client.exited) client_ = 'gone';
-    else if (run.events.some((e) => e.event === 'complete')) client_ = 'wrong-result';
-    else if (!run.done) client_ = run.handle ? 'waiting' : 'stuck';
-    else client_ = 'error';
-    // An application retries a submit its library reported as failed, once; not one that hangs.
-    if (client_ !== 'error' || errorsOf(run.events).length === 0) break;
-  }
-  const clientHasResult = client_ === 'ok' || client_ === 'error-then-ok';
-  const worker_ = await workerPart(worker, fn, own.address, clientHasResult ? ctx.timing.eventMs : ctx.timing.quietMs);
-  return { client: client_, worker: worker_, detail: `after the restart: ${jobs.join('; ')}; worker ${worker_}` };
-}
-
-/**
- * What the worker did after the restart: ran a job (read for up to `waitMs`: long when the client
- * has its result, so the worker's report is on its way), or is at least listed by the server again.
- */
-async function workerPart(worker: DriverTap, fn: string, address: string, waitMs: number): Promise<WorkerPart> {
-  const after = await worker.waitFor((e) => e.event === 'job' && e.function === fn && ['after', 'retry'].includes(unb64(e.payload).toString()), waitMs);
-  if (after) return 'back';
-  if (worker.exited) return 'gone';
-  const row = await statusRow(address, fn, waitMs, (r) => r.workers > 0);
-  return row && row.workers > 0 ? 'registered' : 'absent';
-}
-
 export const serverRestart: Scenario = {
   id: 'server-restart',
   title: 'the server restarts under a connected client and idle worker: both carry on',
@@ -93,7 +51,7 @@ export const serverRestart: Scenario = {
     ctx.note('restarting the server on the same address');
     await side.own.restart();
     ctx.note('the server is back');
-    const after = await afterRestart(ctx, side);
+    const after = await carryOn(ctx, side, side.own.address);
     const detail = `before the restart: completed; ${after.detail}`;
     if (after.client === 'ok' && after.worker === 'back') return { outcome: 'recovered', detail };
     return { outcome: `client-${after.client}/worker-${after.worker}`, detail };
@@ -134,7 +92,7 @@ export const serverRestartMidJob: Scenario = {
         : ended && (events.some((e) => e.event === 'fail') || errorsOf(events).length > 0)
           ? 'failed'
           : 'stuck';
-    const after = await afterRestart(ctx, side);
+    const after = await carryOn(ctx, side, side.own.address);
     const detail = `the job in flight: ${sequence(events)}; ${after.detail}`;
     if (job === 'failed' && after.client === 'ok' && after.worker === 'back') return { outcome: 'failed-then-recovered', detail };
     return { outcome: `${job}/client-${after.client}/worker-${after.worker}`, detail };

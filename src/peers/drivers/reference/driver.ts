@@ -5,8 +5,8 @@
  * the blocking libraries, so every driver has the same ordering semantics.
  */
 import net from 'node:net';
-import { GearmanClient } from '../../../client/index.js';
-import { GearmanWorker, type WorkerJob } from '../../../worker/index.js';
+import { type ClientJob, GearmanClient, MultiServerClient, type JobStatus, type SubmitOptions } from '../../../client/index.js';
+import { GearmanWorker, MultiServerWorker, type JobHandler, type WorkerJob } from '../../../worker/index.js';
 import { errorMessage } from '../../../errors.js';
 import { type Behaviour, type BehaviourOutcome, type DriverCommand, type DriverEvent, type DriverRole, type OutcomeForm, type SubmitJob, DRIVER_PROTOCOL_VERSION, unb64 } from '../protocol.js';
 
@@ -61,6 +61,21 @@ function splitHostPort(hp: string): { host: string; port: number } {
   return { host: hp.slice(0, i), port: Number(hp.slice(i + 1)) };
 }
 
+/** What the driver uses of the reference client, on one server or several. */
+interface AppClient {
+  readonly closed: boolean;
+  submit(options: SubmitOptions): Promise<ClientJob>;
+  getStatus(handle: string): Promise<JobStatus>;
+  close(): Promise<void>;
+}
+
+/** What the driver uses of the reference worker, on one server or several. */
+interface AppWorker {
+  register(fn: string, handler: JobHandler): void;
+  work(): void;
+  close(): Promise<void>;
+}
+
 /** Commands from the harness. Not a WaitQueue: reads have no deadline, and the queue ends (undefined) when the harness goes. */
 class CommandQueue {
   #lines: DriverCommand[] = [];
@@ -89,26 +104,15 @@ class CommandQueue {
 
 export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun {
   const ctl = splitHostPort(env.control);
-  // One server, or several separated by commas. The reference roles talk to one server at a
-  // time, so the driver (the application) uses the first one that accepts a connection.
+  // One server, or several separated by commas: with several, the library's multi-server client
+  // and worker (src/client/multi-server.ts, src/worker/multi-server.ts), as an application
+  // configures libgearman with a server list.
   const servers = env.server.split(',').map(splitHostPort);
-  const firstReachable = async <T>(open: (srv: { host: string; port: number }) => Promise<T>): Promise<T> => {
-    let last: unknown;
-    for (const srv of servers) {
-      try {
-        return await open(srv);
-      } catch (e) {
-        last = e;
-        env.log(`${srv.host}:${srv.port} unreachable (${errorMessage(e)})${servers.length > 1 ? '; trying the next server' : ''}`);
-      }
-    }
-    throw last;
-  };
   const socket = net.connect(ctl.port, ctl.host);
   socket.setNoDelay(true);
   const queue = new CommandQueue();
-  const clients = new Map<string, GearmanClient>();
-  let worker: GearmanWorker | undefined;
+  const clients = new Map<string, AppClient>();
+  let worker: AppWorker | undefined;
   let killed = false;
   let exitStatus: ReferenceDriverExit = { code: 0, signal: null };
   let onKilled: () => void = () => undefined;
@@ -148,24 +152,29 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
     queue.end();
   };
 
-  const clientFor = async (exceptions: boolean | undefined): Promise<GearmanClient> => {
+  const clientFor = async (exceptions: boolean | undefined): Promise<AppClient> => {
     const key = exceptions === true ? 'on' : 'off';
     let c = clients.get(key);
     // An application keeps one client and opens a new connection when the old one is gone (the
     // server restarted); the job that was in flight on it has already failed with the library's error.
     if (!c || c.closed) {
-      c = await firstReachable((srv) => GearmanClient.connect({ host: srv.host, port: srv.port, timeoutMs: 20_000, label: `reference-client-${key}` }));
-      if (exceptions === true) {
-        // A server that refuses the option still runs jobs: the library's error is reported (an
-        // `error` event), and the application carries on without exceptions.
-        await c.setOption('exceptions').catch((e: unknown) => emit({ event: 'error', message: `setOption exceptions: ${errorMessage(e)}` }));
-      }
+      const label = `reference-client-${key}`;
+      // A server that refuses the option still runs jobs: the library's error is reported (an
+      // `error` event), and the application carries on without exceptions.
+      const withOption = async (client: GearmanClient): Promise<void> => {
+        if (exceptions === true) await client.setOption('exceptions').catch((e: unknown) => emit({ event: 'error', message: `setOption exceptions: ${errorMessage(e)}` }));
+      };
+      if (servers.length === 1) {
+        const one = await GearmanClient.connect({ ...servers[0]!, timeoutMs: 20_000, label });
+        await withOption(one);
+        c = one;
+      } else c = new MultiServerClient(servers, { timeoutMs: 20_000, label, onConnect: withOption });
       clients.set(key, c);
     }
     return c;
   };
 
-  const runJob = async (c: GearmanClient, j: SubmitJob): Promise<void> => {
+  const runJob = async (c: AppClient, j: SubmitJob): Promise<void> => {
     const job = await c.submit({
       function: j.function,
       data: unb64(j.payload),
@@ -273,23 +282,23 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
     };
 
   // The application around the worker library: when the library stops (its connection is gone,
-  // or the server refused its grab), it reports that once and exits non-zero, without a retry.
-  const connectWorker = (): Promise<GearmanWorker> =>
-    firstReachable((srv) =>
-      GearmanWorker.connect({
-        host: srv.host,
-        port: srv.port,
-        label: 'reference-worker',
-        // As libgearman's workers do: a lost server is retried with backoff, and every new
-        // connection registers the functions again.
-        reconnect: true,
-        onNotice: (n) => {
-          if (n.kind !== 'stopped' || killed) return;
-          emit({ event: 'error', message: `work: ${n.error.message}` });
-          kill({ code: 1, signal: null });
-        },
-      }),
-    );
+  // or the server refused its grab; with several servers, on every one of them), it reports that
+  // once and exits non-zero, without a retry.
+  const stopped = (message: string): void => {
+    if (killed) return;
+    emit({ event: 'error', message: `work: ${message}` });
+    kill({ code: 1, signal: null });
+  };
+  const connectWorker = (): Promise<AppWorker> => {
+    // As libgearman's workers do: a lost server is retried with backoff, and every new connection
+    // registers the functions again.
+    if (servers.length === 1) return GearmanWorker.connect({ ...servers[0]!, label: 'reference-worker', reconnect: true, onNotice: (n) => n.kind === 'stopped' && stopped(n.error.message) });
+    return MultiServerWorker.connect(servers, {
+      label: 'reference-worker',
+      onNotice: (n, server) => n.kind === 'reconnect-attempt' && n.attempt === 1 && env.log(`${server}: ${n.error ?? 'connection lost'}; retrying in the background`),
+      onStopped: (errors) => stopped(errors.map((e) => e.message).join('; ')),
+    });
+  };
 
   const execute = async (cmd: DriverCommand): Promise<void> => {
     switch (cmd.op) {

@@ -68,4 +68,53 @@ const sameUniqueSameServer: LibraryCaseDef = {
   },
 };
 
-export const cases: readonly LibraryCaseDef[] = [oneDown('first'), oneDown('second'), sameUniqueSameServer];
+/**
+ * Both servers up; the one that took the first job goes down. The next job must reach the other
+ * (an application retries once a submit its library reported as failed, so an error for the first
+ * submit after the loss is allowed; a hang is not).
+ */
+const usedOneGoesDown: LibraryCaseDef = {
+  id: 'client/servers/used-one-goes-down',
+  role: 'client',
+  section: '4.16',
+  level: 'SHOULD',
+  requirement: 'A client given two live servers SHOULD, when the server it used goes down, submit the next job to the other (at the latest after reporting an error for one submit).',
+  description:
+    'The client is given two live stages and submits a job; whichever stage gets it answers JOB_CREATED and WORK_COMPLETE, then goes down. The client submits again (once more if its library reported an error for that submit): the submit must reach the other stage, which completes it.',
+  outcomes: [{ outcome: 'pass', when: 'a submit after the loss reaches the server that is left, at the first or (after an error) the second attempt, and its result is reported' }],
+  run: async (ctx) => {
+    const stages = [ctx.stage, await ctx.openStage()];
+    const driver = await ctx.client(undefined, stages);
+    const fn = ctx.fn('job');
+    const id = sendSubmit(driver, fn, { payload: 'before' });
+    const { stage: used, conn } = await nextSubmitOnAny(ctx, driver, id, stages);
+    const h = handleFor(ctx);
+    conn.send(T.JOB_CREATED, h);
+    conn.send(T.WORK_COMPLETE, h, 'done');
+    await expectEnd(driver, id, 'the client reports the first job’s result');
+    await stages[used]!.down();
+    const left = stages[1 - used]!;
+    ctx.note(`server ${used + 1} (the one that ran the first job) went down`);
+    for (const attempt of [1, 2]) {
+      const next = sendSubmit(driver, fn, { payload: `after ${attempt}` });
+      const reported = await nextSubmitOnAny(ctx, driver, next, [left]).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+      if (reported instanceof Error) {
+        // Only an error the library reported for this submit earns the application's one retry.
+        if (attempt === 1 && driver.events.some((e) => e.event === 'error' && e.id === next)) {
+          ctx.note('the library reported an error for the first submit after the loss; the application retries once');
+          continue;
+        }
+        throw reported;
+      }
+      const h2 = handleFor(ctx);
+      reported.conn.send(T.JOB_CREATED, h2);
+      reported.conn.send(T.WORK_COMPLETE, h2, 'done');
+      const end = await expectEnd(driver, next, 'the client reports the result from the server that is left');
+      check(end.event === 'complete', 'the job on the server that is left completes', `got ${end.event}`);
+      break;
+    }
+    return pass();
+  },
+};
+
+export const cases: readonly LibraryCaseDef[] = [oneDown('first'), oneDown('second'), sameUniqueSameServer, usedOneGoesDown];
