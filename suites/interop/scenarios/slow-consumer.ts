@@ -17,6 +17,8 @@ import { b64, nextId, sequence, unb64 } from './helpers.js';
 
 const CHUNKS = 6;
 const CHUNK_BYTES = 1 << 20;
+/** The least time the whole stream gets to arrive once the client reads again (ends at `done`). */
+const DELIVERY_MS = 20_000;
 
 /** Chunk i: printable, distinct per chunk and position (no NUL: this scenario is about volume). */
 function chunk(i: number): Buffer {
@@ -80,7 +82,9 @@ async function streamTo(ctx: CellContext, slow: DriverTap, streamer: DriverTap, 
   );
   ctx.relay(slow).holdReplies(false);
   await ctx.client2.waitFor((e) => e.event === 'done' && e.id === other, ctx.timing.eventMs);
-  const done = await slow.waitFor((e) => e.event === 'done' && e.id === jobId, ctx.timing.eventMs * 2);
+  // 6 MiB still have to cross the relay, the library and the driver's JSON as base64: a transfer,
+  // not an answer, so its deadline does not shrink with the cell's declared-difference timing.
+  const done = await slow.waitFor((e) => e.event === 'done' && e.id === jobId, Math.max(ctx.timing.eventMs * 2, DELIVERY_MS));
   const events = slow.eventsFor(jobId);
   const data = events.flatMap((e) => (e.event === 'data' ? [unb64(e.payload)] : []));
   const complete = events.find((e) => e.event === 'complete');
