@@ -309,9 +309,9 @@ export const LIFECYCLE_EXPECTATIONS: readonly Expectation[] = [
     expect: 'client-stuck/worker-registered',
     orNominal: true,
     kind: 'interop-bug',
-    why: 'Both jobs ran while both servers were up, but after the first went down the next submit is sometimes never answered, neither run on the server that is left nor reported as an error, and the application waits (natively every time; in containers, where the close reaches the library sooner, it failed over). abraxas picks among the connections that still hold a socket object (ordered with a comparator that returns a boolean); gear picks among the connections it still counts as active. Neither is traced further yet.',
+    why: 'Both jobs ran while both servers were up, but after the first went down the next submit is sometimes never answered, neither run on the server that is left nor reported as an error, and the application waits (natively every time; in containers, where the close reaches the library sooner, it failed over). gear sends the submit on the next connection of its round robin; when that is the dead server’s and the loss is noticed only afterwards, _lostConnection ends the jobs that have handles but not the submit still waiting for JOB_CREATED, which waits with no timeout (submitJob’s default). abraxas picks among the connections that still hold a socket object (ordered with a comparator that returns a boolean); not traced further yet.',
     source:
-      'abraxas 2.1.10 client.js:114-124 (getConnectedServers, getConnection); gear 0.16.0 gear/__init__.py (Client.submitJob); [MATRIX:reference/abraxas|gear/reference/servers-one-goes-down] 2026-12-07 native (stuck), containers (failed-over)',
+      'abraxas 2.1.10 client.js:114-124 (getConnectedServers, getConnection); gear 0.16.0 gear/__init__.py:1318-1342 (getConnection), 1534-1561 (submitJob: task.wait(timeout)), 862-881 (_lostConnection: related_jobs only); [MATRIX:reference/abraxas|gear/reference/servers-one-goes-down] 2026-12-07 native (stuck), containers (failed-over)',
   },
   {
     id: 'gearman-go-client/pool-deadlock-two-live',
