@@ -12,6 +12,9 @@ type ProfileName = 'gearmand-1.1.20' | 'perl-gearman-server-1.130' | 'reference'
 export const PROFILE_ALIASES: Readonly<Record<string, ProfileName>> = {
   gearmand: 'gearmand-1.1.20',
   'gearmand-1.1.20': 'gearmand-1.1.20',
+  // Its configurations with a persistent queue: the same code base and choices.
+  'gearmand+libsqlite3': 'gearmand-1.1.20',
+  'gearmand+redis': 'gearmand-1.1.20',
   c: 'gearmand-1.1.20',
   perl: 'perl-gearman-server-1.130',
   'perl-gearmand': 'perl-gearman-server-1.130',

@@ -51,6 +51,8 @@ interface RunContainerOptions {
   /** Arguments after the image's ENTRYPOINT. */
   command?: readonly string[];
   env?: Readonly<Record<string, string>>;
+  /** Host folders bind-mounted read-write into the container (a persistent queue's folder). */
+  mounts?: readonly { readonly source: string; readonly target: string }[];
   /** Deadline for create + start + `ready` (not the image build). Default 20 s. */
   startupTimeoutMs?: number;
   /** Deadline for a cold image build. Default 10 min (apt-get inside the build). */
@@ -176,6 +178,7 @@ export async function runContainer(options: RunContainerOptions): Promise<Contai
     .withStartupTimeout(timeoutMs);
   if (options.command) container = container.withCommand([...options.command]);
   if (options.env) container = container.withEnvironment({ ...options.env });
+  if (options.mounts?.length) container = container.withBindMounts(options.mounts.map((m) => ({ source: m.source, target: m.target, mode: 'rw' as const })));
   let started: StartedTestContainer;
   const starting = container.start();
   try {

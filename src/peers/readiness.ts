@@ -47,7 +47,8 @@ export function waitForServerReady(kind: ReadinessProbe, options: AdminReadyOpti
   return pollUntilAnswered(options, PROBES[kind]);
 }
 
-async function pollUntilAnswered(options: AdminReadyOptions, probe: (host: string, port: number) => Promise<string>): Promise<string> {
+/** Polls `probe` until it answers; with a pid, the listener must be that process's own (PortInUseError otherwise). */
+export async function pollUntilAnswered(options: AdminReadyOptions, probe: (host: string, port: number) => Promise<string>): Promise<string> {
   const pollMs = options.pollMs ?? 50;
   let lastError = 'no attempt yet';
   while (!options.signal.aborted) {

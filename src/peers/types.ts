@@ -45,7 +45,16 @@ export interface ServerStartOptions extends StartOptions {
   keepaliveSeconds?: number;
   /** Size of the kept log, in characters. Default 1 MiB. */
   logMaxBytes?: number;
+  /**
+   * Where a server with a persistent queue (its registry record's `queue`) keeps it. Without it,
+   * startServerPeer opens a store of its own for the server's lifetime; pass one to keep the queue
+   * across restarts (queue-store.ts).
+   */
+  queue?: QueueLocation;
 }
+
+/** A persistent queue's location, as the server's switches name it. */
+export type QueueLocation = { readonly kind: 'libsqlite3'; readonly dir: string } | { readonly kind: 'redis'; readonly host: string; readonly port: number };
 
 interface StartedPeer extends AsyncDisposable {
   readonly name: string;

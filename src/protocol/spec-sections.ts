@@ -46,6 +46,7 @@ export const SPEC_SECTIONS: readonly SpecSection[] = [
   { section: '4.14', title: 'Bad input' },
   { section: '4.15', title: 'Other details' },
   { section: '4.16', title: 'Restarts, several servers and slow readers' },
+  { section: '4.17', title: 'Persistent queues' },
   { section: '5', title: 'Differences between implementations' },
   { section: '6', title: 'Portable subset' },
 ];

@@ -47,8 +47,19 @@ export interface CaseDef<C = CaseContext> {
   readonly budgetReads?: number;
   /** Extra wall-clock allowance in ms for cases that wait on purpose (CAN_DO_TIMEOUT). */
   readonly extraMs?: number;
+  /**
+   * The case restarts the server (CaseContext.restartServer, spec §4.17): it runs alone, after
+   * every other case, and is `unsupported` when gearspec has no way to restart the server.
+   */
+  readonly restartsServer?: true;
   readonly run: (ctx: C) => Promise<CaseVerdict>;
 }
+
+/**
+ * How a case that restarts the server (restartsServer) starts its `unsupported` detail when no job
+ * came back: the server keeps no queue, and the run does not restart it again for the next ones.
+ */
+export const KEEPS_NO_QUEUE = 'the server keeps no queue across a restart';
 
 export const pass = (detail?: string): CaseVerdict => (detail === undefined ? { outcome: 'pass' } : { outcome: 'pass', detail });
 export const alternative = (id: AlternativeId, choice: string, detail?: string): CaseVerdict =>

@@ -3,7 +3,9 @@
  * WireLog and closed by the runner afterwards), names private to the case, and the run's
  * deadlines. Cases never open sockets themselves.
  */
+import { errorMessage } from '../errors.js';
 import { WireLog } from '../transport/wire-log.js';
+import { CaseFailure } from './failures.js';
 import type { FeatureName, FeatureSupport } from './features.js';
 import { Probe } from './probe.js';
 
@@ -31,6 +33,12 @@ export interface CaseContext {
   /** Note in the wire log (what the case is doing now). */
   note(text: string): void;
   sleep(ms: number): Promise<void>;
+  /**
+   * Stop the server and start it again, then resolve once it answers; connections opened before
+   * are closed. Only for cases with `restartsServer`, and only when gearspec can restart it (a
+   * server it started, or certify --restart-cmd).
+   */
+  readonly restartServer?: () => Promise<void>;
 }
 
 export class RunContext implements CaseContext {
@@ -38,16 +46,37 @@ export class RunContext implements CaseContext {
   readonly violations: string[] = [];
   readonly #probes: Probe[] = [];
   readonly #prefix: string;
+  readonly restartServer?: () => Promise<void>;
+  #target: Target;
   #aborted = false;
 
   constructor(
-    readonly target: Target,
+    target: Target,
     readonly timeoutMs: number,
     readonly quietMs: number,
     readonly features: Readonly<Partial<Record<FeatureName, FeatureSupport>>>,
     prefix: string,
+    restart?: () => Promise<Target>,
   ) {
+    this.#target = target;
     this.#prefix = prefix;
+    if (restart) {
+      this.restartServer = async () => {
+        this.note('restarting the server');
+        for (const p of this.#probes) p.close();
+        try {
+          this.#target = await restart();
+        } catch (e) {
+          throw new CaseFailure(['the server starts again after the restart'], `it did not: ${errorMessage(e)}`);
+        }
+        this.note(`the server answers again at ${this.#target.host}:${this.#target.port}`);
+      };
+    }
+  }
+
+  /** Where the server answers now (a restart may move it). */
+  get target(): Target {
+    return this.#target;
   }
 
   fn(name = 'f'): string {

@@ -25,6 +25,8 @@ interface CaseRunOptions {
   readonly features: Readonly<Partial<Record<FeatureName, FeatureSupport>>>;
   /** Prefix for names private to this case. */
   readonly prefix: string;
+  /** Restart the server and return where it answers (for cases with `restartsServer`). */
+  readonly restart?: () => Promise<Target>;
 }
 
 type Raw =
@@ -33,6 +35,9 @@ type Raw =
   | { readonly kind: 'unsupported'; readonly error: Unsupported }
   | { readonly kind: 'watchdog'; readonly ms: number }
   | { readonly kind: 'harness'; readonly error: unknown };
+
+/** What a restart may add to a case's wall-clock ceiling: the container start deadline, and some. */
+const RESTART_ALLOWANCE_MS = 200_000;
 
 /** Wall-clock ceiling for a case: its read budget plus any deliberate waiting. */
 export function caseBudgetMs<C>(c: CaseDef<C>, timeoutMs: number): number {
@@ -44,10 +49,16 @@ export async function runCase(c: CaseDef, options: CaseRunOptions): Promise<Case
   if (missing.length > 0) {
     return { ...describeCase(c), outcome: 'unsupported', durationMs: 0, detail: `server does not implement ${missing.join(', ')}`, violations: [], wire: [] };
   }
-  const ctx = new RunContext(options.target, options.timeoutMs, options.quietMs, options.features, options.prefix);
+  if (c.restartsServer && !options.restart) {
+    const detail = 'gearspec has no way to restart this server: certify a --peer it starts, or give --restart-cmd CMD';
+    return { ...describeCase(c), outcome: 'unsupported', durationMs: 0, detail, violations: [], wire: [] };
+  }
+  const ctx = new RunContext(options.target, options.timeoutMs, options.quietMs, options.features, options.prefix, c.restartsServer ? options.restart : undefined);
   return runCaseIn(c, ctx, {
     timeoutMs: options.timeoutMs,
     strict: options.strict,
+    // A restart has its own deadlines (a container start may take minutes on a loaded machine).
+    ...(c.restartsServer && { extraMs: RESTART_ALLOWANCE_MS }),
     violationLabel: 'server sent a packet that breaks the protocol table',
     violationExpected: "every server packet has \\0RES magic, a known response type and the table's argument count",
   });
@@ -129,7 +140,8 @@ export async function runCaseIn<C>(c: CaseDef<C>, ctx: C & HarnessContext, optio
 
 type Graded = Pick<CaseResult, 'outcome' | 'detail'> & Partial<Pick<CaseResult, 'alternative' | 'expected' | 'actual'>>;
 
-function failureOutcome<C>(c: CaseDef<C>, strict: boolean): Outcome {
+/** What a failure of `c` is graded: fail (MUST), non-strict (SHOULD unless --strict), informational (INFO). */
+export function failureOutcome<C>(c: CaseDef<C>, strict: boolean): Outcome {
   switch (c.level) {
     case 'MUST':
       return 'fail';

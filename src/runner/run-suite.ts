@@ -15,13 +15,13 @@ import { errorMessage } from '../errors.js';
 import { HEADER_SIZE, T } from '../protocol/constants.js';
 import { encodeFrame } from '../protocol/encoder.js';
 import { type WireEntry, WireLog } from '../transport/wire-log.js';
-import type { CaseDef } from './case-def.js';
+import { type CaseDef, KEEPS_NO_QUEUE } from './case-def.js';
 import type { Target } from './context.js';
 import { FEATURES, type FeatureName, type FeatureSupport, probeCaseId } from './features.js';
 import { isPassing } from './outcome.js';
 import { Probe } from './probe.js';
 import type { CaseResult, ProbeStep, ServerRun } from './result.js';
-import { runCase } from './run-case.js';
+import { failureOutcome, runCase } from './run-case.js';
 import type { ServerExit, StartedTarget } from './targets.js';
 
 interface SuiteOptions {
@@ -51,6 +51,11 @@ interface SuiteOptions {
   readonly onRestart?: (restarts: number, how: string) => void;
   /** Prefix of every function name the run uses (default: a fresh newRunToken()). */
   readonly runToken?: string;
+  /**
+   * How cases with `restartsServer` restart a server gearspec did not start (certify
+   * --restart-cmd); a started `server` is restarted through its own restart().
+   */
+  readonly restart?: () => Promise<Target>;
 }
 
 /** A prefix no other run shares: every function name a certify run creates starts with it. */
@@ -129,6 +134,8 @@ class ServerWatch {
   death: Promise<void> = new Promise(() => undefined);
   #dead = false;
   #finished = false;
+  /** Bumped by a deliberate restart: the exit of an instance from an older generation is no crash. */
+  #generation = 0;
   #restarting: Promise<void> | undefined;
   #lastHow = '';
 
@@ -142,7 +149,25 @@ class ServerWatch {
 
   #watch(): void {
     const exited = this.server?.exited?.();
-    if (exited) this.death = exited.then((exit) => this.#died(exit));
+    const generation = this.#generation;
+    if (exited) this.death = exited.then((exit) => (generation === this.#generation ? this.#died(exit) : undefined));
+  }
+
+  /** A case's own restart (spec §4.17): the old instance's exit is expected, not a crash. */
+  async restartOnPurpose(): Promise<Target> {
+    const restart = this.server?.restart;
+    if (!restart) throw new Error('this server cannot be restarted');
+    this.#generation++;
+    try {
+      const target = await restart.call(this.server);
+      this.#watch();
+      return target;
+    } catch (e) {
+      // The case fails on it; the next case starts a fresh instance, with an empty queue (ready()).
+      this.#dead = true;
+      this.#lastHow = 'it did not start again after a deliberate restart';
+      throw e;
+    }
   }
 
   async #died(exit: ServerExit): Promise<void> {
@@ -178,7 +203,7 @@ class ServerWatch {
     }
     this.restarts++;
     try {
-      await restart.call(this.server);
+      await restart.call(this.server, { emptyQueue: true });
     } catch (e) {
       this.gaveUp = `server crashed and could not be restarted: ${errorMessage(e)}`;
       return;
@@ -292,6 +317,7 @@ export async function runSuite(options: SuiteOptions): Promise<ServerRun> {
   const runToken = options.runToken ?? newRunToken();
   const firstTarget = options.server?.target ?? options.target;
   const watch = new ServerWatch(options.server, options.maxRestarts ?? restartBudget(options.cases.length), options.onRestart);
+  const restart = options.server?.restart ? () => watch.restartOnPurpose() : options.restart;
   const probe = await probeFeatures(firstTarget, options.cases, options.timeoutMs, runToken);
   const features = probe.features;
   // A started server the probe killed: let its exit be recorded before a case could be charged with it.
@@ -327,7 +353,7 @@ export async function runSuite(options: SuiteOptions): Promise<ServerRun> {
     const death = watch.death;
     watch.inFlight.add(i);
     options.onCaseStart?.(c, i, total);
-    let r = await runCase(c, { target, timeoutMs: options.timeoutMs, quietMs, strict: options.strict ?? false, features, prefix: `${runToken}_${i}${retry ? 'r' : ''}` });
+    let r = await runCase(c, { target, timeoutMs: options.timeoutMs, quietMs, strict: options.strict ?? false, features, prefix: `${runToken}_${i}${retry ? 'r' : ''}`, ...(restart && { restart }) });
     if (options.server?.exited) {
       if (!isPassing(r.outcome)) await watch.settle(target, death, probeMs);
     } else if (stoppedAnswering === undefined && !isPassing(r.outcome) && (await answers(target, probeMs, false)) === 'gone') {
@@ -337,18 +363,38 @@ export async function runSuite(options: SuiteOptions): Promise<ServerRun> {
     }
     watch.inFlight.delete(i);
     const crash = watch.crashes.get(i);
-    if (!crash) return finish(i, r);
+    if (!crash) return finish(i, c.restartsServer ? lossAfterKeeping(c, r) : r);
     if (crash.inFlight === 1 || retry) return finish(i, crashed(r, crash));
     // Several cases were in flight: which one killed it depends on timing, so each is re-run alone.
     watch.crashes.delete(i);
     suspects.set(i, crashed(r, crash));
   };
+  /** Nothing came back, although an earlier restart showed the server keeps its queue: a loss. */
+  const lossAfterKeeping = (c: CaseDef, r: CaseResult): CaseResult => {
+    const keeps = results.find((x) => x?.outcome === 'pass' && options.cases.find((k) => k.id === x.id)?.restartsServer);
+    if (!keeps || r.outcome !== 'unsupported' || !r.detail.startsWith(KEEPS_NO_QUEUE)) return r;
+    const detail = `${r.detail.slice(KEEPS_NO_QUEUE.length + 2)}, although ${keeps.id} showed that the server keeps its queue`;
+    return { ...r, outcome: failureOutcome(c, options.strict ?? false), detail, expected: c.outcomes.filter((o) => o.outcome === 'pass').map((o) => o.when), actual: detail };
+  };
+  // Cases that restart the server run alone, after the others: a restart would cut their connections.
+  const shared = options.cases.flatMap((c, i) => (c.restartsServer ? [] : [i]));
+  const alone = options.cases.flatMap((c, i) => (c.restartsServer ? [i] : []));
   let next = 0;
   const worker = async (): Promise<void> => {
-    for (let i = next++; i < total; i = next++) await runOne(i, false);
+    for (let k = next++; k < shared.length; k = next++) await runOne(shared[k]!, false);
   };
   const pool = Math.max(1, Math.min(options.concurrency ?? 1, 8));
   await Promise.all(Array.from({ length: pool }, () => worker()));
+  for (const i of alone) {
+    // One restart that brought nothing back shows the server keeps no queue: no more restarts.
+    const found = alone.map((j) => results[j]).find((r) => r?.outcome === 'unsupported' && r.detail.startsWith(KEEPS_NO_QUEUE));
+    if (found) {
+      const c = options.cases[i]!;
+      finish(i, { ...describeCase(c), outcome: 'unsupported', durationMs: 0, detail: `${KEEPS_NO_QUEUE} (${found.id} found it); not restarted again`, violations: [], wire: [] });
+      continue;
+    }
+    await runOne(i, false);
+  }
   for (const i of [...suspects.keys()].sort((a, b) => a - b)) await runOne(i, true);
   watch.finish();
   return {

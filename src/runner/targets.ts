@@ -6,7 +6,9 @@
  */
 import type { ProcessExit } from '../peers/peer-start.js';
 import { EXTERNAL_SERVER_NAMES, type ExternalServerName, peerLabel } from '../peers/registry/index.js';
-import { startServerPeer } from '../peers/servers/index.js';
+import { providerFor } from '../peers/provider.js';
+import { EXTERNAL_SERVERS, startServerPeer } from '../peers/servers/index.js';
+import { openQueueStore, type QueueStore } from '../peers/servers/queue-store.js';
 import { startReferenceServer } from '../server/index.js';
 import type { Target } from './context.js';
 
@@ -33,8 +35,12 @@ export interface StartedTarget {
   alive?(): boolean;
   /** Servers gearspec started: resolves when the current instance exits (a crash, or stop()). */
   exited?(): Promise<ServerExit>;
-  /** Servers gearspec started: stop what is left of the current instance and start a fresh one. */
-  restart?(): Promise<Target>;
+  /**
+   * Servers gearspec started: stop what is left of the current instance and start a fresh one. A
+   * persistent queue is kept, unless `emptyQueue` (after a crash: a job that killed the server
+   * must not kill every later instance too).
+   */
+  restart?(options?: { readonly emptyQueue?: boolean }): Promise<Target>;
 }
 
 /** One running instance of a server gearspec started; what restartable() needs. */
@@ -52,8 +58,14 @@ export interface ServerInstance {
  * kept (a crash's output must survive the restart that follows it). Exported for tests, which
  * inject a server that really dies; the CLI only reaches it through startTarget.
  */
-export async function restartable(name: string, start: () => Promise<ServerInstance>): Promise<StartedTarget> {
-  let current = await start();
+export async function restartable(name: string, start: () => Promise<ServerInstance>, store?: Pick<QueueStore, 'close' | 'logs' | 'kind' | 'reset'>): Promise<StartedTarget> {
+  let current: ServerInstance;
+  try {
+    current = await start();
+  } catch (e) {
+    await store?.close().catch(() => undefined);
+    throw e;
+  }
   let exit: ServerExit | undefined;
   const watch = (s: ServerInstance): void => {
     void s.exited.then((e) => {
@@ -62,21 +74,36 @@ export async function restartable(name: string, start: () => Promise<ServerInsta
   };
   watch(current);
   const earlier: string[] = [];
-  const allLogs = (): string => [...earlier, current.logs()].filter((l) => l.trim()).join('\n--- restarted ---\n');
+  const serverLogs = (): string => [...earlier, current.logs()].filter((l) => l.trim()).join('\n--- restarted ---\n');
+  const allLogs = (): string => (store?.logs().trim() ? `${serverLogs()}\n--- ${store.kind} store ---\n${store.logs()}` : serverLogs());
   return {
     get target(): Target {
       return { name, host: current.host, port: current.port };
     },
-    stop: () => current.stop(),
+    stop: async () => {
+      try {
+        await current.stop();
+      } finally {
+        await store?.close();
+      }
+    },
     logs: allLogs,
     alive: () => exit === undefined,
     exited: () => current.exited,
-    async restart(): Promise<Target> {
+    async restart(options = {}): Promise<Target> {
       // Stopping a dead instance reaps it (and removes a container); a failure there must not
       // keep the fresh instance from starting.
       await current.stop().catch(() => undefined);
+      if (options.emptyQueue) await store?.reset();
       earlier.push(current.logs());
-      current = await start();
+      try {
+        current = await start();
+      } catch (e) {
+        // Nothing runs now; its start error carries the new instance's output.
+        current = { host: current.host, port: current.port, exited: Promise.resolve({ code: null, signal: null }), stop: async () => undefined, logs: () => '' };
+        exit = { code: null, signal: null };
+        throw e;
+      }
       exit = undefined;
       watch(current);
       return { name, host: current.host, port: current.port };
@@ -98,11 +125,20 @@ export async function startTarget(spec: TargetSpec): Promise<StartedTarget> {
     case 'address':
       // Someone else's server: never restarted, so no liveness capability.
       return { target: { name: `${spec.host}:${spec.port}`, host: spec.host, port: spec.port }, stop: async () => undefined, logs: () => '' };
-    case 'peer':
-      return restartable(peerLabel(spec.name), async () => {
-        const p = await startServerPeer(spec.name);
-        const exited = p.exited ?? NEVER;
-        return { host: p.host, port: p.port, exited, stop: () => p.stop(), logs: () => p.logs() };
-      });
+    case 'peer': {
+      // A persistent queue outlives the instances: every restart finds the jobs the last one kept.
+      const queue = EXTERNAL_SERVERS[spec.name].queue;
+      const provider = providerFor(spec.name);
+      const store = queue && provider !== 'embedded' ? await openQueueStore(queue, provider, spec.name) : undefined;
+      return restartable(
+        peerLabel(spec.name),
+        async () => {
+          const p = await startServerPeer(spec.name, store ? { queue: store.location } : {});
+          const exited = p.exited ?? NEVER;
+          return { host: p.host, port: p.port, exited, stop: () => p.stop(), logs: () => p.logs() };
+        },
+        store,
+      );
+    }
   }
 }

@@ -25,6 +25,7 @@ import { cases as badInput } from './cases/binary/04-14-bad-input.js';
 import { cases as clientId } from './cases/binary/04-15-client-id.js';
 import { cases as echo } from './cases/binary/04-15-echo.js';
 import { cases as last } from './cases/binary/99-last.js';
+import { cases as durability } from './cases/binary/04-17-durability.js';
 import { cases as support } from './cases/binary/02-support.js';
 
 export const CATALOGUE: readonly CaseDef[] = [
@@ -49,4 +50,6 @@ export const CATALOGUE: readonly CaseDef[] = [
   ...echo,
   ...badInput,
   ...last,
+  // They restart the server, so they run alone after every other case wherever they are listed.
+  ...durability,
 ];

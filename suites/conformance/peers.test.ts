@@ -9,7 +9,7 @@ import { exitCode } from '../../src/runner/exit-code.js';
 import { repoRoot } from '../../src/peers/repo-paths.js';
 import { runSuite } from '../../src/runner/run-suite.js';
 import { PEER_NAMES, startTarget, type StartedTarget } from '../../src/runner/targets.js';
-import { type ServerPeerName, serverBaselineName } from '../../src/peers/registry/index.js';
+import { PEERS, type PeerRecord, type ServerPeerName, serverBaselineName } from '../../src/peers/registry/index.js';
 import { requirePeer } from '../../src/peers/provider.js';
 import { CATALOGUE } from './catalogue.js';
 import { PROFILE_ALIASES } from '../../src/model/profiles.js';
@@ -57,6 +57,12 @@ describe('conformance of every server peer', () => {
             .map((e) => e.case);
           expect(unconfirmed).toEqual([]);
           expect(exitCode(runs)).toBe(0);
+          // A configuration with a persistent queue must really have kept one: the durability cases
+          // ran (none `unsupported`), whatever they found.
+          if ((PEERS[peer] as PeerRecord).server?.queue) {
+            const notRun = applied.results.filter((r) => r.id.startsWith('binary/durability/') && r.outcome === 'unsupported').map((r) => `${r.id}: ${r.detail}`);
+            expect(notRun).toEqual([]);
+          }
           // What alternatives.ts says this server chooses is what it was just seen to choose.
           // (Only servers with a model profile have their choices declared there.)
           const profile = PROFILE_ALIASES[peer];

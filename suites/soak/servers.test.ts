@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command } from '../../src/cli/commands/soak.js';
 import { requirePeer } from '../../src/peers/provider.js';
-import { SERVER_NAMES } from '../../src/peers/registry/index.js';
+import { MATRIX_SERVER_NAMES } from '../../src/peers/registry/index.js';
 import { isAlive } from '../../src/peers/test-helpers.js';
 import { DEVIATIONS, type JobFinding, type RestartRecord, type SoakCounts, type SoakDriverInfo } from '../../src/soak/types.js';
 import { runCli } from '../cli-run.js';
@@ -86,7 +86,7 @@ describe('a short soak on every server', () => {
     return rep;
   }
 
-  it.each(SERVER_NAMES.map((s) => [s]))(
+  it.each(MATRIX_SERVER_NAMES.map((s) => [s]))(
     '%s: every job completes exactly once, or as declared',
     async (server) => {
       const pick = soakSelection(server);
@@ -101,7 +101,7 @@ describe('a short soak on every server', () => {
   // The server restarted under connected drivers (the reference client, and the reference worker
   // or the one the server can serve): it must come back on its address, take the workers' new
   // registrations and run every later job; only the jobs out at a restart may be dropped.
-  it.each(SERVER_NAMES.map((s) => [s]))(
+  it.each(MATRIX_SERVER_NAMES.map((s) => [s]))(
     '%s: restarted every 15 jobs, it serves the reconnected drivers again',
     async (server) => {
       const pick = soakSelection(server);

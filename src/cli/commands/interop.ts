@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { driverName } from '../../peers/drivers/index.js';
 import { driverProvider } from '../../peers/provider.js';
-import { CLIENT_NAMES, PEERS, type PeerName, SERVER_NAMES, WORKER_NAMES, isServerPeerName, reach } from '../../peers/registry/index.js';
+import { CLIENT_NAMES, MATRIX_SERVER_NAMES, PEERS, type PeerName, SERVER_NAMES, WORKER_NAMES, isServerPeerName, reach } from '../../peers/registry/index.js';
 import type { ProviderKind } from '../../peers/types.js';
 import type { MatrixReport, ServerRun } from '../../report/interop/model.js';
 import { parseShard, pickShard, shardLabel } from '../../shard.js';
@@ -34,7 +34,11 @@ const flags: FlagSpecs = {
     type: 'string',
     help: `JSON file of your server's known differences (format ${USER_EXPECTATIONS_FORMAT}; README, "Your own server's expectations"); applies to every --server`,
   },
-  peer: { type: 'string', repeat: true, help: `a server gearspec starts: ${SERVER_NAMES.join(' | ')} (default: every one when no --server is given)` },
+  peer: {
+    type: 'string',
+    repeat: true,
+    help: `a server gearspec starts: ${SERVER_NAMES.join(' | ')} (default: every one but the configurations of another, such as gearmand+libsqlite3, when no --server is given)`,
+  },
   clients: { type: 'string', help: `comma list of client drivers (default: ${CLIENT_NAMES.join(',')})` },
   workers: { type: 'string', help: `comma list of worker drivers (default: ${WORKER_NAMES.join(',')})` },
   'client-cmd': { type: 'string', repeat: true, help: 'add your own client driver program, NAME=COMMAND (docs/driver-protocol.md); without --clients it is the only client' },
@@ -90,7 +94,7 @@ ${exitCodes(
     });
     const externals = ((f.server as readonly string[] | undefined) ?? []).map((s) => parseAddress(s, '--server'));
     const targets: MatrixTarget[] = [...peers.map((name): MatrixTarget => ({ kind: 'peer', name })), ...externals.map((a): MatrixTarget => ({ kind: 'external', ...a }))];
-    if (targets.length === 0) targets.push(...SERVER_NAMES.map((name): MatrixTarget => ({ kind: 'peer', name })));
+    if (targets.length === 0) targets.push(...MATRIX_SERVER_NAMES.map((name): MatrixTarget => ({ kind: 'peer', name })));
     const clients = driverSources(f, 'client', CLIENT_NAMES);
     const workers = driverSources(f, 'worker', WORKER_NAMES);
     const scenarioIds = pickList(

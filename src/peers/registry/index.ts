@@ -41,6 +41,11 @@ export const WORKER_NAMES: readonly WorkerPeerName[] = peersWithRole('worker');
 export const DRIVER_NAMES: readonly DriverPeerName[] = PEER_NAMES.filter(
   (n): n is DriverPeerName => (CLIENT_NAMES as readonly string[]).includes(n) || (WORKER_NAMES as readonly string[]).includes(n),
 );
+/**
+ * The servers the interop matrix and the soak run by default: one per code base and build, leaving
+ * out configurations of another server (gearmand+libsqlite3), which certify covers.
+ */
+export const MATRIX_SERVER_NAMES: readonly ServerPeerName[] = SERVER_NAMES.filter((n) => (PEERS[n] as PeerRecord).configurationOf === undefined);
 export const EXTERNAL_SERVER_NAMES: readonly ExternalServerName[] = SERVER_NAMES.filter((n): n is ExternalServerName => n !== 'reference');
 
 export function isPeerName(value: string): value is PeerName {

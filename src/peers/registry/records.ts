@@ -7,8 +7,8 @@
  */
 import { ERROR_CODES, InputError } from '../../errors.js';
 import { buildCDriver } from '../drivers/c/build.js';
-import type { ServerStartOptions } from '../types.js';
-import type { ContainerSpec, PeerRecord, ProgramSpec } from './types.js';
+import type { QueueLocation, ServerStartOptions } from '../types.js';
+import type { ContainerSpec, PeerRecord, ProgramSpec, QueueStoreKind, ServerSpec } from './types.js';
 
 function reject(server: string, option: string, why: string): never {
   throw new InputError(ERROR_CODES.USAGE, `${server} start option ${option}`, why);
@@ -21,6 +21,39 @@ function noOptions(server: string, o: ServerStartOptions): void {
   if (o.exceptions) reject(server, 'exceptions', `${server} has no default-exceptions switch`);
   if (o.handlePrefix !== undefined) reject(server, 'handlePrefix', `${server} has no handle-prefix switch`);
   if (o.keepaliveSeconds !== undefined) reject(server, 'keepaliveSeconds', `${server} has no keepalive switch`);
+}
+
+/**
+ * C gearmand's server section, with or without a persistent queue. --log-file=stderr so errors
+ * land in our log ring rather than /var/log/gearmand.log.
+ */
+function gearmandServer(queue?: QueueStoreKind): ServerSpec {
+  return {
+    native: { command: '/usr/sbin/gearmand', args: [] },
+    container: { image: 'gearmand', command: [] },
+    readiness: 'admin-version',
+    ...(queue && { queue }),
+    buildArgs(host, port, o) {
+      const args = ['-L', host, '-p', String(port), '--log-file=stderr'];
+      if (o.threads !== undefined) args.push('-t', String(o.threads));
+      if (o.jobRetries !== undefined) args.push('-j', String(o.jobRetries));
+      if (o.exceptions) args.push('--exceptions');
+      if (o.handlePrefix !== undefined) args.push('--job-handle-prefix', o.handlePrefix);
+      if (o.keepaliveSeconds !== undefined) args.push('--keepalive', `--keepalive-idle=${o.keepaliveSeconds}`, '--keepalive-interval=1', '--keepalive-count=2');
+      if (queue !== undefined) args.push(...gearmandQueueArgs(queue, o.queue));
+      return [...args, ...(o.args ?? [])];
+    },
+  };
+}
+
+function gearmandQueueArgs(queue: QueueStoreKind, at: QueueLocation | undefined): string[] {
+  if (at?.kind !== queue) throw new InputError(ERROR_CODES.HARNESS, `gearmand+${queue}`, `started without its ${queue} queue (got ${at?.kind ?? 'none'}); start it through startServerPeer`);
+  switch (at.kind) {
+    case 'libsqlite3':
+      return ['-q', 'libsqlite3', '--libsqlite3-db', `${at.dir}/queue.db`];
+    case 'redis':
+      return ['-q', 'redis', '--redis-server', at.host, '--redis-port', String(at.port)];
+  }
 }
 
 const DRIVERS_IMAGE_DIR = '/opt/gearspec/drivers';
@@ -71,21 +104,30 @@ export const PEERS = {
     roles: ['server'],
     source: 'Debian 12 package gearman-job-server 1.1.20+ds',
     install: { debian: ['gearman-job-server', 'gearman-tools'], installed: '/usr/sbin/gearmand' },
-    server: {
-      native: { command: '/usr/sbin/gearmand', args: [] },
-      container: { image: 'gearmand', command: [] },
-      readiness: 'admin-version',
-      buildArgs(host, port, o) {
-        // --log-file=stderr so errors land in our log ring rather than /var/log/gearmand.log.
-        const args = ['-L', host, '-p', String(port), '--log-file=stderr'];
-        if (o.threads !== undefined) args.push('-t', String(o.threads));
-        if (o.jobRetries !== undefined) args.push('-j', String(o.jobRetries));
-        if (o.exceptions) args.push('--exceptions');
-        if (o.handlePrefix !== undefined) args.push('--job-handle-prefix', o.handlePrefix);
-        if (o.keepaliveSeconds !== undefined) args.push('--keepalive', `--keepalive-idle=${o.keepaliveSeconds}`, '--keepalive-interval=1', '--keepalive-count=2');
-        return [...args, ...(o.args ?? [])];
-      },
-    },
+    server: gearmandServer(),
+  },
+  // gearmand with each persistent queue its Debian build has and that runs here (spec §4.17).
+  'gearmand+libsqlite3': {
+    language: 'C',
+    implementation: 'gearmand',
+    library: 'C gearmand with its libsqlite3 queue (a database file gearspec keeps across restarts)',
+    version: '1.1.20',
+    roles: ['server'],
+    source: 'Debian 12 package gearman-job-server 1.1.20+ds (built with libsqlite3 3.40)',
+    install: { debian: ['gearman-job-server'], installed: '/usr/sbin/gearmand' },
+    server: gearmandServer('libsqlite3'),
+    configurationOf: 'gearmand',
+  },
+  'gearmand+redis': {
+    language: 'C',
+    implementation: 'gearmand',
+    library: 'C gearmand with its redis queue (a Redis 7.0 server gearspec starts beside it)',
+    version: '1.1.20',
+    roles: ['server'],
+    source: 'Debian 12 packages gearman-job-server 1.1.20+ds (built with hiredis 0.14) and redis-server 7.0.15',
+    install: { debian: ['gearman-job-server', 'redis-server'], installed: '/usr/bin/redis-server' },
+    server: gearmandServer('redis'),
+    configurationOf: 'gearmand',
   },
   'libgearman-c': {
     language: 'C',

@@ -28,7 +28,13 @@ interface InstallSpec {
 }
 
 /** Images gearspec builds; each record names the one it runs in (images.ts says how to build it). */
-export type ImageName = 'gearmand' | 'perl-gearmand' | 'drivers' | 'polyglot';
+export type ImageName = 'gearmand' | 'perl-gearmand' | 'drivers' | 'polyglot' | 'redis';
+
+/**
+ * A persistent queue a server keeps its background jobs in (gearmand's `-q`). Its data outlives
+ * the server's process: certify restarts the server and looks for the jobs again (spec §4.17).
+ */
+export type QueueStoreKind = 'libsqlite3' | 'redis';
 
 export interface ContainerSpec {
   readonly image: ImageName;
@@ -62,6 +68,8 @@ export interface ServerSpec {
    * answer neither, it accepts a connection.
    */
   readonly readiness: ReadinessProbe;
+  /** The persistent queue this configuration runs with; gearspec starts the store beside it (queue-store.ts). */
+  readonly queue?: QueueStoreKind;
 }
 
 export interface PeerRecord {
@@ -85,4 +93,10 @@ export interface PeerRecord {
   readonly driver?: DriverSpec;
   /** Job server, for peers with the server role (not the reference). */
   readonly server?: ServerSpec;
+  /**
+   * This peer is a configuration of another server's code base (gearmand with a persistent queue):
+   * certified on its own, left out of the interop matrix and the soak unless named (the code base
+   * is already there).
+   */
+  readonly configurationOf?: string;
 }

@@ -20,6 +20,8 @@ export interface ExternalServerDef {
   /** The command inside the image, before the start arguments. */
   readonly containerCommand: readonly string[];
   readonly readiness: ServerSpec['readiness'];
+  /** The persistent queue it runs with, if any (queue-store.ts opens it). */
+  readonly queue: ServerSpec['queue'];
   /** Full start argument list: listen address, port, then options, then the caller's raw `args`. */
   buildArgs(host: string, port: number, options: ServerStartOptions): string[];
   /** What to do when it is not installed. */
@@ -41,6 +43,7 @@ export function serverDef(name: ExternalServerName): ExternalServerDef {
     image: spec.container.image,
     containerCommand: spec.container.command,
     readiness: spec.readiness,
+    queue: spec.queue,
     buildArgs: (host, port, options) => spec.buildArgs(host, port, options),
     missingHint: `${installHint(name)}, or use containers: sudo bash docker/setup-podman.sh and GEARSPEC_PEERS=container`,
     installed: installedPath(record) ?? program.command,

@@ -9,6 +9,7 @@ import { waitForServerReady } from '../readiness.js';
 import type { ServerStartOptions, StartedServer } from '../types.js';
 import type { ExternalServerDef } from './catalogue.js';
 import { SERVER_HOST as HOST, startOnFreePort } from './port-retry.js';
+import { CONTAINER_QUEUE_DIR, locationFor } from './queue-store.js';
 import { externalServer } from './started-server.js';
 
 export async function startContainerServer(def: ExternalServerDef, options: ServerStartOptions = {}): Promise<StartedServer> {
@@ -18,7 +19,8 @@ export async function startContainerServer(def: ExternalServerDef, options: Serv
       name: def.name,
       dockerfileDir: imageContext(def.image),
       imageName: `gearspec-${def.image}`,
-      command: [...def.containerCommand, ...def.buildArgs(HOST, port, options)],
+      command: [...def.containerCommand, ...def.buildArgs(HOST, port, { ...options, ...(options.queue && { queue: locationFor('container', options.queue) }) })],
+      ...(options.queue?.kind === 'libsqlite3' && { mounts: [{ source: options.queue.dir, target: CONTAINER_QUEUE_DIR }] }),
       startupTimeoutMs: options.startupTimeoutMs ?? DEFAULT_CONTAINER_STARTUP_MS,
       logMaxBytes: options.logMaxBytes,
       ready: async ({ hostPid, signal }) => {

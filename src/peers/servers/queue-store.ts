@@ -1,0 +1,148 @@
+/**
+ * The store behind a server's persistent queue (registry `server.queue`), kept apart from the
+ * server so that it outlives a restart: a folder for gearmand's libsqlite3 database, or a Redis
+ * server of its own for gearmand's redis queue. One lifecycle, like every peer: open (started and
+ * answering, within a deadline) → location() → close(), which removes everything it made.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ERROR_CODES, PeerError } from '../../errors.js';
+import { DEFAULT_CONTAINER_STARTUP_MS, runContainer } from '../container.js';
+import { imageContext } from '../image-contexts.js';
+import { runProcess } from '../process.js';
+import { pollUntilAnswered } from '../readiness.js';
+import type { QueueStoreKind } from '../registry/index.js';
+import type { ProviderKind, QueueLocation } from '../types.js';
+import { SERVER_HOST as HOST, startOnFreePort } from './port-retry.js';
+
+export interface QueueStore {
+  readonly kind: QueueStoreKind;
+  /** Where the server finds it (a host folder, or the Redis server's address). */
+  readonly location: QueueLocation;
+  logs(): string;
+  /** Forget every job it holds (the server using it must be stopped). */
+  reset(): Promise<void>;
+  /** Idempotent: stops the store's server and removes its files. */
+  close(): Promise<void>;
+}
+
+/** Where a libsqlite3 folder appears inside a server container (a bind mount of the host folder). */
+export const CONTAINER_QUEUE_DIR = '/var/lib/gearspec-queue';
+const REDIS_STARTUP_MS = 15_000;
+
+export async function openQueueStore(kind: QueueStoreKind, provider: Exclude<ProviderKind, 'embedded'>, owner: string): Promise<QueueStore> {
+  switch (kind) {
+    case 'libsqlite3':
+      return sqliteFolder(owner);
+    case 'redis':
+      return provider === 'native' ? nativeRedis(owner) : containerRedis(owner);
+  }
+}
+
+function sqliteFolder(owner: string): QueueStore {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `gearspec-queue-${owner.replace(/[^A-Za-z0-9]+/g, '-')}-`));
+  let closed = false;
+  return {
+    kind: 'libsqlite3',
+    location: { kind: 'libsqlite3', dir },
+    logs: () => '',
+    reset: async () => {
+      for (const f of readdirSync(dir)) rmSync(path.join(dir, f), { recursive: true, force: true });
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Redis answers `PING` with `+PONG`: the store is up. */
+const pingRedis = (host: string, port: number): Promise<string> => redisCommand(host, port, 'PING', '+PONG');
+
+/** One inline Redis command and its one-line reply, which must start with `want`. */
+function redisCommand(host: string, port: number, command: string, want: string, timeoutMs = 1000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    let got = '';
+    const timer = setTimeout(() => finish(new Error(`no answer to ${command}`)), timeoutMs);
+    const finish = (error?: Error): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (error) reject(error);
+      else resolve('');
+    };
+    socket.once('connect', () => socket.write(`${command}\r\n`));
+    socket.on('data', (d: Buffer) => {
+      got += d.toString('latin1');
+      if (got.includes('\r\n')) finish(got.startsWith(want) ? undefined : new Error(`${command} answered ${JSON.stringify(got.trim())}`));
+    });
+    socket.once('error', (e) => finish(e));
+    socket.once('close', () => finish(new Error(`closed before answering ${command}`)));
+  });
+}
+
+/** No snapshot, no append-only file: the store lives as long as the harness keeps it. */
+const redisArgs = (port: number): string[] => ['--bind', HOST, '--port', String(port), '--save', '', '--appendonly', 'no', '--protected-mode', 'no'];
+
+function redisStore(port: number, peer: { logs(): string; stop(): Promise<unknown> }): QueueStore {
+  let closing: Promise<void> | undefined;
+  return {
+    kind: 'redis',
+    location: { kind: 'redis', host: HOST, port },
+    logs: () => peer.logs(),
+    reset: async () => {
+      await redisCommand(HOST, port, 'FLUSHALL', '+OK');
+    },
+    close: () => {
+      closing ??= peer.stop().then(() => undefined);
+      return closing;
+    },
+  };
+}
+
+async function nativeRedis(owner: string): Promise<QueueStore> {
+  const name = `${owner} redis`;
+  return startOnFreePort(undefined, async (port) => {
+    const proc = await runProcess({
+      name,
+      command: '/usr/bin/redis-server',
+      args: redisArgs(port),
+      startupTimeoutMs: REDIS_STARTUP_MS,
+      missingHint: 'install Debian package redis-server (sudo npx gearspec peers install gearmand+redis)',
+      ready: async ({ pid, signal }) => {
+        await pollUntilAnswered({ name, host: HOST, port, pid, signal }, pingRedis);
+      },
+    });
+    return redisStore(port, proc);
+  });
+}
+
+async function containerRedis(owner: string): Promise<QueueStore> {
+  const name = `${owner} redis`;
+  return startOnFreePort(undefined, async (port) => {
+    const container = await runContainer({
+      name,
+      dockerfileDir: imageContext('redis'),
+      imageName: 'gearspec-redis',
+      command: redisArgs(port),
+      startupTimeoutMs: DEFAULT_CONTAINER_STARTUP_MS,
+      ready: async ({ hostPid, signal }) => {
+        await pollUntilAnswered({ name, host: HOST, port, signal, ...(hostPid !== undefined && { pid: hostPid }) }, pingRedis);
+      },
+    });
+    return redisStore(port, container);
+  });
+}
+
+/** The queue location as the server sees it: a container finds the host folder at its mount point. */
+export function locationFor(provider: Exclude<ProviderKind, 'embedded'>, at: QueueLocation): QueueLocation {
+  return provider === 'container' && at.kind === 'libsqlite3' ? { kind: 'libsqlite3', dir: CONTAINER_QUEUE_DIR } : at;
+}
+
+/** A store the caller was meant to pass but did not: say so instead of starting without a queue. */
+export function storeMismatch(server: string, want: QueueStoreKind, got: QueueLocation): PeerError {
+  return new PeerError(ERROR_CODES.HARNESS, server, `its queue is ${want}, but it was given a ${got.kind} store`);
+}
