@@ -28,6 +28,7 @@ import { type FlagSpecs, parseAddress, parseArgs, parseDriverCommand, usageError
 import { type Command, EXIT, exitCodes } from '../command.js';
 import { unreachable, unreachableLine } from '../reachable.js';
 import { CLEANUP_FLAGS, type FinishCleanup, startCleanup } from '../cleanup.js';
+import { restartByCommand } from '../restart-command.js';
 import type { Declarations } from '../declarations.js';
 
 /** The catalogues certify runs and their baselines (suites/conformance, suites/library), handed in by the entry. */
@@ -60,6 +61,11 @@ const FLAGS: FlagSpecs = {
   html: { type: 'string', help: 'write the HTML matrix report to FILE' },
   out: { type: 'string', help: 'write all three reports into DIR (junit.xml, json/, report.html); --no-reports to skip' },
   'no-reports': { type: 'boolean', help: 'write no report files (console only)' },
+  'restart-cmd': {
+    type: 'string',
+    help: 'how to restart the --server (one only) for the durability cases (spec §4.17): a shell command that returns once the server is stopped and started again on its address',
+  },
+  'restart-timeout': { type: 'number', default: 120_000, help: 'deadline in ms for --restart-cmd, and again for the server to answer afterwards' },
   shard: { type: 'string', help: 'run only shard i of n of the cases (i/n; needs --out); `gearspec merge` combines the shards’ reports' },
   ...CLEANUP_FLAGS,
 };
@@ -98,6 +104,8 @@ interface Plan {
   readonly shard: Shard | undefined;
   readonly baselineFor: (spec: TargetSpec) => { baseline: Baseline; file: string } | undefined;
   readonly libraryBaselineFor: (lib: LibrarySpec) => { baseline: Baseline; file: string } | undefined;
+  /** --restart-cmd and its deadline, for the one --server. */
+  readonly restartCommand: { readonly command: string; readonly deadlineMs: number } | undefined;
 }
 
 /** Committed baseline of a server peer (relative to the package root, `/`-separated: reports show it). */
@@ -160,6 +168,13 @@ function plan(argv: readonly string[], { serverCases: serverCatalogue, libraryCa
   }
   if (specs.length > 0 && cases.length === 0 && !flags.list) throw usageError('the selection is empty for the servers: --cases/--exclude leave no server case (binary/…, admin/…)');
   if (flags.baseline !== undefined && flags['no-baseline']) throw usageError('--baseline and --no-baseline exclude each other');
+  const restartCommand = typeof flags['restart-cmd'] === 'string' ? { command: flags['restart-cmd'], deadlineMs: Number(flags['restart-timeout']) } : undefined;
+  if (restartCommand) {
+    const addresses = specs.filter((s) => s.kind === 'address').length;
+    if (addresses !== 1 || specs.length !== 1) throw usageError(`--restart-cmd restarts one server: give exactly one --server (and no --peer or --reference), got ${specs.length} server(s)`);
+    if (!restartCommand.command.trim()) throw usageError('--restart-cmd is empty');
+    if (!(restartCommand.deadlineMs >= 1000 && restartCommand.deadlineMs <= 3_600_000)) throw usageError('--restart-timeout must be between 1000 and 3600000 ms');
+  }
   const shard = typeof flags.shard === 'string' ? parseShard(flags.shard) : undefined;
   if (shard && typeof flags.out !== 'string' && typeof flags.json !== 'string') throw usageError('--shard needs --out DIR (or --json DIR): each shard writes its own report for `gearspec merge`');
   if (shard && flags['write-baseline'] !== undefined) throw usageError('--write-baseline needs the whole run, not a shard: write it from an unsharded run');
@@ -187,7 +202,19 @@ function plan(argv: readonly string[], { serverCases: serverCatalogue, libraryCa
   const libraryBaselineFor = (l: LibrarySpec) => explicit ?? (typeof l.source === 'string' ? perLibrary.get(libraryBaselineFile(baselineDirs, l.source, l.role)) : undefined);
   // A shard runs every n-th case of the whole selection (the same order in every shard).
   return {
-    plan: { specs, cases: pickShard(cases, shard), libraries, libraryCases: pickShard(libraryCases, shard), shard, strict: Boolean(flags.strict), timeoutMs, jobs, baselineFor, libraryBaselineFor },
+    plan: {
+      specs,
+      cases: pickShard(cases, shard),
+      libraries,
+      libraryCases: pickShard(libraryCases, shard),
+      shard,
+      strict: Boolean(flags.strict),
+      timeoutMs,
+      jobs,
+      baselineFor,
+      libraryBaselineFor,
+      restartCommand,
+    },
     flags,
   };
 }
@@ -306,6 +333,7 @@ async function certify(p: Plan, flags: Record<string, unknown>): Promise<number>
         strict: p.strict,
         concurrency: p.jobs,
         onResult: (r, done, total) => bar.onResult(r.id, done, total, r.outcome),
+        ...(p.restartCommand && spec.kind === 'address' && { restart: restartByCommand(p.restartCommand.command, started.target, p.restartCommand.deadlineMs) }),
       });
       bar.end();
       await cleanUp?.(run.results.flatMap((r) => createdHandles(r.wire)));
