@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up Podman as the container engine for gearspec's container provider:
-# packages, /etc/containers/containers.conf, a local debian:bookworm-slim base image made with
+# packages, /etc/containers/containers.conf, local debian:<release>-slim base images made with
 # debootstrap (no registry is reachable), and the Docker-compatible API socket.
+# Usage: setup-podman.sh [RELEASE...]   (default: bookworm; the release matrix also needs
+# bullseye and trixie: `npx gearspec peers releases` lists them).
 # Idempotent: a second run with everything in place takes under a second. Run as root.
 # Every step is bounded in time. Stop the service with docker/stop-podman.sh.
 set -euo pipefail
@@ -11,8 +13,10 @@ PIDFILE=/run/gearspec-podman.pid
 SERVICE_LOG=/var/log/gearspec-podman.log
 CONF=/etc/containers/containers.conf
 MIRROR=${GEARSPEC_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-BASE=localhost/debian:bookworm
-SLIM=docker.io/library/debian:bookworm-slim
+RELEASES=("${@:-bookworm}")
+for r in "${RELEASES[@]}"; do
+  case "$r" in bullseye|bookworm|trixie) ;; *) printf 'setup-podman: ERROR: unknown Debian release %s (bullseye, bookworm or trixie)\n' "$r" >&2; exit 2 ;; esac
+done
 t0=$(date +%s.%N)
 
 log() { printf 'setup-podman: %s\n' "$*"; }
@@ -74,25 +78,29 @@ image_exists() {
   fi
 }
 
-# 3. Base image: debootstrap once, import, and tag it as the name Dockerfiles use, so that
-#    FROM debian:bookworm-slim resolves locally and nothing is pulled.
-if ! image_exists "$BASE"; then
-  rootfs=$(mktemp -d /var/tmp/gearspec-rootfs.XXXXXX)
-  trap 'rm -rf "$rootfs"' EXIT
-  log "debootstrap --variant=minbase bookworm from $MIRROR (about 30-60 s)"
-  timeout 900 debootstrap --variant=minbase bookworm "$rootfs" "$MIRROR" >/var/log/gearspec-debootstrap.log 2>&1 \
-    || die "debootstrap failed; see /var/log/gearspec-debootstrap.log"
-  tar -C "$rootfs" -c . | timeout 300 podman import --quiet - "$BASE" >/dev/null
-  rm -rf "$rootfs"
-  trap - EXIT
-  log "imported $BASE"
-else
-  log "$BASE present"
-fi
-if ! image_exists "$SLIM"; then
-  podman tag "$BASE" "$SLIM"
-  log "tagged $SLIM"
-fi
+# 3. Base images: debootstrap once per release, import, and tag each as the name Dockerfiles
+#    use, so that FROM debian:<release>-slim resolves locally and nothing is pulled.
+base_image() {
+  local release=$1 base="localhost/debian:$1" slim="docker.io/library/debian:$1-slim" rootfs
+  if ! image_exists "$base"; then
+    rootfs=$(mktemp -d /var/tmp/gearspec-rootfs.XXXXXX)
+    log "debootstrap --variant=minbase $release from $MIRROR (about 30-60 s)"
+    if ! timeout 900 debootstrap --variant=minbase "$release" "$rootfs" "$MIRROR" >"/var/log/gearspec-debootstrap-$release.log" 2>&1; then
+      rm -rf "$rootfs"
+      die "debootstrap $release failed; see /var/log/gearspec-debootstrap-$release.log"
+    fi
+    tar -C "$rootfs" -c . | timeout 300 podman import --quiet - "$base" >/dev/null
+    rm -rf "$rootfs"
+    log "imported $base"
+  else
+    log "$base present"
+  fi
+  if ! image_exists "$slim"; then
+    podman tag "$base" "$slim"
+    log "tagged $slim"
+  fi
+}
+for r in "${RELEASES[@]}"; do base_image "$r"; done
 
 # 4. The Docker-compatible API socket, started detached; its pid is kept so that
 #    stop-podman.sh stops exactly this process.

@@ -1,6 +1,7 @@
 /** A small, strict flag parser: unknown flags and missing values are usage errors, never crashes. */
 import { usageError } from '../errors.js';
 import { type DriverSource, type ExternalDriver, driverName } from '../peers/drivers/index.js';
+import { canonicalPeerName } from '../peers/registry/index.js';
 import type { DriverPeerName } from '../peers/types.js';
 
 interface FlagSpec {
@@ -112,4 +113,16 @@ export function driverSources(flags: Readonly<Record<string, unknown>>, role: 'c
   const twice = names.filter((n, i) => names.indexOf(n) !== i);
   if (twice.length > 0) throw usageError(`--${role}-cmd: the name ${JSON.stringify(twice[0])} is taken; name each driver differently (NAME=COMMAND)`);
   return sources;
+}
+
+/**
+ * A server peer named on the command line: a record name, or a build of another release as
+ * NAME@VERSION or NAME@RELEASE (`gearmand@1.1.21`, `gearmand@trixie`; `gearmand@1.1.20` is
+ * `gearmand`). `allowed` is what the command can start.
+ */
+export function serverPeerArg<T extends string>(value: string, allowed: readonly T[], flag = '--peer'): T {
+  const name = canonicalPeerName(value);
+  if (!(allowed as readonly string[]).includes(name))
+    throw usageError(`${flag}: unknown server ${JSON.stringify(value)}; one of ${allowed.join(', ')} (another release's build also as NAME@RELEASE, e.g. gearmand@trixie)`);
+  return name as T;
 }

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, (declarations: Declarations) => Promise<Command>>
   merge: async (d) => (await import('./commands/merge.js')).mergeCommand(d),
   'driver-check': async () => (await import('./commands/driver-check.js')).command,
   peers: async () => (await import('./commands/peers.js')).command,
+  releases: async (d) => (await import('./commands/releases.js')).releasesCommand(d),
 };
 
 async function help(declarations: Declarations): Promise<void> {

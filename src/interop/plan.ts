@@ -8,7 +8,7 @@
  * a column.
  */
 import { type DriverSource, driverName } from '../peers/drivers/index.js';
-import type { DriverPeerName, ServerPeerName } from '../peers/registry/index.js';
+import { codeBaseOf, type DriverPeerName, type ServerPeerName } from '../peers/registry/index.js';
 import type { MatrixTarget } from './run-on.js';
 
 export type MatrixPlan = 'full' | 'ring';
@@ -17,6 +17,8 @@ export const MATRIX_PLANS: readonly MatrixPlan[] = ['full', 'ring'];
 const FULL_PRODUCT: readonly DriverPeerName[] = ['reference', 'libgearman-c', 'php', 'perl'];
 const FULL_PRODUCT_SERVERS: readonly ServerPeerName[] = ['reference', 'gearmand', 'perl-gearmand'];
 const among = (list: readonly string[], name: string): boolean => list.includes(name);
+/** A server of the full product, or another release's build of one (gearmand@1.1.21 runs gearmand's plan). */
+const fullProductServer = (server: string): boolean => among(FULL_PRODUCT_SERVERS, codeBaseOf(server));
 
 /** The lifecycle and topology scenarios: each starts drivers (and a server) of its own, so they cost the most. */
 const LIFECYCLE_SCENARIOS: readonly string[] = ['silent-worker', 'slow-consumer', 'servers-one-down', 'servers-one-goes-down', 'server-restart', 'server-restart-mid-job'];
@@ -60,7 +62,7 @@ export type ScenarioFilter = (server: string, scenario: string, cell?: { readonl
 export function scenarioFilter(plan: MatrixPlan): ScenarioFilter | undefined {
   if (plan === 'full') return undefined;
   return (server, scenario, cell) => {
-    if (!among(FULL_PRODUCT_SERVERS, server) && !RING_SCENARIOS_ELSEWHERE.includes(scenario)) return false;
+    if (!fullProductServer(server) && !RING_SCENARIOS_ELSEWHERE.includes(scenario)) return false;
     if (cell === undefined) return true;
     if (SERVER_ONLY_SCENARIOS.includes(scenario)) return cell.client === 'reference' && cell.worker === 'reference';
     return !LIFECYCLE_SCENARIOS.includes(scenario) || lifecycleCell(server, cell);
@@ -70,7 +72,7 @@ export function scenarioFilter(plan: MatrixPlan): ScenarioFilter | undefined {
 /** Undefined for the full product; else whether the plan runs a client × worker cell on a server. */
 export function cellFilter(plan: MatrixPlan): ((server: string, client: string, worker: string) => boolean) | undefined {
   if (plan === 'full') return undefined;
-  return (server, client, worker) => (among(FULL_PRODUCT_SERVERS, server) && among(FULL_PRODUCT, client) && among(FULL_PRODUCT, worker)) || client === 'reference' || worker === 'reference';
+  return (server, client, worker) => (fullProductServer(server) && among(FULL_PRODUCT, client) && among(FULL_PRODUCT, worker)) || client === 'reference' || worker === 'reference';
 }
 
 interface PlannedCell {

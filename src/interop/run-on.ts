@@ -2,6 +2,7 @@
  * One server's whole matrix, start to stop: used by the matrix suite and by `gearspec interop`.
  * A server that cannot be started or reached becomes a run with `error`, never an exception.
  */
+import { releaseComparisonLines } from '../report/interop/releases.js';
 import { errorMessage } from '../errors.js';
 import type { ProviderKind, ServerPeerName } from '../peers/types.js';
 import { countGrades, type ServerRun } from '../report/interop/model.js';
@@ -55,5 +56,6 @@ export function matrixSummary(runs: readonly ServerRun[]): string {
     lines.push(`${run.name} (${run.version}): ${n.pass} nominal, ${n['expected-different']} declared differences, ${n.stale} stale, ${n.fail} undeclared, ${Math.round(run.wallMs / 1000)} s`);
     for (const line of undeclaredOutcomes(run)) lines.push(`  ${line}`);
   }
+  lines.push(...releaseComparisonLines({ generatedAt: '', provider: '', wallMs: 0, servers: runs }));
   return lines.map((l) => `${l}\n`).join('');
 }

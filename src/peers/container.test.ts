@@ -49,7 +49,7 @@ async function echo(s: RunningServer): Promise<string> {
 describe.skipIf(!engine)('container provider', () => {
   beforeAll(async () => {
     // Cold builds run apt-get inside the image (about a minute each here); cached ones are instant.
-    await Promise.all([GEARMAND, PERL_GEARMAND].map((d) => ensureImage(d.name, `gearspec-${d.name}`, imageContext(d.image))));
+    await Promise.all([GEARMAND, PERL_GEARMAND].map((d) => ensureImage(d.name, `gearspec-${d.name}`, imageContext(d.container.image))));
   }, 900_000);
 
   afterAll(async () => {
@@ -101,7 +101,7 @@ describe.skipIf(!engine)('container provider', () => {
     const port = await pickFreePort();
     const e = await runContainer({
       name: 'never-ready',
-      dockerfileDir: imageContext(GEARMAND.image),
+      dockerfileDir: imageContext(GEARMAND.container.image),
       imageName: `gearspec-${GEARMAND.name}`,
       command: ['-L', '127.0.0.1', '-p', String(port), '--log-file=stderr'],
       startupTimeoutMs: 1500,
@@ -134,7 +134,7 @@ describe.skipIf(!engine)('container provider', () => {
   it('sweeps containers left by a harness process that died, and keeps live runs', async () => {
     const dead = spawnSync('true').pid!;
     const client = await containerRuntime('test');
-    const image = await ensureImage(GEARMAND.name, `gearspec-${GEARMAND.name}`, imageContext(GEARMAND.image));
+    const image = await ensureImage(GEARMAND.name, `gearspec-${GEARMAND.name}`, imageContext(GEARMAND.container.image));
     const make = (pid: number) =>
       client.container.dockerode.createContainer({
         Image: image,

@@ -46,8 +46,10 @@ interface RunContainerOptions {
   name: string;
   /** Folder with the Dockerfile: absolute, or a name under docker/. */
   dockerfileDir: string;
-  /** Image repository name; the tag is a hash of the Dockerfile folder. */
+  /** Image repository name; the tag is a hash of the Dockerfile folder and the build arguments. */
   imageName: string;
+  /** Dockerfile ARGs (DEBIAN_RELEASE for another release's build). */
+  buildArgs?: Readonly<Record<string, string>>;
   /** Arguments after the image's ENTRYPOINT. */
   command?: readonly string[];
   env?: Readonly<Record<string, string>>;
@@ -167,7 +169,7 @@ export async function runContainer(options: RunContainerOptions): Promise<Contai
   startupSweep ??= sweepLeftoverContainers().catch(() => 0);
   await startupSweep;
   const dir = dockerDir(options.dockerfileDir);
-  const image = await ensureImage(name, options.imageName, dir, options.buildTimeoutMs);
+  const image = await ensureImage(name, options.imageName, dir, options.buildTimeoutMs, options.buildArgs);
   const log = new LogRing(options.logMaxBytes ?? DEFAULT_LOG_BYTES);
   const timeoutMs = options.startupTimeoutMs ?? DEFAULT_CONTAINER_STARTUP_MS;
   const graceMs = options.stopGraceMs ?? DEFAULT_GRACE_MS;

@@ -10,7 +10,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, r
 import os from 'node:os';
 import path from 'node:path';
 import { ERROR_CODES, PeerError } from '../errors.js';
-import { PEER_NAMES, PEERS, type ImageName, type PeerRecord } from './registry/index.js';
+import { type ContainerSpec, PEER_NAMES, PEERS, type ImageName, type PeerRecord } from './registry/index.js';
 import { repoRoot } from './repo-paths.js';
 
 interface StagedImage {
@@ -80,4 +80,19 @@ export function imageContext(image: ImageName): string {
   }
   staged.set(image, dir);
   return dir;
+}
+
+/** What runContainer needs to build (once) and run a registry image. */
+export interface PeerImage {
+  readonly dockerfileDir: string;
+  /** `gearspec-<image>`, with `-<release>` for another Debian release's build. */
+  readonly imageName: string;
+  /** DEBIAN_RELEASE for an image of another release (the Dockerfiles default to the current one). */
+  readonly buildArgs: Readonly<Record<string, string>>;
+}
+
+export function peerImage(spec: Pick<ContainerSpec, 'image' | 'release'>): PeerImage {
+  const dockerfileDir = imageContext(spec.image);
+  if (spec.release === undefined) return { dockerfileDir, imageName: `gearspec-${spec.image}`, buildArgs: {} };
+  return { dockerfileDir, imageName: `gearspec-${spec.image}-${spec.release}`, buildArgs: { DEBIAN_RELEASE: spec.release } };
 }

@@ -8,7 +8,7 @@ import { accessSync, constants } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { ERROR_CODES, InputError, PeerError } from '../errors.js';
 import { applyPodmanEnv, engineSocketPath, isSocket } from './container-env.js';
-import { EXTERNAL_SERVER_NAMES, PEERS, type PeerName, installHint, installedPath } from './registry/index.js';
+import { CURRENT_EXTERNAL_SERVER_NAMES, PEERS, type PeerName, installHint, installedPath, isCurrent } from './registry/index.js';
 import type { ProviderChoice, ProviderKind } from './types.js';
 
 interface ResolvedProvider {
@@ -54,6 +54,7 @@ export function engineAnswers(socketPath: string): boolean {
 
 /** Whether a peer is installed on this machine (its registry record's `installed` file exists). */
 export function nativeAvailable(name: PeerName): boolean {
+  if (!isCurrent(name)) return false; // another release's build: its image is the only place it exists
   const file = installedPath(PEERS[name]);
   if (file === undefined) return true; // the embedded reference
   try {
@@ -83,8 +84,8 @@ function nativeStatus(names: readonly PeerName[]): ResolvedProvider {
   return { provider: 'none', reason: `not installed: ${missing.map(installHint).join('; ')}` };
 }
 
-/** The provider for external server peers (all of `names`, default every one). */
-export function resolveProvider(names: readonly PeerName[] = EXTERNAL_SERVER_NAMES): ResolvedProvider {
+/** The provider for external server peers (all of `names`, default every one of the current release). */
+export function resolveProvider(names: readonly PeerName[] = CURRENT_EXTERNAL_SERVER_NAMES): ResolvedProvider {
   const choice = providerChoice();
   if (choice === 'container') {
     const c = containerStatus();

@@ -123,7 +123,7 @@ describe('gearspec certify (CLI)', () => {
     [['--bogus'], /unknown option --bogus/],
     [['--timeout'], /--timeout needs a value/],
     [['--timeout', '5'], /--timeout must be between/],
-    [['--peer', 'nosuch'], /--peer must be one of/],
+    [['--peer', 'nosuch'], /--peer: unknown server "nosuch"; one of gearmand, /],
     [['--server', 'nonsense'], /--server expects host:port/],
     [['--cases', 'no/such/prefix'], /no case id matches/],
     [['--cases', 'binary/forward'], /no case id matches/],

@@ -91,7 +91,8 @@ describe('gearspec interop (CLI)', () => {
     for (const [argv, message] of [
       [['--clients', 'cobol'], /--clients: unknown "cobol"/],
       [['--scenarios', 'nope'], /--scenarios: unknown "nope"/],
-      [['--peer', 'redis'], /--peer: unknown "redis"/],
+      [['--peer', 'redis'], /--peer: unknown server "redis"/],
+      [['--peer', 'gearmand@9.9'], /--peer: unknown server "gearmand@9\.9"; .*NAME@RELEASE/],
       [['--client-cmd', 'a=x', '--client-cmd', 'a=y'], /the name "a" is taken/],
     ] as const) {
       const r = await interopMain(...argv);

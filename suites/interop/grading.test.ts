@@ -37,6 +37,19 @@ describe('interop grading', () => {
     expect(grade(perlCell, byId('worker-death'), 'lost').grade).toBe('fail');
   });
 
+  it("should apply a code base's declaration to its other releases' builds, and call its absence there version-specific", () => {
+    // Declared for gearmand (the Perl worker dies under it); gearmand@1.1.21 is a build of gearmand.
+    const at = (server: CellId['server']): CellId => ({ server, client: 'reference', worker: 'perl' });
+    const declared = 'exception+worker-error+worker-gone';
+    expect(grade(at('gearmand@1.1.21'), byId('exception-throw'), declared).grade).toBe('expected-different');
+    // Nominal on another release: not stale (it was declared for the code base), but marked.
+    const elsewhere = grade(at('gearmand@1.1.21'), byId('exception-throw'), byId('exception-throw').nominal);
+    expect(elsewhere.grade).toBe('pass');
+    expect(elsewhere.expectation?.versionSpecific).toBe('declared for gearmand, not seen on gearmand@1.1.21');
+    // A server of another code base is not selected by gearmand's declaration.
+    expect(findExpectation(at('rustygeard'), 'exception-throw')?.servers ?? []).not.toContain('gearmand');
+  });
+
   it('should let a specific entry win over a general one', () => {
     expect(findExpectation({ server: 'perl-gearmand', client: 'perl', worker: 'perl' }, 'priorities')?.id).toBe('perl-client/error-reply-breaks-taskset');
     expect(findExpectation({ server: 'perl-gearmand', client: 'php', worker: 'perl' }, 'priorities')?.id).toBe('libgearman-client/refused-task-blocks-next-run');

@@ -10,7 +10,24 @@ import { describe, expect, it } from 'vitest';
 import { command, markdownTable } from '../../src/cli/commands/peers.js';
 import { ERROR_CODES } from '../../src/errors.js';
 import { isCi, nativeAvailable } from '../../src/peers/provider.js';
-import { CLIENT_NAMES, PEER_NAMES, PEERS, type PeerRecord, SERVER_NAMES, WORKER_NAMES, reach } from '../../src/peers/registry/index.js';
+import {
+  CLIENT_NAMES,
+  canonicalPeerName,
+  CURRENT_RELEASE,
+  isCurrent,
+  MATRIX_SERVER_NAMES,
+  PEER_NAMES,
+  PEERS,
+  type PeerRecord,
+  peerLabel,
+  RELEASE_NAMES,
+  releaseOf,
+  releasesOf,
+  SERVER_NAMES,
+  serverBaselineName,
+  WORKER_NAMES,
+  reach,
+} from '../../src/peers/registry/index.js';
 import { installPlan } from '../../src/peers/install.js';
 import { repoRoot } from '../../src/peers/repo-paths.js';
 import { runCli } from '../cli-run.js';
@@ -25,7 +42,9 @@ describe('peer registry', () => {
       if (n === 'reference') continue; // embedded
       if (r.roles.includes('client') || r.roles.includes('worker')) expect(r.driver, `${n} driver`).toBeDefined();
       if (r.roles.includes('server')) expect(r.server, `${n} server`).toBeDefined();
-      expect(r.install, `${n} install`).toBeDefined();
+      // Another release's build exists only as its image; the current release's peers install here.
+      if (isCurrent(n)) expect(r.install, `${n} install`).toBeDefined();
+      else expect(r.install, `${n} install`).toBeUndefined();
     }
   });
 
@@ -44,7 +63,7 @@ describe('peer registry', () => {
   });
 
   it.runIf(isCi())('has every peer installed in CI (.ci/run installs the whole registry)', () => {
-    expect(PEER_NAMES.filter((n) => !nativeAvailable(n))).toEqual([]);
+    expect(PEER_NAMES.filter((n) => isCurrent(n) && !nativeAvailable(n))).toEqual([]);
   });
 
   it('reaches at least 6 servers, 10 clients and 10 workers from 9 implementations in 5 languages', () => {
@@ -60,6 +79,44 @@ describe('peer registry', () => {
     const doc = readFileSync(path.join(ROOT, 'docs', 'peers.md'), 'utf8');
     const between = /<!-- peers-table:start[^>]*-->\n([\s\S]*?)<!-- peers-table:end -->/.exec(doc);
     expect(between?.[1], 'docs/peers.md: regenerate with npx gearspec peers list --markdown').toBe(markdownTable());
+  });
+});
+
+describe('peer registry: builds of other Debian releases', () => {
+  it('names each build <code base>@<version>, one per release, and resolves NAME@VERSION and NAME@RELEASE', () => {
+    expect(releasesOf('gearmand')).toEqual(['gearmand@1.1.19.1', 'gearmand', 'gearmand@1.1.21']);
+    expect(releasesOf('gearmand').map(releaseOf)).toEqual(RELEASE_NAMES);
+    for (const n of PEER_NAMES) {
+      const base = record(n).versionOf;
+      if (base !== undefined) expect(n).toBe(`${base}@${record(n).version}`);
+    }
+    expect(canonicalPeerName('gearmand@trixie')).toBe('gearmand@1.1.21');
+    expect(canonicalPeerName('gearmand@1.1.20')).toBe('gearmand');
+    expect(canonicalPeerName('gearmand@bookworm')).toBe('gearmand');
+    expect(canonicalPeerName('gearmand@9.9')).toBe('gearmand@9.9');
+    expect(canonicalPeerName('nope@trixie')).toBe('nope@trixie');
+    expect(serverBaselineName('gearmand@1.1.21')).toBe('gearmand-1.1.21.json');
+    expect(serverBaselineName('gearmand')).toBe('gearmand-1.1.20.json');
+    expect(peerLabel('gearmand@1.1.21')).toBe('gearmand@1.1.21');
+  });
+
+  it('runs another release in its container only, and keeps it out of the default matrix', () => {
+    expect(nativeAvailable('gearmand@1.1.21')).toBe(false);
+    expect(MATRIX_SERVER_NAMES.filter((n) => releaseOf(n) !== CURRENT_RELEASE)).toEqual([]);
+    expect(record('gearmand@1.1.19.1').server?.container.release).toBe('bullseye');
+    expect(record('gearmand').server?.container.release).toBeUndefined();
+  });
+
+  it('has setup-podman.sh accept exactly the releases of the table, and `peers releases` list the ones in use', async () => {
+    const script = readFileSync(path.join(ROOT, 'docker', 'setup-podman.sh'), 'utf8');
+    const accepted = /case "\$r" in ([a-z|]+)\)/.exec(script)?.[1]?.split('|');
+    expect(accepted).toEqual(RELEASE_NAMES);
+    const r = await runCli(command, ['releases']);
+    expect(r.out.trim().split('\n')).toEqual(RELEASE_NAMES);
+    expect((await runCli(command, ['releases', 'gearmand'])).out).toBe(`${CURRENT_RELEASE}\n`);
+    const install = await runCli(command, ['install', '--dry-run', 'gearmand@trixie']);
+    expect(install.code).toBe(0);
+    expect(install.out).toMatch(/gearmand@1\.1\.21 run in containers only .*setup-podman\.sh trixie/);
   });
 });
 

@@ -24,7 +24,7 @@ import { createdHandles } from '../../runner/cleanup.js';
 import { matchesPrefix, selectCases } from '../../runner/select.js';
 import { PEER_NAMES, type PeerName, startTarget, type StartedTarget, type TargetSpec } from '../../runner/targets.js';
 import { CLIENT_NAMES, WORKER_NAMES, libraryBaselineName, serverBaselineName } from '../../peers/registry/index.js';
-import { type FlagSpecs, parseAddress, parseArgs, parseDriverCommand, usageError } from '../args.js';
+import { type FlagSpecs, parseAddress, parseArgs, parseDriverCommand, serverPeerArg, usageError } from '../args.js';
 import { type Command, EXIT, exitCodes } from '../command.js';
 import { unreachable, unreachableLine } from '../reachable.js';
 import { CLEANUP_FLAGS, type FinishCleanup, startCleanup } from '../cleanup.js';
@@ -128,8 +128,7 @@ function plan(argv: readonly string[], { serverCases: serverCatalogue, libraryCa
   const specs: TargetSpec[] = flags.reference ? [{ kind: 'reference' }] : [];
   for (const s of strings(flags.server)) specs.push({ kind: 'address', ...parseAddress(s, '--server') });
   for (const p of strings(flags.peer)) {
-    if (!(PEER_NAMES as readonly string[]).includes(p)) throw usageError(`--peer must be one of ${PEER_NAMES.join(', ')}, got ${JSON.stringify(p)}`);
-    specs.push({ kind: 'peer', name: p as PeerName });
+    specs.push({ kind: 'peer', name: serverPeerArg(p, PEER_NAMES) });
   }
   const libraries: LibrarySpec[] = [];
   for (const role of ['client', 'worker'] as const) {

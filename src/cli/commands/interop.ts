@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { driverName } from '../../peers/drivers/index.js';
 import { driverProvider } from '../../peers/provider.js';
-import { CLIENT_NAMES, MATRIX_SERVER_NAMES, PEERS, type PeerName, SERVER_NAMES, WORKER_NAMES, isServerPeerName, reach } from '../../peers/registry/index.js';
+import { CLIENT_NAMES, MATRIX_SERVER_NAMES, PEERS, type PeerName, SERVER_NAMES, WORKER_NAMES, reach } from '../../peers/registry/index.js';
 import type { ProviderKind } from '../../peers/types.js';
 import type { MatrixReport, ServerRun } from '../../report/interop/model.js';
 import { parseShard, pickShard, shardLabel } from '../../shard.js';
@@ -21,7 +21,7 @@ import { readUserDeclarations, USER_EXPECTATIONS_FORMAT, withUserDeclarations } 
 import { type MatrixTarget, matrixExitCode, matrixSummary, runMatrixOn, targetName } from '../../interop/run-on.js';
 import { MATRIX_NAME_PREFIX } from '../../interop/runner.js';
 import { MATRIX_PLANS, type MatrixPlan, plannedCells, scenarioFilter } from '../../interop/plan.js';
-import { driverSources, type FlagSpecs, parseAddress, parseArgs, pickList, usageError } from '../args.js';
+import { driverSources, type FlagSpecs, parseAddress, parseArgs, pickList, serverPeerArg, usageError } from '../args.js';
 import { type Command, EXIT, exitCodes } from '../command.js';
 import { reportUnreachable } from '../reachable.js';
 import { CLEANUP_FLAGS, startCleanup } from '../cleanup.js';
@@ -88,10 +88,7 @@ ${exitCodes(
       process.stdout.write(listing(declarations.scenarios));
       return EXIT.OK;
     }
-    const peers = ((f.peer as readonly string[] | undefined) ?? []).map((p) => {
-      if (!isServerPeerName(p)) throw usageError(`--peer: unknown ${JSON.stringify(p)}; one of ${SERVER_NAMES.join(', ')}`);
-      return p;
-    });
+    const peers = ((f.peer as readonly string[] | undefined) ?? []).map((p) => serverPeerArg(p, SERVER_NAMES));
     const externals = ((f.server as readonly string[] | undefined) ?? []).map((s) => parseAddress(s, '--server'));
     const targets: MatrixTarget[] = [...peers.map((name): MatrixTarget => ({ kind: 'peer', name })), ...externals.map((a): MatrixTarget => ({ kind: 'external', ...a }))];
     if (targets.length === 0) targets.push(...MATRIX_SERVER_NAMES.map((name): MatrixTarget => ({ kind: 'peer', name })));

@@ -7,7 +7,7 @@
  */
 import { ERROR_CODES, PeerError } from '../../errors.js';
 import { runContainer } from '../container.js';
-import { imageContext } from '../image-contexts.js';
+import { peerImage } from '../image-contexts.js';
 import { type DriverPeerName, PEERS, type PeerRecord } from '../registry/index.js';
 import type { DriverRuntime } from './handle.js';
 
@@ -17,8 +17,7 @@ export async function runDriverContainer(name: DriverPeerName, env: Record<strin
   if (!spec) throw new PeerError(ERROR_CODES.PEER_UNAVAILABLE, who, `${name} has no driver program to run in a container (the reference driver runs embedded)`);
   const handle = await runContainer({
     name: who,
-    dockerfileDir: imageContext(spec.container.image),
-    imageName: `gearspec-${spec.container.image}`,
+    ...peerImage(spec.container),
     command: spec.container.command,
     env,
     startupTimeoutMs: 30_000,

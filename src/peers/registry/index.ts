@@ -6,9 +6,11 @@
 import path from 'node:path';
 import { repoRoot } from '../repo-paths.js';
 import { PEERS } from './records.js';
-import type { PeerRecord, PeerRole, ProgramSpec } from './types.js';
+import { CURRENT_RELEASE, RELEASE_NAMES } from './releases.js';
+import type { DebianRelease, PeerRecord, PeerRole, ProgramSpec } from './types.js';
 
 export { PEERS } from './records.js';
+export { CURRENT_RELEASE, RELEASE_NAMES, RELEASES, isDebianRelease } from './releases.js';
 export type * from './types.js';
 
 type Table = typeof PEERS;
@@ -41,15 +43,63 @@ export const WORKER_NAMES: readonly WorkerPeerName[] = peersWithRole('worker');
 export const DRIVER_NAMES: readonly DriverPeerName[] = PEER_NAMES.filter(
   (n): n is DriverPeerName => (CLIENT_NAMES as readonly string[]).includes(n) || (WORKER_NAMES as readonly string[]).includes(n),
 );
+/** The Debian release a peer's packages and image come from (the current one unless it says). */
+export function releaseOf(name: PeerName): DebianRelease {
+  const r: PeerRecord = PEERS[name];
+  return r.server?.container.release ?? r.driver?.container.release ?? CURRENT_RELEASE;
+}
+
+/** Peers of the current release: the ones that install natively, and the default of every run. */
+export const isCurrent = (n: PeerName): boolean => releaseOf(n) === CURRENT_RELEASE;
+
 /**
- * The servers the interop matrix and the soak run by default: one per code base and build, leaving
- * out configurations of another server (gearmand+libsqlite3), which certify covers.
+ * The servers the interop matrix and the soak run by default: one per code base and build of the
+ * current release, leaving out configurations of another server (gearmand+libsqlite3), which
+ * certify covers, and other releases' builds (gearmand@1.1.21), which the release sweep covers.
  */
-export const MATRIX_SERVER_NAMES: readonly ServerPeerName[] = SERVER_NAMES.filter((n) => (PEERS[n] as PeerRecord).configurationOf === undefined);
+export const MATRIX_SERVER_NAMES: readonly ServerPeerName[] = SERVER_NAMES.filter((n) => (PEERS[n] as PeerRecord).configurationOf === undefined && isCurrent(n));
 export const EXTERNAL_SERVER_NAMES: readonly ExternalServerName[] = SERVER_NAMES.filter((n): n is ExternalServerName => n !== 'reference');
+/** External servers of the current release: what the native provider can run. */
+export const CURRENT_EXTERNAL_SERVER_NAMES: readonly ExternalServerName[] = EXTERNAL_SERVER_NAMES.filter(isCurrent);
+
+/**
+ * The builds of one code base across releases, oldest first (`gearmand`: gearmand@1.1.19.1,
+ * gearmand, gearmand@1.1.21): what the release sweep certifies side by side.
+ */
+export function releasesOf(base: PeerName): PeerName[] {
+  const order = RELEASE_NAMES;
+  return PEER_NAMES.filter((n) => n === base || (PEERS[n] as PeerRecord).versionOf === base).sort((a, b) => order.indexOf(releaseOf(a)) - order.indexOf(releaseOf(b)));
+}
+
+/** Code bases built in more than one release (their current-release record names). */
+export const RELEASED_BASES: readonly PeerName[] = PEER_NAMES.filter((n) => releasesOf(n).length > 1);
 
 export function isPeerName(value: string): value is PeerName {
   return Object.hasOwn(PEERS, value);
+}
+
+/**
+ * The record a server or driver is another release's build of (`gearmand@1.1.21` → `gearmand`);
+ * the name itself for a current-release peer or any other name (`external`).
+ */
+export function codeBaseOf(name: string): string {
+  return isPeerName(name) ? ((PEERS[name] as PeerRecord).versionOf ?? name) : name;
+}
+
+/**
+ * A peer named as a user may write it: its record name (`gearmand@1.1.21`), its base at the
+ * current version (`gearmand@1.1.20` is `gearmand`), or its base at a release (`gearmand@trixie`).
+ * Anything else is returned as given, for the caller's "unknown peer" error.
+ */
+export function canonicalPeerName(value: string): string {
+  if (isPeerName(value)) return value;
+  const at = value.lastIndexOf('@');
+  if (at <= 0) return value;
+  const base = value.slice(0, at);
+  const which = value.slice(at + 1);
+  if (!isPeerName(base)) return value;
+  const match = releasesOf(base).find((n) => PEERS[n].version === which || releaseOf(n) === which);
+  return match ?? value;
 }
 export function isServerPeerName(value: string): value is ServerPeerName {
   return (SERVER_NAMES as readonly string[]).includes(value);
@@ -57,7 +107,8 @@ export function isServerPeerName(value: string): value is ServerPeerName {
 
 /** `gearmand 1.1.20`: how reports and logs name a peer. */
 export function peerLabel(name: PeerName): string {
-  return `${name} ${PEERS[name].version}`;
+  // Another release's build carries its version in its name already (gearmand@1.1.21).
+  return (PEERS[name] as PeerRecord).versionOf ? name : `${name} ${PEERS[name].version}`;
 }
 
 /**
@@ -65,7 +116,8 @@ export function peerLabel(name: PeerName): string {
  * declaration (Declarations.baselineDirs, src/cli/declarations.ts).
  */
 export function serverBaselineName(name: ServerPeerName): string {
-  return `${name}-${PEERS[name].version}.json`;
+  const record: PeerRecord = PEERS[name];
+  return `${record.versionOf ?? name}-${record.version}.json`;
 }
 
 /** The file name of a built-in driver's committed library-certification baseline in one role. */
@@ -88,6 +140,7 @@ export function installedPath(record: PeerRecord): string | undefined {
 
 /** How to install a peer natively, in one line (for errors and skip messages). */
 export function installHint(name: PeerName): string {
+  if (!isCurrent(name)) return `${name} comes from Debian ${releaseOf(name)} and runs in a container only: sudo bash docker/setup-podman.sh ${releaseOf(name)}, then GEARSPEC_PEERS=container`;
   const install = peer(name).install;
   if (!install) return `${name} runs embedded; nothing to install`;
   const parts = [install.debian ? `Debian packages ${install.debian.join(' ')}` : '', install.script ? `its install script ${install.script}` : ''].filter(Boolean);

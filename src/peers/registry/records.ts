@@ -8,7 +8,8 @@
 import { ERROR_CODES, InputError } from '../../errors.js';
 import { buildCDriver } from '../drivers/c/build.js';
 import type { QueueLocation, ServerStartOptions } from '../types.js';
-import type { ContainerSpec, PeerRecord, ProgramSpec, QueueStoreKind, ServerSpec } from './types.js';
+import { CURRENT_RELEASE, RELEASES } from './releases.js';
+import type { ContainerSpec, DebianRelease, PeerRecord, ProgramSpec, QueueStoreKind, ServerSpec } from './types.js';
 
 function reject(server: string, option: string, why: string): never {
   throw new InputError(ERROR_CODES.USAGE, `${server} start option ${option}`, why);
@@ -27,10 +28,10 @@ function noOptions(server: string, o: ServerStartOptions): void {
  * C gearmand's server section, with or without a persistent queue. --log-file=stderr so errors
  * land in our log ring rather than /var/log/gearmand.log.
  */
-function gearmandServer(queue?: QueueStoreKind): ServerSpec {
+function gearmandServer(queue?: QueueStoreKind, release: DebianRelease = CURRENT_RELEASE): ServerSpec {
   return {
     native: { command: '/usr/sbin/gearmand', args: [] },
-    container: { image: 'gearmand', command: [] },
+    container: { image: 'gearmand', command: [], ...(release !== CURRENT_RELEASE && { release }) },
     readiness: 'admin-version',
     ...(queue && { queue }),
     buildArgs(host, port, o) {
@@ -54,6 +55,24 @@ function gearmandQueueArgs(queue: QueueStoreKind, at: QueueLocation | undefined)
     case 'redis':
       return ['-q', 'redis', '--redis-server', at.host, '--redis-port', String(at.port)];
   }
+}
+
+/**
+ * C gearmand as another Debian release ships it: the same record as `gearmand` but for its
+ * version and image, run in a container of that release only (no native install).
+ */
+function gearmandOf(release: Exclude<DebianRelease, typeof CURRENT_RELEASE>) {
+  const r = RELEASES[release];
+  return {
+    language: 'C',
+    implementation: 'gearmand',
+    library: `C gearmand (Debian ${r.debian} gearman-job-server)`,
+    version: r.gearmand,
+    roles: ['server'],
+    source: `Debian ${r.debian} (${release}) package gearman-job-server ${r.gearmandPackage}`,
+    server: gearmandServer(undefined, release),
+    versionOf: 'gearmand',
+  } as const satisfies PeerRecord;
 }
 
 const DRIVERS_IMAGE_DIR = '/opt/gearspec/drivers';
@@ -129,6 +148,9 @@ export const PEERS = {
     server: gearmandServer('redis'),
     configurationOf: 'gearmand',
   },
+  // gearmand as the other Debian releases ship it (the release matrix).
+  'gearmand@1.1.19.1': gearmandOf('bullseye'),
+  'gearmand@1.1.21': gearmandOf('trixie'),
   'libgearman-c': {
     language: 'C',
     implementation: 'gearmand',

@@ -36,6 +36,13 @@ export type ImageName = 'gearmand' | 'perl-gearmand' | 'drivers' | 'polyglot' | 
  */
 export type QueueStoreKind = 'libsqlite3' | 'redis';
 
+/**
+ * The Debian releases whose packages gearspec runs (releases.ts says what each ships). Images are
+ * built `FROM debian:<release>-slim`; a peer from a release other than the machine's runs in a
+ * container only.
+ */
+export type DebianRelease = 'bullseye' | 'bookworm' | 'trixie';
+
 export interface ContainerSpec {
   readonly image: ImageName;
   /** The command inside the image; a server's start arguments are appended to it. */
@@ -45,6 +52,8 @@ export interface ContainerSpec {
    * the union of its peers' lists), copied to the same place under the image's package root.
    */
   readonly stage?: readonly string[];
+  /** The Debian release the image is built from (its Dockerfile's DEBIAN_RELEASE); default bookworm. */
+  readonly release?: DebianRelease;
 }
 
 interface DriverSpec {
@@ -99,4 +108,10 @@ export interface PeerRecord {
    * is already there).
    */
   readonly configurationOf?: string;
+  /**
+   * This peer is another release's build of the peer named here (`gearmand@1.1.21` of `gearmand`):
+   * certified and baselined by its own version, run in a container of its Debian release, and left
+   * out of the current release's matrix unless named. Its record name is `<versionOf>@<version>`.
+   */
+  readonly versionOf?: string;
 }

@@ -3,7 +3,7 @@
  * record in the peer registry (../registry/records.ts), which is where servers are added.
  */
 import { ERROR_CODES, PeerError } from '../../errors.js';
-import { type ExternalServerName, EXTERNAL_SERVER_NAMES, PEERS, type ImageName, type PeerRecord, type ServerSpec, installHint, installedPath, resolveProgram } from '../registry/index.js';
+import { type ExternalServerName, EXTERNAL_SERVER_NAMES, PEERS, type ContainerSpec, type PeerRecord, type ServerSpec, installHint, installedPath, resolveProgram } from '../registry/index.js';
 import type { ServerStartOptions } from '../types.js';
 
 export type { ExternalServerName } from '../registry/index.js';
@@ -16,7 +16,8 @@ export interface ExternalServerDef {
   readonly prefixArgs: readonly string[];
   /** The version the registry pins, used when the server does not say. */
   readonly expectedVersion: string;
-  readonly image: ImageName;
+  /** Its image (and the Debian release it is built from). */
+  readonly container: ContainerSpec;
   /** The command inside the image, before the start arguments. */
   readonly containerCommand: readonly string[];
   readonly readiness: ServerSpec['readiness'];
@@ -40,7 +41,7 @@ export function serverDef(name: ExternalServerName): ExternalServerDef {
     binary: program.command,
     prefixArgs: program.args,
     expectedVersion: record.version,
-    image: spec.container.image,
+    container: spec.container,
     containerCommand: spec.container.command,
     readiness: spec.readiness,
     queue: spec.queue,

@@ -4,7 +4,7 @@
  * own process as the listener's owner (its host pid is visible in our /proc).
  */
 import { DEFAULT_CONTAINER_STARTUP_MS, runContainer } from '../container.js';
-import { imageContext } from '../image-contexts.js';
+import { peerImage } from '../image-contexts.js';
 import { waitForServerReady } from '../readiness.js';
 import type { ServerStartOptions, StartedServer } from '../types.js';
 import type { ExternalServerDef } from './catalogue.js';
@@ -17,8 +17,7 @@ export async function startContainerServer(def: ExternalServerDef, options: Serv
     let versionLine = '';
     const container = await runContainer({
       name: def.name,
-      dockerfileDir: imageContext(def.image),
-      imageName: `gearspec-${def.image}`,
+      ...peerImage(def.container),
       command: [...def.containerCommand, ...def.buildArgs(HOST, port, { ...options, ...(options.queue && { queue: locationFor('container', options.queue) }) })],
       ...(options.queue?.kind === 'libsqlite3' && { mounts: [{ source: options.queue.dir, target: CONTAINER_QUEUE_DIR }] }),
       startupTimeoutMs: options.startupTimeoutMs ?? DEFAULT_CONTAINER_STARTUP_MS,

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ERROR_CODES, PeerError } from '../../errors.js';
 import { DEFAULT_CONTAINER_STARTUP_MS, runContainer } from '../container.js';
-import { imageContext } from '../image-contexts.js';
+import { peerImage } from '../image-contexts.js';
 import { runProcess } from '../process.js';
 import { pollUntilAnswered } from '../readiness.js';
 import type { QueueStoreKind } from '../registry/index.js';
@@ -125,8 +125,7 @@ async function containerRedis(owner: string): Promise<QueueStore> {
   return startOnFreePort(undefined, async (port) => {
     const container = await runContainer({
       name,
-      dockerfileDir: imageContext('redis'),
-      imageName: 'gearspec-redis',
+      ...peerImage({ image: 'redis' }),
       command: redisArgs(port),
       startupTimeoutMs: DEFAULT_CONTAINER_STARTUP_MS,
       ready: async ({ hostPid, signal }) => {

@@ -9,6 +9,7 @@
  * optional feature grey; every cell says whether the pair is safe on that server and names the
  * scenario that differs.
  */
+import { compareReleases } from './releases.js';
 import { PEERS, isPeerName } from '../../peers/registry/index.js';
 import { GRADE_LEGEND, GRADE_ORDER, type CellResult, type ExpectationRef, type InteropGrade, type MatrixReport, type ScenarioResult, type ServerRun, cellFileName, worstGrade } from './model.js';
 
@@ -182,7 +183,22 @@ function summary(report: MatrixReport): string {
 ${table}<p class="hint">${key}</p>
 <h3>Broken pairs</h3>${broken.length ? `<ul class="broken">${broken.join('')}</ul>` : '<p>none</p>'}
 <h3>Unsafe pairs <small>(a declared interop bug: the suite passes, the pair does not work on that server)</small></h3>${unsafe.length ? `<ul class="unsafe">${unsafe.join('')}</ul>` : '<p>none</p>'}
-</section>`;
+${acrossReleases(report)}</section>`;
+}
+
+/** Builds of one code base side by side: the scenarios whose outcome changed between releases. */
+function acrossReleases(report: MatrixReport): string {
+  return compareReleases(report)
+    .map((c) => {
+      const head = `<tr><th>client × worker</th><th>scenario</th>${c.builds.map((b) => `<th>${esc(b.name)} <small>${esc(b.version)}</small></th>`).join('')}</tr>`;
+      const rows = c.differences.map(
+        (d) =>
+          `<tr><td><b>${esc(d.client)}</b> × <b>${esc(d.worker)}</b></td><td><code>${esc(d.scenario)}</code>${d.within ? `<br><small>all within <code>${esc(d.within)}</code></small>` : ''}</td>${c.builds.map((b) => `<td><code>${esc(d.outcomes[b.name] ?? '')}</code></td>`).join('')}</tr>`,
+      );
+      const body = rows.length ? `<table class="releases">${head}${rows.join('')}</table>` : '<p>no difference</p>';
+      return `<h3 id="releases-${esc(c.base)}">Across releases of ${esc(c.base)} <small>(${c.differences.length} of ${c.compared} scenarios differ)</small></h3>${body}`;
+    })
+    .join('\n');
 }
 
 /** One <select> per filter; the script reads `data-filter` and matches the data-* attributes. */
@@ -208,7 +224,7 @@ function filterBar(report: MatrixReport): string {
 
 function scenarioRow(s: ScenarioResult): string {
   const exp = s.expectation
-    ? `<div class="exp"><code>${esc(s.expectation.id)}</code> (${esc(s.expectation.kind)}${s.expectation.alternative ? `, alternative <code>${esc(s.expectation.alternative)}</code>` : ''}): ${esc(s.expectation.why)}<br><small>source: ${esc(s.expectation.source)}</small></div>`
+    ? `<div class="exp"><code>${esc(s.expectation.id)}</code> (${esc(s.expectation.kind)}${s.expectation.alternative ? `, alternative <code>${esc(s.expectation.alternative)}</code>` : ''}): ${esc(s.expectation.why)}<br><small>source: ${esc(s.expectation.source)}</small>${s.expectation.versionSpecific ? `<br><strong>version-specific:</strong> ${esc(s.expectation.versionSpecific)}` : ''}</div>`
     : '';
   const transcript = s.transcript.length ? `<details><summary>transcript (${s.transcript.length} lines)</summary><pre>${esc(s.transcript.join('\n'))}</pre></details>` : '';
   const kind = s.grade === 'expected-different' ? ` k-${s.expectation?.kind ?? 'interop-bug'}` : '';

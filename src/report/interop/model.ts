@@ -26,6 +26,8 @@ export interface ExpectationRef {
   readonly why: string;
   readonly source: string;
   readonly alternative?: string;
+  /** Set when a difference declared for a code base did not happen on this release's build of it. */
+  readonly versionSpecific?: string;
 }
 
 export interface ScenarioResult {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { renderInteropHtml } from './html.js';
 import type { RunMeta, Shard } from '../../shard.js';
 import { type InteropGrade, type MatrixReport, cellFileName, countGrades } from './model.js';
+import { type ReleaseComparison, compareReleases } from './releases.js';
 
 export const INTEROP_FORMAT = 'gearspec-interop/1';
 
@@ -26,10 +27,13 @@ interface IndexJson {
     readonly error?: string;
     readonly cells: readonly { readonly client: string; readonly worker: string; readonly grade: InteropGrade; readonly counts: Record<InteropGrade, number>; readonly file: string }[];
   }[];
+  /** Builds of one code base side by side (present when the run had two or more of one). */
+  readonly releases?: readonly ReleaseComparison[];
 }
 
 export function summarise(report: MatrixReport, meta: RunMeta): IndexJson {
   const cells = report.servers.flatMap((s) => s.cells);
+  const releases = compareReleases(report);
   return {
     format: INTEROP_FORMAT,
     exitCode: meta.exitCode,
@@ -46,6 +50,7 @@ export function summarise(report: MatrixReport, meta: RunMeta): IndexJson {
       ...(s.error ? { error: s.error } : {}),
       cells: s.cells.map((c) => ({ client: c.client, worker: c.worker, grade: c.grade, counts: { ...c.counts }, file: `cells/${cellFileName(c)}` })),
     })),
+    ...(releases.length > 0 && { releases }),
   };
 }
 
