@@ -54,7 +54,10 @@ export interface ServerStartOptions extends StartOptions {
 }
 
 /** A persistent queue's location, as the server's switches name it. */
-export type QueueLocation = { readonly kind: 'libsqlite3'; readonly dir: string } | { readonly kind: 'redis'; readonly host: string; readonly port: number };
+export type QueueLocation =
+  | { readonly kind: 'libsqlite3'; readonly dir: string }
+  | { readonly kind: 'redis'; readonly host: string; readonly port: number }
+  | { readonly kind: 'postgres'; readonly host: string; readonly port: number; readonly user: string; readonly database: string };
 
 interface StartedPeer extends AsyncDisposable {
   readonly name: string;

@@ -54,6 +54,8 @@ function gearmandQueueArgs(queue: QueueStoreKind, at: QueueLocation | undefined)
       return ['-q', 'libsqlite3', '--libsqlite3-db', `${at.dir}/queue.db`];
     case 'redis':
       return ['-q', 'redis', '--redis-server', at.host, '--redis-port', String(at.port)];
+    case 'postgres':
+      return ['-q', 'Postgres', '--libpq-conninfo', `host=${at.host} port=${at.port} user=${at.user} dbname=${at.database}`];
   }
 }
 
@@ -146,6 +148,17 @@ export const PEERS = {
     source: 'Debian 12 packages gearman-job-server 1.1.20+ds (built with hiredis 0.14) and redis-server 7.0.15',
     install: { debian: ['gearman-job-server', 'redis-server'], installed: '/usr/bin/redis-server' },
     server: gearmandServer('redis'),
+    configurationOf: 'gearmand',
+  },
+  'gearmand+postgres': {
+    language: 'C',
+    implementation: 'gearmand',
+    library: 'C gearmand with its Postgres queue (a PostgreSQL 15 server gearspec starts beside it)',
+    version: '1.1.20',
+    roles: ['server'],
+    source: 'Debian 12 packages gearman-job-server 1.1.20+ds (built with libpq 15) and postgresql-15 15.18',
+    install: { debian: ['gearman-job-server', 'postgresql-15'], installed: '/usr/lib/postgresql/15/bin/postgres' },
+    server: gearmandServer('postgres'),
     configurationOf: 'gearmand',
   },
   // gearmand as the other Debian releases ship it (the release matrix).

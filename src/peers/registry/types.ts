@@ -28,13 +28,13 @@ interface InstallSpec {
 }
 
 /** Images gearspec builds; each record names the one it runs in (images.ts says how to build it). */
-export type ImageName = 'gearmand' | 'perl-gearmand' | 'drivers' | 'polyglot' | 'redis';
+export type ImageName = 'gearmand' | 'perl-gearmand' | 'drivers' | 'polyglot' | 'redis' | 'postgres';
 
 /**
  * A persistent queue a server keeps its background jobs in (gearmand's `-q`). Its data outlives
  * the server's process: certify restarts the server and looks for the jobs again (spec §4.17).
  */
-export type QueueStoreKind = 'libsqlite3' | 'redis';
+export type QueueStoreKind = 'libsqlite3' | 'redis' | 'postgres';
 
 /**
  * The Debian releases whose packages gearspec runs (releases.ts says what each ships). Images are

@@ -1,7 +1,7 @@
 /**
  * The stores behind persistent queues: a libsqlite3 folder that reset() empties and close()
  * removes; a Redis server (native or container, per GEARSPEC_PEERS) that answers PING, forgets
- * everything on reset() and is gone after close(). And startServerPeer of a queue configuration
+ * everything on reset() and is gone after close(); a PostgreSQL server likewise. And startServerPeer of a queue configuration
  * without a store opens one for the server's lifetime, and closes it with the server.
  */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { providerFor, requirePeer } from '../provider.js';
 import { acceptsConnections } from '../test-helpers.js';
 import { startServerPeer } from './index.js';
+import { simpleQuery } from './postgres-store.js';
 import { openQueueStore, type QueueStore } from './queue-store.js';
 
 const open: QueueStore[] = [];
@@ -60,6 +61,23 @@ describe('persistent queue stores', () => {
     expect(await redis(port, 'DBSIZE')).toBe(':1');
     await store.reset();
     expect(await redis(port, 'DBSIZE')).toBe(':0');
+    await store.close();
+    expect(await acceptsConnections(port)).toBe(false);
+  });
+
+  const postgresRuns = requirePeer('gearmand+postgres', 'the PostgreSQL queue store');
+  it.skipIf(!postgresRuns)('a PostgreSQL server: takes SQL as gearspec, forgets the queue table on reset, is gone after close', { timeout: 240_000 }, async () => {
+    const provider = providerFor('gearmand+postgres');
+    if (provider === 'embedded') throw new Error('gearmand+postgres cannot run embedded');
+    const store = await openQueueStore('postgres', provider, 'test');
+    open.push(store);
+    if (store.location.kind !== 'postgres') throw new Error('not a PostgreSQL server');
+    const { port } = store.location;
+    await simpleQuery(port, 'CREATE TABLE queue (unique_key VARCHAR(64))');
+    // The server's own error comes back as the rejection, not a hang.
+    await expect(simpleQuery(port, 'CREATE TABLE queue (unique_key VARCHAR(64))')).rejects.toThrow(/relation "queue" already exists/);
+    await store.reset();
+    await simpleQuery(port, 'CREATE TABLE queue (unique_key VARCHAR(64))');
     await store.close();
     expect(await acceptsConnections(port)).toBe(false);
   });

@@ -1,7 +1,7 @@
 /**
  * The store behind a server's persistent queue (registry `server.queue`), kept apart from the
  * server so that it outlives a restart: a folder for gearmand's libsqlite3 database, or a Redis
- * server of its own for gearmand's redis queue. One lifecycle, like every peer: open (started and
+ * or PostgreSQL server of its own for gearmand's redis or Postgres queue (postgres-store.ts). One lifecycle, like every peer: open (started and
  * answering, within a deadline) → location() → close(), which removes everything it made.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { pollUntilAnswered } from '../readiness.js';
 import type { QueueStoreKind } from '../registry/index.js';
 import type { ProviderKind, QueueLocation } from '../types.js';
 import { SERVER_HOST as HOST, startOnFreePort } from './port-retry.js';
+import { containerPostgres, nativePostgres } from './postgres-store.js';
 
 export interface QueueStore {
   readonly kind: QueueStoreKind;
@@ -38,6 +39,8 @@ export async function openQueueStore(kind: QueueStoreKind, provider: Exclude<Pro
       return sqliteFolder(owner);
     case 'redis':
       return provider === 'native' ? nativeRedis(owner) : containerRedis(owner);
+    case 'postgres':
+      return provider === 'native' ? nativePostgres(owner) : containerPostgres(owner);
   }
 }
 

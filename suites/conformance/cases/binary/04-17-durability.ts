@@ -88,6 +88,23 @@ async function survives(ctx: CaseContext, jobs: readonly Queued[]): Promise<Case
 
 const verdictOf = (r: CaseVerdict | Assigned[]): CaseVerdict => (Array.isArray(r) ? pass() : r);
 
+/**
+ * Queue `finished` then `queued`; a worker completes `finished` (ECHO confirms the server read it);
+ * restart; only `queued` may come back. How a store deletes a finished job is what this probes.
+ */
+async function finishThenRestart(ctx: CaseContext, finished: Queued, queued: Queued): Promise<CaseVerdict | Assigned[]> {
+  const fn = ctx.fn();
+  const c = await ctx.connect('client');
+  await queueAll(c, fn, [finished, queued]);
+  const w = await worker(ctx, 'worker', [fn]);
+  const a = await grab(w, T.GRAB_JOB_UNIQ, [T.JOB_ASSIGN_UNIQ]);
+  check(a.args[2]?.equals(finished.unique) === true, `${finished.label} handed out first (FIFO)`, `unique ${shown(a.args[2] ?? Buffer.alloc(0))}`);
+  w.send(T.WORK_COMPLETE, text(a.args[0]), 'result');
+  await sync(w, 'ECHO_RES after WORK_COMPLETE: the server has read it');
+  await ctx.restartServer!();
+  return judge([queued], await takeAll(ctx, fn, 4), [finished]);
+}
+
 const RESTART_OUTCOMES = (what: string) =>
   [
     { outcome: 'pass', when: what },
@@ -241,6 +258,41 @@ export const cases: readonly CaseDef[] = [
     },
   },
   {
+    id: 'binary/durability/quoted-unique-not-replayed',
+    section: '4.17',
+    requirement: "A background job whose unique holds a quote (`'`) and that completed before a restart MUST NOT come back after it.",
+    level: 'MUST',
+    description: 'SUBMIT_JOB_BG with unique "it\'s-…" and a plain one; a worker completes the first (ECHO confirms); restart; take everything back.',
+    outcomes: RESTART_OUTCOMES('only the plain job'),
+    requires: ['GRAB_JOB_UNIQ'],
+    restartsServer: true,
+    budgetReads: 16,
+    async run(ctx) {
+      return verdictOf(await finishThenRestart(ctx, job('the completed job with a quoted unique', ctx.uniq("it's"), 'quoted'), job('the queued job', ctx.uniq('queued'), 'queued')));
+    },
+  },
+  {
+    id: 'binary/durability/finishing-keeps-other-jobs',
+    section: '4.17',
+    requirement: 'Finishing a background job MUST remove that job only from the queue, whatever its unique holds: the other jobs of its function still come back after a restart.',
+    level: 'MUST',
+    description:
+      "SUBMIT_JOB_BG with the unique \"x' OR 'a'='a\" (how SQL would read it if pasted into a query) and a plain one; a worker completes the first (ECHO confirms); restart; take everything back.",
+    outcomes: RESTART_OUTCOMES('only the plain job'),
+    requires: ['GRAB_JOB_UNIQ'],
+    restartsServer: true,
+    budgetReads: 16,
+    async run(ctx) {
+      return verdictOf(
+        await finishThenRestart(
+          ctx,
+          job('the completed job with an SQL-like unique', Buffer.from(`${ctx.uniq('x')}' OR 'a'='a`, 'latin1'), 'sql-like'),
+          job('the queued job', ctx.uniq('queued'), 'queued'),
+        ),
+      );
+    },
+  },
+  {
     id: 'binary/durability/running-job-survives-restart',
     section: '4.17',
     requirement: 'A background job a worker held, unfinished, when the server restarted SHOULD come back after the restart.',
@@ -264,19 +316,22 @@ export const cases: readonly CaseDef[] = [
   {
     id: 'binary/durability/epoch-job-survives-restart',
     section: '4.17',
-    requirement: 'A SUBMIT_JOB_EPOCH job queued before a restart SHOULD still be handed out once it is due after the restart.',
+    requirement: 'A SUBMIT_JOB_EPOCH job queued before a restart SHOULD still be handed out once it is due after the restart, and not before (its time survives too).',
     level: 'SHOULD',
-    description: 'SUBMIT_JOB_EPOCH(f, unique, now+2, payload); restart; a worker polls with GRAB_JOB_UNIQ every 250 ms until the job comes or it is a second and a read deadline overdue.',
-    outcomes: RESTART_OUTCOMES('JOB_ASSIGN_UNIQ with the unique and payload, once due'),
+    description:
+      'SUBMIT_JOB_EPOCH(f, unique, now+5, payload); restart; a worker polls with GRAB_JOB_UNIQ every 250 ms until the job comes or it is a second and a read deadline overdue. Handed out more than a second before its time is a failure (the restart must take under 4 s for that to show).',
+    outcomes: RESTART_OUTCOMES('JOB_ASSIGN_UNIQ with the unique and payload, once due and not a second earlier'),
     requires: ['GRAB_JOB_UNIQ', 'SUBMIT_JOB_EPOCH'],
     restartsServer: true,
     budgetReads: 16,
-    extraMs: 4000,
+    extraMs: 7000,
     async run(ctx) {
       const fn = ctx.fn();
       const later = job('the epoch job', ctx.uniq('epoch'), 'epoch');
       const c = await ctx.connect('client');
-      const due = Math.floor(Date.now() / 1000) + 2;
+      // Five seconds ahead: a restart that forgets the time makes the job runnable at once, and
+      // that shows only while the restart and the first grab take less than the margin.
+      const due = Math.floor(Date.now() / 1000) + 5;
       c.send(T.SUBMIT_JOB_EPOCH, fn, later.unique, String(due), later.data);
       await c.expectOrUnsupported(T.JOB_CREATED, 'SUBMIT_JOB_EPOCH');
       await ctx.restartServer!();
@@ -290,6 +345,9 @@ export const cases: readonly CaseDef[] = [
         w.send(T.GRAB_JOB_UNIQ);
         const p = await w.expect([T.JOB_ASSIGN_UNIQ, T.NO_JOB], { skip: [T.NOOP], expected: ['JOB_ASSIGN_UNIQ or NO_JOB for GRAB_JOB_UNIQ'] });
         if (p.type === T.JOB_ASSIGN_UNIQ) {
+          const at = Date.now();
+          // Epoch times have a one-second resolution: earlier than a second before due is early.
+          check(at >= (due - 1) * 1000, `the job handed out at its time (epoch ${due}) or later`, `handed out ${((due * 1000 - at) / 1000).toFixed(1)} s before its time`);
           got.push({ handle: text(p.args[0]), unique: p.args[2] ?? Buffer.alloc(0), data: p.args[3] ?? Buffer.alloc(0) });
           w.send(T.WORK_COMPLETE, text(p.args[0]), '');
           break;
