@@ -134,7 +134,7 @@ export async function nativePostgres(owner: string): Promise<QueueStore> {
       const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
       chownSync(dir, uid, gid);
     }
-    const initdb = asPostgresUser(`${PG_BIN}/initdb`, ['-D', dir, '-A', 'trust', '-U', PG_USER, '--no-sync']);
+    const initdb = asPostgresUser(`${PG_BIN}/initdb`, ['-D', dir, '-A', 'trust', '-U', PG_USER, '-E', 'UTF8', '--locale=C', '--no-sync']);
     execFileSync(initdb.command, initdb.args, { timeout: INITDB_MS, stdio: ['ignore', 'ignore', 'pipe'] });
     return await startOnFreePort(undefined, async (port) => {
       const run = asPostgresUser(`${PG_BIN}/postgres`, ['-D', dir, '-k', dir, ...serverArgs(port)]);
