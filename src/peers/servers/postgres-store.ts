@@ -8,7 +8,6 @@
  * one simple query as `gearspec` (trust, no password).
  */
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -18,6 +17,7 @@ import { runProcess } from '../process.js';
 import { pollUntilAnswered } from '../readiness.js';
 import { SERVER_HOST as HOST, startOnFreePort } from './port-retry.js';
 import type { QueueStore } from './queue-store.js';
+import { storeExchange } from './store-exchange.js';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 /** The role gearmand connects as (initdb -U) and the database it uses (the default one). */
@@ -30,34 +30,12 @@ const INITDB_MS = 60_000;
 
 const serverArgs = (port: number): string[] => ['-h', HOST, '-p', String(port), '-F', '-c', 'max_connections=20'];
 
-/** One PostgreSQL exchange on a fresh connection: write `request`, read until `done(reply)` says so. */
-function exchange(port: number, request: Buffer, done: (reply: Buffer) => boolean, what: string, timeoutMs = 2000): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: HOST, port });
-    let got = Buffer.alloc(0);
-    const timer = setTimeout(() => finish(new Error(`no answer to ${what}`)), timeoutMs);
-    const finish = (error?: Error): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      if (error) reject(error);
-      else resolve(got);
-    };
-    socket.once('connect', () => socket.write(request));
-    socket.on('data', (d: Buffer) => {
-      got = Buffer.concat([got, d]);
-      if (done(got)) finish();
-    });
-    socket.once('error', (e) => finish(e));
-    socket.once('close', () => finish(new Error(`closed before answering ${what}`)));
-  });
-}
-
 /** SSLRequest: a server that accepts connections answers one byte, `N` (no TLS here). */
 async function pingPostgres(_host: string, port: number): Promise<string> {
   const request = Buffer.alloc(8);
   request.writeInt32BE(8, 0);
   request.writeInt32BE(80877103, 4);
-  const reply = await exchange(port, request, (r) => r.length >= 1, 'SSLRequest');
+  const reply = await storeExchange(port, request, (r) => r.length >= 1, 'SSLRequest', 2000);
   if (reply[0] !== 0x4e) throw new Error(`SSLRequest answered ${JSON.stringify(reply.toString('latin1'))}`);
   return '';
 }
@@ -88,7 +66,7 @@ export async function simpleQuery(port: number, sql: string): Promise<void> {
   q.copy(query, 5);
   // Startup and query in one write: the server reads the query once it is ready for one.
   const readyCount = (r: Buffer): number => messages(r).filter((m) => m.type === 'Z').length;
-  const reply = await exchange(port, Buffer.concat([startup, query]), (r) => readyCount(r) >= 2 || messages(r).some((m) => m.type === 'E'), sql);
+  const reply = await storeExchange(port, Buffer.concat([startup, query]), (r) => readyCount(r) >= 2 || messages(r).some((m) => m.type === 'E'), sql, 2000);
   const error = messages(reply).find((m) => m.type === 'E');
   if (error)
     throw new Error(

@@ -5,7 +5,6 @@
  * answering, within a deadline) → location() → close(), which removes everything it made.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ERROR_CODES, PeerError } from '../../errors.js';
@@ -17,6 +16,7 @@ import type { QueueStoreKind } from '../registry/index.js';
 import type { ProviderKind, QueueLocation } from '../types.js';
 import { SERVER_HOST as HOST, startOnFreePort } from './port-retry.js';
 import { containerPostgres, nativePostgres } from './postgres-store.js';
+import { storeExchange } from './store-exchange.js';
 
 export interface QueueStore {
   readonly kind: QueueStoreKind;
@@ -63,28 +63,13 @@ function sqliteFolder(owner: string): QueueStore {
 }
 
 /** Redis answers `PING` with `+PONG`: the store is up. */
-const pingRedis = (host: string, port: number): Promise<string> => redisCommand(host, port, 'PING', '+PONG');
+const pingRedis = (_host: string, port: number): Promise<string> => redisCommand(port, 'PING', '+PONG');
 
 /** One inline Redis command and its one-line reply, which must start with `want`. */
-function redisCommand(host: string, port: number, command: string, want: string, timeoutMs = 1000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    let got = '';
-    const timer = setTimeout(() => finish(new Error(`no answer to ${command}`)), timeoutMs);
-    const finish = (error?: Error): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      if (error) reject(error);
-      else resolve('');
-    };
-    socket.once('connect', () => socket.write(`${command}\r\n`));
-    socket.on('data', (d: Buffer) => {
-      got += d.toString('latin1');
-      if (got.includes('\r\n')) finish(got.startsWith(want) ? undefined : new Error(`${command} answered ${JSON.stringify(got.trim())}`));
-    });
-    socket.once('error', (e) => finish(e));
-    socket.once('close', () => finish(new Error(`closed before answering ${command}`)));
-  });
+async function redisCommand(port: number, command: string, want: string, timeoutMs = 1000): Promise<string> {
+  const reply = (await storeExchange(port, `${command}\r\n`, (r) => r.includes('\r\n'), command, timeoutMs)).toString('latin1');
+  if (!reply.startsWith(want)) throw new Error(`${command} answered ${JSON.stringify(reply.trim())}`);
+  return '';
 }
 
 /** No snapshot, no append-only file: the store lives as long as the harness keeps it. */
@@ -97,7 +82,7 @@ function redisStore(port: number, peer: { logs(): string; stop(): Promise<unknow
     location: { kind: 'redis', host: HOST, port },
     logs: () => peer.logs(),
     reset: async () => {
-      await redisCommand(HOST, port, 'FLUSHALL', '+OK');
+      await redisCommand(port, 'FLUSHALL', '+OK');
     },
     close: () => {
       closing ??= peer.stop().then(() => undefined);
