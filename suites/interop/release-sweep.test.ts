@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { runMatrixOn, undeclaredOutcomes } from '../../src/interop/run-on.js';
 import { requirePeer, resolveProvider } from '../../src/peers/provider.js';
-import { RELEASED_BASES, releasesOf, SERVER_NAMES, type ServerPeerName } from '../../src/peers/registry/index.js';
+import { type ServerPeerName, serverBuildsOf } from '../../src/peers/registry/index.js';
 import type { ProviderKind } from '../../src/peers/types.js';
 import type { ServerRun } from '../../src/report/interop/model.js';
 import { compareReleases } from '../../src/report/interop/releases.js';
@@ -23,7 +23,7 @@ import { SCENARIOS } from './scenarios/index.js';
 const DRIVERS = ['reference', 'libgearman-c', 'php', 'perl'] as const;
 const SWEEP_SCENARIOS = ['foreground', 'background-status', 'streaming', 'work-fail', 'exception-option', 'payload-binary', 'worker-death'];
 
-const builds = RELEASED_BASES.flatMap((b) => releasesOf(b)).filter((n): n is ServerPeerName => (SERVER_NAMES as readonly string[]).includes(n));
+const builds = serverBuildsOf();
 const provider: ProviderKind = resolveProvider().provider === 'container' ? 'container' : 'native';
 const scenarios = SCENARIOS.filter((s) => SWEEP_SCENARIOS.includes(s.id));
 const reportDir = path.resolve(process.env.GEARSPEC_RELEASES_REPORT_DIR ?? 'reports/interop-releases');

@@ -6,7 +6,7 @@
  * It is `certify` and `interop` with every build named, so their flags and exit codes hold.
  */
 import path from 'node:path';
-import { RELEASED_BASES, releasesOf, SERVER_NAMES } from '../../peers/registry/index.js';
+import { RELEASED_BASES, serverBuildsOf } from '../../peers/registry/index.js';
 import { type FlagSpecs, parseArgs, pickList, usageError } from '../args.js';
 import { type Command, exitCodes, runCommand } from '../command.js';
 import type { Declarations } from '../declarations.js';
@@ -42,7 +42,7 @@ ${exitCodes('every build passes outside its baseline and every cell behaves as d
     if (positionals.length > 0) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     if (f['certify-only'] && f['interop-only']) throw usageError('give --certify-only or --interop-only, not both');
     const bases = pickList(f.bases, RELEASED_BASES, '--bases');
-    const builds = bases.flatMap((b) => releasesOf(b)).filter((n) => (SERVER_NAMES as readonly string[]).includes(n));
+    const builds = serverBuildsOf(bases);
     if (builds.length === 0) throw usageError('no server build to run');
     const peerArgs = builds.flatMap((b) => ['--peer', b]);
     const out = String(f.out);

@@ -74,6 +74,11 @@ export function releasesOf(base: PeerName): PeerName[] {
 /** Code bases built in more than one release (their current-release record names). */
 export const RELEASED_BASES: readonly PeerName[] = PEER_NAMES.filter((n) => releasesOf(n).length > 1);
 
+/** The server builds of `bases` across releases, oldest first per base: what the release matrix runs. */
+export function serverBuildsOf(bases: readonly PeerName[] = RELEASED_BASES): ServerPeerName[] {
+  return bases.flatMap((b) => releasesOf(b)).filter((n): n is ServerPeerName => (SERVER_NAMES as readonly string[]).includes(n));
+}
+
 export function isPeerName(value: string): value is PeerName {
   return Object.hasOwn(PEERS, value);
 }
