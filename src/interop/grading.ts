@@ -41,9 +41,9 @@ function gradeDeclared(declarations: Grading, cell: CellId, scenario: Scenario, 
   if (actual === scenario.nominal && e.orNominal) return { grade: 'pass', expected: [...expected, scenario.nominal], expectation: ref };
   // Declared for the code base and not seen on this release's build: the difference is specific
   // to the versions it was seen on; stale only where it was declared by name.
-  const base = selectedThroughBase(e, cell.server);
+  const base = selectedThroughBase(e, cell);
   if (actual === scenario.nominal && base !== undefined)
-    return { grade: 'pass', expected: [...expected, scenario.nominal], expectation: { ...ref, versionSpecific: `declared for ${base}, not seen on ${cell.server}` } };
+    return { grade: 'pass', expected: [...expected, scenario.nominal], expectation: { ...ref, versionSpecific: `declared for ${base}, not seen with these builds` } };
   if (actual === scenario.nominal) return { grade: 'stale', expected, expectation: ref };
   return { grade: 'fail', expected, expectation: ref };
 }

@@ -16,6 +16,7 @@ export const PROFILE_ALIASES: Readonly<Record<string, ProfileName>> = {
   'gearmand+libsqlite3': 'gearmand-1.1.20',
   'gearmand+redis': 'gearmand-1.1.20',
   'gearmand+postgres': 'gearmand-1.1.20',
+  'gearmand+mysql': 'gearmand-1.1.20',
   // The other Debian releases' builds: the model's choices are unchanged from 1.1.19.1 to 1.1.21
   // (conformance/peers.test.ts checks what each is seen to choose against this profile).
   'gearmand@1.1.19.1': 'gearmand-1.1.20',

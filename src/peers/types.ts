@@ -57,7 +57,8 @@ export interface ServerStartOptions extends StartOptions {
 export type QueueLocation =
   | { readonly kind: 'libsqlite3'; readonly dir: string }
   | { readonly kind: 'redis'; readonly host: string; readonly port: number }
-  | { readonly kind: 'postgres'; readonly host: string; readonly port: number; readonly user: string; readonly database: string };
+  | { readonly kind: 'postgres'; readonly host: string; readonly port: number; readonly user: string; readonly database: string }
+  | { readonly kind: 'mysql'; readonly host: string; readonly port: number; readonly user: string; readonly database: string };
 
 interface StartedPeer extends AsyncDisposable {
   readonly name: string;

@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { requirePeer, resolveProvider } from '../../src/peers/provider.js';
-import { CLIENT_NAMES, MATRIX_SERVER_NAMES, SERVER_NAMES, WORKER_NAMES } from '../../src/peers/registry/index.js';
+import { MATRIX_CLIENT_NAMES, MATRIX_SERVER_NAMES, SERVER_NAMES, MATRIX_WORKER_NAMES } from '../../src/peers/registry/index.js';
 import type { ProviderKind } from '../../src/peers/types.js';
 import type { MatrixReport, ServerRun } from '../../src/report/interop/model.js';
 import { writeInteropReport } from '../../src/report/interop/write.js';
@@ -32,8 +32,8 @@ const resolved = resolveProvider();
 const provider: ProviderKind = resolved.provider === 'container' ? 'container' : 'native';
 // Named in the variable, any server; by default the configurations of another are left out.
 const servers = process.env.GEARSPEC_INTEROP_SERVERS ? listFromEnv('GEARSPEC_INTEROP_SERVERS', SERVER_NAMES) : MATRIX_SERVER_NAMES;
-const clients = listFromEnv('GEARSPEC_INTEROP_CLIENTS', CLIENT_NAMES);
-const workers = listFromEnv('GEARSPEC_INTEROP_WORKERS', WORKER_NAMES);
+const clients = listFromEnv('GEARSPEC_INTEROP_CLIENTS', MATRIX_CLIENT_NAMES);
+const workers = listFromEnv('GEARSPEC_INTEROP_WORKERS', MATRIX_WORKER_NAMES);
 const plan: MatrixPlan = process.env.GEARSPEC_INTEROP_PLAN ? (listFromEnv('GEARSPEC_INTEROP_PLAN', MATRIX_PLANS)[0] ?? 'ring') : 'ring';
 const scenarioIds = listFromEnv(
   'GEARSPEC_INTEROP_SCENARIOS',

@@ -2,7 +2,9 @@
  * The release sweep's matrix subset: the Debian libraries (libgearman's C API, PHP, Perl) and the
  * reference driver, as clients × workers, through every build of each code base the registry has
  * in several Debian releases (gearmand 1.1.19.1, 1.1.20, 1.1.21), on the scenarios that carry a
- * job end to end. Each build must behave as suites/interop/expectations declare (a difference
+ * job end to end. Each server build runs with its own release's libraries, as a deployment of
+ * that release would (libgearman 1.1.19.1 and PHP 7.4 beside gearmand 1.1.19.1); Perl's
+ * Gearman::Client is the same version in every release. Each build must behave as suites/interop/expectations declare (a difference
  * declared for `gearmand` holds for its other builds until one behaves nominally, which the
  * grading reports as version-specific); the report's "Across releases" section says what changed.
  * The whole release matrix is `npx gearspec releases`. The conformance catalogue's sweep over
@@ -12,7 +14,7 @@ import path from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { runMatrixOn, undeclaredOutcomes } from '../../src/interop/run-on.js';
 import { requirePeer, resolveProvider } from '../../src/peers/provider.js';
-import { type ServerPeerName, serverBuildsOf } from '../../src/peers/registry/index.js';
+import { buildIn, type DriverPeerName, releaseOf, type ServerPeerName, serverBuildsOf } from '../../src/peers/registry/index.js';
 import type { ProviderKind } from '../../src/peers/types.js';
 import type { ServerRun } from '../../src/report/interop/model.js';
 import { compareReleases } from '../../src/report/interop/releases.js';
@@ -21,6 +23,8 @@ import { DECLARATIONS } from '../declarations.js';
 import { SCENARIOS } from './scenarios/index.js';
 
 const DRIVERS = ['reference', 'libgearman-c', 'php', 'perl'] as const;
+/** The drivers a server build runs with: each library as the build's own release ships it. */
+const driversFor = (server: ServerPeerName): DriverPeerName[] => DRIVERS.map((d) => buildIn(d, releaseOf(server)) as DriverPeerName);
 const SWEEP_SCENARIOS = ['foreground', 'background-status', 'streaming', 'work-fail', 'exception-option', 'payload-binary', 'worker-death'];
 
 const builds = serverBuildsOf();
@@ -43,13 +47,19 @@ describe(`release sweep: the Debian libraries through every release's build (${p
 
   it('covers every Debian release of gearmand', ({ expect }) => {
     expect(builds).toEqual(['gearmand@1.1.19.1', 'gearmand', 'gearmand@1.1.21']);
+    expect(builds.map(driversFor)).toEqual([
+      ['reference', 'libgearman-c@1.1.19.1', 'php@7.4', 'perl'],
+      ['reference', 'libgearman-c', 'php', 'perl'],
+      ['reference', 'libgearman-c@1.1.21', 'php@8.4', 'perl'],
+    ]);
     expect(scenarios.map((s) => s.id)).toEqual(SWEEP_SCENARIOS);
   });
 
   for (const name of builds) {
     // Another release's build runs in a container only: a missing engine fails in CI, skips loudly elsewhere.
     it.skipIf(!requirePeer(name, `release sweep on ${name}`)).concurrent(`${name}: every cell of the Debian libraries behaves as declared`, { timeout: 1_800_000 }, async ({ expect }) => {
-      const run = await runMatrixOn({ kind: 'peer', name }, { clients: [...DRIVERS], workers: [...DRIVERS], scenarios, declarations: DECLARATIONS.interop, provider });
+      const drivers = driversFor(name);
+      const run = await runMatrixOn({ kind: 'peer', name }, { clients: drivers, workers: drivers, scenarios, declarations: DECLARATIONS.interop, provider });
       runs.push(run);
       expect(run.error, `server ${name} could not be run`).toBeUndefined();
       expect(run.cells.length).toBe(DRIVERS.length * DRIVERS.length);

@@ -11,11 +11,15 @@ import { command, markdownTable } from '../../src/cli/commands/peers.js';
 import { ERROR_CODES } from '../../src/errors.js';
 import { isCi, nativeAvailable } from '../../src/peers/provider.js';
 import {
+  buildIn,
   CLIENT_NAMES,
   canonicalPeerName,
   CURRENT_RELEASE,
   isCurrent,
+  libraryBuildsOf,
+  MATRIX_CLIENT_NAMES,
   MATRIX_SERVER_NAMES,
+  MATRIX_WORKER_NAMES,
   PEER_NAMES,
   PEERS,
   type PeerRecord,
@@ -86,10 +90,22 @@ describe('peer registry: builds of other Debian releases', () => {
   it('names each build <code base>@<version>, one per release, and resolves NAME@VERSION and NAME@RELEASE', () => {
     expect(releasesOf('gearmand')).toEqual(['gearmand@1.1.19.1', 'gearmand', 'gearmand@1.1.21']);
     expect(releasesOf('gearmand').map(releaseOf)).toEqual(RELEASE_NAMES);
+    expect(releasesOf('libgearman-c')).toEqual(['libgearman-c@1.1.19.1', 'libgearman-c', 'libgearman-c@1.1.21']);
+    // pecl gearman 2.1.0 ships on PHP 7.4 and 8.2: PHP's builds are named by the PHP version.
+    expect(releasesOf('php')).toEqual(['php@7.4', 'php', 'php@8.4']);
     for (const n of PEER_NAMES) {
       const base = record(n).versionOf;
-      if (base !== undefined) expect(n).toBe(`${base}@${record(n).version}`);
+      if (base === undefined) continue;
+      expect(n.startsWith(`${base}@`), n).toBe(true);
+      expect(canonicalPeerName(`${base}@${releaseOf(n)}`)).toBe(n);
+      if (record(n).version !== record(base as (typeof PEER_NAMES)[number]).version) expect(canonicalPeerName(`${base}@${record(n).version}`)).toBe(n);
     }
+    expect(canonicalPeerName('php@2.1.4')).toBe('php@8.4');
+    expect(canonicalPeerName('php@2.1.0')).toBe('php');
+    expect(canonicalPeerName('libgearman-c@bullseye')).toBe('libgearman-c@1.1.19.1');
+    expect(libraryBuildsOf(['libgearman-c', 'php'])).toEqual(['libgearman-c@1.1.19.1', 'libgearman-c', 'libgearman-c@1.1.21', 'php@7.4', 'php', 'php@8.4']);
+    expect(buildIn('php', 'trixie')).toBe('php@8.4');
+    expect(buildIn('perl', 'trixie')).toBe('perl');
     expect(canonicalPeerName('gearmand@trixie')).toBe('gearmand@1.1.21');
     expect(canonicalPeerName('gearmand@1.1.20')).toBe('gearmand');
     expect(canonicalPeerName('gearmand@bookworm')).toBe('gearmand');
@@ -103,6 +119,10 @@ describe('peer registry: builds of other Debian releases', () => {
   it('runs another release in its container only, and keeps it out of the default matrix', () => {
     expect(nativeAvailable('gearmand@1.1.21')).toBe(false);
     expect(MATRIX_SERVER_NAMES.filter((n) => releaseOf(n) !== CURRENT_RELEASE)).toEqual([]);
+    expect([...MATRIX_CLIENT_NAMES, ...MATRIX_WORKER_NAMES].filter((n) => releaseOf(n) !== CURRENT_RELEASE)).toEqual([]);
+    expect(nativeAvailable('php@7.4')).toBe(false);
+    expect(record('libgearman-c@1.1.21').driver?.container.release).toBe('trixie');
+    expect(record('libgearman-c@1.1.21').driver?.native).toBeUndefined();
     expect(record('gearmand@1.1.19.1').server?.container.release).toBe('bullseye');
     expect(record('gearmand').server?.container.release).toBeUndefined();
   });

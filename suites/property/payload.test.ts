@@ -10,7 +10,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckedRelay } from '../../src/runner/wire-check.js';
-import { CLIENT_NAMES, WORKER_NAMES, type DriverHandle, b64, startDriver, unb64 } from '../../src/peers/drivers/index.js';
+import { type DriverHandle, b64, startDriver, unb64 } from '../../src/peers/drivers/index.js';
+import { MATRIX_CLIENT_NAMES, MATRIX_WORKER_NAMES } from '../../src/peers/registry/index.js';
 import { isCi, nativeAvailable, peerSkipReason } from '../../src/peers/provider.js';
 import { startServerPeer } from '../../src/peers/servers/index.js';
 import { declaredPayloadDifference } from './payload-declared.js';
@@ -26,8 +27,8 @@ const FUNCTIONS_PER_WORKER = 2;
 const RUN_MS = 30_000;
 
 /** Drivers installed here; in CI every driver must be (a missing one fails the start). */
-const CLIENTS = CLIENT_NAMES.filter((d) => isCi() || nativeAvailable(d));
-const WORKERS = WORKER_NAMES.filter((d) => isCi() || nativeAvailable(d));
+const CLIENTS = MATRIX_CLIENT_NAMES.filter((d) => isCi() || nativeAvailable(d));
+const WORKERS = MATRIX_WORKER_NAMES.filter((d) => isCi() || nativeAvailable(d));
 /** The interop matrix's ring (plan.ts): the pairs whose cells it declares, minus the cells it declares blocked. */
 const inRing = cellFilter('ring')!;
 const pairsFor = (server: ServerPeerName): (readonly [DriverPeerName, DriverPeerName])[] =>

@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { driverName } from '../../peers/drivers/index.js';
 import { driverProvider } from '../../peers/provider.js';
-import { CLIENT_NAMES, MATRIX_SERVER_NAMES, PEERS, type PeerName, SERVER_NAMES, WORKER_NAMES, reach } from '../../peers/registry/index.js';
+import { CLIENT_NAMES, MATRIX_CLIENT_NAMES, MATRIX_SERVER_NAMES, MATRIX_WORKER_NAMES, PEERS, type PeerName, SERVER_NAMES, WORKER_NAMES, reach } from '../../peers/registry/index.js';
 import type { ProviderKind } from '../../peers/types.js';
 import type { MatrixReport, ServerRun } from '../../report/interop/model.js';
 import { parseShard, pickShard, shardLabel } from '../../shard.js';
@@ -39,8 +39,8 @@ const flags: FlagSpecs = {
     repeat: true,
     help: `a server gearspec starts: ${SERVER_NAMES.join(' | ')} (default: every one but the configurations of another, such as gearmand+libsqlite3, when no --server is given)`,
   },
-  clients: { type: 'string', help: `comma list of client drivers (default: ${CLIENT_NAMES.join(',')})` },
-  workers: { type: 'string', help: `comma list of worker drivers (default: ${WORKER_NAMES.join(',')})` },
+  clients: { type: 'string', help: `comma list of client drivers (default: ${MATRIX_CLIENT_NAMES.join(',')}; also ${CLIENT_NAMES.filter((n) => !MATRIX_CLIENT_NAMES.includes(n)).join(',')})` },
+  workers: { type: 'string', help: `comma list of worker drivers (default: ${MATRIX_WORKER_NAMES.join(',')}; also ${WORKER_NAMES.filter((n) => !MATRIX_WORKER_NAMES.includes(n)).join(',')})` },
   'client-cmd': { type: 'string', repeat: true, help: 'add your own client driver program, NAME=COMMAND (docs/driver-protocol.md); without --clients it is the only client' },
   'worker-cmd': { type: 'string', repeat: true, help: 'add your own worker driver program, NAME=COMMAND; without --workers it is the only worker' },
   scenarios: { type: 'string', help: 'comma list of scenario ids (default: all; see --list)' },
@@ -92,8 +92,8 @@ ${exitCodes(
     const externals = ((f.server as readonly string[] | undefined) ?? []).map((s) => parseAddress(s, '--server'));
     const targets: MatrixTarget[] = [...peers.map((name): MatrixTarget => ({ kind: 'peer', name })), ...externals.map((a): MatrixTarget => ({ kind: 'external', ...a }))];
     if (targets.length === 0) targets.push(...MATRIX_SERVER_NAMES.map((name): MatrixTarget => ({ kind: 'peer', name })));
-    const clients = driverSources(f, 'client', CLIENT_NAMES);
-    const workers = driverSources(f, 'worker', WORKER_NAMES);
+    const clients = driverSources(f, 'client', CLIENT_NAMES, MATRIX_CLIENT_NAMES);
+    const workers = driverSources(f, 'worker', WORKER_NAMES, MATRIX_WORKER_NAMES);
     const scenarioIds = pickList(
       f.scenarios,
       declarations.scenarios.map((s) => s.id),

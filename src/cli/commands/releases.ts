@@ -1,12 +1,13 @@
 /**
  * `gearspec releases`: the release matrix in one command. Every code base the registry has in
- * more than one Debian release (gearmand 1.1.19.1, 1.1.20, 1.1.21) is certified build by build
- * with each build's own baseline, then run through the interop matrix; both reports put the
+ * more than one Debian release (gearmand 1.1.19.1, 1.1.20, 1.1.21; libgearman's C API and PHP's
+ * pecl gearman as clients and workers) is certified build by build with each build's own
+ * baseline, then the server builds run through the interop matrix; both reports put the
  * builds side by side (certify's comparison table, the interop report's "Across releases").
  * It is `certify` and `interop` with every build named, so their flags and exit codes hold.
  */
 import path from 'node:path';
-import { RELEASED_BASES, serverBuildsOf } from '../../peers/registry/index.js';
+import { libraryBuildsOf, PEERS, RELEASED_BASES, serverBuildsOf } from '../../peers/registry/index.js';
 import { type FlagSpecs, parseArgs, pickList, usageError } from '../args.js';
 import { type Command, exitCodes, runCommand } from '../command.js';
 import type { Declarations } from '../declarations.js';
@@ -43,16 +44,19 @@ ${exitCodes('every build passes outside its baseline and every cell behaves as d
     if (f['certify-only'] && f['interop-only']) throw usageError('give --certify-only or --interop-only, not both');
     const bases = pickList(f.bases, RELEASED_BASES, '--bases');
     const builds = serverBuildsOf(bases);
-    if (builds.length === 0) throw usageError('no server build to run');
+    const libraries = libraryBuildsOf(bases);
+    if (builds.length === 0 && libraries.length === 0) throw usageError('no build to run');
     const peerArgs = builds.flatMap((b) => ['--peer', b]);
+    // Every build of a library is certified in each role it has, against its own baseline.
+    const libraryArgs = libraries.flatMap((l) => PEERS[l].roles.flatMap((role) => [`--${role}`, l]));
     const out = String(f.out);
     const passOn = (names: readonly string[]): string[] => names.flatMap((n) => (f[n] === undefined ? [] : [`--${n}`, String(f[n])]));
-    process.stdout.write(`releases: ${builds.join(', ')}\n`);
+    process.stdout.write(`releases: ${[...builds, ...libraries].join(', ')}\n`);
     let worst = 0;
     if (!f['interop-only']) {
-      worst = Math.max(worst, await runCommand(certifyCommand(declarations), [...peerArgs, '--out', path.join(out, 'certify')]));
+      worst = Math.max(worst, await runCommand(certifyCommand(declarations), [...peerArgs, ...libraryArgs, '--out', path.join(out, 'certify')]));
     }
-    if (!f['certify-only']) {
+    if (!f['certify-only'] && builds.length > 0) {
       const interop = [...peerArgs, '--plan', String(f.plan), '--out', path.join(out, 'interop'), ...passOn(['clients', 'workers', 'scenarios'])];
       worst = Math.max(worst, await runCommand(interopCommand(declarations.interop), interop));
     }

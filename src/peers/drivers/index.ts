@@ -17,7 +17,7 @@ export type { DriverHandle } from './handle.js';
 export * from './protocol.js';
 
 export { DRIVER_NAMES, CLIENT_NAMES, WORKER_NAMES } from '../registry/index.js';
-import { installHint } from '../registry/index.js';
+import { installHint, isCurrent } from '../registry/index.js';
 
 interface StartDriverOptions {
   /** Gearman server the driver talks to, host:port. */
@@ -46,7 +46,8 @@ export const driverName = (source: DriverSource): string => (typeof source === '
 
 export async function startDriver(source: DriverSource, role: DriverRole, options: StartDriverOptions): Promise<DriverHandle> {
   const name = driverName(source);
-  const provider: ProviderKind = typeof source !== 'string' ? 'native' : (options.provider ?? (source === 'reference' ? 'embedded' : 'native'));
+  // Another release's build exists only in its image: it runs in a container whatever the default.
+  const provider: ProviderKind = typeof source !== 'string' ? 'native' : (options.provider ?? (source === 'reference' ? 'embedded' : isCurrent(source) ? 'native' : 'container'));
   const timeoutMs = options.startupTimeoutMs ?? 15_000;
   const who = `${name} ${role} driver${options.label ? ` (${options.label})` : ''}`;
   const listener = await ControlListener.listen();

@@ -13,5 +13,11 @@ export async function nativeProgram(name: ExternalDriverName): Promise<NativePro
   const record: PeerRecord = PEERS[name];
   const spec = record.driver;
   if (!spec) throw new PeerError(ERROR_CODES.HARNESS, name, 'its registry record has a client or worker role but no driver section');
+  if (!spec.native)
+    throw new PeerError(
+      ERROR_CODES.PEER_UNAVAILABLE,
+      name,
+      `it runs in a container only (Debian ${spec.container.release ?? 'bookworm'}'s packages): GEARSPEC_PEERS=container, or --provider container`,
+    );
   return resolveProgram(typeof spec.native === 'function' ? await spec.native() : spec.native);
 }

@@ -61,6 +61,12 @@ export const MATRIX_SERVER_NAMES: readonly ServerPeerName[] = SERVER_NAMES.filte
 export const EXTERNAL_SERVER_NAMES: readonly ExternalServerName[] = SERVER_NAMES.filter((n): n is ExternalServerName => n !== 'reference');
 /** External servers of the current release: what the native provider can run. */
 export const CURRENT_EXTERNAL_SERVER_NAMES: readonly ExternalServerName[] = EXTERNAL_SERVER_NAMES.filter(isCurrent);
+/**
+ * The clients and workers the interop matrix and the soak run by default: the current release's
+ * (another release's build, libgearman-c@1.1.21, runs when named and in the release sweep).
+ */
+export const MATRIX_CLIENT_NAMES: readonly ClientPeerName[] = CLIENT_NAMES.filter(isCurrent);
+export const MATRIX_WORKER_NAMES: readonly WorkerPeerName[] = WORKER_NAMES.filter(isCurrent);
 
 /**
  * The builds of one code base across releases, oldest first (`gearmand`: gearmand@1.1.19.1,
@@ -77,6 +83,16 @@ export const RELEASED_BASES: readonly PeerName[] = PEER_NAMES.filter((n) => rele
 /** The server builds of `bases` across releases, oldest first per base: what the release matrix runs. */
 export function serverBuildsOf(bases: readonly PeerName[] = RELEASED_BASES): ServerPeerName[] {
   return bases.flatMap((b) => releasesOf(b)).filter((n): n is ServerPeerName => (SERVER_NAMES as readonly string[]).includes(n));
+}
+
+/** The client and worker builds of `bases` across releases, oldest first per base: what the release matrix certifies as libraries. */
+export function libraryBuildsOf(bases: readonly PeerName[] = RELEASED_BASES): DriverPeerName[] {
+  return bases.flatMap((b) => releasesOf(b)).filter((n): n is DriverPeerName => (DRIVER_NAMES as readonly string[]).includes(n) && n !== 'reference');
+}
+
+/** The build of code base `base` that `release` ships (the base itself when that release has no build of its own). */
+export function buildIn(base: PeerName, release: DebianRelease): PeerName {
+  return releasesOf(base).find((n) => releaseOf(n) === release) ?? base;
 }
 
 export function isPeerName(value: string): value is PeerName {
@@ -103,6 +119,8 @@ export function canonicalPeerName(value: string): string {
   const base = value.slice(0, at);
   const which = value.slice(at + 1);
   if (!isPeerName(base)) return value;
+  // Builds of two releases can share a library version (pecl gearman 2.1.0 on PHP 7.4 and 8.2): the current one wins.
+  if (PEERS[base].version === which) return base;
   const match = releasesOf(base).find((n) => PEERS[n].version === which || releaseOf(n) === which);
   return match ?? value;
 }

@@ -56,6 +56,8 @@ function gearmandQueueArgs(queue: QueueStoreKind, at: QueueLocation | undefined)
       return ['-q', 'redis', '--redis-server', at.host, '--redis-port', String(at.port)];
     case 'postgres':
       return ['-q', 'Postgres', '--libpq-conninfo', `host=${at.host} port=${at.port} user=${at.user} dbname=${at.database}`];
+    case 'mysql':
+      return ['-q', 'MySQL', '--mysql-host', at.host, '--mysql-port', String(at.port), '--mysql-user', at.user, '--mysql-db', at.database];
   }
 }
 
@@ -78,6 +80,41 @@ function gearmandOf(release: Exclude<DebianRelease, typeof CURRENT_RELEASE>) {
 }
 
 const DRIVERS_IMAGE_DIR = '/opt/gearspec/drivers';
+const C_DRIVER = `${DRIVERS_IMAGE_DIR}/c/driver`;
+const PHP_DRIVER = ['php', '-d', 'memory_limit=512M', `${DRIVERS_IMAGE_DIR}/php/driver.php`];
+
+/**
+ * libgearman's C API as another Debian release ships it (libgearman-dev of that release's
+ * gearmand), through the same C driver compiled in that release's drivers image.
+ */
+function libgearmanCOf(release: Exclude<DebianRelease, typeof CURRENT_RELEASE>) {
+  const r = RELEASES[release];
+  return {
+    language: 'C',
+    implementation: 'gearmand',
+    library: `libgearman's C API (Debian ${r.debian} libgearman-dev)`,
+    version: r.gearmand,
+    roles: ['client', 'worker'],
+    source: `Debian ${r.debian} (${release}) package libgearman-dev ${r.gearmandPackage}; driver compiled with gcc in its image`,
+    driver: { container: { image: 'drivers', command: [C_DRIVER], release } },
+    versionOf: 'libgearman-c',
+  } as const satisfies PeerRecord;
+}
+
+/** PHP's pecl gearman as another Debian release ships it, on that release's PHP and libgearman. */
+function phpOf(release: Exclude<DebianRelease, typeof CURRENT_RELEASE>) {
+  const r = RELEASES[release];
+  return {
+    language: 'PHP',
+    implementation: 'gearmand',
+    library: `PHP pecl gearman ${r.phpGearman} over libgearman ${r.gearmand} (PHP ${r.php})`,
+    version: r.phpGearman,
+    roles: ['client', 'worker'],
+    source: `Debian ${r.debian} (${release}) package php-gearman ${r.phpGearmanPackage} (PHP ${r.php})`,
+    driver: { container: { image: 'drivers', command: PHP_DRIVER, release } },
+    versionOf: 'php',
+  } as const satisfies PeerRecord;
+}
 
 /**
  * A peer in the polyglot image (docker/polyglot): the image mirrors the package tree at
@@ -161,6 +198,17 @@ export const PEERS = {
     server: gearmandServer('postgres'),
     configurationOf: 'gearmand',
   },
+  'gearmand+mysql': {
+    language: 'C',
+    implementation: 'gearmand',
+    library: 'C gearmand with its MySQL queue (a MariaDB 10.11 server gearspec starts beside it)',
+    version: '1.1.20',
+    roles: ['server'],
+    source: 'Debian 12 packages gearman-job-server 1.1.20+ds (built with libmariadb3, MariaDB Connector/C of 10.11) and mariadb-server 10.11.19',
+    install: { debian: ['gearman-job-server', 'mariadb-server'], installed: '/usr/sbin/mariadbd' },
+    server: gearmandServer('mysql'),
+    configurationOf: 'gearmand',
+  },
   // gearmand as the other Debian releases ship it (the release matrix).
   'gearmand@1.1.19.1': gearmandOf('bullseye'),
   'gearmand@1.1.21': gearmandOf('trixie'),
@@ -174,7 +222,7 @@ export const PEERS = {
     install: { debian: ['libgearman-dev', 'gcc', 'libc6-dev'], installed: '/usr/include/libgearman-1.0/gearman.h' },
     driver: {
       native: async () => ({ command: await buildCDriver(), args: [] }),
-      container: { image: 'drivers', command: [`${DRIVERS_IMAGE_DIR}/c/driver`] },
+      container: { image: 'drivers', command: [C_DRIVER] },
     },
   },
   php: {
@@ -187,9 +235,14 @@ export const PEERS = {
     install: { debian: ['php8.2-cli', 'php8.2-gearman'], installed: '/usr/bin/php8.2' },
     driver: {
       native: { command: 'php', args: ['-d', 'memory_limit=512M', '{root}/src/peers/drivers/php/driver.php'] },
-      container: { image: 'drivers', command: ['php', '-d', 'memory_limit=512M', `${DRIVERS_IMAGE_DIR}/php/driver.php`] },
+      container: { image: 'drivers', command: PHP_DRIVER },
     },
   },
+  // libgearman and PHP as the other Debian releases ship them (the release matrix).
+  'libgearman-c@1.1.19.1': libgearmanCOf('bullseye'),
+  'libgearman-c@1.1.21': libgearmanCOf('trixie'),
+  'php@7.4': phpOf('bullseye'),
+  'php@8.4': phpOf('trixie'),
 
   // ---- Perl: Gearman::Server and Gearman::Client/Worker (CPAN, Debian 12 packages).
   'perl-gearmand': {

@@ -28,13 +28,13 @@ interface InstallSpec {
 }
 
 /** Images gearspec builds; each record names the one it runs in (images.ts says how to build it). */
-export type ImageName = 'gearmand' | 'perl-gearmand' | 'drivers' | 'polyglot' | 'redis' | 'postgres';
+export type ImageName = 'gearmand' | 'perl-gearmand' | 'drivers' | 'polyglot' | 'redis' | 'postgres' | 'mariadb';
 
 /**
  * A persistent queue a server keeps its background jobs in (gearmand's `-q`). Its data outlives
  * the server's process: certify restarts the server and looks for the jobs again (spec §4.17).
  */
-export type QueueStoreKind = 'libsqlite3' | 'redis' | 'postgres';
+export type QueueStoreKind = 'libsqlite3' | 'redis' | 'postgres' | 'mysql';
 
 /**
  * The Debian releases whose packages gearspec runs (releases.ts says what each ships). Images are
@@ -57,8 +57,11 @@ export interface ContainerSpec {
 }
 
 interface DriverSpec {
-  /** The native command line; a function when the program must be prepared first (compiled). */
-  readonly native: ProgramSpec | (() => Promise<ProgramSpec>);
+  /**
+   * The native command line; a function when the program must be prepared first (compiled).
+   * Absent for another release's build, which exists only in its image.
+   */
+  readonly native?: ProgramSpec | (() => Promise<ProgramSpec>);
   readonly container: ContainerSpec;
 }
 

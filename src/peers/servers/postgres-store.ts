@@ -7,16 +7,10 @@
  * PostgreSQL protocol: an SSLRequest answered `N` means the server accepts connections; reset is
  * one simple query as `gearspec` (trust, no password).
  */
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { DEFAULT_CONTAINER_STARTUP_MS, runContainer } from '../container.js';
-import { peerImage } from '../image-contexts.js';
-import { runProcess } from '../process.js';
-import { pollUntilAnswered } from '../readiness.js';
-import { SERVER_HOST as HOST, startOnFreePort } from './port-retry.js';
+import { SERVER_HOST as HOST } from './port-retry.js';
 import type { QueueStore } from './queue-store.js';
+import { closeOnce, type StoreServer, storeContainer, storeProcess, withDataDir } from './store-server.js';
 import { storeExchange } from './store-exchange.js';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -79,20 +73,13 @@ export async function simpleQuery(port: number, sql: string): Promise<void> {
     );
 }
 
-function postgresStore(port: number, peer: { logs(): string; stop(): Promise<unknown> }, cleanup: () => void = () => undefined): QueueStore {
-  let closing: Promise<void> | undefined;
+function postgresStore(port: number, server: StoreServer, cleanup?: () => void): QueueStore {
   return {
     kind: 'postgres',
     location: { kind: 'postgres', host: HOST, port, user: PG_USER, database: PG_DATABASE },
-    logs: () => peer.logs(),
+    logs: () => server.logs(),
     reset: () => simpleQuery(port, `DROP TABLE IF EXISTS ${QUEUE_TABLE}`),
-    close: () => {
-      closing ??= peer.stop().then(cleanup, (e: unknown) => {
-        cleanup();
-        throw e;
-      });
-      return closing;
-    },
+    close: closeOnce(server, cleanup),
   };
 }
 
@@ -102,50 +89,24 @@ function asPostgresUser(command: string, args: readonly string[]): { command: st
   return { command: '/usr/bin/setpriv', args: ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', command, ...args] };
 }
 
-export async function nativePostgres(owner: string): Promise<QueueStore> {
-  const name = `${owner} postgres`;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'gearspec-pg-'));
-  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
-  try {
-    if (process.getuid?.() === 0) {
-      const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-      const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-      chownSync(dir, uid, gid);
-    }
+export function nativePostgres(owner: string): Promise<QueueStore> {
+  return withDataDir('gearspec-pg-', 'postgres', async (dir, cleanup) => {
     const initdb = asPostgresUser(`${PG_BIN}/initdb`, ['-D', dir, '-A', 'trust', '-U', PG_USER, '-E', 'UTF8', '--locale=C', '--no-sync']);
     execFileSync(initdb.command, initdb.args, { timeout: INITDB_MS, stdio: ['ignore', 'ignore', 'pipe'] });
-    return await startOnFreePort(undefined, async (port) => {
-      const run = asPostgresUser(`${PG_BIN}/postgres`, ['-D', dir, '-k', dir, ...serverArgs(port)]);
-      const proc = await runProcess({
-        name,
+    const run = asPostgresUser(`${PG_BIN}/postgres`, ['-D', dir, '-k', dir]);
+    return await storeProcess(
+      {
+        name: `${owner} postgres`,
         command: run.command,
-        args: run.args,
+        args: (port) => [...run.args, ...serverArgs(port)],
         startupTimeoutMs: PG_STARTUP_MS,
         missingHint: 'install Debian package postgresql-15 (sudo npx gearspec peers install gearmand+postgres)',
-        ready: async ({ pid, signal }) => {
-          await pollUntilAnswered({ name, host: HOST, port, pid, signal }, pingPostgres);
-        },
-      });
-      return postgresStore(port, proc, cleanup);
-    });
-  } catch (e) {
-    cleanup();
-    throw e;
-  }
-}
-
-export async function containerPostgres(owner: string): Promise<QueueStore> {
-  const name = `${owner} postgres`;
-  return startOnFreePort(undefined, async (port) => {
-    const container = await runContainer({
-      name,
-      ...peerImage({ image: 'postgres' }),
-      command: serverArgs(port),
-      startupTimeoutMs: Math.max(DEFAULT_CONTAINER_STARTUP_MS, PG_STARTUP_MS),
-      ready: async ({ hostPid, signal }) => {
-        await pollUntilAnswered({ name, host: HOST, port, signal, ...(hostPid !== undefined && { pid: hostPid }) }, pingPostgres);
+        ping: pingPostgres,
       },
-    });
-    return postgresStore(port, container);
+      (port, server) => postgresStore(port, server, cleanup),
+    );
   });
 }
+
+export const containerPostgres = (owner: string): Promise<QueueStore> =>
+  storeContainer({ name: `${owner} postgres`, image: 'postgres', command: serverArgs, startupTimeoutMs: PG_STARTUP_MS, ping: pingPostgres }, (port, server) => postgresStore(port, server));

@@ -1,7 +1,7 @@
 /**
  * The stores behind persistent queues: a libsqlite3 folder that reset() empties and close()
  * removes; a Redis server (native or container, per GEARSPEC_PEERS) that answers PING, forgets
- * everything on reset() and is gone after close(); a PostgreSQL server likewise. And startServerPeer of a queue configuration
+ * everything on reset() and is gone after close(); a PostgreSQL and a MariaDB server likewise. And startServerPeer of a queue configuration
  * without a store opens one for the server's lifetime, and closes it with the server.
  */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { providerFor, requirePeer } from '../provider.js';
 import { acceptsConnections } from '../test-helpers.js';
 import { startServerPeer } from './index.js';
+import { mysqlQuery } from './mysql-wire.js';
 import { simpleQuery } from './postgres-store.js';
+import type { QueueLocation } from '../types.js';
 import { openQueueStore, type QueueStore } from './queue-store.js';
 
 const open: QueueStore[] = [];
@@ -36,6 +38,20 @@ function redis(port: number, command: string): Promise<string> {
   });
 }
 
+/** The store a queue configuration uses, opened where that peer runs, as a location of `kind`. */
+async function storeOf<K extends 'redis' | 'postgres' | 'mysql'>(
+  peer: 'gearmand+redis' | 'gearmand+postgres' | 'gearmand+mysql',
+  kind: K,
+): Promise<{ store: QueueStore; at: Extract<QueueLocation, { kind: K }> }> {
+  const provider = providerFor(peer);
+  if (provider === 'embedded') throw new Error(`${peer} cannot run embedded`);
+  const store = await openQueueStore(kind, provider, 'test');
+  open.push(store);
+  const at = store.location;
+  if (at.kind !== kind) throw new Error(`${peer}: a ${at.kind} store, not ${kind}`);
+  return { store, at: at as Extract<QueueLocation, { kind: K }> };
+}
+
 describe('persistent queue stores', () => {
   it('a libsqlite3 folder: reset empties it, close removes it', async () => {
     const store = await openQueueStore('libsqlite3', 'native', 'test');
@@ -51,12 +67,10 @@ describe('persistent queue stores', () => {
 
   const redisRuns = requirePeer('gearmand+redis', 'the Redis queue store');
   it.skipIf(!redisRuns)('a Redis server: answers, forgets on reset, is gone after close', { timeout: 240_000 }, async () => {
-    const provider = providerFor('gearmand+redis');
-    if (provider === 'embedded') throw new Error('gearmand+redis cannot run embedded');
-    const store = await openQueueStore('redis', provider, 'test');
-    open.push(store);
-    if (store.location.kind !== 'redis') throw new Error('not a Redis server');
-    const { port } = store.location;
+    const {
+      store,
+      at: { port },
+    } = await storeOf('gearmand+redis', 'redis');
     expect(await redis(port, 'SET k v')).toBe('+OK');
     expect(await redis(port, 'DBSIZE')).toBe(':1');
     await store.reset();
@@ -67,17 +81,31 @@ describe('persistent queue stores', () => {
 
   const postgresRuns = requirePeer('gearmand+postgres', 'the PostgreSQL queue store');
   it.skipIf(!postgresRuns)('a PostgreSQL server: takes SQL as gearspec, forgets the queue table on reset, is gone after close', { timeout: 240_000 }, async () => {
-    const provider = providerFor('gearmand+postgres');
-    if (provider === 'embedded') throw new Error('gearmand+postgres cannot run embedded');
-    const store = await openQueueStore('postgres', provider, 'test');
-    open.push(store);
-    if (store.location.kind !== 'postgres') throw new Error('not a PostgreSQL server');
-    const { port } = store.location;
+    const {
+      store,
+      at: { port },
+    } = await storeOf('gearmand+postgres', 'postgres');
     await simpleQuery(port, 'CREATE TABLE queue (unique_key VARCHAR(64))');
     // The server's own error comes back as the rejection, not a hang.
     await expect(simpleQuery(port, 'CREATE TABLE queue (unique_key VARCHAR(64))')).rejects.toThrow(/relation "queue" already exists/);
     await store.reset();
     await simpleQuery(port, 'CREATE TABLE queue (unique_key VARCHAR(64))');
+    await store.close();
+    expect(await acceptsConnections(port)).toBe(false);
+  });
+
+  const mysqlRuns = requirePeer('gearmand+mysql', 'the MariaDB queue store');
+  it.skipIf(!mysqlRuns)('a MariaDB server: takes SQL in its gearspec database, forgets the queue table on reset, is gone after close', { timeout: 240_000 }, async () => {
+    const {
+      store,
+      at: { port, user, database },
+    } = await storeOf('gearmand+mysql', 'mysql');
+    const create = `CREATE TABLE ${database}.gearman_queue (unique_key VARCHAR(64))`;
+    await mysqlQuery(port, user, create);
+    // The server's own error comes back as the rejection, not a hang.
+    await expect(mysqlQuery(port, user, create)).rejects.toThrow(/ERROR 1050 \(42S01\): Table 'gearman_queue' already exists/);
+    await store.reset();
+    await mysqlQuery(port, user, create);
     await store.close();
     expect(await acceptsConnections(port)).toBe(false);
   });

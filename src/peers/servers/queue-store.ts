@@ -1,22 +1,21 @@
 /**
  * The store behind a server's persistent queue (registry `server.queue`), kept apart from the
- * server so that it outlives a restart: a folder for gearmand's libsqlite3 database, or a Redis
- * or PostgreSQL server of its own for gearmand's redis or Postgres queue (postgres-store.ts). One lifecycle, like every peer: open (started and
+ * server so that it outlives a restart: a folder for gearmand's libsqlite3 database, or a Redis,
+ * PostgreSQL or MariaDB server of its own for gearmand's redis, Postgres or MySQL queue
+ * (postgres-store.ts, mariadb-store.ts). One lifecycle, like every peer: open (started and
  * answering, within a deadline) → location() → close(), which removes everything it made.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ERROR_CODES, PeerError } from '../../errors.js';
-import { DEFAULT_CONTAINER_STARTUP_MS, runContainer } from '../container.js';
-import { peerImage } from '../image-contexts.js';
-import { runProcess } from '../process.js';
-import { pollUntilAnswered } from '../readiness.js';
 import type { QueueStoreKind } from '../registry/index.js';
 import type { ProviderKind, QueueLocation } from '../types.js';
-import { SERVER_HOST as HOST, startOnFreePort } from './port-retry.js';
+import { containerMariadb, nativeMariadb } from './mariadb-store.js';
+import { SERVER_HOST as HOST } from './port-retry.js';
 import { containerPostgres, nativePostgres } from './postgres-store.js';
 import { storeExchange } from './store-exchange.js';
+import { closeOnce, type StoreServer, storeContainer, storeProcess } from './store-server.js';
 
 export interface QueueStore {
   readonly kind: QueueStoreKind;
@@ -41,6 +40,8 @@ export async function openQueueStore(kind: QueueStoreKind, provider: Exclude<Pro
       return provider === 'native' ? nativeRedis(owner) : containerRedis(owner);
     case 'postgres':
       return provider === 'native' ? nativePostgres(owner) : containerPostgres(owner);
+    case 'mysql':
+      return provider === 'native' ? nativeMariadb(owner) : containerMariadb(owner);
   }
 }
 
@@ -75,54 +76,33 @@ async function redisCommand(port: number, command: string, want: string, timeout
 /** No snapshot, no append-only file: the store lives as long as the harness keeps it. */
 const redisArgs = (port: number): string[] => ['--bind', HOST, '--port', String(port), '--save', '', '--appendonly', 'no', '--protected-mode', 'no'];
 
-function redisStore(port: number, peer: { logs(): string; stop(): Promise<unknown> }): QueueStore {
-  let closing: Promise<void> | undefined;
+function redisStore(port: number, server: StoreServer): QueueStore {
   return {
     kind: 'redis',
     location: { kind: 'redis', host: HOST, port },
-    logs: () => peer.logs(),
+    logs: () => server.logs(),
     reset: async () => {
       await redisCommand(port, 'FLUSHALL', '+OK');
     },
-    close: () => {
-      closing ??= peer.stop().then(() => undefined);
-      return closing;
-    },
+    close: closeOnce(server),
   };
 }
 
-async function nativeRedis(owner: string): Promise<QueueStore> {
-  const name = `${owner} redis`;
-  return startOnFreePort(undefined, async (port) => {
-    const proc = await runProcess({
-      name,
+const nativeRedis = (owner: string): Promise<QueueStore> =>
+  storeProcess(
+    {
+      name: `${owner} redis`,
       command: '/usr/bin/redis-server',
-      args: redisArgs(port),
+      args: redisArgs,
       startupTimeoutMs: REDIS_STARTUP_MS,
       missingHint: 'install Debian package redis-server (sudo npx gearspec peers install gearmand+redis)',
-      ready: async ({ pid, signal }) => {
-        await pollUntilAnswered({ name, host: HOST, port, pid, signal }, pingRedis);
-      },
-    });
-    return redisStore(port, proc);
-  });
-}
+      ping: pingRedis,
+    },
+    redisStore,
+  );
 
-async function containerRedis(owner: string): Promise<QueueStore> {
-  const name = `${owner} redis`;
-  return startOnFreePort(undefined, async (port) => {
-    const container = await runContainer({
-      name,
-      ...peerImage({ image: 'redis' }),
-      command: redisArgs(port),
-      startupTimeoutMs: DEFAULT_CONTAINER_STARTUP_MS,
-      ready: async ({ hostPid, signal }) => {
-        await pollUntilAnswered({ name, host: HOST, port, signal, ...(hostPid !== undefined && { pid: hostPid }) }, pingRedis);
-      },
-    });
-    return redisStore(port, container);
-  });
-}
+const containerRedis = (owner: string): Promise<QueueStore> =>
+  storeContainer({ name: `${owner} redis`, image: 'redis', command: redisArgs, startupTimeoutMs: REDIS_STARTUP_MS, ping: pingRedis }, redisStore);
 
 /** The queue location as the server sees it: a container finds the host folder at its mount point. */
 export function locationFor(provider: Exclude<ProviderKind, 'embedded'>, at: QueueLocation): QueueLocation {

@@ -64,6 +64,32 @@ describe('comparing releases in an interop report', () => {
     expect(releaseComparisonLines(r)[0]).toMatch(/all within perl-worker\/race\)$/);
   });
 
+  it('names both declarations where a race accepts one build and an expectation another, and none where a build is undeclared', () => {
+    const declared = (actual: string, id: string): ScenarioResult => ({
+      ...scenario('server-restart', actual),
+      grade: 'expected-different',
+      expectation: { id, kind: 'interop-bug', why: '', source: '' },
+    });
+    const both = report([
+      run('gearmand', '1.1.20', [cell('gearmand', 'php', [declared('completed+client-stuck', 'rustygear-client/race')])]),
+      run('gearmand@1.1.21', '1.1.21', [cell('gearmand@1.1.21', 'php', [declared('lost', 'rustygear-client/lost')])]),
+    ]);
+    expect(compareReleases(both)[0]?.differences[0]?.within).toBe('rustygear-client/lost / rustygear-client/race');
+    const one = report([
+      run('gearmand', '1.1.20', [cell('gearmand', 'php', [declared('lost', 'rustygear-client/lost')])]),
+      run('gearmand@1.1.21', '1.1.21', [cell('gearmand@1.1.21', 'php', [scenario('server-restart', 'completed')])]),
+    ]);
+    expect(compareReleases(one)[0]?.differences[0]?.within).toBeUndefined();
+  });
+
+  it("matches clients and workers by code base, so each release's own libraries compare as one row", () => {
+    const r = report([
+      run('gearmand', '1.1.20', [cell('gearmand', 'php', [scenario('foreground', 'completed')])]),
+      run('gearmand@1.1.21', '1.1.21', [{ ...cell('gearmand@1.1.21', 'php@8.4', [scenario('foreground', 'lost')]) }]),
+    ]);
+    expect(compareReleases(r)[0]?.differences).toEqual([{ client: 'php', worker: 'reference', scenario: 'foreground', outcomes: { gearmand: 'completed', 'gearmand@1.1.21': 'lost' } }]);
+  });
+
   it('compares nothing for a single build, a build that could not run, or a scenario run on one build only', () => {
     expect(compareReleases(report([run('gearmand', '1.1.20', [cell('gearmand', 'php', [scenario('foreground', 'completed')])])]))).toEqual([]);
     const r = report([

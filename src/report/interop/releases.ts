@@ -1,8 +1,9 @@
 /**
  * What changed between releases: when a matrix ran several builds of one code base (gearmand
  * 1.1.19.1, 1.1.20 and 1.1.21), the scenarios whose outcome differs between them, per cell, with
- * each build's outcome side by side. Servers of different code bases are not compared here: they
- * differ by design, and the grids say how.
+ * each build's outcome side by side. Clients and workers are matched by code base too, so a cell
+ * of each release's own libraries (php@7.4 on gearmand@1.1.19.1, php on gearmand) is one row.
+ * Servers of different code bases are not compared here: they differ by design, and the grids say how.
  */
 import { codeBaseOf } from '../../peers/registry/index.js';
 import type { MatrixReport } from './model.js';
@@ -14,8 +15,9 @@ export interface ReleaseDifference {
   /** Build name → outcome label (`not run` where the build had no such cell). */
   readonly outcomes: Readonly<Record<string, string>>;
   /**
-   * The one declaration that accepts every build's outcome here (a race that allows both, say):
-   * the builds differ within what is declared for the code base, which may be timing, not the release.
+   * The declarations that accept every build's outcome here (`a / b` when a race accepts one
+   * build's and an expectation another's): the builds differ within what is declared for the
+   * code base, which may be timing, not the release.
    */
   readonly within?: string;
 }
@@ -48,8 +50,12 @@ export function compareReleases(report: MatrixReport): ReleaseComparison[] {
     for (const run of runs)
       for (const c of run.cells)
         for (const sc of c.scenarios) {
-          const key = `${c.client}\0${c.worker}\0${sc.id}`;
-          keys.set(key, { client: c.client, worker: c.worker, scenario: sc.id });
+          // Drivers by code base: a release sweep runs each release's own libgearman and PHP builds
+          // (php@7.4 beside gearmand@1.1.19.1), and those cells compare with the current ones.
+          const client = codeBaseOf(c.client);
+          const worker = codeBaseOf(c.worker);
+          const key = `${client}\0${worker}\0${sc.id}`;
+          keys.set(key, { client, worker, scenario: sc.id });
           outcome.set(`${run.name}\0${key}`, sc.notRun ? NOT_RUN : sc.actual);
           if (sc.expectation && sc.grade !== 'fail' && sc.grade !== 'stale') declaredBy.set(`${run.name}\0${key}`, sc.expectation.id);
         }
@@ -61,9 +67,12 @@ export function compareReleases(report: MatrixReport): ReleaseComparison[] {
       if (ran.length < 2) continue;
       compared++;
       if (new Set(ran).size === 1) continue;
-      const ids = new Set(runs.filter((r) => outcomes[r.name] !== NOT_RUN).map((r) => declaredBy.get(`${r.name}\0${key}`)));
-      const [only] = ids;
-      differences.push({ ...at, outcomes, ...(ids.size === 1 && only !== undefined && { within: only }) });
+      // Within what is declared when a declaration accepts every build's outcome; where a race and
+      // an expectation take turns (one build's outcome is the race's, another's the expectation's),
+      // both are named.
+      const ids = runs.filter((r) => outcomes[r.name] !== NOT_RUN).map((r) => declaredBy.get(`${r.name}\0${key}`));
+      const declared = ids.every((id) => id !== undefined) ? [...new Set(ids)].sort().join(' / ') : undefined;
+      differences.push({ ...at, outcomes, ...(declared && { within: declared }) });
     }
     comparisons.push({ base, builds: runs.map((r) => ({ name: r.name, version: r.version })), compared, differences });
   }

@@ -161,6 +161,23 @@ export const cases: readonly CaseDef[] = [
     },
   },
   {
+    id: 'binary/durability/case-distinct-uniques-survive',
+    section: '4.17',
+    requirement:
+      'Uniques are compared byte for byte (§4.2): background jobs of one function whose uniques differ only in letter case or in a trailing space are different jobs, and each MUST be queued and survive a restart.',
+    level: 'MUST',
+    description: 'Three SUBMIT_JOB_BG of one function with uniques `…-Job`, `…-job` and `…-job ` (trailing space) and different payloads; restart; take everything back.',
+    outcomes: RESTART_OUTCOMES('the three jobs, once each, each with its own unique and payload'),
+    requires: ['GRAB_JOB_UNIQ'],
+    restartsServer: true,
+    budgetReads: 16,
+    async run(ctx) {
+      const base = ctx.uniq('k');
+      const jobs = [job('the `-Job` job', `${base}-Job`, 'upper'), job('the `-job` job', `${base}-job`, 'lower'), job('the `-job ` job', `${base}-job `, 'trailing space')];
+      return verdictOf(await survives(ctx, jobs));
+    },
+  },
+  {
     id: 'binary/durability/empty-payload-survives',
     section: '4.17',
     requirement: 'A background job with an empty payload MUST survive a restart, and MUST NOT keep the server from starting again.',
