@@ -100,6 +100,9 @@ describe('peer registry: builds of other Debian releases', () => {
       expect(canonicalPeerName(`${base}@${releaseOf(n)}`)).toBe(n);
       if (record(n).version !== record(base as (typeof PEER_NAMES)[number]).version) expect(canonicalPeerName(`${base}@${record(n).version}`)).toBe(n);
     }
+    expect(canonicalPeerName('gearmand@1.1.20+redis')).toBe('gearmand+redis');
+    expect(canonicalPeerName('gearmand@bookworm+mysql')).toBe('gearmand+mysql');
+    expect(canonicalPeerName('gearmand@1.1.21+redis')).toBe('gearmand@1.1.21+redis');
     expect(canonicalPeerName('php@2.1.4')).toBe('php@8.4');
     expect(canonicalPeerName('php@2.1.0')).toBe('php');
     expect(canonicalPeerName('libgearman-c@bullseye')).toBe('libgearman-c@1.1.19.1');

@@ -109,11 +109,19 @@ export function codeBaseOf(name: string): string {
 
 /**
  * A peer named as a user may write it: its record name (`gearmand@1.1.21`), its base at the
- * current version (`gearmand@1.1.20` is `gearmand`), or its base at a release (`gearmand@trixie`).
+ * current version (`gearmand@1.1.20` is `gearmand`), its base at a release (`gearmand@trixie`),
+ * or a configuration at the current version (`gearmand@1.1.20+redis` is `gearmand+redis`).
  * Anything else is returned as given, for the caller's "unknown peer" error.
  */
 export function canonicalPeerName(value: string): string {
   if (isPeerName(value)) return value;
+  // A configuration at a version: `gearmand@1.1.20+redis` is `gearmand+redis` (configurations exist for the current build).
+  const configured = /^([^@+]+)@([^+]+)\+(.+)$/.exec(value);
+  if (configured) {
+    const [, base = '', which = '', queue = ''] = configured;
+    const name = `${base}+${queue}`;
+    return canonicalPeerName(`${base}@${which}`) === base && isPeerName(name) ? name : value;
+  }
   const at = value.lastIndexOf('@');
   if (at <= 0) return value;
   const base = value.slice(0, at);
