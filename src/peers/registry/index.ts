@@ -62,8 +62,9 @@ export const EXTERNAL_SERVER_NAMES: readonly ExternalServerName[] = SERVER_NAMES
 /** External servers of the current release: what the native provider can run. */
 export const CURRENT_EXTERNAL_SERVER_NAMES: readonly ExternalServerName[] = EXTERNAL_SERVER_NAMES.filter(isCurrent);
 /**
- * The clients and workers the interop matrix and the soak run by default: the current release's
- * (another release's build, libgearman-c@1.1.21, runs when named and in the release sweep).
+ * The clients and workers the interop matrix and the payload property run by default, and the
+ * ones driver-check runs: the current release's (another release's build, libgearman-c@1.1.21,
+ * runs when named, in library certification and in the release sweep).
  */
 export const MATRIX_CLIENT_NAMES: readonly ClientPeerName[] = CLIENT_NAMES.filter(isCurrent);
 export const MATRIX_WORKER_NAMES: readonly WorkerPeerName[] = WORKER_NAMES.filter(isCurrent);
@@ -80,15 +81,16 @@ export function releasesOf(base: PeerName): PeerName[] {
 /** Code bases built in more than one release (their current-release record names). */
 export const RELEASED_BASES: readonly PeerName[] = PEER_NAMES.filter((n) => releasesOf(n).length > 1);
 
-/** The server builds of `bases` across releases, oldest first per base: what the release matrix runs. */
-export function serverBuildsOf(bases: readonly PeerName[] = RELEASED_BASES): ServerPeerName[] {
-  return bases.flatMap((b) => releasesOf(b)).filter((n): n is ServerPeerName => (SERVER_NAMES as readonly string[]).includes(n));
+/** The builds of `bases` across releases that are among `names`, oldest first per base. */
+function buildsAmong<N extends PeerName>(bases: readonly PeerName[], names: readonly N[]): N[] {
+  return bases.flatMap((b) => releasesOf(b)).filter((n): n is N => (names as readonly PeerName[]).includes(n));
 }
 
+/** The server builds of `bases` across releases, oldest first per base: what the release matrix runs. */
+export const serverBuildsOf = (bases: readonly PeerName[] = RELEASED_BASES): ServerPeerName[] => buildsAmong(bases, SERVER_NAMES);
+
 /** The client and worker builds of `bases` across releases, oldest first per base: what the release matrix certifies as libraries. */
-export function libraryBuildsOf(bases: readonly PeerName[] = RELEASED_BASES): DriverPeerName[] {
-  return bases.flatMap((b) => releasesOf(b)).filter((n): n is DriverPeerName => (DRIVER_NAMES as readonly string[]).includes(n) && n !== 'reference');
-}
+export const libraryBuildsOf = (bases: readonly PeerName[] = RELEASED_BASES): DriverPeerName[] => buildsAmong(bases, DRIVER_NAMES).filter((n) => n !== 'reference');
 
 /** The build of code base `base` that `release` ships (the base itself when that release has no build of its own). */
 export function buildIn(base: PeerName, release: DebianRelease): PeerName {

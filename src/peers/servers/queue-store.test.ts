@@ -52,6 +52,20 @@ async function storeOf<K extends 'redis' | 'postgres' | 'mysql'>(
   return { store, at: at as Extract<QueueLocation, { kind: K }> };
 }
 
+/**
+ * A database store: `create` makes the queue table, and a second `create` is refused with the
+ * server's own error (`exists`) rather than hanging; after reset() it can be made again; after
+ * close() nothing listens on `port`.
+ */
+async function forgetsTableOnReset(store: QueueStore, port: number, create: () => Promise<void>, exists: RegExp): Promise<void> {
+  await create();
+  await expect(create()).rejects.toThrow(exists);
+  await store.reset();
+  await create();
+  await store.close();
+  expect(await acceptsConnections(port)).toBe(false);
+}
+
 describe('persistent queue stores', () => {
   it('a libsqlite3 folder: reset empties it, close removes it', async () => {
     const store = await openQueueStore('libsqlite3', 'native', 'test');
@@ -81,33 +95,19 @@ describe('persistent queue stores', () => {
 
   const postgresRuns = requirePeer('gearmand+postgres', 'the PostgreSQL queue store');
   it.skipIf(!postgresRuns)('a PostgreSQL server: takes SQL as gearspec, forgets the queue table on reset, is gone after close', { timeout: 240_000 }, async () => {
-    const {
-      store,
-      at: { port },
-    } = await storeOf('gearmand+postgres', 'postgres');
-    await simpleQuery(port, 'CREATE TABLE queue (unique_key VARCHAR(64))');
-    // The server's own error comes back as the rejection, not a hang.
-    await expect(simpleQuery(port, 'CREATE TABLE queue (unique_key VARCHAR(64))')).rejects.toThrow(/relation "queue" already exists/);
-    await store.reset();
-    await simpleQuery(port, 'CREATE TABLE queue (unique_key VARCHAR(64))');
-    await store.close();
-    expect(await acceptsConnections(port)).toBe(false);
+    const { store, at } = await storeOf('gearmand+postgres', 'postgres');
+    await forgetsTableOnReset(store, at.port, () => simpleQuery(at.port, 'CREATE TABLE queue (unique_key VARCHAR(64))'), /relation "queue" already exists/);
   });
 
   const mysqlRuns = requirePeer('gearmand+mysql', 'the MariaDB queue store');
   it.skipIf(!mysqlRuns)('a MariaDB server: takes SQL in its gearspec database, forgets the queue table on reset, is gone after close', { timeout: 240_000 }, async () => {
-    const {
+    const { store, at } = await storeOf('gearmand+mysql', 'mysql');
+    await forgetsTableOnReset(
       store,
-      at: { port, user, database },
-    } = await storeOf('gearmand+mysql', 'mysql');
-    const create = `CREATE TABLE ${database}.gearman_queue (unique_key VARCHAR(64))`;
-    await mysqlQuery(port, user, create);
-    // The server's own error comes back as the rejection, not a hang.
-    await expect(mysqlQuery(port, user, create)).rejects.toThrow(/ERROR 1050 \(42S01\): Table 'gearman_queue' already exists/);
-    await store.reset();
-    await mysqlQuery(port, user, create);
-    await store.close();
-    expect(await acceptsConnections(port)).toBe(false);
+      at.port,
+      () => mysqlQuery(at.port, at.user, `CREATE TABLE ${at.database}.gearman_queue (unique_key VARCHAR(64))`),
+      /ERROR 1050 \(42S01\): Table 'gearman_queue' already exists/,
+    );
   });
 
   const sqliteRuns = requirePeer('gearmand+libsqlite3', 'gearmand with its libsqlite3 queue');
