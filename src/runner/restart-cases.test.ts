@@ -9,15 +9,34 @@ import { startReferenceServer } from '../server/index.js';
 import { type CaseDef, type CaseVerdict, KEEPS_NO_QUEUE, pass } from './case-def.js';
 import type { CaseContext } from './context.js';
 import { runSuite } from './run-suite.js';
-import { restartable, type ServerInstance, type StartedTarget, startTarget } from './targets.js';
+import { restartable, type ServerInstance, type StartedTarget } from './targets.js';
 
 const started: StartedTarget[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((s) => s.stop()));
 });
 
+/**
+ * Starts of an embedded reference server that never reuse a port an earlier start of this factory
+ * had: the kernel may hand a just-freed ephemeral port out again, and the first test must see the
+ * server move to a new address to show that the target follows it.
+ */
+function freshPortReference(): () => Promise<ServerInstance> {
+  const used = new Set<number>();
+  return async () => {
+    for (let attempt = 1; ; attempt++) {
+      const s = await startReferenceServer({ host: '127.0.0.1', port: 0 });
+      if (!used.has(s.port) || attempt >= 20) {
+        used.add(s.port);
+        return { host: s.host, port: s.port, exited: s.closed.then(() => ({ code: null, signal: null })), stop: () => s.close(), logs: () => '' };
+      }
+      await s.close();
+    }
+  };
+}
+
 async function reference(): Promise<StartedTarget> {
-  const s = await startTarget({ kind: 'reference' });
+  const s = await restartable('reference', freshPortReference());
   started.push(s);
   return s;
 }
@@ -106,12 +125,12 @@ describe('cases that restart the server', () => {
   it('fail the case whose restart does not come up, and give the next case a fresh instance with an empty queue', async () => {
     const emptied: boolean[] = [];
     let starts = 0;
+    const fresh = freshPortReference();
     const start = async (): Promise<ServerInstance> => {
       starts++;
       // The second start (the first case's restart) fails, like gearmand refusing its queue.
       if (starts === 2) throw new Error('exited with code 1 before it was ready: failed to reload queue');
-      const s = await startReferenceServer({ host: '127.0.0.1', port: 0 });
-      return { host: s.host, port: s.port, exited: s.closed.then(() => ({ code: null, signal: null })), stop: () => s.close(), logs: () => '' };
+      return fresh();
     };
     const store = { kind: 'libsqlite3' as const, logs: () => '', close: async () => undefined, reset: async () => void emptied.push(true) };
     const server = await restartable('flaky', start, store);
