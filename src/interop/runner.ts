@@ -16,7 +16,7 @@
 import { beforeDeadline } from '../deadline.js';
 import { ERROR_CODES, errorMessage, PeerError } from '../errors.js';
 import { type DriverHandle, type DriverSource, b64, driverName, startDriver, unb64 } from '../peers/drivers/index.js';
-import { pickFreePort } from '../peers/ports.js';
+import { pickPortOutsideEphemeralRange } from '../peers/ports.js';
 import type { ProviderKind } from '../peers/types.js';
 import { type CellResult, type DriverInfo, type ScenarioResult, type ServerRun, countGrades, worstGrade } from '../report/interop/model.js';
 import type { Blackhole } from '../runner/blackhole.js';
@@ -147,11 +147,24 @@ class Pool {
     }
   }
 
-  /** An address where nothing listens; drivers given it meet a refused connection. */
+  /**
+   * An address where nothing listens, now or later in the run: drivers given it meet a refused
+   * connection on every retry (a port from the ephemeral range could be bound by a concurrent
+   * suite once closed, and a library retrying its down server would join that suite's server).
+   */
   async downAddress(): Promise<string> {
-    const address = `127.0.0.1:${await pickFreePort()}`;
+    const address = `127.0.0.1:${await pickPortOutsideEphemeralRange()}`;
     this.#down.add(address);
     return address;
+  }
+
+  /**
+   * A server the scenario started is stopping for good: the relays in front of it stop dialing
+   * its port, which the kernel may hand to another suite's server, so a library's later retries
+   * are refused as they would be by the dead server.
+   */
+  serverGone(address: string): void {
+    for (const relays of this.#relays.values()) for (const r of relays) if (r.upstream === address) r.upstreamGone();
   }
 
   /** What the relays in front of a driver do to its traffic. */
@@ -531,7 +544,14 @@ function scenarioOwned(
             const own = await startMatrixServer(serverName, options.provider, knobs);
             owned.servers.push(own);
             if (owned.stopped) await own.stop();
-            return { address: own.address, restart: () => own.restart(), stop: () => own.stop() };
+            return {
+              address: own.address,
+              restart: () => own.restart(),
+              stop: () => {
+                pool.serverGone(own.address);
+                return own.stop();
+              },
+            };
           },
     relay: (tap): RelayControl => pool.relayControl(tap.handle),
   };

@@ -29,9 +29,12 @@ export class CheckedRelay {
   readonly #violations: string[];
   readonly #declared: Map<string, number>;
   readonly #label: string;
+  /** host:port the relay passes the library's connections on to. */
+  readonly upstream: string;
 
-  private constructor(recorder: Recorder, label: string, violations: string[], declared: Map<string, number>) {
+  private constructor(recorder: Recorder, upstream: string, label: string, violations: string[], declared: Map<string, number>) {
     this.#recorder = recorder;
+    this.upstream = upstream;
     this.#label = label;
     this.#violations = violations;
     this.#declared = declared;
@@ -57,7 +60,7 @@ export class CheckedRelay {
         }
       },
     });
-    return new CheckedRelay(recorder, label, violations, declared);
+    return new CheckedRelay(recorder, upstream, label, violations, declared);
   }
 
   /** Declared findings seen so far, by id. */
@@ -92,6 +95,11 @@ export class CheckedRelay {
   /** Drop every packet of the library's connections to the server, both ways, until `lift`. */
   blackhole(): Blackhole {
     return blackhole(this.#recorder.upstreamPorts());
+  }
+
+  /** The server behind the relay stopped for good: later connections are refused (Recorder.upstreamGone). */
+  upstreamGone(): void {
+    this.#recorder.upstreamGone();
   }
 
   /** Reset the silent connections towards the server. */
