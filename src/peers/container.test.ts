@@ -93,6 +93,8 @@ describe.skipIf(!engine)('container provider', () => {
     expect((e as PeerError).code).toBe(ERROR_CODES.PEER_START_FAILED);
     expect((e as PeerError).message).toMatch(/before it was ready/);
     expect((e as PeerError).log).toMatch(/no-such-option|unrecogni[sz]ed/i);
+    // The exit and its code come from the engine's die event (container-exits.ts).
+    expect((e as PeerError).log).toMatch(/container exited with code [1-9]/);
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(await ourContainers()).toEqual([]);
   });

@@ -12,6 +12,7 @@ import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import { within } from '../deadline.js';
 import { ERROR_CODES, PeerError, errorMessage } from '../errors.js';
 import { containerRuntime } from './container-runtime.js';
+import { containerExit } from './container-exits.js';
 import { ensureImage } from './container-images.js';
 import { DEFAULT_LOG_BYTES, LogRing } from './log-ring.js';
 import { type ProcessExit, describeExit, raceReady, withLogTail } from './peer-start.js';
@@ -146,7 +147,7 @@ class RunningContainer extends StopOnce<void> implements ContainerHandle {
   protected async stopNow(): Promise<void> {
     try {
       await this.#started.stop({ timeout: this.#graceMs, remove: true });
-      // The wait() long-poll reports the exit status; give it a moment so logs() records it.
+      // The die event reports the exit status; give it a moment so logs() records it.
       await within(this.exited, 1000);
     } catch (e) {
       // Whatever stop() tripped on, the container must not outlive us.
@@ -198,10 +199,7 @@ export async function runContainer(options: RunContainerOptions): Promise<Contai
   }
   const docker = client.container.dockerode.getContainer(started.getId());
   log.append('harness', `started container ${started.getId().slice(0, 12)} from ${image} ${(options.command ?? []).join(' ')}\n`);
-  const exited: Promise<ProcessExit> = docker.wait().then(
-    (r: { StatusCode?: number }) => ({ code: r.StatusCode ?? null, signal: null }),
-    () => ({ code: null, signal: 'REMOVED' }),
-  );
+  const exited: Promise<ProcessExit> = containerExit(client.container.dockerode, started.getId());
   void exited.then((x) => log.append('harness', `container ${describeExit(x)}\n`));
   void started
     .logs()

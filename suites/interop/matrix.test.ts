@@ -10,7 +10,7 @@
  * (comma lists) narrow the run; GEARSPEC_INTEROP_REPORT_DIR moves the report.
  */
 import path from 'node:path';
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { requirePeer, resolveProvider } from '../../src/peers/provider.js';
 import { MATRIX_CLIENT_NAMES, MATRIX_SERVER_NAMES, SERVER_NAMES, MATRIX_WORKER_NAMES } from '../../src/peers/registry/index.js';
 import type { ProviderKind } from '../../src/peers/types.js';
@@ -54,13 +54,15 @@ describe(`interop matrix (${provider}, ${plan} plan)`, () => {
     );
   });
 
-  for (const name of servers) {
-    // Servers run side by side: each has its own drivers and function names, and most of a run
-    // is spent waiting on deadlines, not on CPU.
-    // A missing peer fails in CI (requirePeer throws) and is a loud skip elsewhere.
-    const runsHere = name === 'reference' || requirePeer(name, `interop matrix on ${name}`);
-    (runsHere ? it.concurrent : it.skip)(`${name}: every client × worker cell behaves as declared`, { timeout: provider === 'container' ? 3_600_000 : 900_000 }, async ({ expect }) => {
-      const run = await runMatrixOn(
+  // Every server's run starts at once, as `gearspec interop` runs them, instead of at most
+  // vitest's maxConcurrency of these tests at a time: the servers share nothing, and most of a
+  // run is spent waiting on its peers, not on the CPU. Each test awaits its own server's run.
+  const toRun = servers.filter((name) => name === 'reference' || requirePeer(name, `interop matrix on ${name}`));
+  const started = new Map<string, Promise<ServerRun>>();
+  const runOf = (name: (typeof servers)[number]): Promise<ServerRun> => {
+    let run = started.get(name);
+    if (!run) {
+      run = runMatrixOn(
         { kind: 'peer', name },
         {
           clients,
@@ -73,6 +75,18 @@ describe(`interop matrix (${provider}, ${plan} plan)`, () => {
           log: (l) => process.env.GEARSPEC_INTEROP_VERBOSE && console.log(`[${name}] ${l}`),
         },
       );
+      started.set(name, run);
+    }
+    return run;
+  };
+  beforeAll(() => {
+    for (const name of toRun) void runOf(name);
+  });
+
+  for (const name of servers) {
+    // A missing peer fails in CI (requirePeer throws) and is a loud skip elsewhere.
+    (toRun.includes(name) ? it.concurrent : it.skip)(`${name}: every client × worker cell behaves as declared`, { timeout: provider === 'container' ? 3_600_000 : 900_000 }, async ({ expect }) => {
+      const run = await runOf(name);
       runs.push(run);
       expect(run.error, `server ${name} could not be run`).toBeUndefined();
       expect(undeclaredOutcomes(run), `undeclared or stale outcomes on ${name}`).toEqual([]);
