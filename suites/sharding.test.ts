@@ -47,6 +47,38 @@ describe('sharded runs merge into the unsharded verdicts', () => {
     };
   };
 
+  /** Two built-in reference drivers and the same driver as an external program, on `target`. */
+  const interopSelection = (...target: string[]): string[] => {
+    const referenceMain = join(repoRoot(), 'dist', 'src', 'peers', 'drivers', 'reference', 'main.js');
+    return [
+      ...target,
+      '--clients',
+      'reference',
+      '--client-cmd',
+      `mine=${process.execPath} ${referenceMain}`,
+      '--workers',
+      'reference',
+      '--worker-cmd',
+      `theirs=${process.execPath} ${referenceMain}`,
+      '--scenarios',
+      'foreground,background-status',
+    ];
+  };
+
+  /** An interop report's exit code and per-cell outcomes and grades (a stuck client is timing, not a verdict). */
+  const interopVerdicts = (out: string) => {
+    const index = readJson(join(out, 'index.json')) as { exitCode: number; servers: { name: string; cells: { client: string; worker: string; file: string }[] }[] };
+    return {
+      exitCode: index.exitCode,
+      cells: index.servers.flatMap((s) =>
+        s.cells.map((c) => {
+          const cell = readJson(join(out, c.file)) as { scenarios: { id: string; actual: string; grade: string }[] };
+          return `${s.name} ${c.client}×${c.worker}: ${cell.scenarios.map((x) => `${x.id}=${x.actual.replace(/\+client-stuck$/, '')}/${x.grade}`).join(' ')}`;
+        }),
+      ),
+    };
+  };
+
   it('certify: two shards and a merge give the unsharded run’s cases, outcomes, baseline marks and exit code', async () => {
     const baseline = join(dir, 'baseline.json');
     writeFileSync(
@@ -83,33 +115,8 @@ describe('sharded runs merge into the unsharded verdicts', () => {
   }, 120_000);
 
   it('interop: two shards and a merge give the unsharded matrix’s cells, grades and exit code', async () => {
-    const referenceMain = join(repoRoot(), 'dist', 'src', 'peers', 'drivers', 'reference', 'main.js');
-    const common = [
-      '--server',
-      broken.address,
-      '--clients',
-      'reference',
-      '--client-cmd',
-      `mine=${process.execPath} ${referenceMain}`,
-      '--workers',
-      'reference',
-      '--worker-cmd',
-      `theirs=${process.execPath} ${referenceMain}`,
-      '--scenarios',
-      'foreground,background-status',
-    ];
-    const cells = (out: string) => {
-      const index = readJson(join(out, 'index.json')) as { exitCode: number; servers: { name: string; cells: { client: string; worker: string; file: string }[] }[] };
-      return {
-        exitCode: index.exitCode,
-        cells: index.servers.flatMap((s) =>
-          s.cells.map((c) => {
-            const cell = readJson(join(out, c.file)) as { scenarios: { id: string; actual: string; grade: string }[] };
-            return `${s.name} ${c.client}×${c.worker}: ${cell.scenarios.map((x) => `${x.id}=${x.actual.replace(/\+client-stuck$/, '')}/${x.grade}`).join(' ')}`;
-          }),
-        ),
-      };
-    };
+    const common = interopSelection('--server', broken.address);
+    const cells = interopVerdicts;
     const whole = await interop(...common, '--out', join(dir, 'i-whole'));
     // One at a time: runCli captures the process's output, which two concurrent runs would share.
     for (const [i, shard] of ['1/2', '2/2'].entries()) expect((await interop(...common, '--shard', shard, '--out', join(dir, `i-${i + 1}`))).code).toBe(1);
@@ -120,6 +127,27 @@ describe('sharded runs merge into the unsharded verdicts', () => {
     expect(w.cells).toHaveLength(4);
     expect(cells(join(dir, 'i-merged'))).toEqual(w);
     expect([1, 2].map((i) => cells(join(dir, `i-${i}`)).cells.length)).toEqual([2, 2]);
+  }, 180_000);
+
+  it('interop: lanes (--lanes 2, whole worker columns each) give one lane’s cells, grades and exit code', async () => {
+    const common = [...interopSelection('--peer', 'reference'), '--verbose'];
+    const one = await interop(...common, '--out', join(dir, 'l-one'));
+    const two = await interop(...common, '--lanes', '2', '--out', join(dir, 'l-two'));
+    expect(one.code, one.out).toBe(0);
+    expect(two.code, two.out).toBe(0);
+    // Two lanes ran, each with whole worker columns: the reference worker's cells in one, the other's in the other.
+    for (const [lane, worker] of [
+      ['1', 'reference'],
+      ['2', 'theirs'],
+    ] as const) {
+      const cellsOfLane = two.out.split('\n').filter((l) => l.includes(`(lane ${lane}) cell reference /`));
+      expect(cellsOfLane.length, two.out).toBe(2);
+      for (const l of cellsOfLane) expect(l).toContain(`/ ${worker} worker`);
+    }
+    expect(one.out).not.toContain('(lane ');
+    const whole = interopVerdicts(join(dir, 'l-one'));
+    expect(whole.cells).toHaveLength(4);
+    expect(interopVerdicts(join(dir, 'l-two'))).toEqual(whole);
   }, 180_000);
 
   it('merge refuses what is not one whole run: a missing shard, a repeat, two kinds', async () => {

@@ -126,3 +126,10 @@ export function serverPeerArg<T extends string>(value: string, allowed: readonly
     throw usageError(`${flag}: unknown server ${JSON.stringify(value)}; one of ${allowed.join(', ')} (another release's build also as NAME@RELEASE, e.g. gearmand@trixie)`);
   return name as T;
 }
+
+/** A whole number of at least `min`, or a usage error naming the flag. */
+export function wholeNumber(value: unknown, flag: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw usageError(`--${flag} needs a whole number of at least ${min}, got ${String(value)}`);
+  return n;
+}

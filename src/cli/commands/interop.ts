@@ -18,10 +18,11 @@ import { parseShard, pickShard, shardLabel } from '../../shard.js';
 import { writeInteropReport } from '../../report/interop/write.js';
 import type { InteropDeclarations } from '../../interop/declared.js';
 import { readUserDeclarations, USER_EXPECTATIONS_FORMAT, withUserDeclarations } from '../../interop/user-declarations.js';
-import { type MatrixTarget, matrixExitCode, matrixSummary, runMatrixOn, targetName } from '../../interop/run-on.js';
+import { type MatrixTarget, matrixExitCode, matrixSummary, targetName } from '../../interop/run-on.js';
+import { runMatrixInLanes } from '../../interop/lanes.js';
 import { MATRIX_NAME_PREFIX } from '../../interop/runner.js';
 import { MATRIX_PLANS, type MatrixPlan, plannedCells, scenarioFilter } from '../../interop/plan.js';
-import { driverSources, type FlagSpecs, parseAddress, parseArgs, pickList, serverPeerArg, usageError } from '../args.js';
+import { driverSources, type FlagSpecs, parseAddress, parseArgs, pickList, serverPeerArg, usageError, wholeNumber } from '../args.js';
 import { type Command, EXIT, exitCodes } from '../command.js';
 import { reportUnreachable } from '../reachable.js';
 import { CLEANUP_FLAGS, startCleanup } from '../cleanup.js';
@@ -48,6 +49,11 @@ const flags: FlagSpecs = {
   // No `default`: a shard must name its own --out, so an unset one has to be seen (DEFAULT_OUT applies otherwise).
   out: { type: 'string', help: `report directory (index.html, index.json, cells/) (default ${DEFAULT_OUT})` },
   shard: { type: 'string', help: 'run only shard i of n of the cells (i/n; needs --out); `gearspec merge` combines the shards’ reports' },
+  lanes: {
+    type: 'number',
+    default: 1,
+    help: 'run each server gearspec starts as N lanes side by side, each with an instance of the server of its own and whole worker columns; the report is the same as one lane’s',
+  },
   list: { type: 'boolean', help: 'list the scenarios, servers and drivers (language, implementation, version), and exit' },
   verbose: { type: 'boolean', help: 'print each cell and scenario as it runs' },
   ...CLEANUP_FLAGS,
@@ -115,6 +121,7 @@ ${exitCodes(
     const plan = String(f.plan);
     if (!(MATRIX_PLANS as readonly string[]).includes(plan)) throw usageError(`--plan must be one of ${MATRIX_PLANS.join(', ')}, got ${JSON.stringify(plan)}`);
     const shard = typeof f.shard === 'string' ? parseShard(f.shard) : undefined;
+    const lanes = wholeNumber(f.lanes, 'lanes', 1);
     if (shard && typeof f.out !== 'string') throw usageError('--shard needs --out DIR: each shard writes its own report for `gearspec merge`');
     // An empty selection is a usage error, not a pass: count what each server would run.
     const planned = plannedCells(targets, clients, workers, scenarios, plan as MatrixPlan);
@@ -145,16 +152,20 @@ ${exitCodes(
       running.map(async (t) => {
         const ours = cellsOf(t);
         const cleanUp = t.kind === 'external' ? await startCleanup(f, t, targetName(t), 3000, (fn) => fn.startsWith(MATRIX_NAME_PREFIX)) : undefined;
-        const run = await runMatrixOn(t, {
-          clients,
-          workers,
-          scenarios,
-          declarations: declared,
-          provider,
-          cellFilter: (_server, client, worker) => ours.has(`${client}\0${worker}`),
-          scenarioFilter: scenarioFilter(plan as MatrixPlan),
-          log: (l) => f.verbose && process.stdout.write(`[${targetName(t)}] ${l}\n`),
-        });
+        const run = await runMatrixInLanes(
+          t,
+          {
+            clients,
+            workers,
+            scenarios,
+            declarations: declared,
+            provider,
+            cellFilter: (_server, client, worker) => ours.has(`${client}\0${worker}`),
+            scenarioFilter: scenarioFilter(plan as MatrixPlan),
+            log: (l) => f.verbose && process.stdout.write(`[${targetName(t)}] ${l}\n`),
+          },
+          lanes,
+        );
         await cleanUp?.();
         return run;
       }),

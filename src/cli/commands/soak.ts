@@ -20,7 +20,7 @@ import { newRunToken, SOAK_NAME_PREFIX } from '../../soak/plan.js';
 import { runSoak } from '../../soak/run.js';
 import { soakExitCode } from '../../soak/types.js';
 import { lastLines } from '../../soak/workers.js';
-import { driverSources, type FlagSpecs, parseAddress, parseArgs, pickList, serverPeerArg, usageError } from '../args.js';
+import { driverSources, type FlagSpecs, parseAddress, parseArgs, pickList, serverPeerArg, usageError, wholeNumber as whole } from '../args.js';
 import { CLEANUP_FLAGS, startCleanup } from '../cleanup.js';
 import { type Command, EXIT, exitCodes } from '../command.js';
 import { onStop } from '../lifecycle.js';
@@ -51,13 +51,6 @@ const flags: FlagSpecs = {
   out: { type: 'string', default: DEFAULT_OUT, help: 'report directory (soak.json, and the journal soak.jsonl)' },
   ...CLEANUP_FLAGS,
 };
-
-/** A whole number of at least `min`, or a usage error. */
-function whole(value: unknown, flag: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw usageError(`--${flag} needs a whole number of at least ${min}, got ${String(value)}`);
-  return n;
-}
 
 export const command: Command = {
   name: 'soak',
