@@ -10,6 +10,7 @@
  * waiter is registered; if the engine cannot stream events, each container falls back to `wait`.
  */
 import type { Readable } from 'node:stream';
+import { LineSplitter } from '../line-splitter.js';
 import type { containerRuntime } from './container-runtime.js';
 import type { ProcessExit } from './peer-start.js';
 
@@ -38,14 +39,12 @@ export function exitOfEvent(event: ContainerEvent): { readonly id: string; reado
   return undefined;
 }
 
-/** Splits a stream of newline-separated JSON events, whatever the chunking. */
+/** The engine's events out of its stream of newline-separated JSON, whatever the chunking. */
 export class EventLines {
-  #rest = '';
+  readonly #lines = new LineSplitter();
 
   push(chunk: string): ContainerEvent[] {
-    const lines = (this.#rest + chunk).split('\n');
-    this.#rest = lines.pop() ?? '';
-    return lines.flatMap((line) => {
+    return this.#lines.push(chunk).flatMap((line) => {
       if (!line.trim()) return [];
       try {
         const parsed: unknown = JSON.parse(line);

@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import { ERROR_CODES, GearspecError, TimeoutError } from '../../errors.js';
+import { LineSplitter } from '../../line-splitter.js';
 import { WaitQueue } from '../../wait-queue.js';
 import { type DriverCommand, type DriverEvent, encodeDriverCommand, parseDriverEvent } from './protocol.js';
 
@@ -95,7 +96,7 @@ export class ControlConnection {
   // `exited` is sticky so that every later read sees it too.
   readonly #queue = new WaitQueue<DriverEvent>((e) => e.event === 'exited');
   readonly traffic = new TrafficLog();
-  #buffer = '';
+  readonly #lines = new LineSplitter();
   #closed = false;
   /** Resolves once the driver's side is gone (EOF or error). */
   readonly closed: Promise<void>;
@@ -119,12 +120,7 @@ export class ControlConnection {
   }
 
   #onData(chunk: string): void {
-    this.#buffer += chunk;
-    for (;;) {
-      const nl = this.#buffer.indexOf('\n');
-      if (nl < 0) break;
-      const line = this.#buffer.slice(0, nl).replace(/\r$/, '');
-      this.#buffer = this.#buffer.slice(nl + 1);
+    for (const line of this.#lines.push(chunk)) {
       if (line.trim() === '') continue;
       this.traffic.add(`<< ${line}`);
       let event: DriverEvent;

@@ -8,6 +8,7 @@ import net from 'node:net';
 import { type ClientJob, GearmanClient, MultiServerClient, type JobStatus, type SubmitOptions } from '../../../client/index.js';
 import { GearmanWorker, MultiServerWorker, type JobHandler, type WorkerJob } from '../../../worker/index.js';
 import { errorMessage } from '../../../errors.js';
+import { LineSplitter } from '../../../line-splitter.js';
 import { type Behaviour, type BehaviourOutcome, type DriverCommand, type DriverEvent, type DriverRole, type OutcomeForm, type SubmitJob, DRIVER_PROTOCOL_VERSION, unb64 } from '../protocol.js';
 
 interface ReferenceDriverEnv {
@@ -120,13 +121,11 @@ export function runReferenceDriver(env: ReferenceDriverEnv): ReferenceDriverRun 
   const emit = (e: DriverEvent): void => {
     if (!socket.destroyed) socket.write(`${JSON.stringify(e)}\n`);
   };
-  let buf = '';
+  const lines = new LineSplitter();
   socket.setEncoding('utf8');
   socket.on('data', (chunk: string) => {
-    buf += chunk;
-    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-      const line = buf.slice(0, nl).trim();
-      buf = buf.slice(nl + 1);
+    for (const raw of lines.push(chunk)) {
+      const line = raw.trim();
       if (!line) continue;
       try {
         queue.push(JSON.parse(line) as DriverCommand);
