@@ -199,15 +199,27 @@ export async function runContainer(options: RunContainerOptions): Promise<Contai
   }
   const docker = client.container.dockerode.getContainer(started.getId());
   log.append('harness', `started container ${started.getId().slice(0, 12)} from ${image} ${(options.command ?? []).join(' ')}\n`);
-  const exited: Promise<ProcessExit> = containerExit(client.container.dockerode, started.getId());
-  void exited.then((x) => log.append('harness', `container ${describeExit(x)}\n`));
+  let logsEnded: () => void = () => undefined;
+  const logsDone = new Promise<void>((r) => (logsEnded = r));
   void started
     .logs()
     .then((stream: Readable) => {
       stream.on('data', (c: Buffer | string) => log.append('', c));
-      stream.on('error', () => undefined);
+      stream.on('error', logsEnded);
+      stream.on('end', logsEnded);
+      stream.on('close', logsEnded);
     })
-    .catch((e: unknown) => log.append('harness', `cannot follow logs: ${errorMessage(e)}\n`));
+    .catch((e: unknown) => {
+      log.append('harness', `cannot follow logs: ${errorMessage(e)}\n`);
+      logsEnded();
+    });
+  // The exit is reported once the container's last words are in its log (the log stream ends
+  // with the container), or a second after the engine said it died, whichever comes first.
+  const exited: Promise<ProcessExit> = containerExit(client.container.dockerode, started.getId()).then(async (x) => {
+    await within(logsDone, 1000);
+    return x;
+  });
+  void exited.then((x) => log.append('harness', `container ${describeExit(x)}\n`));
   let hostPid: number | undefined;
   try {
     const info = await docker.inspect();

@@ -7,7 +7,8 @@
  * GEARSPEC_PEERS=native | container | auto (src/peers/provider.ts) picks how the external servers
  * and the library drivers run (the reference server and driver always run in-process); a missing
  * peer skips loudly, or fails in CI. GEARSPEC_INTEROP_SERVERS / _CLIENTS / _WORKERS / _SCENARIOS
- * (comma lists) narrow the run; GEARSPEC_INTEROP_REPORT_DIR moves the report.
+ * (comma lists) narrow the run; GEARSPEC_INTEROP_LANES sets the lanes per server (default 2);
+ * GEARSPEC_INTEROP_REPORT_DIR moves the report.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -16,7 +17,8 @@ import { MATRIX_CLIENT_NAMES, MATRIX_SERVER_NAMES, SERVER_NAMES, MATRIX_WORKER_N
 import type { ProviderKind } from '../../src/peers/types.js';
 import type { MatrixReport, ServerRun } from '../../src/report/interop/model.js';
 import { writeInteropReport } from '../../src/report/interop/write.js';
-import { matrixExitCode, runMatrixOn, undeclaredOutcomes } from '../../src/interop/run-on.js';
+import { matrixExitCode, undeclaredOutcomes } from '../../src/interop/run-on.js';
+import { runMatrixInLanes } from '../../src/interop/lanes.js';
 import { cellFilter, MATRIX_PLANS, type MatrixPlan, scenarioFilter } from '../../src/interop/plan.js';
 import { DECLARATIONS } from '../declarations.js';
 import { SCENARIOS } from './scenarios/index.js';
@@ -40,6 +42,10 @@ const scenarioIds = listFromEnv(
   SCENARIOS.map((s) => s.id),
 );
 const scenarios = SCENARIOS.filter((s) => scenarioIds.includes(s.id));
+// Lanes per server (src/interop/lanes.ts), each with its own server instance and whole worker
+// columns: the longest servers' matrices took about 1000 s in one lane, most of it waiting.
+const DEFAULT_LANES = 2;
+const lanes = Number(process.env.GEARSPEC_INTEROP_LANES ?? DEFAULT_LANES);
 const reportDir = path.resolve(process.env.GEARSPEC_INTEROP_REPORT_DIR ?? 'reports/interop');
 
 const runs: ServerRun[] = [];
@@ -62,7 +68,7 @@ describe(`interop matrix (${provider}, ${plan} plan)`, () => {
   const runOf = (name: (typeof servers)[number]): Promise<ServerRun> => {
     let run = started.get(name);
     if (!run) {
-      run = runMatrixOn(
+      run = runMatrixInLanes(
         { kind: 'peer', name },
         {
           clients,
@@ -74,6 +80,7 @@ describe(`interop matrix (${provider}, ${plan} plan)`, () => {
           scenarioFilter: scenarioFilter(plan),
           log: (l) => process.env.GEARSPEC_INTEROP_VERBOSE && console.log(`[${name}] ${l}`),
         },
+        lanes,
       );
       started.set(name, run);
     }
