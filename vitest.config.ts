@@ -1,4 +1,32 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The files that take minutes, longest first (clean-clone CI, 2 cores): the interop matrix, library
+ * certification, every server's conformance, driver-check, the soaks, the release sweep, the
+ * payload property. A clean clone has no timings cached, and vitest would start the largest files
+ * first, which are not these: a long file started last kept CI waiting on it alone.
+ */
+const LONG_FILES = [
+  'suites/interop/matrix.test.ts',
+  'suites/library/certify.test.ts',
+  'suites/conformance/peers.test.ts',
+  'suites/library/driver-check.test.ts',
+  'suites/soak/servers.test.ts',
+  'suites/interop/release-sweep.test.ts',
+  'suites/property/payload.test.ts',
+];
+
+class LongFilesFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification): number => {
+      const i = LONG_FILES.findIndex((p) => f.moduleId.endsWith(p));
+      return i < 0 ? LONG_FILES.length : i;
+    };
+    const base = await super.sort(files);
+    return base.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map((x) => x.f);
+  }
+}
 
 export default defineConfig({
   test: {
@@ -14,5 +42,6 @@ export default defineConfig({
     maxConcurrency: 3,
     minWorkers: 1,
     reporters: ['default'],
+    sequence: { sequencer: LongFilesFirst },
   },
 });
