@@ -16,7 +16,7 @@ export const targetName = (t: MatrixTarget): string => (t.kind === 'peer' ? t.na
 export async function runMatrixOn(target: MatrixTarget, options: MatrixOptions & { readonly provider: ProviderKind }): Promise<ServerRun> {
   const started = Date.now();
   try {
-    const server: MatrixServer = target.kind === 'peer' ? await startMatrixServer(target.name, options.provider) : await externalMatrixServer(target.host, target.port);
+    const server: MatrixServer = target.kind === 'peer' ? await startMatrixServer(target.name, options.serverProvider ?? options.provider) : await externalMatrixServer(target.host, target.port);
     try {
       const run = await runServerMatrix(server, options);
       // An external server is graded as "external" but shown by its address.

@@ -15,7 +15,7 @@
  */
 import { beforeDeadline } from '../deadline.js';
 import { ERROR_CODES, errorMessage, PeerError } from '../errors.js';
-import { type DriverHandle, type DriverSource, b64, driverName, startDriver, unb64 } from '../peers/drivers/index.js';
+import { type DriverHandle, type DriverSource, b64, driverName, driverProviderFor, startDriver, unb64 } from '../peers/drivers/index.js';
 import { pickPortOutsideEphemeralRange } from '../peers/ports.js';
 import type { ProviderKind } from '../peers/types.js';
 import { type CellResult, type DriverInfo, type ScenarioResult, type ServerRun, countGrades, worstGrade } from '../report/interop/model.js';
@@ -48,8 +48,10 @@ export interface MatrixOptions {
   readonly cellFilter?: (server: string, client: string, worker: string) => boolean;
   /** Which scenarios to run on a server (default every one): the plan's subset (plan.ts). */
   readonly scenarioFilter?: ScenarioFilter;
-  /** Provider for the library drivers (the reference driver always runs embedded). */
+  /** Provider for the library drivers (the reference driver always runs embedded, another release's build in a container). */
   readonly provider?: ProviderKind;
+  /** Provider for the servers gearspec starts, the scenarios' own included (default `provider`). */
+  readonly serverProvider?: ProviderKind;
   readonly timing?: Timing;
   readonly log?: (line: string) => void;
 }
@@ -97,10 +99,6 @@ const functionNamer =
     `${MATRIX_NAME_PREFIX}${scenario}${suffix ? `.${suffix}` : ''}.${client}.${worker}`;
 
 /** The reference driver runs in-process; an external driver is always a native program. */
-function driverProvider(source: DriverSource, provider: ProviderKind | undefined): ProviderKind | undefined {
-  return source === 'reference' ? 'embedded' : typeof source === 'string' ? provider : 'native';
-}
-
 const info = (d: DriverHandle): DriverInfo => ({ name: d.name, library: d.hello.library, version: d.hello.version, provider: d.provider });
 
 class Pool {
@@ -121,7 +119,7 @@ class Pool {
    * because a start can lose a race with a loaded machine.
    */
   async #start(source: DriverSource, role: 'client' | 'worker', label: string, upstreams: readonly string[] = [this.#server.address]): Promise<DriverHandle> {
-    const provider = driverProvider(source, this.#options.provider);
+    const provider = driverProviderFor(source, this.#options.provider);
     const relays: CheckedRelay[] = [];
     try {
       const addresses: string[] = [];
@@ -541,7 +539,7 @@ function scenarioOwned(
       serverName === 'external'
         ? undefined
         : async (knobs): Promise<OwnServer> => {
-            const own = await startMatrixServer(serverName, options.provider, knobs);
+            const own = await startMatrixServer(serverName, options.serverProvider ?? options.provider, knobs);
             owned.servers.push(own);
             if (owned.stopped) await own.stop();
             return {

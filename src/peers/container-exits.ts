@@ -75,7 +75,7 @@ class ExitWatch {
     // The container may have ended before the stream was open: its state says so.
     try {
       const state = (await this.#docker.getContainer(id).inspect()).State;
-      if (!state.Running && !state.Restarting && state.Status !== 'created' && state.Status !== 'configured') this.#settle(id, { code: state.ExitCode, signal: null });
+      if (state.Status === 'exited' || state.Status === 'dead') this.#settle(id, { code: state.ExitCode, signal: null });
     } catch {
       this.#settle(id, { code: null, signal: 'REMOVED' });
     }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ERROR_CODES } from '../errors.js';
-import { engineAnswers, isCi, peerSkipReason, providerChoice, requirePeer, resolveProvider } from './provider.js';
+import { driverProvider, engineAnswers, isCi, peerSkipReason, providerChoice, requirePeer, resolveProvider, serverProvider } from './provider.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -13,6 +13,15 @@ describe('provider choice', () => {
     expect(providerChoice({ GEARSPEC_PEERS: ' Native ' })).toBe('native');
     expect(providerChoice({ GEARSPEC_PEERS: 'container' })).toBe('container');
     expect(() => providerChoice({ GEARSPEC_PEERS: 'docker' })).toThrow(expect.objectContaining({ code: ERROR_CODES.USAGE }));
+  });
+
+  it('GEARSPEC_DRIVERS places the drivers on their own, and without it they go where the servers do', () => {
+    expect(driverProvider({ GEARSPEC_DRIVERS: 'native', GEARSPEC_PEERS: 'container' })).toEqual({ provider: 'native', reason: 'GEARSPEC_DRIVERS=native' });
+    expect(driverProvider({ GEARSPEC_DRIVERS: 'container' }).provider).toBe('container');
+    expect(() => driverProvider({ GEARSPEC_DRIVERS: 'docker' })).toThrow(expect.objectContaining({ code: ERROR_CODES.USAGE, message: expect.stringContaining('GEARSPEC_DRIVERS') }));
+    vi.stubEnv('GEARSPEC_PEERS', 'native');
+    expect(driverProvider({}).provider).toBe('native');
+    expect(serverProvider()).toBe('native');
   });
 
   it('treats CI=false/0/empty as not CI', () => {

@@ -19,11 +19,11 @@ interface ResolvedProvider {
 const ENABLE_HINT =
   'enable peers with `sudo bash docker/setup-podman.sh` (containers, then GEARSPEC_PEERS=container) or `sudo npx gearspec peers install` (installed here, then GEARSPEC_PEERS=native)';
 
-export function providerChoice(env: NodeJS.ProcessEnv = process.env): ProviderChoice {
-  const raw = (env.GEARSPEC_PEERS ?? '').trim().toLowerCase();
+export function providerChoice(env: NodeJS.ProcessEnv = process.env, variable: 'GEARSPEC_PEERS' | 'GEARSPEC_DRIVERS' = 'GEARSPEC_PEERS'): ProviderChoice {
+  const raw = (env[variable] ?? '').trim().toLowerCase();
   if (raw === '' || raw === 'auto') return 'auto';
   if (raw === 'container' || raw === 'native') return raw;
-  throw new InputError(ERROR_CODES.USAGE, 'GEARSPEC_PEERS', `must be container, native or auto, got ${JSON.stringify(env.GEARSPEC_PEERS)}`);
+  throw new InputError(ERROR_CODES.USAGE, variable, `must be container, native or auto, got ${JSON.stringify(env[variable])}`);
 }
 
 const engineCache = new Map<string, boolean>();
@@ -102,11 +102,25 @@ export function resolveProvider(names: readonly PeerName[] = CURRENT_EXTERNAL_SE
   return { provider: 'none', reason: `auto: ${c.reason}; ${n.reason}` };
 }
 
+/** Where the server peers gearspec starts run: in containers when GEARSPEC_PEERS resolves so, else natively. */
+export function serverProvider(): 'container' | 'native' {
+  return resolveProvider().provider === 'container' ? 'container' : 'native';
+}
+
 /**
- * Where library drivers run for a command that runs many (interop, soak): in containers when the
- * provider is, otherwise natively (a driver that is not installed then fails to start, by name).
+ * Where library drivers run for a command that runs many (interop, soak): GEARSPEC_DRIVERS when it
+ * is set (container or native), else in containers when the servers' provider is, otherwise
+ * natively (a driver that is not installed then fails to start, by name). Drivers are many and
+ * short-lived, servers few: CI runs the servers in containers and the drivers natively, because
+ * the engine's work per container start was most of the run's CPU.
  */
-export function driverProvider(): { readonly provider: 'container' | 'native'; readonly reason: string } {
+export function driverProvider(env: NodeJS.ProcessEnv = process.env): { readonly provider: 'container' | 'native'; readonly reason: string } {
+  const choice = providerChoice(env, 'GEARSPEC_DRIVERS');
+  if (choice === 'native') return { provider: 'native', reason: 'GEARSPEC_DRIVERS=native' };
+  if (choice === 'container') {
+    const c = containerStatus();
+    return { provider: 'container', reason: `GEARSPEC_DRIVERS=container: ${c.reason}` };
+  }
   const r = resolveProvider();
   return { provider: r.provider === 'container' ? 'container' : 'native', reason: r.reason };
 }

@@ -6,7 +6,7 @@
  * waits for a command's `done`.
  */
 import { errorMessage } from '../errors.js';
-import { type DriverCommand, type DriverEvent, type DriverHandle, type DriverSource, startDriver } from '../peers/drivers/index.js';
+import { type DriverCommand, type DriverEvent, type DriverHandle, type DriverSource, driverProviderFor, startDriver } from '../peers/drivers/index.js';
 import type { ProviderKind } from '../peers/types.js';
 import type { SoakDriverInfo } from './types.js';
 
@@ -15,17 +15,9 @@ const POLL_MS = 1000;
 /** Polls without any event after the soak stopped a driver before the pump gives up on its `exited`. */
 const STOPPED_QUIET_POLLS = 10;
 
-/**
- * The reference driver runs in-process; an external driver is always a native program; a library's
- * driver runs where the provider says. The matrix (src/interop/runner.ts) decides the same way.
- */
-export function driverProvider(source: DriverSource, provider: ProviderKind): ProviderKind {
-  return source === 'reference' ? 'embedded' : typeof source === 'string' ? provider : 'native';
-}
-
 /** startDriver, and once more if that fails: a start can lose a race with a loaded machine (as the matrix's pool does). */
 export async function startWithRetry(source: DriverSource, role: 'client' | 'worker', label: string, server: string, provider: ProviderKind): Promise<DriverHandle> {
-  const options = { server, provider: driverProvider(source, provider), label };
+  const options = { server, provider: driverProviderFor(source, provider), label };
   return startDriver(source, role, options).catch(() => startDriver(source, role, options));
 }
 

@@ -27,8 +27,10 @@ export interface SoakOptions {
   readonly target: MatrixTarget;
   readonly clients: readonly DriverSource[];
   readonly workers: readonly DriverSource[];
-  /** Where the library drivers (and a started server peer) run; the reference always runs embedded. */
+  /** Where the library drivers (and, without `serverProvider`, a started server peer) run; the reference always runs embedded. */
   readonly provider: ProviderKind;
+  /** Where a started server peer runs (default `provider`). */
+  readonly serverProvider?: ProviderKind;
   readonly seed: number;
   /** Stop submitting after this many jobs; undefined: only the duration stops it. */
   readonly jobs: number | undefined;
@@ -71,7 +73,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const startedAt = new Date();
   const t0 = Date.now();
   const now = (): number => Date.now() - t0;
-  const server = o.target.kind === 'peer' ? await startMatrixServer(o.target.name, o.provider) : await externalMatrixServer(o.target.host, o.target.port);
+  const server = o.target.kind === 'peer' ? await startMatrixServer(o.target.name, o.serverProvider ?? o.provider) : await externalMatrixServer(o.target.host, o.target.port);
   const incidents: Incident[] = [];
   const harnessErrors: string[] = [];
   let stopNow: () => void = () => undefined;

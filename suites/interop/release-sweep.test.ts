@@ -13,7 +13,7 @@
 import path from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { runMatrixOn, undeclaredOutcomes } from '../../src/interop/run-on.js';
-import { requirePeer, resolveProvider } from '../../src/peers/provider.js';
+import { driverProvider, requirePeer, serverProvider } from '../../src/peers/provider.js';
 import { buildIn, type DriverPeerName, releaseOf, type ServerPeerName, serverBuildsOf } from '../../src/peers/registry/index.js';
 import type { ProviderKind } from '../../src/peers/types.js';
 import type { ServerRun } from '../../src/report/interop/model.js';
@@ -28,7 +28,8 @@ const driversFor = (server: ServerPeerName): DriverPeerName[] => DRIVERS.map((d)
 const SWEEP_SCENARIOS = ['foreground', 'background-status', 'streaming', 'work-fail', 'exception-option', 'payload-binary', 'worker-death'];
 
 const builds = serverBuildsOf();
-const provider: ProviderKind = resolveProvider().provider === 'container' ? 'container' : 'native';
+const serversOn: ProviderKind = serverProvider();
+const provider: ProviderKind = driverProvider().provider;
 const scenarios = SCENARIOS.filter((s) => SWEEP_SCENARIOS.includes(s.id));
 const reportDir = path.resolve(process.env.GEARSPEC_RELEASES_REPORT_DIR ?? 'reports/interop-releases');
 const runs: ServerRun[] = [];
@@ -59,7 +60,7 @@ describe(`release sweep: the Debian libraries through every release's build (${p
     // Another release's build runs in a container only: a missing engine fails in CI, skips loudly elsewhere.
     it.skipIf(!requirePeer(name, `release sweep on ${name}`)).concurrent(`${name}: every cell of the Debian libraries behaves as declared`, { timeout: 1_800_000 }, async ({ expect }) => {
       const drivers = driversFor(name);
-      const run = await runMatrixOn({ kind: 'peer', name }, { clients: drivers, workers: drivers, scenarios, declarations: DECLARATIONS.interop, provider });
+      const run = await runMatrixOn({ kind: 'peer', name }, { clients: drivers, workers: drivers, scenarios, declarations: DECLARATIONS.interop, provider, serverProvider: serversOn });
       runs.push(run);
       expect(run.error, `server ${name} could not be run`).toBeUndefined();
       expect(run.cells.length).toBe(DRIVERS.length * DRIVERS.length);

@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import { driverName } from '../../peers/drivers/index.js';
-import { driverProvider } from '../../peers/provider.js';
+import { driverProvider, serverProvider } from '../../peers/provider.js';
 import { CLIENT_NAMES, MATRIX_CLIENT_NAMES, MATRIX_SERVER_NAMES, MATRIX_WORKER_NAMES, PEERS, type PeerName, SERVER_NAMES, WORKER_NAMES, reach } from '../../peers/registry/index.js';
 import type { ProviderKind } from '../../peers/types.js';
 import type { MatrixReport, ServerRun } from '../../report/interop/model.js';
@@ -160,6 +160,7 @@ ${exitCodes(
             scenarios,
             declarations: declared,
             provider,
+            serverProvider: serverProvider(),
             cellFilter: (_server, client, worker) => ours.has(`${client}\0${worker}`),
             scenarioFilter: scenarioFilter(plan as MatrixPlan),
             log: (l) => f.verbose && process.stdout.write(`[${targetName(t)}] ${l}\n`),

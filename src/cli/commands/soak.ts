@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { PeerError, errorMessage } from '../../errors.js';
 import { driverName, type JobPriority } from '../../peers/drivers/index.js';
-import { driverProvider } from '../../peers/provider.js';
+import { driverProvider, serverProvider } from '../../peers/provider.js';
 import { CLIENT_NAMES, SERVER_NAMES, WORKER_NAMES } from '../../peers/registry/index.js';
 import type { ProviderKind } from '../../peers/types.js';
 import { type MatrixTarget, targetName } from '../../interop/run-on.js';
@@ -140,6 +140,7 @@ ${exitCodes(
           clients,
           workers,
           provider,
+          serverProvider: serverProvider(),
           seed,
           jobs,
           durationMs: durationS === undefined ? undefined : durationS * 1000,

@@ -44,6 +44,18 @@ export type DriverSource = DriverPeerName | ExternalDriver;
 
 export const driverName = (source: DriverSource): string => (typeof source === 'string' ? source : source.name);
 
+/**
+ * Where a driver runs when a run's drivers are given `provider`: the reference driver in-process,
+ * an external driver as a native program, another release's build in its image (it exists only
+ * there), and a library's current build where the provider says. The matrix and the soak both
+ * decide so.
+ */
+export function driverProviderFor(source: DriverSource, provider: ProviderKind | undefined): ProviderKind | undefined {
+  if (source === 'reference') return 'embedded';
+  if (typeof source !== 'string') return 'native';
+  return isCurrent(source) ? provider : 'container';
+}
+
 export async function startDriver(source: DriverSource, role: DriverRole, options: StartDriverOptions): Promise<DriverHandle> {
   const name = driverName(source);
   // Another release's build exists only in its image: it runs in a container whatever the default.
