@@ -123,12 +123,12 @@ export const RACES: readonly Race[] = [
     id: 'abraxas-server/crash-noop-to-closing-worker',
     servers: ['abraxas'],
     workers: ['gearman-go'],
-    scenarios: ['silent-worker'],
-    outcomes: /^unlisted-then-ended(\+worker-error)?(\+worker-(gone|stuck))?(\+client-stuck)?\+server-crashed$/,
+    scenarios: ['silent-worker', 'servers-one-down'],
+    outcomes: /^(unlisted-then-ended|client-error)(\+worker-error)?(\+worker-(gone|stuck))?(\+client-stuck)?\+server-crashed$/,
     kind: 'interop-bug',
-    why: 'The abraxas job server crashed ("write after end", an unhandled error event) when the silent worker’s connection was reset: the error handler destroys the connection, and recordDisconnect requeues the worker’s job and wakes the sleeping workers before it removes the closing connection from them, so it sends NOOP to that very connection. The gearman-go worker asks for its next job (and goes to sleep) right after it is assigned one, so abraxas lists it as sleeping while it holds the job. Depends on whether the reset arrives as an error or an end, so only some runs crash.',
+    why: 'The abraxas job server crashed ("write after end", an unhandled error event) when the silent worker’s connection was reset: the error handler destroys the connection, and recordDisconnect requeues the worker’s job and wakes the sleeping workers before it removes the closing connection from them, so it sends NOOP to that very connection. The gearman-go worker asks for its next job (and goes to sleep) right after it is assigned one, so abraxas lists it as sleeping while it holds the job. Depends on whether the reset arrives as an error or an end, so only some runs crash. The same crash ends servers-one-down: the gearman-go worker given a down server and the live abraxas registers and sleeps on abraxas, then exits when it cannot reach the down one (its Ready fails), and its connection closes while abraxas lists it as sleeping; the client’s job then finds no server.',
     source:
-      'abraxas 2.1.10 server.js:58 (once error → destroy), 68, 101-115 (recordDisconnect wakes before removeAllWorkers), 187 (wakeWorkers → sendNoop), server-connection.js:171, in the server log; [MATRIX:abraxas/reference/gearman-go/silent-worker] 2026-12-07 CI and containers',
+      'abraxas 2.1.10 server.js:58 (once error → destroy), 68, 101-115 (recordDisconnect wakes before removeAllWorkers), 187 (wakeWorkers → sendNoop), server-connection.js:171, in the server log; [MATRIX:abraxas/reference/gearman-go/silent-worker] 2026-12-07 CI and containers; [MATRIX:abraxas/reference/gearman-go/servers-one-down] 2026-12-07 CI, native drivers (the same stack in the server log)',
   },
   {
     id: 'abraxas-server/stale-result-for-reused-handle-gear',
