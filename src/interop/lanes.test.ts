@@ -1,7 +1,7 @@
 /** Dealing a server's worker columns to lanes: whole columns, largest first, to the emptiest lane. */
 import { describe, expect, it } from 'vitest';
 import type { DriverPeerName } from '../peers/registry/index.js';
-import { dealColumns } from './lanes.js';
+import { dealColumns, runMatrixInLanes } from './lanes.js';
 
 describe('lanes', () => {
   const clients: readonly DriverPeerName[] = ['reference', 'php', 'perl', 'gear'];
@@ -25,6 +25,11 @@ describe('lanes', () => {
     expect(many.flatMap((l) => [...l]).sort()).toEqual([...workers].sort());
     expect(many.filter((l) => l.size === 0)).toHaveLength(3);
     expect(dealColumns('s', clients, workers, undefined, 1).map((l) => l.size)).toEqual([5]);
+  });
+
+  it('a number of lanes that is not a whole number of at least 1 is refused before anything starts', async () => {
+    const options = { clients: [], workers: [], scenarios: [], declarations: { probe: { id: 'x' } }, provider: 'native' } as unknown as Parameters<typeof runMatrixInLanes>[1];
+    for (const bad of [0, -1, 1.5, Number.NaN]) await expect(runMatrixInLanes({ kind: 'peer', name: 'reference' }, options, bad)).rejects.toThrow(/whole number of at least 1/);
   });
 
   it('a column the plan leaves empty goes to no lane', () => {

@@ -31,7 +31,8 @@ export function dealColumns(server: string, clients: readonly DriverSource[], wo
 }
 
 export async function runMatrixInLanes(target: MatrixTarget, options: MatrixOptions & { readonly provider: ProviderKind }, lanes: number): Promise<ServerRun> {
-  if (lanes <= 1 || target.kind === 'external') return runMatrixOn(target, options);
+  if (!Number.isInteger(lanes) || lanes < 1) throw new RangeError(`lanes must be a whole number of at least 1, got ${String(lanes)}`);
+  if (lanes === 1 || target.kind === 'external') return runMatrixOn(target, options);
   const name = targetName(target);
   const columns = dealColumns(name, options.clients, options.workers, options.cellFilter, lanes).filter((l) => l.size > 0);
   const runs = await Promise.all(

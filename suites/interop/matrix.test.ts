@@ -52,6 +52,7 @@ const scenarios = SCENARIOS.filter((s) => scenarioIds.includes(s.id));
 // differently from the same cells after others, which the expectations were recorded on.
 const DEFAULT_LANES = 1;
 const lanes = Number(process.env.GEARSPEC_INTEROP_LANES ?? DEFAULT_LANES);
+if (!Number.isInteger(lanes) || lanes < 1) throw new Error(`GEARSPEC_INTEROP_LANES must be a whole number of at least 1, got ${JSON.stringify(process.env.GEARSPEC_INTEROP_LANES)}`);
 const reportDir = path.resolve(process.env.GEARSPEC_INTEROP_REPORT_DIR ?? 'reports/interop');
 
 const runs: ServerRun[] = [];
