@@ -73,6 +73,8 @@ const SCENARIO_DEADLINE_MS = 90_000;
 const MAX_SERVER_RESTARTS = 25;
 const MAX_LOG_CHARS = 20_000;
 
+/** How long a crash the server's refused port shows may take to be reported as its exit. */
+const SERVER_EXIT_SETTLE_MS = 5000;
 /** How long a started worker driver may take to register every function and enter its loop. */
 const WORKER_READY_MS = 20_000;
 /** Outcome of every scenario of a cell whose worker library never finished registering. */
@@ -312,7 +314,7 @@ export async function runServerMatrix(server: MatrixServer, allOptions: MatrixOp
       // OPTION_REQ): that is part of the cell's outcome, and the server is started again.
       let crashAtStart: string | undefined;
       if (workerNotReady || workerError) {
-        crashAtStart = server.crashed();
+        crashAtStart = await server.crashSettled(SERVER_EXIT_SETTLE_MS);
         if (crashAtStart !== undefined && carry.serverRestarts++ < MAX_SERVER_RESTARTS) await server.restart().catch((e: unknown) => log(`  restarting the server failed: ${errorMessage(e)}`));
       }
       for (const clientSource of cellClients) {

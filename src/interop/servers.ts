@@ -2,6 +2,8 @@
  * Starts the matrix's servers through the peers layer: the reference server embedded, C gearmand
  * and Perl gearmand natively or in containers (GEARSPEC_PEERS, or the matrix's provider).
  */
+import net from 'node:net';
+import { within } from '../deadline.js';
 import { describeExit } from '../peers/peer-start.js';
 import { startServerPeer } from '../peers/servers/index.js';
 import { ERROR_CODES, isGearspecError } from '../errors.js';
@@ -23,6 +25,12 @@ export interface MatrixServer {
   stop(): Promise<void>;
   /** How the server's process ended, when it has exited on its own (a crash); undefined while it runs. */
   crashed(): string | undefined;
+  /**
+   * As `crashed`, but when the server refuses a connection (its process is ending) it waits, up to
+   * `ms`, for the exit to be reported: a container's exit arrives after its port has closed, and a
+   * crash the worker's failure reveals must not be missed for that.
+   */
+  crashSettled(ms: number): Promise<string | undefined>;
   /**
    * Stop it (if it still runs) and start it again on the same address: after a crash, or as a
    * fault (soak --restart-every); the drivers keep pointing there. `onStopped` runs once the old
@@ -78,6 +86,13 @@ async function startOnce(name: ServerPeerName, provider: ProviderKind | undefine
       return current.stop();
     },
     crashed: () => exit,
+    crashSettled: async (ms) => {
+      if (exit !== undefined || (await answers(current.address))) return exit;
+      await within(current.exited ?? Promise.resolve(undefined), ms);
+      // The exit handler above runs in a later microtask than `within`'s own.
+      await new Promise((r) => setImmediate(r));
+      return exit;
+    },
     restart: async (onStopped) => {
       const old = current;
       restarting = true;
@@ -114,5 +129,30 @@ export async function externalMatrixServer(host: string, port: number, timeoutMs
     conn.close();
   }
   // Someone else's server: its death is not ours to see or mend (the scenarios fail instead).
-  return { name: 'external', address: `${host}:${port}`, version, provider: 'external', logs: () => '', stop: async () => undefined, crashed: () => undefined, restart: async () => undefined };
+  return {
+    name: 'external',
+    address: `${host}:${port}`,
+    version,
+    provider: 'external',
+    logs: () => '',
+    stop: async () => undefined,
+    crashed: () => undefined,
+    crashSettled: async () => undefined,
+    restart: async () => undefined,
+  };
+}
+
+/** Whether something accepts a TCP connection at host:port now (a refusal is a positive no). */
+function answers(address: string): Promise<boolean> {
+  const i = address.lastIndexOf(':');
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: address.slice(0, i), port: Number(address.slice(i + 1)) });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(2000, () => done(true));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }
