@@ -116,17 +116,16 @@ describe('sharded runs merge into the unsharded verdicts', () => {
 
   it('interop: two shards and a merge give the unsharded matrix’s cells, grades and exit code', async () => {
     const common = interopSelection('--server', broken.address);
-    const cells = interopVerdicts;
     const whole = await interop(...common, '--out', join(dir, 'i-whole'));
     // One at a time: runCli captures the process's output, which two concurrent runs would share.
     for (const [i, shard] of ['1/2', '2/2'].entries()) expect((await interop(...common, '--shard', shard, '--out', join(dir, `i-${i + 1}`))).code).toBe(1);
     expect(whole.code, whole.out).toBe(1); // background-status fails on a server whose GET_STATUS lies
     const merged = await merge(join(dir, 'i-1'), join(dir, 'i-2'), '--out', join(dir, 'i-merged'));
     expect(merged.code, merged.out + merged.err).toBe(whole.code);
-    const w = cells(join(dir, 'i-whole'));
+    const w = interopVerdicts(join(dir, 'i-whole'));
     expect(w.cells).toHaveLength(4);
-    expect(cells(join(dir, 'i-merged'))).toEqual(w);
-    expect([1, 2].map((i) => cells(join(dir, `i-${i}`)).cells.length)).toEqual([2, 2]);
+    expect(interopVerdicts(join(dir, 'i-merged'))).toEqual(w);
+    expect([1, 2].map((i) => interopVerdicts(join(dir, `i-${i}`)).cells.length)).toEqual([2, 2]);
   }, 180_000);
 
   it('interop: lanes (--lanes 2, whole worker columns each) give one lane’s cells, grades and exit code', async () => {

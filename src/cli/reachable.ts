@@ -3,23 +3,12 @@
  * talk to (certify, interop --server, fuzz, replay, record's upstream) asks first, so a server
  * nobody runs is one line on stderr and exit 2, not a page of failures.
  */
-import net from 'node:net';
+import { reach } from '../transport/reachable.js';
 
 /** Undefined when a connection opened within `ms`; otherwise why not, in words. */
-export function unreachable(host: string, port: number, ms: number): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (why: string | undefined): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(why);
-    };
-    const timer = setTimeout(() => done(`no connection within ${ms} ms`), ms);
-    socket.once('connect', () => done(undefined));
-    socket.once('error', (e: NodeJS.ErrnoException) =>
-      done(e.code === 'ECONNREFUSED' ? 'connection refused (nothing listens there)' : e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' ? `unknown host ${JSON.stringify(host)}` : e.message),
-    );
-  });
+export async function unreachable(host: string, port: number, ms: number): Promise<string | undefined> {
+  const r = await reach(host, port, ms);
+  return r.state === 'open' ? undefined : r.why;
 }
 
 /** The one line every command prints for an unreachable server (callers then exit 2). */

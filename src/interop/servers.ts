@@ -2,13 +2,13 @@
  * Starts the matrix's servers through the peers layer: the reference server embedded, C gearmand
  * and Perl gearmand natively or in containers (GEARSPEC_PEERS, or the matrix's provider).
  */
-import net from 'node:net';
 import { within } from '../deadline.js';
 import { describeExit } from '../peers/peer-start.js';
 import { startServerPeer } from '../peers/servers/index.js';
 import { ERROR_CODES, isGearspecError } from '../errors.js';
 import type { ProviderKind, ServerPeerName, ServerStartOptions, StartedServer } from '../peers/types.js';
 import { GearmanConnection } from '../transport/connection.js';
+import { reach } from '../transport/reachable.js';
 import type { MatrixServerName } from './types.js';
 
 /**
@@ -87,7 +87,9 @@ async function startOnce(name: ServerPeerName, provider: ProviderKind | undefine
     },
     crashed: () => exit,
     crashSettled: async (ms) => {
-      if (exit !== undefined || (await answers(current.address))) return exit;
+      // Only a refusal is a positive sign the server is going down; anything else is graded now.
+      const at = current.address.lastIndexOf(':');
+      if (exit !== undefined || (await reach(current.address.slice(0, at), Number(current.address.slice(at + 1)), 2000)).state !== 'refused') return exit;
       await within(current.exited ?? Promise.resolve(undefined), ms);
       // The exit handler above runs in a later microtask than `within`'s own.
       await new Promise((r) => setImmediate(r));
@@ -140,19 +142,4 @@ export async function externalMatrixServer(host: string, port: number, timeoutMs
     crashSettled: async () => undefined,
     restart: async () => undefined,
   };
-}
-
-/** Whether something accepts a TCP connection at host:port now (a refusal is a positive no). */
-function answers(address: string): Promise<boolean> {
-  const i = address.lastIndexOf(':');
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: address.slice(0, i), port: Number(address.slice(i + 1)) });
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(2000, () => done(true));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
 }

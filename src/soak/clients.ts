@@ -5,7 +5,13 @@
  * jobs of a coalescing pair as one `submit` on each instance at the same moment. At most
  * IN_FLIGHT jobs of a library are out at once (a background job is out until a worker finishes
  * it). The driver protocol runs one command at a time, so an instance whose command has no `done`
- * by the job timeout is stuck on a lost job: it is stopped and a fresh one takes its place.
+ * by the job timeout is stuck on a lost job: it is stopped and a fresh one takes its place. When
+ * the server has already ended every job of that command (each has its client's end, or a worker
+ * finished it) and the library still has not returned, the instance is *parked* instead: a fresh
+ * driver takes the next jobs at once, and the parked one keeps listening until its `done` or the
+ * job timeout. Without that, one library that loses results (node-gearman mixes up handles) held
+ * up its share of a long soak by a job timeout per loss. Parking judges nothing: a late result
+ * from the parked driver still counts.
  */
 import { errorMessage } from '../errors.js';
 import { type DriverCommand, type DriverEvent, type DriverSource, type SubmitJob, b64, describeDriverEvent, driverName } from '../peers/drivers/index.js';
@@ -26,6 +32,14 @@ export const IN_FLIGHT = 16;
 const BATCH = 8;
 /** How often a client waiting for room looks again (a settled job wakes it sooner). */
 const ROOM_POLL_MS = 200;
+/** A command is parked this long after the server ended its last job (ledger.endedElsewhere). */
+const PARK_GRACE_MS = 1000;
+/** How often a command waiting for its `done` is looked at for that. */
+const PARK_POLL_MS = 500;
+/** Parked drivers of one library at once; beyond that a stuck command is waited out. */
+const MAX_PARKED = 16;
+/** #submit's answer when its command was parked (the instance needs a fresh driver, the old one stays). */
+const PARKED = Symbol('parked');
 
 export interface ClientContext extends FleetContext {
   readonly seed: number;
@@ -56,6 +70,8 @@ class ClientLibrary {
   /** Jobs out, by id, with their deadline (infinite while reserved and not yet sent). */
   readonly open = new Map<string, number>();
   half: Half | undefined;
+  /** Parked drivers still waiting for their `done`. */
+  parked = 0;
   readonly #ctx: ClientContext;
 
   constructor(ctx: ClientContext, source: DriverSource) {
@@ -127,6 +143,8 @@ class ClientInstance {
   readonly #fleet: ClientFleet;
   /** Job ids of each submit-batch in flight, by batch id. */
   readonly #batches = new Map<string, readonly string[]>();
+  /** The waits of this instance's parked drivers. */
+  readonly #parked = new Set<Promise<void>>();
 
   constructor(ctx: ClientContext, fleet: ClientFleet, lib: ClientLibrary) {
     this.#ctx = ctx;
@@ -143,18 +161,22 @@ class ClientInstance {
 
   /** Submit units until there are none left; replace the driver when it is stuck or gone. */
   async run(): Promise<void> {
-    for (;;) {
-      // A driver that went while this instance waited for room is replaced before it is given jobs.
-      if (this.driver!.exited && !(await this.#replace('gone'))) return;
-      const unit = await this.lib.take(this);
-      if (!unit) return;
-      const why = await this.#submit(unit);
-      if (why !== undefined && !(await this.#replace(why))) return;
+    try {
+      for (;;) {
+        // A driver that went while this instance waited for room is replaced before it is given jobs.
+        if (this.driver!.exited && !(await this.#replace('gone'))) return;
+        const unit = await this.lib.take(this);
+        if (!unit) return;
+        const why = await this.#submit(unit);
+        if (why === PARKED ? !(await this.#fresh()) : why !== undefined && !(await this.#replace(why))) return;
+      }
+    } finally {
+      await Promise.all(this.#parked);
     }
   }
 
-  /** Undefined when the command got its `done`; else why the driver must be replaced. */
-  async #submit(unit: Unit): Promise<string | undefined> {
+  /** Undefined when the command got its `done`; PARKED; else why the driver must be replaced. */
+  async #submit(unit: Unit): Promise<string | typeof PARKED | undefined> {
     const ctx = this.#ctx;
     const driver = this.driver!;
     if (unit.partnerTaken) {
@@ -176,13 +198,46 @@ class ClientInstance {
     if (!single) this.#batches.set(id, ids);
     const done = driver.doneFor(id);
     driver.send(cmd);
-    const outcome = await Promise.race([within(done, ctx.jobTimeoutMs), ctx.abort.then(() => 'aborted' as const)]);
+    let poll: NodeJS.Timeout | undefined;
+    const parkable = new Promise<typeof PARKED>((resolve) => {
+      poll = setInterval(() => {
+        if (this.lib.parked < MAX_PARKED && ctx.ledger.endedElsewhere(ids, PARK_GRACE_MS)) resolve(PARKED);
+      }, PARK_POLL_MS);
+    });
+    const outcome = await Promise.race([within(done, ctx.jobTimeoutMs), ctx.abort.then(() => 'aborted' as const), parkable]).finally(() => clearInterval(poll));
+    if (outcome === PARKED) {
+      this.#park(driver, id, unit, done, deadline);
+      return PARKED;
+    }
     this.#batches.delete(id);
     // After its `done` a foreground job's client reports nothing more: its slot is free whatever became of it.
     for (const j of unit.jobs) if (!j.background && outcome === true) this.lib.open.delete(j.id);
     this.lib.wake();
     if (outcome === true || outcome === 'aborted') return undefined;
     return outcome === false ? 'gone' : `no done for ${id} within the job timeout (${ctx.jobTimeoutMs} ms)`;
+  }
+
+  /**
+   * The server has ended every job of command `id` and `driver` has not returned: it waits aside
+   * for its `done` until the jobs' deadline (its late events still reach the ledger), and is then
+   * retired as a stuck driver would be.
+   */
+  #park(driver: SoakDriver, id: string, unit: Unit, done: Promise<boolean>, deadline: number): void {
+    const ctx = this.#ctx;
+    this.lib.parked++;
+    ctx.incident(driver.label, `parked: the server ended every job of ${id} ${PARK_GRACE_MS} ms ago or more and the library has not returned; a fresh client driver takes the next jobs`, false);
+    // Their slots are free: the server has no more of them (a late result still counts).
+    for (const j of unit.jobs) if (!j.background) this.lib.open.delete(j.id);
+    this.lib.wake();
+    const wait = (async (): Promise<void> => {
+      const outcome = await Promise.race([within(done, Math.max(0, deadline - ctx.now())), ctx.abort.then(() => 'aborted' as const)]);
+      this.#batches.delete(id);
+      if (outcome === true || outcome === 'aborted') await driver.stop();
+      else await this.#retire(driver, outcome === false ? 'gone' : `no done for ${id} within the job timeout (${ctx.jobTimeoutMs} ms), parked since`);
+      this.lib.parked--;
+    })();
+    this.#parked.add(wait);
+    void wait.finally(() => this.#parked.delete(wait));
   }
 
   #submitJob(j: PlannedJob): SubmitJob {
@@ -199,13 +254,23 @@ class ClientInstance {
 
   /** A fresh driver for this instance; false when there is no more work, or none could start. */
   async #replace(why: string): Promise<boolean> {
-    const old = this.driver!;
+    await this.#retire(this.driver!, why === 'gone' ? why : `${why}; a fresh client driver takes its place`);
+    return this.#fresh();
+  }
+
+  /** Record why `old` goes (an exit on its own is a deviation; a stuck command is not) and stop it. */
+  async #retire(old: SoakDriver, why: string): Promise<void> {
     if (why === 'gone') {
       const exit = old.handle.gone.then((g) => `code ${String(g.code)}, signal ${String(g.signal)}`);
       this.#ctx.incident(old.label, `exited on its own (${(await within(exit, 2000)) ?? 'gone'}); last output: ${lastLines(old.handle.logs())}`, true);
-    } else this.#ctx.incident(old.label, `stopped: ${why}; a fresh client driver takes its place`, false);
+    } else this.#ctx.incident(old.label, `stopped: ${why}`, false);
     await old.stop();
+  }
+
+  /** Start this instance's next driver; false when there is no more work, or none could start. */
+  async #fresh(): Promise<boolean> {
     if (this.#ctx.source.closed) return false;
+    const old = this.driver!;
     try {
       await this.start();
       return true;

@@ -67,6 +67,14 @@ export class Ledger {
   readonly #jobs = new Map<string, JobRecord>();
   readonly #byHandle = new Map<string, JobRecord[]>();
   readonly #byGroup = new Map<number, JobRecord[]>();
+  /** Per worker library, its jobs no worker has been seen running yet (for `stalledNow`). */
+  readonly #unrun = new Map<string, Set<JobRecord>>();
+  /** Per worker library, when one of its instances last started a job. */
+  readonly #lastRun = new Map<string, number>();
+  /** Worker libraries found to have stopped taking jobs (`stalledNow`). */
+  readonly #stalled = new Set<string>();
+  /** Jobs by payload size: a wrong result is compared only with the payloads of its length. */
+  readonly #bySize = new Map<number, PlannedJob[]>();
   readonly #runs = new Map<string, Run[]>();
   readonly #workerLines = new Map<string, Line[]>();
   readonly #gone = new Map<string, Gone>();
@@ -123,12 +131,63 @@ export class Ledger {
     return this.#byGroup.get(group) ?? [];
   }
 
+  /**
+   * Whether every one of these jobs has ended somewhere: at its client (an end or an error), or at
+   * a worker that finished a run of one of its handles at least `graceMs` ago — the server has its
+   * result, so a client library that still has not returned is holding on to something that is
+   * not coming (a lost or misrouted result); or the job's worker library has stalled (stalledNow),
+   * so its result is not coming either. Nothing is judged by this; it only frees the client.
+   */
+  endedElsewhere(ids: readonly string[], graceMs: number): boolean {
+    const before = this.#now() - graceMs;
+    return ids.every((id) => {
+      const rec = this.#jobs.get(id);
+      if (!rec) return false;
+      if (rec.ends.length > 0 || rec.errors.length > 0 || this.#stalled.has(rec.job.worker)) return true;
+      return rec.handles.some((h) => (this.#runs.get(h) ?? []).some((r) => r.finished !== undefined && r.finished <= before));
+    });
+  }
+
   /** A job goes out: `command` is how its submit is shown in the transcript. */
   submitted(job: PlannedJob, unique: string, instance: string, deadline: number, command: string): void {
     const t = this.#now();
     const rec: JobRecord = { job, unique, instance, sentAt: t, deadline, handles: [], ends: [], errors: [], lines: [{ t, text: `${instance} >> ${command}` }], settled: false };
     this.#jobs.set(job.id, rec);
     (this.#byGroup.get(job.group) ?? this.#byGroup.set(job.group, []).get(job.group)!).push(rec);
+    (this.#bySize.get(job.size) ?? this.#bySize.set(job.size, []).get(job.size)!).push(job);
+    (this.#unrun.get(job.worker) ?? this.#unrun.set(job.worker, new Set()).get(job.worker)!).add(rec);
+  }
+
+  /**
+   * Worker libraries that have stopped taking jobs, each reported once: one of its jobs reached its
+   * deadline with no worker running it, and no instance of that library started any job since the
+   * job was submitted — for a whole job timeout the library took nothing while work waited for it.
+   * (A busy library still starts jobs; a slow one is judged by its jobs' verdicts, not here.)
+   */
+  stalledNow(): string[] {
+    const t = this.#now();
+    const found: string[] = [];
+    for (const [worker, unrun] of this.#unrun) {
+      if (this.#stalled.has(worker)) continue;
+      const lastRun = this.#lastRun.get(worker) ?? Number.NEGATIVE_INFINITY;
+      // Oldest first (every job has the same timeout): each past its deadline is looked at once.
+      for (const rec of unrun) {
+        if (rec.deadline > t) break;
+        // A job out at a restart of the server waited on the restart, not on the library.
+        if (lastRun < rec.sentAt && this.restartBetween(rec.sentAt, rec.deadline) === undefined) {
+          this.#stalled.add(worker);
+          found.push(worker);
+          break;
+        }
+        unrun.delete(rec);
+      }
+    }
+    return found;
+  }
+
+  /** When an instance of `worker` last started a job (ms since the run began). */
+  lastRunOf(worker: string): number | undefined {
+    return this.#lastRun.get(worker);
   }
 
   /** A line for these jobs that is about none of them alone (a batch's error or done). */
@@ -162,14 +221,18 @@ export class Ledger {
         const handle = this.#qualify(e.handle);
         if (!rec.handles.includes(handle)) rec.handles.push(handle);
         (this.#byHandle.get(handle) ?? this.#byHandle.set(handle, []).get(handle)!).push(rec);
-        for (const run of this.#runs.get(handle) ?? []) this.#check(run, rec.job.group);
+        for (const run of this.#runs.get(handle) ?? []) {
+          this.#unrun.get(rec.job.worker)?.delete(rec);
+          this.#check(run, rec.job.group);
+        }
         if (rec.job.background && (this.#runs.get(handle) ?? []).some((r) => r.finished !== undefined)) this.#settle(rec, true);
         break;
       }
       case 'complete': {
         const expected = payloadOf(this.#seed, rec.job.group, rec.job.size);
         const wrong = mismatch(expected, e.payload);
-        const sameAs = wrong ? whosePayload(this.#seed, Buffer.from(e.payload, 'base64'), this.#plannedJobs(), rec.job.group) : undefined;
+        const got = wrong ? Buffer.from(e.payload, 'base64') : undefined;
+        const sameAs = got ? whosePayload(this.#seed, got, this.#bySize.get(got.length) ?? [], rec.job.group) : undefined;
         rec.ends.push({ kind: 'complete', t, ...(wrong ? { mismatch: { ...wrong, ...(sameAs ? { sameAs } : {}) } } : {}) });
         this.#settle(rec, wrong === undefined);
         break;
@@ -191,17 +254,22 @@ export class Ledger {
     return true;
   }
 
-  /** A worker driver's `job` or `finished`. */
-  workerEvent(instance: string, e: DriverEvent): void {
+  /** A worker driver's `job` or `finished`; `library` is the worker library the instance runs. */
+  workerEvent(instance: string, library: string, e: DriverEvent): void {
     const t = this.#now();
     if (e.event !== 'job' && e.event !== 'finished') return;
     const handle = this.#qualify(e.handle);
     if (e.event === 'job') {
+      this.#lastRun.set(library, t);
       const run: Run = { instance, handle, ...(e.unique !== undefined ? { unique: e.unique } : {}), t, unchecked: e.payload };
       (this.#runs.get(handle) ?? this.#runs.set(handle, []).get(handle)!).push(run);
       this.#lineFor(handle, t, `${instance} << ${describeDriverEvent(e)}`);
       const group = this.#byHandle.get(handle)?.[0]?.job.group ?? uniqueGroup(e.unique);
-      if (group !== undefined) this.#check(run, group);
+      for (const rec of this.#byHandle.get(handle) ?? []) this.#unrun.get(rec.job.worker)?.delete(rec);
+      if (group !== undefined) {
+        for (const rec of this.jobsOfGroup(group)) this.#unrun.get(rec.job.worker)?.delete(rec);
+        this.#check(run, group);
+      }
     } else if (e.event === 'finished') {
       this.#lineFor(handle, t, `${instance} << ${describeDriverEvent(e)}`);
       const run = [...(this.#runs.get(handle) ?? [])].reverse().find((r) => r.instance === instance && r.finished === undefined);
@@ -262,13 +330,10 @@ export class Ledger {
     (this.#workerLines.get(handle) ?? this.#workerLines.set(handle, []).get(handle)!).push({ t, text });
   }
 
-  *#plannedJobs(): Generator<PlannedJob> {
-    for (const rec of this.#jobs.values()) yield rec.job;
-  }
-
   #settle(rec: JobRecord, completed: boolean): void {
     if (rec.settled) return;
     rec.settled = true;
+    this.#unrun.get(rec.job.worker)?.delete(rec);
     if (completed) this.completed++;
     else this.spoiled++;
     this.#onSettled(rec, completed);

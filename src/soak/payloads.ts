@@ -36,8 +36,15 @@ export function mismatch(expected: Buffer, gotB64: string): Mismatch | undefined
   return { expectedLength: expected.length, length: got.length, firstDifference: firstDifference(expected, got), words };
 }
 
-/** The job among `jobs` whose payload `got` is, other than `self` (a mix-up of results), if any. */
+/** Shorter bytes than this are too likely to be anyone's payload to name whose they are. */
+const ATTRIBUTABLE_BYTES = 4;
+
+/**
+ * The job among `jobs` (those of the result's length) whose payload `got` is, other than `self`
+ * (a mix-up of results), if any.
+ */
 export function whosePayload(seed: number, got: Buffer, jobs: Iterable<{ readonly id: string; readonly group: number; readonly size: number }>, self: number): string | undefined {
+  if (got.length < ATTRIBUTABLE_BYTES) return undefined;
   for (const j of jobs) {
     if (j.group === self || j.size !== got.length) continue;
     if (payloadOf(seed, j.group, j.size).equals(got)) return j.id;

@@ -124,6 +124,22 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         })
       : undefined;
   const timers: NodeJS.Timeout[] = [];
+  const stalls: { readonly worker: string; readonly atMs: number; readonly lastRunAtMs?: number }[] = [];
+  /** A worker library that took nothing for a job timeout while its jobs waited: feed it no more. */
+  const watchStalls = (): void => {
+    for (const worker of ledger.stalledNow()) {
+      const atMs = now();
+      const lastRunAtMs = ledger.lastRunOf(worker);
+      source.skipWorker(worker);
+      stalls.push({ worker, atMs, ...(lastRunAtMs !== undefined ? { lastRunAtMs } : {}) });
+      incident({
+        atMs,
+        who: `${worker} worker`,
+        what: `stopped taking jobs: a job waited the whole job timeout and no ${worker} worker started any job meanwhile (${lastRunAtMs !== undefined ? `the last at +${lastRunAtMs} ms` : 'none ever'}); its remaining jobs are not submitted`,
+        deviation: false,
+      });
+    }
+  };
   void o.interrupt?.then(() => end('interrupted', true));
   try {
     await workers.start();
@@ -149,6 +165,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
           incident({ atMs: now(), who: `server ${server.name}`, what: `exited during the soak (${crash})`, deviation: true });
           end('server-crashed', true);
         }
+        watchStalls();
         o.onProgress?.(progress());
       }, PROGRESS_MS),
     );
@@ -190,6 +207,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       loadMs,
       stoppedBy: stoppedBy ?? 'jobs',
       notSubmitted: Math.max(0, planned - ledger.size),
+      stalledWorkers: stalls.map((x) => ({ ...x, notSubmitted: source.skippedFor(x.worker) })),
       totals: verdicts.totals,
       pairs: verdicts.pairs,
       coalescing: verdicts.coalescing,

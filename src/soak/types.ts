@@ -127,8 +127,14 @@ export interface SoakResult {
   /** From the first submit to the end of submitting (jobs/s are per this). */
   readonly loadMs: number;
   readonly stoppedBy: 'jobs' | 'duration' | 'interrupted' | 'server-crashed';
-  /** Planned jobs that were never submitted (the duration ran out, or the run was interrupted). */
+  /** Planned jobs that were never submitted (the duration ran out, the run was interrupted, or their worker library stalled). */
   readonly notSubmitted: number;
+  /**
+   * Worker libraries that stopped taking jobs (a job waited a whole job timeout and no instance of
+   * the library started any job meanwhile): when it was seen, when one last started a job, and how
+   * many of its planned jobs were then not submitted. Its jobs already out are judged as usual.
+   */
+  readonly stalledWorkers: readonly { readonly worker: string; readonly atMs: number; readonly lastRunAtMs?: number; readonly notSubmitted: number }[];
   readonly totals: SoakCounts;
   readonly pairs: readonly PairCounts[];
   /** Coalescing pairs submitted, and how many of them the server joined into one job (one handle). */

@@ -39,11 +39,11 @@ const complete = (n: number) => (l: Ledger) => void l.clientEvent(`c#${n}`, { ev
 const run =
   (worker: string, handle = 'unique:u') =>
   (l: Ledger) =>
-    l.workerEvent(worker, { event: 'job', handle, function: 'f', unique: 'u', payload: bytes });
+    l.workerEvent(worker, 'w', { event: 'job', handle, function: 'f', unique: 'u', payload: bytes });
 const finished =
   (worker: string, handle = 'unique:u') =>
   (l: Ledger) =>
-    l.workerEvent(worker, { event: 'finished', handle, outcome: 'complete' });
+    l.workerEvent(worker, 'w', { event: 'finished', handle, outcome: 'complete' });
 
 /** Both jobs get one handle, one run serves both, and both clients hear its result together. */
 const JOINED_AND_RUN_ONCE: readonly [number, (l: Ledger) => void][] = [

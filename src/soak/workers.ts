@@ -142,7 +142,7 @@ export class WorkerFleet {
     switch (e.event) {
       case 'job':
       case 'finished':
-        this.#ctx.ledger.workerEvent(d.label, e);
+        this.#ctx.ledger.workerEvent(d.label, instance.lib, e);
         return;
       case 'error':
         this.#ctx.incident(d.label, `reported: ${e.message}`, false);

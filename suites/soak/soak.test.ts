@@ -22,12 +22,14 @@ import type { JobFinding, SoakCounts, SoakDriverInfo } from '../../src/soak/type
 import { startReferenceServer } from '../../src/server/index.js';
 import { runCli } from '../cli-run.js';
 import { startCli } from '../fixtures/cli-run.js';
-import { spoilOf } from './fixtures/spoil.js';
+import { STALL_AFTER, spoilOf, swallowed } from './fixtures/spoil.js';
 
 const soak = (...argv: string[]) => runCli(command, argv);
 /** As the gearspec process runs it: a thrown usage error is one stderr line and exit 2. */
 const soakMain = (...argv: string[]) => runCli(command, argv, { asMain: true });
 const brokenWorker = join(repoRoot(), 'dist', 'suites', 'soak', 'fixtures', 'broken-worker.js');
+const swallowingClient = join(repoRoot(), 'dist', 'suites', 'soak', 'fixtures', 'swallowing-client.js');
+const stallingWorker = join(repoRoot(), 'dist', 'suites', 'soak', 'fixtures', 'stalling-worker.js');
 
 interface Report {
   readonly format: string;
@@ -38,7 +40,9 @@ interface Report {
   readonly drivers: readonly SoakDriverInfo[];
   readonly kills: readonly { victim: string; replacement?: string; error?: string }[];
   readonly findings: readonly JobFinding[];
-  readonly incidents: readonly { deviation: boolean; what: string }[];
+  readonly incidents: readonly { deviation: boolean; who: string; what: string }[];
+  readonly notSubmitted: number;
+  readonly stalledWorkers: readonly { worker: string; atMs: number; lastRunAtMs?: number; notSubmitted: number }[];
 }
 
 const haveC = requirePeer('libgearman-c', 'soak through libgearman-c');
@@ -120,6 +124,50 @@ describe('gearspec soak', () => {
     }
     noneLeft(rep);
   }, 60_000);
+
+  it('parks a client library that loses results: a fresh driver takes the next jobs, the lost ones are named', async () => {
+    const out = join(dir, 'swallowing');
+    const seed = 4;
+    const jobs = 60;
+    const r = await soak('--client-cmd', `swallowing=${process.execPath} ${swallowingClient}`, '--jobs', String(jobs), '--seed', String(seed), '--job-timeout', '5', '--out', out);
+    expect(r.code, r.out).toBe(1);
+    const rep = report(out);
+    const plan = planJobs({ seed, clients: ['swallowing'], workers: ['reference'], priorities: ['high', 'normal', 'low'], maxPayload: 1024 * 1024 }, jobs);
+    const lost = plan.filter((j) => !j.background && swallowed(j.group)).map((j) => j.id);
+    expect(lost.length).toBeGreaterThan(0);
+    expect(new Map(rep.findings.map((f) => [f.job, f.verdict]))).toEqual(new Map(lost.map((id) => [id, 'lost'])));
+    expect(rep.totals).toMatchObject({ submitted: jobs, completed: jobs - lost.length, lost: lost.length, duplicated: 0 });
+    // Each command that held a swallowed job was parked once the server had ended its jobs, and
+    // retired at the job timeout; fresh drivers carried the rest, so nothing waited a job timeout.
+    const parked = rep.incidents.filter((i) => /^parked: the server ended every job of /.test(i.what));
+    expect(parked.length).toBeGreaterThan(0);
+    expect(rep.incidents.filter((i) => /, parked since$/.test(i.what))).toHaveLength(parked.length);
+    expect(rep.incidents.filter((i) => /a fresh client driver takes its place$/.test(i.what))).toEqual([]);
+    expect(rep.drivers.filter((d) => d.role === 'client')).toHaveLength(2 + parked.length);
+    noneLeft(rep);
+  }, 60_000);
+
+  it('stops feeding a worker library that stopped taking jobs, and the other pairs carry on', async () => {
+    const out = join(dir, 'stalling');
+    const jobs = 120;
+    const r = await soak('--worker-cmd', `stalling=${process.execPath} ${stallingWorker}`, '--workers', 'reference', '--jobs', String(jobs), '--seed', '8', '--job-timeout', '4', '--out', out);
+    expect(r.code, r.out).toBe(1);
+    const rep = report(out);
+    // Seen once, from a job that waited the whole timeout while neither instance started one.
+    expect(rep.stalledWorkers.map((x) => x.worker)).toEqual(['stalling']);
+    const [stall] = rep.stalledWorkers;
+    expect(stall!.notSubmitted).toBeGreaterThan(0);
+    expect(rep.notSubmitted).toBe(stall!.notSubmitted);
+    expect(rep.totals.submitted).toBe(jobs - stall!.notSubmitted);
+    expect(rep.incidents.filter((i) => i.who === 'stalling worker' && /^stopped taking jobs/.test(i.what))).toHaveLength(1);
+    expect(r.out).toMatch(/stalled: the stalling worker stopped taking jobs/);
+    // Every reference-worker job still completed; the stalling worker's ended two instances × STALL_AFTER.
+    const byWorker = (w: string) => rep.pairs.filter((p) => p.worker === w).reduce((n, p) => n + p.completed, 0);
+    expect(rep.pairs.filter((p) => p.worker === 'reference').every((p) => p.completed === p.submitted)).toBe(true);
+    expect(byWorker('stalling')).toBeLessThanOrEqual(2 * STALL_AFTER);
+    expect(new Set(rep.findings.map((f) => `${f.worker} ${f.verdict}`))).toEqual(new Set(['stalling lost']));
+    noneLeft(rep);
+  }, 90_000);
 
   it('on a server that forgets one acknowledged job in N, reports exactly those jobs as lost, with their handles', async () => {
     // The reference server's drop-job fault answers JOB_CREATED and then forgets the job, logging

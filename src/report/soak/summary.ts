@@ -40,6 +40,10 @@ export function renderSoakSummary(r: SoakResult): string {
     lines.push(
       `restarts: the server was restarted ${r.restarts.length} time(s)${r.restarts.some((x) => x.error) ? ' (it did not come back once)' : ''}; ${r.totals.dropped} job(s) out at a restart were dropped with it (a background job forgotten, or a foreground job its client reported an error for)`,
     );
+  for (const x of r.stalledWorkers)
+    lines.push(
+      `stalled: the ${x.worker} worker stopped taking jobs (seen at +${x.atMs} ms; ${x.lastRunAtMs !== undefined ? `it last started one at +${x.lastRunAtMs} ms` : 'it never started one'}); ${x.notSubmitted} of its planned jobs were not submitted`,
+    );
   if (r.totals.unfinished > 0) lines.push(`unfinished: ${r.totals.unfinished} job(s) still out when the run was interrupted (no verdict)`);
   const trouble = r.incidents.filter((x) => x.deviation);
   for (const i of trouble.slice(0, MAX_LISTED)) lines.push(`× ${i.who} +${i.atMs} ms: ${oneLine(i.what)}`);

@@ -1,0 +1,57 @@
+/**
+ * Ledger.stalledNow: a worker library has stalled when one of its jobs waited the whole job
+ * timeout and no instance of it started any job meanwhile — not when it was busy with others, and
+ * not when a restart of the server held the job up. Fed by hand, with a hand-set clock.
+ */
+import { describe, expect, it } from 'vitest';
+import { Ledger } from './ledger.js';
+import type { PlannedJob } from './plan.js';
+
+const TIMEOUT = 100;
+const job = (n: number, worker: string): PlannedJob => ({ id: `j${n}`, n, client: 'c', worker, priority: 'normal', background: false, size: 0, group: n });
+
+function ledgerAt(): { ledger: Ledger; at: (t: number) => void } {
+  let now = 0;
+  return {
+    ledger: new Ledger(
+      1,
+      () => now,
+      () => undefined,
+    ),
+    at: (t) => void (now = t),
+  };
+}
+
+const submit = (l: Ledger, t: number, n: number, worker: string): void => l.submitted(job(n, worker), `u${n}`, 'c#1', t + TIMEOUT, 'submit');
+const run = (l: Ledger, worker: string, n: number): void => l.workerEvent(`${worker}-worker#1`, worker, { event: 'job', handle: `H:${n}`, function: 'f', payload: '' });
+
+describe('Ledger.stalledNow', () => {
+  it('names a worker library that started nothing while its job waited the whole timeout, once', () => {
+    const { ledger, at } = ledgerAt();
+    submit(ledger, 0, 1, 'w');
+    run(ledger, 'w', 99); // a run before the job was submitted does not count
+    at(10);
+    submit(ledger, 10, 2, 'w');
+    at(50);
+    expect(ledger.stalledNow()).toEqual([]);
+    at(110);
+    expect(ledger.stalledNow()).toEqual(['w']);
+    expect(ledger.stalledNow()).toEqual([]);
+    expect(ledger.endedElsewhere(['j2'], 0)).toBe(true);
+  });
+
+  it('does not name one that was busy with other jobs, nor one whose job waited on a restart', () => {
+    const { ledger, at } = ledgerAt();
+    submit(ledger, 0, 1, 'busy');
+    submit(ledger, 0, 2, 'restarted');
+    at(20);
+    run(ledger, 'busy', 50);
+    ledger.serverRestarting();
+    at(40);
+    ledger.serverStopped();
+    ledger.serverUp();
+    at(200);
+    expect(ledger.stalledNow()).toEqual([]);
+    expect(ledger.endedElsewhere(['j1'], 0)).toBe(false);
+  });
+});
