@@ -60,6 +60,9 @@ export interface Gone {
   readonly killed: boolean;
 }
 
+/** Jobs of one worker library that must have waited in vain before it counts as stalled. */
+const STALL_JOBS = 3;
+
 export class Ledger {
   readonly #seed: number;
   readonly #now: () => number;
@@ -159,10 +162,11 @@ export class Ledger {
   }
 
   /**
-   * Worker libraries that have stopped taking jobs, each reported once: one of its jobs reached its
-   * deadline with no worker running it, and no instance of that library started any job since the
-   * job was submitted — for a whole job timeout the library took nothing while work waited for it.
-   * (A busy library still starts jobs; a slow one is judged by its jobs' verdicts, not here.)
+   * Worker libraries that have stopped taking jobs, each reported once: STALL_JOBS of its jobs
+   * reached their deadlines with no worker running them, and no instance of that library started
+   * any job since the first of them was submitted — for a whole job timeout the library took
+   * nothing while work waited for it. (A busy library still starts jobs; a slow one is judged by
+   * its jobs' verdicts. One job alone may be one the server lost, as the last of a run can be.)
    */
   stalledNow(): string[] {
     const t = this.#now();
@@ -171,15 +175,19 @@ export class Ledger {
       if (this.#stalled.has(worker)) continue;
       const lastRun = this.#lastRun.get(worker) ?? Number.NEGATIVE_INFINITY;
       // Oldest first (every job has the same timeout): each past its deadline is looked at once.
+      let waited = 0;
       for (const rec of unrun) {
         if (rec.deadline > t) break;
         // A job out at a restart of the server waited on the restart, not on the library.
-        if (lastRun < rec.sentAt && this.restartBetween(rec.sentAt, rec.deadline) === undefined) {
+        if (lastRun >= rec.sentAt || this.restartBetween(rec.sentAt, rec.deadline) !== undefined) {
+          unrun.delete(rec);
+          continue;
+        }
+        if (++waited >= STALL_JOBS) {
           this.#stalled.add(worker);
           found.push(worker);
           break;
         }
-        unrun.delete(rec);
       }
     }
     return found;

@@ -130,7 +130,7 @@ export interface SoakResult {
   /** Planned jobs that were never submitted (the duration ran out, the run was interrupted, or their worker library stalled). */
   readonly notSubmitted: number;
   /**
-   * Worker libraries that stopped taking jobs (a job waited a whole job timeout and no instance of
+   * Worker libraries that stopped taking jobs (three of its jobs waited a whole job timeout and no instance of
    * the library started any job meanwhile): when it was seen, when one last started a job, and how
    * many of its planned jobs were then not submitted. Its jobs already out are judged as usual.
    */
