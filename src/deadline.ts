@@ -21,3 +21,17 @@ export function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> 
   });
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * `work`'s outcome, or `'aborted'` once `signal` aborts. The listener goes when `work` settles, so
+ * a long-lived signal raced against many short waits holds on to none of them (racing a promise
+ * that never settles instead keeps one reaction, and with it each wait's closure, per race).
+ */
+export function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | 'aborted'> {
+  if (signal.aborted) return Promise.resolve('aborted');
+  return new Promise<T | 'aborted'>((resolve, reject) => {
+    const onAbort = (): void => resolve('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -15,7 +15,7 @@
  */
 import { errorMessage } from '../errors.js';
 import { type DriverCommand, type DriverEvent, type DriverSource, type SubmitJob, b64, describeDriverEvent, driverName } from '../peers/drivers/index.js';
-import { within } from '../deadline.js';
+import { unlessAborted, within } from '../deadline.js';
 import { Wakeup } from '../wakeup.js';
 import { SoakDriver, startWithRetry } from './drivers.js';
 import type { JobRecord } from './ledger.js';
@@ -46,8 +46,8 @@ export interface ClientContext extends FleetContext {
   readonly runToken: string;
   readonly jobTimeoutMs: number;
   readonly source: JobSource;
-  /** Settles when submitting must stop at once (interrupted, or the server died). */
-  readonly abort: Promise<void>;
+  /** Aborts when submitting must stop at once (interrupted, or the server died). */
+  readonly abort: AbortSignal;
 }
 
 /** The jobs one command carries; the first half of a coalescing pair waits for its partner's instance. */
@@ -180,7 +180,7 @@ class ClientInstance {
     const ctx = this.#ctx;
     const driver = this.driver!;
     if (unit.partnerTaken) {
-      const met = await Promise.race([within(unit.partnerTaken, ctx.jobTimeoutMs), ctx.abort.then(() => 'aborted' as const)]);
+      const met = await unlessAborted(within(unit.partnerTaken, ctx.jobTimeoutMs), ctx.abort);
       if (met === 'aborted') return undefined;
       // No other instance came (it is stuck, or gone): this half goes alone, and the other is anyone's.
       if (met === undefined && this.lib.half?.owner === this) this.lib.half.owner = undefined;
@@ -204,7 +204,7 @@ class ClientInstance {
         if (this.lib.parked < MAX_PARKED && ctx.ledger.endedElsewhere(ids, PARK_GRACE_MS)) resolve(PARKED);
       }, PARK_POLL_MS);
     });
-    const outcome = await Promise.race([within(done, ctx.jobTimeoutMs), ctx.abort.then(() => 'aborted' as const), parkable]).finally(() => clearInterval(poll));
+    const outcome = await unlessAborted(Promise.race([within(done, ctx.jobTimeoutMs), parkable]), ctx.abort).finally(() => clearInterval(poll));
     if (outcome === PARKED) {
       this.#park(driver, id, unit, done, deadline);
       return PARKED;
@@ -230,7 +230,7 @@ class ClientInstance {
     for (const j of unit.jobs) if (!j.background) this.lib.open.delete(j.id);
     this.lib.wake();
     const wait = (async (): Promise<void> => {
-      const outcome = await Promise.race([within(done, Math.max(0, deadline - ctx.now())), ctx.abort.then(() => 'aborted' as const)]);
+      const outcome = await unlessAborted(within(done, Math.max(0, deadline - ctx.now())), ctx.abort);
       this.#batches.delete(id);
       if (outcome === true || outcome === 'aborted') await driver.stop();
       else await this.#retire(driver, outcome === false ? 'gone' : `no done for ${id} within the job timeout (${ctx.jobTimeoutMs} ms), parked since`);

@@ -12,6 +12,7 @@ import { externalMatrixServer, startMatrixServer } from '../interop/servers.js';
 import type { DriverSource, JobPriority } from '../peers/drivers/index.js';
 import { driverName } from '../peers/drivers/index.js';
 import type { ProviderKind } from '../peers/types.js';
+import { unlessAborted } from '../deadline.js';
 import { Wakeup } from '../wakeup.js';
 import { ClientFleet } from './clients.js';
 import { Killer } from './killer.js';
@@ -76,8 +77,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const server = o.target.kind === 'peer' ? await startMatrixServer(o.target.name, o.serverProvider ?? o.provider) : await externalMatrixServer(o.target.host, o.target.port);
   const incidents: Incident[] = [];
   const harnessErrors: string[] = [];
-  let stopNow: () => void = () => undefined;
-  const abort = new Promise<void>((resolve) => (stopNow = resolve));
+  const aborter = new AbortController();
+  const abort = aborter.signal;
+  const stopNow = (): void => aborter.abort();
   let stoppedBy: SoakResult['stoppedBy'] | undefined;
   const end = (why: NonNullable<typeof stoppedBy>, hard: boolean): void => {
     stoppedBy ??= why;
@@ -177,7 +179,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       if (stoppedBy === 'interrupted' || stoppedBy === 'server-crashed') break;
       const t = now();
       if (![...ledger.records].some((r) => !r.settled && r.deadline > t)) break;
-      await Promise.race([drained.sleep(DRAIN_POLL_MS), abort]);
+      await unlessAborted(drained.sleep(DRAIN_POLL_MS), abort);
     }
     const endT = now();
     const loadMs = endT - loadStart;
