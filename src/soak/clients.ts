@@ -232,7 +232,7 @@ class ClientInstance {
     const wait = (async (): Promise<void> => {
       const outcome = await unlessAborted(within(done, Math.max(0, deadline - ctx.now())), ctx.abort);
       this.#batches.delete(id);
-      if (outcome === true || outcome === 'aborted') await driver.stop();
+      if (outcome === true || outcome === 'aborted') await this.#fleet.retire(driver);
       else await this.#retire(driver, outcome === false ? 'gone' : `no done for ${id} within the job timeout (${ctx.jobTimeoutMs} ms), parked since`);
       this.lib.parked--;
     })();
@@ -264,7 +264,7 @@ class ClientInstance {
       const exit = old.handle.gone.then((g) => `code ${String(g.code)}, signal ${String(g.signal)}`);
       this.#ctx.incident(old.label, `exited on its own (${(await within(exit, 2000)) ?? 'gone'}); last output: ${lastLines(old.handle.logs())}`, true);
     } else this.#ctx.incident(old.label, `stopped: ${why}`, false);
-    await old.stop();
+    await this.#fleet.retire(old);
   }
 
   /** Start this instance's next driver; false when there is no more work, or none could start. */
@@ -298,7 +298,13 @@ function shown(j: SubmitJob): string {
 
 export class ClientFleet {
   readonly #libs: ClientLibrary[];
-  readonly #all: SoakDriver[] = [];
+  /** Every driver the run started, for the report. */
+  readonly #infos: SoakDriverInfo[] = [];
+  /**
+   * The drivers not yet retired. A retired one is let go with its log (up to a megabyte of control
+   * lines): a long soak that parks or replaces a stuck client thousands of times keeps none.
+   */
+  readonly #live = new Set<SoakDriver>();
   readonly #numbers = new Map<string, number>();
   #batches = 0;
 
@@ -308,7 +314,7 @@ export class ClientFleet {
   }
 
   get drivers(): SoakDriverInfo[] {
-    return this.#all.map((d) => d.info);
+    return [...this.#infos];
   }
 
   /** Jobs out now, over every library. */
@@ -327,7 +333,15 @@ export class ClientFleet {
   }
 
   started(d: SoakDriver): void {
-    this.#all.push(d);
+    this.#infos.push(d.info);
+    this.#live.add(d);
+  }
+
+  /** Stop `d` for good (stuck, gone, or its parked wait is over) and let it go once its last event is read. */
+  async retire(d: SoakDriver): Promise<void> {
+    await d.stop().catch(() => undefined);
+    await d.pumped;
+    this.#live.delete(d);
   }
 
   /** Every instance's driver up, or the first start's error once every start has settled. */
@@ -350,7 +364,6 @@ export class ClientFleet {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.#all.map((d) => d.stop().catch(() => undefined)));
-    await Promise.all(this.#all.map((d) => d.pumped));
+    await Promise.all([...this.#live].map((d) => this.retire(d)));
   }
 }

@@ -150,7 +150,12 @@ function judgeJob(rec: JobRecord, runs: readonly Run[], ledger: Ledger, endT: nu
   const badRun = runs.find((r) => r.mismatch);
   if (badRun?.mismatch) return j('corrupted', `the worker ${badRun.instance} was given the wrong bytes: ${badRun.mismatch.words}`);
   if (rec.ends.length > 1) return j('duplicated', `its client reported ${rec.ends.length} ends (${rec.ends.map((e) => e.kind).join(', ')})`);
-  if (doubles.length > 0) return j('duplicated', `a worker ran it again with no worker lost in between: ${doubles.join('; ')}`);
+  if (doubles.length > 0) {
+    const shown = doubles.slice(0, SHOWN_DOUBLES).join('; ');
+    const more = doubles.length > SHOWN_DOUBLES ? `; … ${runs.length} runs in all` : '';
+    const noResult = !rec.job.background && rec.ends.length === 0 ? `; its client got no result by its deadline (+${rec.deadline} ms)` : '';
+    return j('duplicated', `a worker ran it again with no worker lost in between: ${shown}${more}${noResult}`);
+  }
   const last = runs.at(-1);
   // The job's last run was on a worker that went away before finishing it: the server either
   // requeues it (and a later run shows) or ends it (alternative worker-death: fail).
@@ -189,6 +194,16 @@ function judgeJob(rec: JobRecord, runs: readonly Run[], ledger: Ledger, endT: nu
   return j('lost', `no worker finished it by its deadline (+${rec.deadline} ms): ${where}${errors}`);
 }
 
+/** Runs again named in a duplicate's detail; a storm of reruns is counted, not listed. */
+const SHOWN_DOUBLES = 3;
+/** Transcript lines kept at each end of a finding's transcript (a job run thousands of times). */
+const TRANSCRIPT_ENDS = 100;
+
+function shortened(lines: string[]): string[] {
+  if (lines.length <= 2 * TRANSCRIPT_ENDS) return lines;
+  return [...lines.slice(0, TRANSCRIPT_ENDS), `… ${lines.length - 2 * TRANSCRIPT_ENDS} lines left out …`, ...lines.slice(-TRANSCRIPT_ENDS)];
+}
+
 function finding(rec: JobRecord, verdict: Deviation, detail: string, runs: readonly Run[], ledger: Ledger): JobFinding {
   const handles = new Set([...rec.handles, ...runs.map((r) => r.handle)]);
   const lines: Line[] = [...rec.lines, ...[...handles].flatMap((h) => ledger.workerLines(h))].sort((a, b) => a.t - b.t);
@@ -209,6 +224,6 @@ function finding(rec: JobRecord, verdict: Deviation, detail: string, runs: reado
     ...(m
       ? { mismatch: { expectedLength: m.expectedLength, length: m.length, firstDifference: m.firstDifference, ...('sameAs' in m && typeof m.sameAs === 'string' ? { sameAs: m.sameAs } : {}) } }
       : {}),
-    transcript: lines.map((l) => `+${String(l.t).padStart(6)}ms ${l.text}`),
+    transcript: shortened(lines.map((l) => `+${String(l.t).padStart(6)}ms ${l.text}`)),
   };
 }
