@@ -26,7 +26,10 @@ export function acceptsConnections(port: number, host = '127.0.0.1', timeoutMs =
 
 /** Holds 127.0.0.1:<ephemeral> with a plain listener that never answers, to provoke conflicts. */
 export async function occupyPort(): Promise<{ port: number; close: () => Promise<void> }> {
-  const server = net.createServer((s) => s.on('error', () => undefined));
+  // Read (and drop) what comes, so that a peer's close is seen and `close()` does not wait on a
+  // connection the peer has long left: a readiness probe that met this port before its server
+  // exited (its pid unreadable in /proc, so the owner unknown) connects here.
+  const server = net.createServer((s) => s.on('error', () => undefined).resume());
   await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
