@@ -1,6 +1,6 @@
 /**
- * Ledger.stalledNow: a worker library has stalled when three of its jobs waited the whole job
- * timeout and no instance of it started any job meanwhile — not when it was busy with others, and
+ * Ledger.stalledNow: a worker library has stalled when three of its jobs, from two client
+ * libraries or more, waited the whole job timeout and no instance of it started any job meanwhile — not when it was busy with others, and
  * not when a restart of the server held the job up. Fed by hand, with a hand-set clock.
  */
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { Ledger } from './ledger.js';
 import type { PlannedJob } from './plan.js';
 
 const TIMEOUT = 100;
-const job = (n: number, worker: string): PlannedJob => ({ id: `j${n}`, n, client: 'c', worker, priority: 'normal', background: false, size: 0, group: n });
+const job = (n: number, worker: string, client: string): PlannedJob => ({ id: `j${n}`, n, client, worker, priority: 'normal', background: false, size: 0, group: n });
 
 function ledgerAt(): { ledger: Ledger; at: (t: number) => void } {
   let now = 0;
@@ -22,7 +22,7 @@ function ledgerAt(): { ledger: Ledger; at: (t: number) => void } {
   };
 }
 
-const submit = (l: Ledger, t: number, n: number, worker: string): void => l.submitted(job(n, worker), `u${n}`, 'c#1', t + TIMEOUT, 'submit');
+const submit = (l: Ledger, t: number, n: number, worker: string, client = `c${n % 2}`): void => l.submitted(job(n, worker, client), `u${n}`, 'c#1', t + TIMEOUT, 'submit');
 const run = (l: Ledger, worker: string, n: number): void => l.workerEvent(`${worker}-worker#1`, worker, { event: 'job', handle: `H:${n}`, function: 'f', payload: '' });
 
 describe('Ledger.stalledNow', () => {
@@ -39,6 +39,10 @@ describe('Ledger.stalledNow', () => {
     expect(ledger.stalledNow()).toEqual([]); // two jobs may be two the server lost
     at(120);
     expect(ledger.stalledNow()).toEqual(['w']);
+    expect(ledger.stalledNow()).toEqual([]);
+    // Three jobs of one client library alone are not enough (that client may never have sent them).
+    for (const n of [5, 6, 7]) submit(ledger, 120, n, 'v', 'c');
+    at(300);
     expect(ledger.stalledNow()).toEqual([]);
     expect(ledger.endedElsewhere(['j2'], 0)).toBe(true);
   });

@@ -60,8 +60,15 @@ export interface Gone {
   readonly killed: boolean;
 }
 
-/** Jobs of one worker library that must have waited in vain before it counts as stalled. */
+/** Jobs of one worker library that must have waited in vain before it counts as stalled... */
 const STALL_JOBS = 3;
+/**
+ * ...submitted by at least this many client libraries: a client library that never really sends
+ * its jobs (node-gearman after a mix-up of handles) must not make a worker look stalled.
+ */
+const STALL_CLIENTS = 2;
+/** Runs of one handle after which its worker library is caught in a storm of reruns. */
+export const RUNAWAY_RUNS = 100;
 
 export class Ledger {
   readonly #seed: number;
@@ -74,8 +81,10 @@ export class Ledger {
   readonly #unrun = new Map<string, Set<JobRecord>>();
   /** Per worker library, when one of its instances last started a job. */
   readonly #lastRun = new Map<string, number>();
-  /** Worker libraries found to have stopped taking jobs (`stalledNow`). */
+  /** Worker libraries found to have stopped taking jobs (`stalledNow`), or retired (`stopFeeding`). */
   readonly #stalled = new Set<string>();
+  /** Worker libraries seen running one handle RUNAWAY_RUNS times, not yet reported (`runawaysNow`). */
+  readonly #runaways = new Map<string, { readonly handle: string; readonly since: number }>();
   /** Jobs by payload size: a wrong result is compared only with the payloads of its length. */
   readonly #bySize = new Map<number, PlannedJob[]>();
   readonly #runs = new Map<string, Run[]>();
@@ -162,9 +171,9 @@ export class Ledger {
   }
 
   /**
-   * Worker libraries that have stopped taking jobs, each reported once: STALL_JOBS of its jobs
-   * reached their deadlines with no worker running them, and no instance of that library started
-   * any job since the first of them was submitted — for a whole job timeout the library took
+   * Worker libraries that have stopped taking jobs, each reported once: STALL_JOBS of its jobs,
+   * from STALL_CLIENTS client libraries or more, reached their deadlines with no worker running
+   * them, and no instance of that library started any job since the first of them was submitted — for a whole job timeout the library took
    * nothing while work waited for it. (A busy library still starts jobs; a slow one is judged by
    * its jobs' verdicts. One job alone may be one the server lost, as the last of a run can be.)
    */
@@ -176,6 +185,7 @@ export class Ledger {
       const lastRun = this.#lastRun.get(worker) ?? Number.NEGATIVE_INFINITY;
       // Oldest first (every job has the same timeout): each past its deadline is looked at once.
       let waited = 0;
+      const clients = new Set<string>();
       for (const rec of unrun) {
         if (rec.deadline > t) break;
         // A job out at a restart of the server waited on the restart, not on the library.
@@ -183,7 +193,9 @@ export class Ledger {
           unrun.delete(rec);
           continue;
         }
-        if (++waited >= STALL_JOBS) {
+        waited++;
+        clients.add(rec.job.client);
+        if (waited >= STALL_JOBS && clients.size >= STALL_CLIENTS) {
           this.#stalled.add(worker);
           found.push(worker);
           break;
@@ -191,6 +203,22 @@ export class Ledger {
       }
     }
     return found;
+  }
+
+  /**
+   * Worker libraries caught in a storm of reruns, each reported once: an instance of it was given
+   * one handle for the RUNAWAY_RUNS-th time (gearmand drops a worker whose WORK_COMPLETE it cannot
+   * read, requeues the job, and Perl's worker takes it and sends the same packet again, for ever).
+   */
+  runawaysNow(): { readonly worker: string; readonly handle: string; readonly since: number }[] {
+    const found = [...this.#runaways].map(([worker, r]) => ({ worker, ...r }));
+    this.#runaways.clear();
+    return found;
+  }
+
+  /** No more of `worker`'s jobs will end (its library is stalled or retired): parking may go ahead. */
+  stopFeeding(worker: string): void {
+    this.#stalled.add(worker);
   }
 
   /** When an instance of `worker` last started a job (ms since the run began). */
@@ -270,7 +298,9 @@ export class Ledger {
     if (e.event === 'job') {
       this.#lastRun.set(library, t);
       const run: Run = { instance, handle, ...(e.unique !== undefined ? { unique: e.unique } : {}), t, unchecked: e.payload };
-      (this.#runs.get(handle) ?? this.#runs.set(handle, []).get(handle)!).push(run);
+      const runs = this.#runs.get(handle) ?? this.#runs.set(handle, []).get(handle)!;
+      runs.push(run);
+      if (runs.length === RUNAWAY_RUNS && !this.#stalled.has(library)) this.#runaways.set(library, { handle, since: runs[0]!.t });
       this.#lineFor(handle, t, `${instance} << ${describeDriverEvent(e)}`);
       const group = this.#byHandle.get(handle)?.[0]?.job.group ?? uniqueGroup(e.unique);
       for (const rec of this.#byHandle.get(handle) ?? []) this.#unrun.get(rec.job.worker)?.delete(rec);

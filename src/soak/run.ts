@@ -16,7 +16,7 @@ import { unlessAborted } from '../deadline.js';
 import { Wakeup } from '../wakeup.js';
 import { ClientFleet } from './clients.js';
 import { Killer } from './killer.js';
-import { Ledger } from './ledger.js';
+import { Ledger, RUNAWAY_RUNS } from './ledger.js';
 import { Restarter } from './restarter.js';
 import { soakFunction } from './plan.js';
 import { JobSource } from './source.js';
@@ -126,14 +126,30 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         })
       : undefined;
   const timers: NodeJS.Timeout[] = [];
-  const stalls: { readonly worker: string; readonly atMs: number; readonly lastRunAtMs?: number }[] = [];
-  /** A worker library that took nothing for a job timeout while its jobs waited: feed it no more. */
+  const stalls: { readonly worker: string; readonly why: 'stalled' | 'runaway'; readonly atMs: number; readonly lastRunAtMs?: number }[] = [];
+  /**
+   * A worker library that took nothing for a job timeout while its jobs waited is fed no more; one
+   * caught in a storm of reruns is also stopped (the storm would go on until the run ends, and
+   * starve every other pair on the server).
+   */
   const watchStalls = (): void => {
+    const atMs = now();
+    for (const { worker, handle, since } of ledger.runawaysNow()) {
+      ledger.stopFeeding(worker);
+      source.skipWorker(worker);
+      stalls.push({ worker, why: 'runaway', atMs });
+      incident({
+        atMs,
+        who: `${worker} worker`,
+        what: `ran one job (handle ${handle}) ${RUNAWAY_RUNS} times since +${since} ms: its drivers are stopped, and its remaining jobs are not submitted`,
+        deviation: false,
+      });
+      void workers.retire(worker);
+    }
     for (const worker of ledger.stalledNow()) {
-      const atMs = now();
       const lastRunAtMs = ledger.lastRunOf(worker);
       source.skipWorker(worker);
-      stalls.push({ worker, atMs, ...(lastRunAtMs !== undefined ? { lastRunAtMs } : {}) });
+      stalls.push({ worker, why: 'stalled', atMs, ...(lastRunAtMs !== undefined ? { lastRunAtMs } : {}) });
       incident({
         atMs,
         who: `${worker} worker`,

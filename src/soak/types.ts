@@ -130,11 +130,13 @@ export interface SoakResult {
   /** Planned jobs that were never submitted (the duration ran out, the run was interrupted, or their worker library stalled). */
   readonly notSubmitted: number;
   /**
-   * Worker libraries that stopped taking jobs (three of its jobs waited a whole job timeout and no instance of
-   * the library started any job meanwhile): when it was seen, when one last started a job, and how
-   * many of its planned jobs were then not submitted. Its jobs already out are judged as usual.
+   * Worker libraries fed no more: `stalled`, it stopped taking jobs (three of its jobs, from two
+   * client libraries or more, waited a whole job timeout and no instance of the library started any
+   * job meanwhile); `runaway`, it ran one job RUNAWAY_RUNS times (its drivers were stopped). When it
+   * was seen, when one last started a job, and how many of its planned jobs were then not
+   * submitted. Its jobs already out are judged as usual.
    */
-  readonly stalledWorkers: readonly { readonly worker: string; readonly atMs: number; readonly lastRunAtMs?: number; readonly notSubmitted: number }[];
+  readonly stalledWorkers: readonly { readonly worker: string; readonly why: 'stalled' | 'runaway'; readonly atMs: number; readonly lastRunAtMs?: number; readonly notSubmitted: number }[];
   readonly totals: SoakCounts;
   readonly pairs: readonly PairCounts[];
   /** Coalescing pairs submitted, and how many of them the server joined into one job (one handle). */

@@ -88,6 +88,18 @@ export class WorkerFleet {
     }
   }
 
+  /**
+   * Stop every instance of `lib` for good, with no replacement (a library caught in a storm of
+   * reruns, which would otherwise go on until the run ends); the jobs they held are the server's.
+   */
+  async retire(lib: string): Promise<void> {
+    // Not marked gone in the ledger: a worker lost while running a job excuses that job's rerun,
+    // and the reruns of a storm are not excused.
+    const going = this.#live.filter((w) => w.lib === lib);
+    for (const w of going) this.#live.splice(this.#live.indexOf(w), 1);
+    await Promise.all(going.map((w) => w.driver.stop().catch(() => undefined)));
+  }
+
   /** Stop every worker (the end of the run, or its failure). */
   async stop(): Promise<void> {
     this.#ending = true;

@@ -17,6 +17,7 @@ import { repoRoot } from '../../src/peers/repo-paths.js';
 import { isAlive } from '../../src/peers/test-helpers.js';
 import { SOAK_JOURNAL_FORMAT } from '../../src/report/soak/journal.js';
 import { SOAK_FORMAT } from '../../src/report/soak/write.js';
+import { RUNAWAY_RUNS } from '../../src/soak/ledger.js';
 import { planJobs } from '../../src/soak/plan.js';
 import type { JobFinding, SoakCounts, SoakDriverInfo } from '../../src/soak/types.js';
 import { startReferenceServer } from '../../src/server/index.js';
@@ -30,6 +31,7 @@ const soakMain = (...argv: string[]) => runCli(command, argv, { asMain: true });
 const brokenWorker = join(repoRoot(), 'dist', 'suites', 'soak', 'fixtures', 'broken-worker.js');
 const swallowingClient = join(repoRoot(), 'dist', 'suites', 'soak', 'fixtures', 'swallowing-client.js');
 const stallingWorker = join(repoRoot(), 'dist', 'suites', 'soak', 'fixtures', 'stalling-worker.js');
+const loopingWorker = join(repoRoot(), 'dist', 'suites', 'soak', 'fixtures', 'looping-worker.js');
 
 interface Report {
   readonly format: string;
@@ -42,7 +44,7 @@ interface Report {
   readonly findings: readonly JobFinding[];
   readonly incidents: readonly { deviation: boolean; who: string; what: string }[];
   readonly notSubmitted: number;
-  readonly stalledWorkers: readonly { worker: string; atMs: number; lastRunAtMs?: number; notSubmitted: number }[];
+  readonly stalledWorkers: readonly { worker: string; why: string; atMs: number; lastRunAtMs?: number; notSubmitted: number }[];
 }
 
 const haveC = requirePeer('libgearman-c', 'soak through libgearman-c');
@@ -147,25 +149,65 @@ describe('gearspec soak', () => {
     noneLeft(rep);
   }, 60_000);
 
-  it('stops feeding a worker library that stopped taking jobs, and the other pairs carry on', async () => {
-    const out = join(dir, 'stalling');
-    const jobs = 120;
-    const r = await soak('--worker-cmd', `stalling=${process.execPath} ${stallingWorker}`, '--workers', 'reference', '--jobs', String(jobs), '--seed', '8', '--job-timeout', '4', '--out', out);
+  // Two client libraries: a worker is judged stalled on jobs of two or more (one client library
+  // that never sends its jobs must not make a worker look stalled).
+  it.skipIf(!haveC)(
+    'stops feeding a worker library that stopped taking jobs, and the other pairs carry on',
+    async () => {
+      const out = join(dir, 'stalling');
+      const jobs = 160;
+      const r = await soak(
+        '--worker-cmd',
+        `stalling=${process.execPath} ${stallingWorker}`,
+        '--workers',
+        'reference',
+        '--clients',
+        'reference,libgearman-c',
+        '--jobs',
+        String(jobs),
+        '--seed',
+        '8',
+        '--job-timeout',
+        '4',
+        '--out',
+        out,
+      );
+      expect(r.code, r.out).toBe(1);
+      const rep = report(out);
+      // Seen once, from a job that waited the whole timeout while neither instance started one.
+      expect(rep.stalledWorkers.map((x) => `${x.worker} ${x.why}`)).toEqual(['stalling stalled']);
+      const [stall] = rep.stalledWorkers;
+      expect(stall!.notSubmitted).toBeGreaterThan(0);
+      expect(rep.notSubmitted).toBe(stall!.notSubmitted);
+      expect(rep.totals.submitted).toBe(jobs - stall!.notSubmitted);
+      expect(rep.incidents.filter((i) => i.who === 'stalling worker' && /^stopped taking jobs/.test(i.what))).toHaveLength(1);
+      expect(r.out).toMatch(/stalled: the stalling worker stopped taking jobs/);
+      // Every reference-worker job still completed; the stalling worker's instances ended STALL_AFTER
+      // runs each (a coalesced pair is two jobs in one run), and its other jobs were lost.
+      const of = (w: string, k: 'completed' | 'submitted') => rep.pairs.filter((p) => p.worker === w).reduce((n, p) => n + p[k], 0);
+      expect(rep.pairs.filter((p) => p.worker === 'reference').every((p) => p.completed === p.submitted)).toBe(true);
+      expect(of('stalling', 'completed')).toBeLessThanOrEqual(2 * 2 * STALL_AFTER);
+      expect(of('stalling', 'completed')).toBeLessThan(of('stalling', 'submitted'));
+      expect(new Set(rep.findings.map((f) => `${f.worker} ${f.verdict}`))).toEqual(new Set(['stalling lost']));
+      noneLeft(rep);
+    },
+    90_000,
+  );
+
+  it('stops a worker library caught in a storm of reruns of one job, and the other pairs carry on', async () => {
+    const out = join(dir, 'looping');
+    const jobs = 80;
+    const r = await soak('--worker-cmd', `looping=${process.execPath} ${loopingWorker}`, '--workers', 'reference', '--jobs', String(jobs), '--seed', '9', '--job-timeout', '5', '--out', out);
     expect(r.code, r.out).toBe(1);
     const rep = report(out);
-    // Seen once, from a job that waited the whole timeout while neither instance started one.
-    expect(rep.stalledWorkers.map((x) => x.worker)).toEqual(['stalling']);
-    const [stall] = rep.stalledWorkers;
-    expect(stall!.notSubmitted).toBeGreaterThan(0);
-    expect(rep.notSubmitted).toBe(stall!.notSubmitted);
-    expect(rep.totals.submitted).toBe(jobs - stall!.notSubmitted);
-    expect(rep.incidents.filter((i) => i.who === 'stalling worker' && /^stopped taking jobs/.test(i.what))).toHaveLength(1);
-    expect(r.out).toMatch(/stalled: the stalling worker stopped taking jobs/);
-    // Every reference-worker job still completed; the stalling worker's ended two instances × STALL_AFTER.
-    const byWorker = (w: string) => rep.pairs.filter((p) => p.worker === w).reduce((n, p) => n + p.completed, 0);
+    expect(rep.stalledWorkers.map((x) => `${x.worker} ${x.why}`)).toEqual(['looping runaway']);
+    expect(rep.incidents.filter((i) => i.who === 'looping worker' && new RegExp(`ran one job \\(handle \\S+\\) ${RUNAWAY_RUNS} times`).test(i.what))).toHaveLength(1);
+    expect(r.out).toMatch(/runaway: the looping worker ran one job over and over/);
+    // The job it looped on is run again and again (duplicated); none of its jobs completed; every
+    // reference-worker job did; no looping driver outlives the run.
+    expect(rep.findings.some((f) => f.worker === 'looping' && f.verdict === 'duplicated')).toBe(true);
+    expect(rep.pairs.filter((p) => p.worker === 'looping').every((p) => p.completed === 0)).toBe(true);
     expect(rep.pairs.filter((p) => p.worker === 'reference').every((p) => p.completed === p.submitted)).toBe(true);
-    expect(byWorker('stalling')).toBeLessThanOrEqual(2 * STALL_AFTER);
-    expect(new Set(rep.findings.map((f) => `${f.worker} ${f.verdict}`))).toEqual(new Set(['stalling lost']));
     noneLeft(rep);
   }, 90_000);
 

@@ -42,7 +42,9 @@ export function renderSoakSummary(r: SoakResult): string {
     );
   for (const x of r.stalledWorkers)
     lines.push(
-      `stalled: the ${x.worker} worker stopped taking jobs (seen at +${x.atMs} ms; ${x.lastRunAtMs !== undefined ? `it last started one at +${x.lastRunAtMs} ms` : 'it never started one'}); ${x.notSubmitted} of its planned jobs were not submitted`,
+      x.why === 'runaway'
+        ? `runaway: the ${x.worker} worker ran one job over and over (seen at +${x.atMs} ms), so its drivers were stopped; ${x.notSubmitted} of its planned jobs were not submitted`
+        : `stalled: the ${x.worker} worker stopped taking jobs (seen at +${x.atMs} ms; ${x.lastRunAtMs !== undefined ? `it last started one at +${x.lastRunAtMs} ms` : 'it never started one'}); ${x.notSubmitted} of its planned jobs were not submitted`,
     );
   if (r.totals.unfinished > 0) lines.push(`unfinished: ${r.totals.unfinished} job(s) still out when the run was interrupted (no verdict)`);
   const trouble = r.incidents.filter((x) => x.deviation);
