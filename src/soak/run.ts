@@ -7,6 +7,7 @@
  * driver that cannot start is a PeerError (the command's exit 2), thrown after whatever did start
  * is stopped.
  */
+import { setMaxListeners } from 'node:events';
 import type { MatrixTarget } from '../interop/run-on.js';
 import { externalMatrixServer, startMatrixServer } from '../interop/servers.js';
 import type { DriverSource, JobPriority } from '../peers/drivers/index.js';
@@ -79,6 +80,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const harnessErrors: string[] = [];
   const aborter = new AbortController();
   const abort = aborter.signal;
+  // Every client instance, parked driver and the drain wait listen on it at once (unlessAborted
+  // removes each listener when its wait ends): many listeners are by design, not a leak.
+  setMaxListeners(0, abort);
   const stopNow = (): void => aborter.abort();
   let stoppedBy: SoakResult['stoppedBy'] | undefined;
   const end = (why: NonNullable<typeof stoppedBy>, hard: boolean): void => {
