@@ -1,6 +1,6 @@
 /**
  * Ledger.stalledNow: a worker library has stalled when three of its jobs, from two client
- * libraries or more, waited the whole job timeout and no instance of it started any job meanwhile — not when it was busy with others, and
+ * libraries or more, waited twice the job timeout and no instance of it started any job meanwhile — not when it was busy with others, and
  * not when a restart of the server held the job up. Fed by hand, with a hand-set clock.
  */
 import { describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ const submit = (l: Ledger, t: number, n: number, worker: string, client = `c${n 
 const run = (l: Ledger, worker: string, n: number): void => l.workerEvent(`${worker}-worker#1`, worker, { event: 'job', handle: `H:${n}`, function: 'f', payload: '' });
 
 describe('Ledger.stalledNow', () => {
-  it('names a worker library that started nothing while its job waited the whole timeout, once', () => {
+  it('names a worker library that started nothing while its jobs waited twice the timeout, once', () => {
     const { ledger, at } = ledgerAt();
     submit(ledger, 0, 1, 'w');
     run(ledger, 'w', 99); // a run before the job was submitted does not count
@@ -35,14 +35,16 @@ describe('Ledger.stalledNow', () => {
     submit(ledger, 10, 3, 'w');
     at(20);
     submit(ledger, 20, 4, 'w');
-    at(110);
+    at(150);
+    expect(ledger.stalledNow()).toEqual([]); // past their deadlines, not yet twice the timeout
+    at(210);
     expect(ledger.stalledNow()).toEqual([]); // two jobs may be two the server lost
-    at(120);
+    at(220);
     expect(ledger.stalledNow()).toEqual(['w']);
     expect(ledger.stalledNow()).toEqual([]);
     // Three jobs of one client library alone are not enough (that client may never have sent them).
-    for (const n of [5, 6, 7]) submit(ledger, 120, n, 'v', 'c');
-    at(300);
+    for (const n of [5, 6, 7]) submit(ledger, 220, n, 'v', 'c');
+    at(500);
     expect(ledger.stalledNow()).toEqual([]);
     expect(ledger.endedElsewhere(['j2'], 0)).toBe(true);
   });
@@ -57,7 +59,7 @@ describe('Ledger.stalledNow', () => {
     at(40);
     ledger.serverStopped();
     ledger.serverUp();
-    at(200);
+    at(300);
     expect(ledger.stalledNow()).toEqual([]);
     expect(ledger.endedElsewhere(['j1'], 0)).toBe(false);
   });

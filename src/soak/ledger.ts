@@ -172,10 +172,11 @@ export class Ledger {
 
   /**
    * Worker libraries that have stopped taking jobs, each reported once: STALL_JOBS of its jobs,
-   * from STALL_CLIENTS client libraries or more, reached their deadlines with no worker running
-   * them, and no instance of that library started any job since the first of them was submitted — for a whole job timeout the library took
-   * nothing while work waited for it. (A busy library still starts jobs; a slow one is judged by
-   * its jobs' verdicts. One job alone may be one the server lost, as the last of a run can be.)
+   * from STALL_CLIENTS client libraries or more, waited twice the job timeout with no worker
+   * running them, and no instance of that library started any job since the first of them was
+   * submitted: the library took nothing while work waited for it. (A busy library still starts
+   * jobs; a slow one is judged by its jobs' verdicts. One job alone may be one the server lost,
+   * as the last of a run can be.)
    */
   stalledNow(): string[] {
     const t = this.#now();
@@ -187,7 +188,9 @@ export class Ledger {
       let waited = 0;
       const clients = new Set<string>();
       for (const rec of unrun) {
-        if (rec.deadline > t) break;
+        // Twice the job timeout: a library that is only slow on a loaded machine (its jobs lost at
+        // the timeout all the same) is not taken for one that stopped.
+        if (2 * rec.deadline - rec.sentAt > t) break;
         // A job out at a restart of the server waited on the restart, not on the library.
         if (lastRun >= rec.sentAt || this.restartBetween(rec.sentAt, rec.deadline) !== undefined) {
           unrun.delete(rec);

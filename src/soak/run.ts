@@ -157,7 +157,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       incident({
         atMs,
         who: `${worker} worker`,
-        what: `stopped taking jobs: three of its jobs waited the whole job timeout and no ${worker} worker started any job meanwhile (${lastRunAtMs !== undefined ? `the last at +${lastRunAtMs} ms` : 'none ever'}); its remaining jobs are not submitted`,
+        what: `stopped taking jobs: three of its jobs waited twice the job timeout and no ${worker} worker started any job meanwhile (${lastRunAtMs !== undefined ? `the last at +${lastRunAtMs} ms` : 'none ever'}); its remaining jobs are not submitted`,
         deviation: false,
       });
     }

@@ -131,7 +131,7 @@ export interface SoakResult {
   readonly notSubmitted: number;
   /**
    * Worker libraries fed no more: `stalled`, it stopped taking jobs (three of its jobs, from two
-   * client libraries or more, waited a whole job timeout and no instance of the library started any
+   * client libraries or more, waited twice the job timeout and no instance of the library started any
    * job meanwhile); `runaway`, it ran one job RUNAWAY_RUNS times (its drivers were stopped). When it
    * was seen, when one last started a job, and how many of its planned jobs were then not
    * submitted. Its jobs already out are judged as usual.
