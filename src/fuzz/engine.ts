@@ -16,7 +16,6 @@
  * restarted (`fresh` or `restart`), never against a dead server.
  */
 import fc from 'fast-check';
-import net from 'node:net';
 import { join } from 'node:path';
 import { describeStep, type Step } from '../model/actions.js';
 import { describeSlots } from '../model/checker.js';
@@ -24,6 +23,7 @@ import { intersect, type ModelProfile, type ModelQuirks, withChoicesOf, withQuir
 import { ScenarioRunner } from '../model/run-scenario.js';
 import { HANDLE_PATTERN } from '../fixtures/replay/handle-map.js';
 import { errorMessage } from '../errors.js';
+import { reach } from '../transport/reachable.js';
 import { instantiate, scenarioArb } from './scenario-arb.js';
 import { offlineCheck, type Observed } from './offline-check.js';
 import { type RecordedRun, recordRun, writeFindingFixture } from './shrunk-fixture.js';
@@ -161,18 +161,8 @@ let runCounter = 0;
 const runPrefix = (): string => `${FUZZ_NAME_STEM}${(++runCounter).toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}_`;
 
 /** True when nothing listens at host:port any more (ECONNREFUSED); false when it accepts or cannot tell. */
-function refusesConnections(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (refused: boolean): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(refused);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    socket.once('connect', () => done(false));
-    socket.once('error', (e: NodeJS.ErrnoException) => done(e.code === 'ECONNREFUSED'));
-  });
+async function refusesConnections(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return (await reach(host, port, timeoutMs)).state === 'refused';
 }
 
 /** The servers under test: where each answers now, its shared runner, restarts. */

@@ -88,8 +88,7 @@ async function startOnce(name: ServerPeerName, provider: ProviderKind | undefine
     crashed: () => exit,
     crashSettled: async (ms) => {
       // Only a refusal is a positive sign the server is going down; anything else is graded now.
-      const at = current.address.lastIndexOf(':');
-      if (exit !== undefined || (await reach(current.address.slice(0, at), Number(current.address.slice(at + 1)), 2000)).state !== 'refused') return exit;
+      if (exit !== undefined || (await reach(current.host, current.port, 2000)).state !== 'refused') return exit;
       await within(current.exited ?? Promise.resolve(undefined), ms);
       // The exit handler above runs in a later microtask than `within`'s own.
       await new Promise((r) => setImmediate(r));

@@ -131,35 +131,28 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       : undefined;
   const timers: NodeJS.Timeout[] = [];
   const stalls: { readonly worker: string; readonly why: 'stalled' | 'runaway'; readonly atMs: number; readonly lastRunAtMs?: number }[] = [];
+  /** `worker`'s remaining jobs are not submitted: it stalled, or it ran one job over and over. */
+  const feedNoMore = (worker: string, why: 'stalled' | 'runaway', atMs: number, what: string, lastRunAtMs?: number): void => {
+    source.skipWorker(worker);
+    stalls.push({ worker, why, atMs, ...(lastRunAtMs !== undefined ? { lastRunAtMs } : {}) });
+    incident({ atMs, who: `${worker} worker`, what: `${what}; its remaining jobs are not submitted`, deviation: false });
+  };
   /**
-   * A worker library that took nothing for a job timeout while its jobs waited is fed no more; one
-   * caught in a storm of reruns is also stopped (the storm would go on until the run ends, and
+   * A worker library whose jobs waited twice the job timeout while it took nothing is fed no more;
+   * one caught in a storm of reruns is also stopped (the storm would go on until the run ends, and
    * starve every other pair on the server).
    */
   const watchStalls = (): void => {
     const atMs = now();
     for (const { worker, handle, since } of ledger.runawaysNow()) {
       ledger.stopFeeding(worker);
-      source.skipWorker(worker);
-      stalls.push({ worker, why: 'runaway', atMs });
-      incident({
-        atMs,
-        who: `${worker} worker`,
-        what: `ran one job (handle ${handle}) ${RUNAWAY_RUNS} times since +${since} ms: its drivers are stopped, and its remaining jobs are not submitted`,
-        deviation: false,
-      });
+      feedNoMore(worker, 'runaway', atMs, `ran one job (handle ${handle}) ${RUNAWAY_RUNS} times since +${since} ms: its drivers are stopped`);
       void workers.retire(worker);
     }
     for (const worker of ledger.stalledNow()) {
       const lastRunAtMs = ledger.lastRunOf(worker);
-      source.skipWorker(worker);
-      stalls.push({ worker, why: 'stalled', atMs, ...(lastRunAtMs !== undefined ? { lastRunAtMs } : {}) });
-      incident({
-        atMs,
-        who: `${worker} worker`,
-        what: `stopped taking jobs: three of its jobs waited twice the job timeout and no ${worker} worker started any job meanwhile (${lastRunAtMs !== undefined ? `the last at +${lastRunAtMs} ms` : 'none ever'}); its remaining jobs are not submitted`,
-        deviation: false,
-      });
+      const last = lastRunAtMs !== undefined ? `the last at +${lastRunAtMs} ms` : 'none ever';
+      feedNoMore(worker, 'stalled', atMs, `stopped taking jobs: three of its jobs waited twice the job timeout and no ${worker} worker started any job meanwhile (${last})`, lastRunAtMs);
     }
   };
   void o.interrupt?.then(() => end('interrupted', true));
